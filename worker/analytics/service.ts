@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { runBatch } from '../db/client';
+import type { ServiceContext } from '../context';
+import { capacityReport, weightedPue, type DatacenterTotals } from './capacity';
+
+export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterTotals[]> {
+  const [dcs, rackAgg, serverAgg] = await runBatch(ctx.db, [
+    ctx.db.all<{
+      id: number;
+      name: string;
+      location: string | null;
+      status: string;
+      pue_target: number | null;
+      power_capacity_mw: number | null;
+    }>(sql`SELECT id, name, location, status, pue_target, power_capacity_mw FROM datacenters ORDER BY name`),
+    ctx.db.all<{ datacenter_id: number; racks: number; total_u: number; rack_power_kw: number }>(
+      sql`SELECT datacenter_id, count(*) AS racks, coalesce(sum(u_capacity), 0) AS total_u, coalesce(sum(power_capacity_kw), 0) AS rack_power_kw FROM racks GROUP BY datacenter_id`,
+    ),
+    ctx.db.all<{ datacenter_id: number; servers: number; used_u: number; allocated_w: number }>(
+      sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS servers, coalesce(sum(s.u_size), 0) AS used_u,
+            coalesce(sum(CASE WHEN s.status <> 'decommissioned' THEN s.power_supply_w ELSE 0 END), 0) AS allocated_w
+          FROM servers s JOIN racks r ON r.id = s.rack_id GROUP BY r.datacenter_id`,
+    ),
+  ]);
+  const racksBy = new Map(rackAgg.map((r) => [r.datacenter_id, r]));
+  const serversBy = new Map(serverAgg.map((s) => [s.datacenter_id, s]));
+  return dcs.map((d) => ({
+    ...d,
+    racks: racksBy.get(d.id)?.racks ?? 0,
+    total_u: racksBy.get(d.id)?.total_u ?? 0,
+    rack_power_kw: racksBy.get(d.id)?.rack_power_kw ?? 0,
+    servers: serversBy.get(d.id)?.servers ?? 0,
+    used_u: serversBy.get(d.id)?.used_u ?? 0,
+    allocated_w: serversBy.get(d.id)?.allocated_w ?? 0,
+  }));
+}
+
+export async function capacity(ctx: ServiceContext) {
+  return capacityReport(await datacenterTotals(ctx));
+}
+
+const countsBy = (rows: { k: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.k, r.n]));
+
+export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) {
+  const day = today.toISOString().slice(0, 10);
+  const in90 = new Date(today.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
+  const [totals, [byStatus, byType, byHealth, warranty]] = await Promise.all([
+    datacenterTotals(ctx),
+    runBatch(ctx.db, [
+      ctx.db.all<{ k: string; n: number }>(sql`SELECT status AS k, count(*) AS n FROM servers GROUP BY status`),
+      ctx.db.all<{ k: string; n: number }>(
+        sql`SELECT server_type AS k, count(*) AS n FROM servers GROUP BY server_type`,
+      ),
+      ctx.db.all<{ k: string; n: number }>(sql`SELECT health AS k, count(*) AS n FROM servers GROUP BY health`),
+      ctx.db.all<{ expired: number; expiring: number }>(
+        sql`SELECT coalesce(sum(warranty_expires < ${day}), 0) AS expired,
+                   coalesce(sum(warranty_expires >= ${day} AND warranty_expires <= ${in90}), 0) AS expiring
+            FROM servers WHERE status <> 'decommissioned'`,
+      ),
+    ]),
+  ]);
+  const report = capacityReport(totals);
+  const statuses = countsBy(byStatus);
+  return {
+    total_datacenters: totals.length,
+    total_racks: report.racks,
+    total_servers: report.servers,
+    active_servers: statuses.active ?? 0,
+    servers_by_status: statuses,
+    servers_by_type: countsBy(byType),
+    servers_by_health: countsBy(byHealth),
+    pue: weightedPue(totals),
+    pue_source: 'design_target',
+    active_alerts: 0,
+    rack_space: report.rack_space,
+    power: report.power,
+    rack_utilization_pct: report.rack_space.utilization_pct,
+    power_utilization_pct: report.power.utilization_pct,
+    warranty: { expired: warranty[0]?.expired ?? 0, expiring_90d: warranty[0]?.expiring ?? 0 },
+    datacenters: report.datacenters,
+    generated_at: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,79 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { Api, type AppEnv } from './http/api';
+import { authenticate, requestContext } from './http/middleware';
+import { ProblemError, problemResponse } from './http/problem';
+import { mountAuth } from './auth/routes';
+import { mountDcim } from './dcim/routes';
+import { mountAnalytics } from './analytics/routes';
+import { mountAudit } from './audit/routes';
+import { mountDemo } from './demo/routes';
+import { mountSystem } from './system/routes';
+
+/** D1/SQLite constraint failures that slipped past the services' own checks still answer 409, not 500. */
+function constraintProblem(err: unknown): ProblemError | undefined {
+  const msg = String((err as Error)?.message ?? '');
+  const unique = /UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)/.exec(msg);
+  if (unique) {
+    const fields = unique[1].split(', ').map((f) => f.split('.').pop()!);
+    return new ProblemError(409, 'conflict', `Another row already has this ${fields.join(' + ')}.`, {
+      errors: fields.map((field) => ({ field, message: 'is already taken' })),
+    });
+  }
+  if (/FOREIGN KEY constraint failed/.test(msg)) {
+    return new ProblemError(409, 'conflict', 'The change would break a reference between objects.');
+  }
+  return undefined;
+}
+
+export function createApp() {
+  const app = new Hono<AppEnv>().basePath('/api');
+  app.use('*', requestContext);
+  app.use('*', authenticate);
+
+  const api = new Api(app);
+  mountSystem(api);
+  mountAuth(api);
+  mountDcim(api);
+  mountAnalytics(api);
+  mountAudit(api);
+  mountDemo(api);
+
+  app.notFound((c) =>
+    problemResponse(
+      new ProblemError(
+        404,
+        'not-found',
+        `No API route matches ${c.req.method} ${new URL(c.req.url).pathname}. See /api/docs.`,
+      ),
+      new URL(c.req.url).pathname,
+    ),
+  );
+  app.onError((err, c) => {
+    const instance = new URL(c.req.url).pathname;
+    let res: Response;
+    if (err instanceof ProblemError) res = problemResponse(err, instance);
+    else if (err instanceof HTTPException && err.status < 500) {
+      res = problemResponse(new ProblemError(err.status, 'http-error', err.message || 'Request refused.'), instance);
+    } else {
+      const known = constraintProblem(err);
+      if (known) res = problemResponse(known, instance);
+      else {
+        // details go to the log with the request id, never to the client
+        console.error(`[${c.get('requestId')}]`, err);
+        res = problemResponse(
+          new ProblemError(
+            500,
+            'internal',
+            `Something went wrong on our side. Quote request id ${c.get('requestId')} when reporting it.`,
+          ),
+          instance,
+        );
+      }
+    }
+    const id = c.get('requestId');
+    if (id) res.headers.set('X-Request-Id', id);
+    return res;
+  });
+  return { app, api };
+}

@@ -1,0 +1,190 @@
+import { count, eq, sql } from 'drizzle-orm';
+import type { Actor, ServiceContext } from '../context';
+import { users, type UserRow } from '../db/schema';
+import { isProduction } from '../env';
+import { runBatch, type Statement } from '../db/client';
+import { auditEvent, auditInsertedRow, auditUpdatedRow, toStatement } from '../audit/trail';
+import { conflict, forbidden, notFound, unauthorized, unprocessable, type FieldError } from '../http/problem';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
+import { can } from './roles';
+
+export const USER_HIDDEN = ['password_hash'] as const;
+export const DEFAULT_ADMIN = { username: 'admin', password: 'admin123', email: 'admin@localhost' };
+
+export type PublicUser = Omit<UserRow, 'password_hash'>;
+export const publicUser = ({ password_hash: _, ...u }: UserRow): PublicUser => u;
+export const actorOf = (u: UserRow): Actor => ({
+  id: u.id,
+  username: u.username,
+  role: u.role,
+  clearance: u.clearance,
+});
+
+const iterations = (ctx: ServiceContext) => Number(ctx.env.PASSWORD_HASH_ITERATIONS ?? 100_000);
+const auditUsers = { table: users, entityType: 'user', hidden: USER_HIDDEN };
+
+/**
+ * Local development convenience: the documented admin/admin123 account is created when the database has no
+ * users at all. Never in production, where the first admin is created with scripts/create-admin.
+ */
+export async function ensureDefaultAdmin(ctx: ServiceContext): Promise<void> {
+  if (isProduction(ctx.env)) return;
+  const row = await ctx.db.select({ n: count() }).from(users).get();
+  if ((row?.n ?? 0) > 0) return;
+  const hash = await hashPassword(DEFAULT_ADMIN.password, iterations(ctx));
+  // INSERT ... WHERE NOT EXISTS: two first requests racing each other still create one admin
+  await runBatch(ctx.db, [
+    toStatement(
+      ctx,
+      sql`INSERT INTO users (username, email, full_name, password_hash, role, clearance) SELECT ${DEFAULT_ADMIN.username}, ${DEFAULT_ADMIN.email}, 'Default administrator', ${hash}, 'admin', 'Top Secret' WHERE NOT EXISTS (SELECT 1 FROM users)`,
+    ),
+    toStatement(
+      ctx,
+      auditEvent(ctx, {
+        action: 'bootstrap_admin',
+        entityType: 'user',
+        actor: 'system',
+        details: { username: 'admin' },
+      }),
+    ),
+  ]);
+}
+
+/** Check a username/password pair; both outcomes are audited, and an unknown user costs the same time. */
+export async function authenticate(ctx: ServiceContext, username: string, password: string): Promise<UserRow> {
+  await ensureDefaultAdmin(ctx);
+  const user = await ctx.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.username}) = lower(${username.trim()})`)
+    .get();
+  const ok = user ? await verifyPassword(password, user.password_hash) : await burnPasswordCheck(password);
+  if (!user || !ok || user.disabled) {
+    await runBatch(ctx.db, [
+      toStatement(
+        ctx,
+        auditEvent(ctx, {
+          action: 'login_failed',
+          entityType: 'session',
+          actor: username.slice(0, 64),
+          details: { reason: !user || !ok ? 'bad_credentials' : 'disabled' },
+        }),
+      ),
+    ]);
+    // one answer for unknown user, wrong password and disabled account: no account enumeration
+    throw unauthorized('Incorrect username or password.');
+  }
+  const actorCtx = { ...ctx, actor: actorOf(user) };
+  await runBatch(ctx.db, [
+    ctx.db
+      .update(users)
+      .set({ last_login_at: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+      .where(eq(users.id, user.id)) as unknown as Statement,
+    toStatement(actorCtx, auditEvent(actorCtx, { action: 'login', entityType: 'session', entityId: user.id })),
+  ]);
+  return user;
+}
+
+async function assertFree(
+  ctx: ServiceContext,
+  username: string | undefined,
+  email: string | undefined,
+  exceptId?: number,
+) {
+  const errors: FieldError[] = [];
+  if (username) {
+    const u = await ctx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.username}) = lower(${username})`)
+      .get();
+    if (u && u.id !== exceptId) errors.push({ field: 'username', message: `"${username}" is already taken` });
+  }
+  if (email) {
+    const u = await ctx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${email})`)
+      .get();
+    if (u && u.id !== exceptId) errors.push({ field: 'email', message: `"${email}" is already registered` });
+  }
+  if (errors.length) throw conflict(errors.map((e) => `${e.field} ${e.message}`).join('; ') + '.', errors);
+}
+
+export interface Registration {
+  username: string;
+  email: string;
+  password: string;
+  full_name?: string | null;
+  role?: string;
+}
+
+/**
+ * Self-registration creates a viewer and records the role asked for, for an admin to approve. An admin
+ * registering someone may grant any role directly.
+ */
+export async function register(ctx: ServiceContext, input: Registration): Promise<PublicUser> {
+  await assertFree(ctx, input.username, input.email);
+  const byAdmin = ctx.actor !== null && can(ctx.actor.role, 'users:manage');
+  const asked = input.role ?? 'viewer';
+  const role = byAdmin ? asked : 'viewer';
+  const values = {
+    username: input.username,
+    email: input.email,
+    full_name: input.full_name ?? null,
+    password_hash: await hashPassword(input.password, iterations(ctx)),
+    role,
+    requested_role: !byAdmin && asked !== 'viewer' ? asked : null,
+  };
+  const [rows] = await runBatch(ctx.db, [
+    ctx.db.insert(users).values(values).returning() as unknown as Statement,
+    toStatement(ctx, auditInsertedRow(ctx, auditUsers)),
+  ]);
+  return publicUser((rows as UserRow[])[0]);
+}
+
+export async function getUser(ctx: ServiceContext, id: number): Promise<UserRow> {
+  const user = await ctx.db.select().from(users).where(eq(users.id, id)).get();
+  if (!user) throw notFound('User', id);
+  return user;
+}
+
+export interface UserPatch {
+  role?: string;
+  disabled?: boolean;
+  full_name?: string | null;
+  email?: string;
+  clearance?: string;
+  approve_requested_role?: boolean;
+}
+
+export async function updateUser(ctx: ServiceContext, id: number, patch: UserPatch): Promise<PublicUser> {
+  const before = await getUser(ctx, id);
+  const { approve_requested_role, ...fields } = patch;
+  const set: Record<string, unknown> = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  if (approve_requested_role !== undefined) {
+    if (!before.requested_role) {
+      throw unprocessable([
+        { field: 'approve_requested_role', message: `${before.username} has no pending role request` },
+      ]);
+    }
+    if (approve_requested_role) set.role = before.requested_role;
+    set.requested_role = null;
+  }
+  if (ctx.actor?.id === id && ((set.role && set.role !== 'admin') || set.disabled === true)) {
+    throw forbidden('You cannot demote or disable your own account; ask another admin.');
+  }
+  if (set.email) await assertFree(ctx, undefined, set.email as string, id);
+  if (Object.keys(set).length === 0) {
+    throw unprocessable([{ field: '(body)', message: 'send at least one field to change' }]);
+  }
+  const [rows] = await runBatch(ctx.db, [
+    ctx.db
+      .update(users)
+      .set({ ...set, updated_at: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
+      .where(eq(users.id, id))
+      .returning() as unknown as Statement,
+    toStatement(ctx, auditUpdatedRow(ctx, auditUsers, id, publicUser(before))),
+  ]);
+  return publicUser((rows as UserRow[])[0]);
+}

@@ -1,0 +1,33 @@
+import { datacenters, racks } from '../db/schema';
+import type { ResourceDef } from '../http/resource';
+import { Datacenter, DatacenterCreate, DatacenterUpdate, DATACENTER_STATUSES, TIERS } from '../schemas/datacenter';
+
+export const datacentersResource: ResourceDef = {
+  path: '/datacenters',
+  entity: 'datacenter',
+  label: 'Datacenter',
+  tag: 'Datacenters',
+  table: datacenters,
+  schemas: { create: DatacenterCreate, update: DatacenterUpdate, output: Datacenter },
+  filters: {
+    status: { type: 'string', values: DATACENTER_STATUSES },
+    tier: { type: 'string', values: TIERS },
+  },
+  sortable: [
+    'id',
+    'name',
+    'location',
+    'tier',
+    'total_space_sqm',
+    'power_capacity_mw',
+    'pue_target',
+    'status',
+    'created_at',
+  ],
+  defaultSort: 'name',
+  searchable: ['name', 'location'],
+  unique: [{ fields: ['name'] }],
+  dependents: [{ table: racks, column: 'datacenter_id', label: 'racks' }],
+  access: { read: 'inventory:read', write: 'inventory:write' },
+  description: 'Sites: tier, floor space, power and cooling capacity, PUE target and certifications.',
+};

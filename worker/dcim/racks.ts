@@ -1,0 +1,60 @@
+import { eq, inArray } from 'drizzle-orm';
+import { datacenters, racks, servers } from '../db/schema';
+import { conflict } from '../http/problem';
+import type { ResourceDef } from '../http/resource';
+import { SECURITY_ZONES } from '../schemas/common';
+import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from '../schemas/rack';
+import { rackResizeConflicts } from './placement';
+
+export const racksResource: ResourceDef = {
+  path: '/racks',
+  entity: 'rack',
+  label: 'Rack',
+  tag: 'Racks',
+  table: racks,
+  schemas: { create: RackCreate, update: RackUpdate, output: Rack },
+  filters: {
+    datacenter_id: { type: 'int' },
+    security_zone: { type: 'string', values: SECURITY_ZONES },
+    cooling_type: { type: 'string', values: COOLING_TYPES },
+    status: { type: 'string', values: RACK_STATUSES },
+    row: { type: 'string' },
+  },
+  sortable: [
+    'id',
+    'name',
+    'datacenter_id',
+    'row',
+    'position',
+    'u_capacity',
+    'power_capacity_kw',
+    'cooling_type',
+    'security_zone',
+    'status',
+    'created_at',
+  ],
+  defaultSort: 'name',
+  searchable: ['name', 'location', 'row'],
+  unique: [{ fields: ['datacenter_id', 'name'] }],
+  references: { datacenter_id: { table: datacenters, label: 'Datacenter' } },
+  dependents: [{ table: servers, column: 'rack_id', label: 'servers' }],
+  access: { read: 'inventory:read', write: 'inventory:write' },
+  description: 'Racks: U space (1-52U), power budget, cooling type and security zone.',
+  async check(ctx, changes) {
+    for (const { before, after } of changes) {
+      const shrinks =
+        before && (after.u_capacity < before.u_capacity || after.power_capacity_kw < before.power_capacity_kw);
+      if (!shrinks) continue;
+      const mounted = await ctx.db.select().from(servers).where(eq(servers.rack_id, before.id)).all();
+      const errors = rackResizeConflicts(after as never, mounted);
+      if (errors.length)
+        throw conflict(
+          `Rack ${after.name} cannot shrink below what it holds: ${errors.map((e) => e.message).join('; ')}.`,
+          errors,
+        );
+    }
+  },
+};
+
+export const racksByIds = (ctx: { db: import('../db/client').Db }, ids: number[]) =>
+  ids.length ? ctx.db.select().from(racks).where(inArray(racks.id, ids)).all() : Promise.resolve([]);

@@ -1,0 +1,112 @@
+import { and, inArray, notInArray, sql } from 'drizzle-orm';
+import { racks, servers } from '../db/schema';
+import { conflict, type FieldError } from '../http/problem';
+import type { Change, ResourceDef } from '../http/resource';
+import type { ServiceContext } from '../context';
+import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from '../schemas/server';
+import { placementConflicts, type Candidate } from './placement';
+import { racksByIds } from './racks';
+
+/** U slots and power budget of every rack a write touches, checked against what is already mounted there. */
+async function checkPlacement(ctx: ServiceContext, changes: Change[]) {
+  const relevant = changes.filter(
+    ({ before, after }) =>
+      !before ||
+      (['rack_id', 'u_position', 'u_size', 'power_supply_w', 'status'] as const).some((k) => before[k] !== after[k]),
+  );
+  if (!relevant.length) return;
+  const rackIds = [...new Set(relevant.map((c) => Number(c.after.rack_id)))];
+  const movingIds = relevant.flatMap((c) => (c.before ? [Number(c.before.id)] : []));
+  const [rackRows, mounted] = await Promise.all([
+    racksByIds(ctx, rackIds),
+    ctx.db
+      .select()
+      .from(servers)
+      .where(and(inArray(servers.rack_id, rackIds), movingIds.length ? notInArray(servers.id, movingIds) : undefined))
+      .all(),
+  ]);
+  const errors: FieldError[] = [];
+  for (const rack of rackRows) {
+    const candidates: Candidate[] = relevant
+      .filter((c) => Number(c.after.rack_id) === rack.id)
+      .map((c) => ({
+        name: c.after.name,
+        u_position: c.after.u_position,
+        u_size: c.after.u_size ?? 1,
+        power_supply_w: c.after.power_supply_w ?? 0,
+        status: c.after.status,
+        prefix: c.prefix,
+      }));
+    errors.push(
+      ...placementConflicts(
+        rack,
+        mounted.filter((s) => s.rack_id === rack.id),
+        candidates,
+      ),
+    );
+  }
+  if (errors.length) throw conflict(`The server does not fit: ${errors.map((e) => e.message).join('; ')}.`, errors);
+}
+
+export const serversResource: ResourceDef = {
+  path: '/servers',
+  entity: 'server',
+  label: 'Server',
+  tag: 'Servers',
+  table: servers,
+  schemas: { create: ServerCreate, update: ServerUpdate, output: Server },
+  filters: {
+    rack_id: { type: 'int' },
+    datacenter_id: {
+      type: 'int',
+      description: 'Servers in racks of these datacenters (comma-separated ids).',
+      where: (ids) =>
+        sql`${servers.rack_id} IN (SELECT ${racks.id} FROM ${racks} WHERE ${inArray(racks.datacenter_id, ids as number[])})`,
+    },
+    server_type: { type: 'string', values: SERVER_TYPES },
+    status: { type: 'string', values: SERVER_STATUSES },
+    health: { type: 'string', values: SERVER_HEALTH },
+    manufacturer: { type: 'string' },
+    warranty_before: {
+      type: 'date',
+      op: 'lte',
+      column: 'warranty_expires',
+      description: 'Warranty ends on or before this date.',
+    },
+    warranty_after: {
+      type: 'date',
+      op: 'gte',
+      column: 'warranty_expires',
+      description: 'Warranty ends on or after this date.',
+    },
+  },
+  sortable: [
+    'id',
+    'name',
+    'serial_number',
+    'rack_id',
+    'u_position',
+    'server_type',
+    'manufacturer',
+    'model',
+    'status',
+    'health',
+    'power_supply_w',
+    'cpu_cores',
+    'ram_gb',
+    'storage_tb',
+    'ip_address',
+    'warranty_expires',
+    'purchase_date',
+    'purchase_cost',
+    'created_at',
+  ],
+  defaultSort: 'name',
+  searchable: ['name', 'serial_number', 'manufacturer', 'model', 'cpu_model', 'os', 'ip_address', 'management_ip'],
+  unique: [{ fields: ['name'] }, { fields: ['serial_number'] }],
+  references: { rack_id: { table: racks, label: 'Rack' } },
+  access: { read: 'inventory:read', write: 'inventory:write' },
+  description:
+    'Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle.',
+  check: checkPlacement,
+};

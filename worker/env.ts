@@ -1,0 +1,15 @@
+/** Bindings and vars the Worker reads. Every one is documented in README.md § Configuration. */
+export interface Env {
+  DB: D1Database;
+  ASSETS: Fetcher;
+  /** "production" disables the default admin account and the demo seed endpoint. */
+  ENVIRONMENT?: string;
+  APP_VERSION?: string;
+  /** HMAC key for access tokens (HS256); a secret in production. */
+  JWT_SECRET?: string;
+  ACCESS_TOKEN_EXPIRE_MINUTES?: string;
+  /** PBKDF2 iterations for new password hashes; at most 100000 (production Workers' cap). */
+  PASSWORD_HASH_ITERATIONS?: string;
+}
+
+export const isProduction = (env: Env) => (env.ENVIRONMENT ?? '').toLowerCase() === 'production';

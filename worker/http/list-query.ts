@@ -1,0 +1,142 @@
+import type { SQL } from 'drizzle-orm';
+import * as v from 'valibot';
+import type { FieldError } from './problem';
+import { unprocessable } from './problem';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 1000;
+
+export type FilterType = 'int' | 'number' | 'string' | 'bool' | 'date';
+/** How one query parameter filters a list. `values` makes it an enum; int and enum filters take a comma list. */
+export interface FilterSpec {
+  type: FilterType;
+  values?: readonly string[];
+  /** default: equality (or IN for a list) on the column of the same name */
+  op?: 'eq' | 'gte' | 'lte' | 'like';
+  column?: string;
+  description?: string;
+  /** a condition that is not on the resource's own column (e.g. servers by datacenter, through racks) */
+  where?: (values: (string | number | boolean)[]) => SQL;
+}
+
+export interface ListQuery {
+  limit: number;
+  offset: number;
+  sort: { field: string; desc: boolean }[];
+  q?: string;
+  filters: { name: string; spec: FilterSpec; values: (string | number | boolean)[] }[];
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+function parseValue(raw: string, spec: FilterSpec): string | number | boolean | undefined {
+  switch (spec.type) {
+    case 'int':
+      return /^-?\d+$/.test(raw) ? Number(raw) : undefined;
+    case 'number':
+      return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : undefined;
+    case 'bool':
+      return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : undefined;
+    case 'date':
+      return isoDate.test(raw) ? raw : undefined;
+    default:
+      if (spec.values && !spec.values.includes(raw)) return undefined;
+      return raw;
+  }
+}
+
+/** Parse limit/offset/sort/q and the declared filters; every bad parameter is named in one 422. */
+export function parseListQuery(
+  params: URLSearchParams,
+  opts: { filters: Record<string, FilterSpec>; sortable: readonly string[]; defaultSort: string },
+): ListQuery {
+  const errors: FieldError[] = [];
+  const int = (name: string, dflt: number, min: number, max: number) => {
+    const raw = params.get(name);
+    if (raw === null || raw === '') return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      errors.push({ field: `query.${name}`, message: `must be an integer between ${min} and ${max}` });
+      return dflt;
+    }
+    return n;
+  };
+  const limit = int('limit', DEFAULT_LIMIT, 1, MAX_LIMIT);
+  const offset = int('offset', 0, 0, Number.MAX_SAFE_INTEGER);
+
+  const sort: ListQuery['sort'] = [];
+  for (const part of (params.get('sort') || opts.defaultSort).split(',')) {
+    const p = part.trim();
+    if (!p) continue;
+    const desc = p.startsWith('-');
+    const field = desc ? p.slice(1) : p.replace(/^\+/, '');
+    if (!opts.sortable.includes(field)) {
+      errors.push({ field: 'query.sort', message: `cannot sort by "${field}"; sortable: ${opts.sortable.join(', ')}` });
+    } else sort.push({ field, desc });
+  }
+
+  const q = params.get('q')?.trim() || undefined;
+  if (q && q.length > 200) errors.push({ field: 'query.q', message: 'must be at most 200 characters' });
+
+  const filters: ListQuery['filters'] = [];
+  for (const [name, spec] of Object.entries(opts.filters)) {
+    const raw = params.get(name);
+    if (raw === null || raw === '') continue;
+    const multi = spec.op === undefined || spec.op === 'eq';
+    const parts = multi && (spec.type === 'int' || spec.values) ? raw.split(',') : [raw];
+    const values: (string | number | boolean)[] = [];
+    for (const part of parts) {
+      const val = parseValue(part.trim(), spec);
+      if (val === undefined) {
+        errors.push({
+          field: `query.${name}`,
+          message: spec.values ? `must be one of: ${spec.values.join(', ')}` : `must be a valid ${spec.type}`,
+        });
+        break;
+      }
+      values.push(val);
+    }
+    if (values.length === parts.length) filters.push({ name, spec, values });
+  }
+
+  if (errors.length) throw unprocessable(errors, 'Invalid list parameters.');
+  return { limit, offset, sort, q, filters };
+}
+
+/** The same parameters as a valibot schema, so the OpenAPI document describes exactly what is accepted. */
+export function listQuerySchema(opts: {
+  filters: Record<string, FilterSpec>;
+  sortable: readonly string[];
+  defaultSort: string;
+  searchable: readonly string[];
+}) {
+  const entries: Record<string, v.GenericSchema> = {
+    limit: v.optional(
+      v.pipe(
+        v.string(),
+        v.description(`Page size, 1-${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`),
+        v.metadata({ type: 'integer' }),
+      ),
+    ),
+    offset: v.optional(v.pipe(v.string(), v.description('Rows to skip (default 0).'), v.metadata({ type: 'integer' }))),
+    sort: v.optional(
+      v.pipe(
+        v.string(),
+        v.description(
+          `Comma-separated fields, "-" for descending (default "${opts.defaultSort}"). Sortable: ${opts.sortable.join(', ')}.`,
+        ),
+      ),
+    ),
+  };
+  if (opts.searchable.length) {
+    entries.q = v.optional(v.pipe(v.string(), v.description(`Text search in ${opts.searchable.join(', ')}.`)));
+  }
+  for (const [name, spec] of Object.entries(opts.filters)) {
+    const base = spec.values ? v.picklist(spec.values as [string, ...string[]]) : v.string();
+    const desc =
+      spec.description ??
+      `${spec.op === 'gte' ? 'At least' : spec.op === 'lte' ? 'At most' : 'Equals'} (${spec.type}${spec.values || spec.type === 'int' ? ', comma-separated for any of several' : ''}).`;
+    entries[name] = v.optional(v.pipe(base, v.description(desc)));
+  }
+  return v.object(entries);
+}

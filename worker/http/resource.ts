@@ -1,0 +1,408 @@
+import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import * as v from 'valibot';
+import type { ServiceContext } from '../context';
+import { runBatch, type Statement } from '../db/client';
+import { auditDeletedRow, auditInsertedRow, auditUpdatedRow, toStatement } from '../audit/trail';
+import type { Access, Api } from './api';
+import { listQuerySchema, parseListQuery, type FilterSpec, type ListQuery } from './list-query';
+import { paginationLinks } from './pagination';
+import { conflict, notFound, unprocessable, type FieldError, ProblemError } from './problem';
+import { parseOrThrow, issuesToFieldErrors, readJsonBody } from './validation';
+
+export type Row = Record<string, any>;
+export interface Change {
+  before: Row | null;
+  after: Row;
+  /** prefix for field errors: "" for a single write, "[3]." for the 4th item of a bulk create */
+  prefix: string;
+}
+type Op = 'list' | 'get' | 'create' | 'update' | 'delete';
+
+export const MAX_BULK = 1000;
+const NOW = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+/**
+ * What a resource declares; the machinery below turns it into five endpoints with validation, filters,
+ * sorting, pagination, uniqueness and reference checks, audit entries and OpenAPI documentation.
+ */
+export interface ResourceDef {
+  path: string;
+  entity: string;
+  label: string;
+  tag: string;
+  table: SQLiteTable;
+  schemas: { create?: v.ObjectSchema<any, any>; update?: v.ObjectSchema<any, any>; output: v.GenericSchema };
+  filters: Record<string, FilterSpec>;
+  sortable: readonly string[];
+  defaultSort: string;
+  searchable: readonly string[];
+  /** each entry is a set of fields whose values must be unique together */
+  unique?: { fields: readonly string[] }[];
+  /** foreign keys checked before writing, so the client hears which field points nowhere */
+  references?: Record<string, { table: SQLiteTable; label: string }>;
+  /** rows elsewhere that block a delete */
+  dependents?: { table: SQLiteTable; column: string; label: string }[];
+  /** columns never returned (password hashes) */
+  hidden?: readonly string[];
+  access: { read: Access; write: Access };
+  ops?: readonly Op[];
+  /** domain rules over the rows as they would be after the write; throw a ProblemError to refuse */
+  check?: (ctx: ServiceContext, changes: Change[]) => Promise<void>;
+  /** extra SQL condition limiting what the caller may see (clearance, in the security issue) */
+  scope?: (ctx: ServiceContext) => SQL | undefined;
+  description?: string;
+}
+
+const columns = (def: ResourceDef) => getTableColumns(def.table) as Record<string, SQLiteColumn>;
+const col = (def: ResourceDef, key: string) => {
+  const c = columns(def)[key];
+  if (!c) throw new Error(`${def.entity}: unknown column ${key}`);
+  return c;
+};
+
+export function toOutput(def: ResourceDef, row: Row): Row {
+  if (!def.hidden?.length) return row;
+  const out: Row = {};
+  for (const [k, val] of Object.entries(row)) if (!def.hidden.includes(k)) out[k] = val;
+  return out;
+}
+
+function whereOf(ctx: ServiceContext, def: ResourceDef, q: Pick<ListQuery, 'q' | 'filters'>): SQL | undefined {
+  const conds: (SQL | undefined)[] = [def.scope?.(ctx)];
+  if (q.q && def.searchable.length) {
+    const pattern = `%${q.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
+    conds.push(or(...def.searchable.map((k) => sql`${col(def, k)} LIKE ${pattern} ESCAPE '\\'`)));
+  }
+  for (const f of q.filters) {
+    if (f.spec.where) {
+      conds.push(f.spec.where(f.values));
+      continue;
+    }
+    const c = col(def, f.spec.column ?? f.name);
+    const op = f.spec.op ?? 'eq';
+    if (op === 'gte') conds.push(gte(c, f.values[0]));
+    else if (op === 'lte') conds.push(lte(c, f.values[0]));
+    else if (op === 'like') conds.push(sql`${c} LIKE ${'%' + String(f.values[0]) + '%'}`);
+    else conds.push(f.values.length === 1 ? eq(c, f.values[0]) : inArray(c, f.values));
+  }
+  return and(...conds);
+}
+
+export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQuery) {
+  const where = whereOf(ctx, def, q);
+  const order = [
+    ...q.sort.map((s) => (s.desc ? desc(col(def, s.field)) : asc(col(def, s.field)))),
+    asc(col(def, 'id')),
+  ];
+  const [rows, totals] = await runBatch(ctx.db, [
+    ctx.db
+      .select()
+      .from(def.table)
+      .where(where)
+      .orderBy(...order)
+      .limit(q.limit)
+      .offset(q.offset),
+    ctx.db.select({ n: count() }).from(def.table).where(where),
+  ]);
+  return { rows: (rows as Row[]).map((r) => toOutput(def, r)), total: totals[0]?.n ?? 0 };
+}
+
+export async function getRow(ctx: ServiceContext, def: ResourceDef, id: number): Promise<Row> {
+  const row = await ctx.db
+    .select()
+    .from(def.table)
+    .where(and(eq(col(def, 'id'), id), def.scope?.(ctx)))
+    .get();
+  if (!row) throw notFound(def.label, id);
+  return row as Row;
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function checkUnique(ctx: ServiceContext, def: ResourceDef, changes: Change[]) {
+  const errors: FieldError[] = [];
+  for (const { fields } of def.unique ?? []) {
+    const touched = changes.filter((ch) => !ch.before || fields.some((f) => ch.before![f] !== ch.after[f]));
+    const key = (r: Row) => JSON.stringify(fields.map((f) => r[f]));
+    const seen = new Map<string, Change>();
+    for (const ch of touched) {
+      const k = key(ch.after);
+      if (seen.has(k)) {
+        errors.push({
+          field: ch.prefix + fields[fields.length - 1],
+          message: `duplicates ${seen.get(k)!.prefix || 'another item'} in this request (${fields.map((f) => `${f}=${ch.after[f]}`).join(', ')})`,
+        });
+      } else seen.set(k, ch);
+    }
+    // D1 allows 100 bound parameters per statement
+    for (const part of chunks(touched, Math.floor(90 / (fields.length + 1)))) {
+      const clauses = part.map((ch) =>
+        and(
+          ...fields.map((f) => eq(col(def, f), ch.after[f])),
+          ch.before ? ne(col(def, 'id'), ch.before.id) : undefined,
+        ),
+      );
+      const found = (await ctx.db
+        .select()
+        .from(def.table)
+        .where(or(...clauses))
+        .all()) as Row[];
+      for (const row of found) {
+        const ch = part.find((c) => key(c.after) === key(row));
+        if (!ch) continue;
+        errors.push({
+          field: ch.prefix + fields[fields.length - 1],
+          message: `${def.label} ${row.id} already has ${fields.map((f) => `${f} "${row[f]}"`).join(' and ')}`,
+        });
+      }
+    }
+  }
+  if (errors.length) {
+    throw conflict(
+      `${errors.length === 1 ? 'A value that must be unique is' : 'Values that must be unique are'} already taken: ${errors.map((e) => e.message).join('; ')}.`,
+      errors,
+    );
+  }
+}
+
+async function checkReferences(ctx: ServiceContext, def: ResourceDef, changes: Change[]) {
+  const errors: FieldError[] = [];
+  for (const [field, ref] of Object.entries(def.references ?? {})) {
+    const touched = changes.filter(
+      (ch) => ch.after[field] != null && (!ch.before || ch.before[field] !== ch.after[field]),
+    );
+    const ids = [...new Set(touched.map((ch) => Number(ch.after[field])))];
+    const existing = new Set<number>();
+    const idCol = getTableColumns(ref.table).id as SQLiteColumn;
+    for (const part of chunks(ids, 90)) {
+      const rows = await ctx.db.select({ id: idCol }).from(ref.table).where(inArray(idCol, part)).all();
+      for (const r of rows) existing.add(Number(r.id));
+    }
+    for (const ch of touched) {
+      if (!existing.has(Number(ch.after[field]))) {
+        errors.push({ field: ch.prefix + field, message: `${ref.label} ${ch.after[field]} does not exist` });
+      }
+    }
+  }
+  if (errors.length) throw unprocessable(errors);
+}
+
+async function validateChanges(ctx: ServiceContext, def: ResourceDef, changes: Change[]) {
+  await checkReferences(ctx, def, changes);
+  await checkUnique(ctx, def, changes);
+  await def.check?.(ctx, changes);
+}
+
+const auditTarget = (def: ResourceDef) => ({ table: def.table, entityType: def.entity, hidden: def.hidden });
+
+/** Insert one or many rows atomically, each with its audit entry, in one db.batch. */
+export async function createRows(ctx: ServiceContext, def: ResourceDef, inputs: Row[]): Promise<Row[]> {
+  const changes = inputs.map((after, i) => ({ before: null, after, prefix: inputs.length > 1 ? `[${i}].` : '' }));
+  await validateChanges(ctx, def, changes);
+  const statements: Statement[] = [];
+  for (const input of inputs) {
+    statements.push(ctx.db.insert(def.table).values(input).returning() as unknown as Statement);
+    statements.push(toStatement(ctx, auditInsertedRow(ctx, auditTarget(def))));
+  }
+  const results = await runBatch(ctx.db, statements);
+  return results.filter((_, i) => i % 2 === 0).map((r) => toOutput(def, (r as Row[])[0]));
+}
+
+export async function updateRow(ctx: ServiceContext, def: ResourceDef, id: number, patch: Row): Promise<Row> {
+  const before = await getRow(ctx, def, id);
+  const changed = Object.fromEntries(
+    Object.entries(patch).filter(([k, val]) => JSON.stringify(before[k]) !== JSON.stringify(val)),
+  );
+  if (Object.keys(changed).length === 0) return toOutput(def, before);
+  await validateChanges(ctx, def, [{ before, after: { ...before, ...changed }, prefix: '' }]);
+  const idCol = col(def, 'id');
+  const [rows] = await runBatch(ctx.db, [
+    ctx.db
+      .update(def.table)
+      .set({ ...changed, updated_at: NOW })
+      .where(eq(idCol, id))
+      .returning() as unknown as Statement,
+    toStatement(ctx, auditUpdatedRow(ctx, auditTarget(def), id, toOutput(def, before))),
+  ]);
+  return toOutput(def, (rows as Row[])[0]);
+}
+
+export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: number): Promise<void> {
+  await getRow(ctx, def, id);
+  const blockers: string[] = [];
+  for (const dep of def.dependents ?? []) {
+    const depCol = getTableColumns(dep.table)[dep.column] as SQLiteColumn;
+    const row = await ctx.db.select({ n: count() }).from(dep.table).where(eq(depCol, id)).get();
+    if (row && row.n > 0) blockers.push(`${row.n} ${dep.label}`);
+  }
+  if (blockers.length) {
+    throw conflict(
+      `${def.label} ${id} still has ${blockers.join(' and ')}; move or delete them first.`,
+      [{ field: 'id', message: `referenced by ${blockers.join(' and ')}` }],
+      { blocking: blockers },
+    );
+  }
+  await runBatch(ctx.db, [
+    toStatement(ctx, auditDeletedRow(ctx, auditTarget(def), id)),
+    ctx.db.delete(def.table).where(eq(col(def, 'id'), id)) as unknown as Statement,
+  ]);
+}
+
+export const IdParams = v.object({
+  id: v.pipe(v.string(), v.regex(/^[1-9]\d{0,15}$/, 'must be a positive integer'), v.transform(Number)),
+});
+
+/** Validate a create body: one object, or an array of up to MAX_BULK objects with errors named `[i].field`. */
+export function parseCreateBody(schema: v.ObjectSchema<any, any>, body: unknown): { items: Row[]; bulk: boolean } {
+  if (!Array.isArray(body)) return { items: [parseOrThrow(schema, body)], bulk: false };
+  if (body.length === 0 || body.length > MAX_BULK) {
+    throw unprocessable([
+      { field: '(body)', message: `a bulk create takes 1 to ${MAX_BULK} items, got ${body.length}` },
+    ]);
+  }
+  const errors: FieldError[] = [];
+  const items = body.map((item, i) => {
+    const r = v.safeParse(schema, item, { abortPipeEarly: true });
+    if (!r.success) errors.push(...issuesToFieldErrors(r.issues, `[${i}].`));
+    return r.success ? r.output : {};
+  });
+  if (errors.length) throw unprocessable(errors);
+  return { items, bulk: true };
+}
+
+/** Mount the declared operations of a resource on the API. */
+export function mountResource(api: Api, def: ResourceDef): void {
+  const ops = def.ops ?? ['list', 'get', 'create', 'update', 'delete'];
+  const name = def.path.replace(/^\//, '');
+  const listOpts = { filters: def.filters, sortable: def.sortable, defaultSort: def.defaultSort };
+  const problemsRead = [401, 403, 404];
+
+  if (ops.includes('list')) {
+    api.op(
+      {
+        method: 'get',
+        path: def.path,
+        summary: `List ${name}`,
+        description:
+          `${def.description ?? ''} Returns a bare JSON array; X-Total-Count and Link headers paginate.`.trim(),
+        tags: [def.tag],
+        access: def.access.read,
+        query: listQuerySchema({ ...listOpts, searchable: def.searchable }),
+        rawQuery: true,
+        responses: [
+          { status: 200, description: `A page of ${name}`, schema: def.schemas.output, list: true },
+          { status: 422, description: 'Bad list parameters' },
+        ],
+      },
+      async (c, { ctx }) => {
+        const url = new URL(c.req.url);
+        const q = parseListQuery(url.searchParams, listOpts);
+        const { rows, total } = await listRows(ctx, def, q);
+        c.header('X-Total-Count', String(total));
+        c.header('Link', paginationLinks(url, total, q.limit, q.offset));
+        return c.json(rows);
+      },
+    );
+  }
+  if (ops.includes('get')) {
+    api.op(
+      {
+        method: 'get',
+        path: `${def.path}/{id}`,
+        summary: `Get one ${def.entity}`,
+        tags: [def.tag],
+        access: def.access.read,
+        params: IdParams,
+        responses: [
+          { status: 200, description: def.label, schema: def.schemas.output },
+          ...problemsRead.map((s) => ({ status: s, description: '' })),
+        ],
+      },
+      async (c, { ctx, params }) => c.json(toOutput(def, await getRow(ctx, def, params.id))),
+    );
+  }
+  if (ops.includes('create') && def.schemas.create) {
+    const create = def.schemas.create;
+    api.op(
+      {
+        method: 'post',
+        path: def.path,
+        summary: `Create a ${def.entity} (or many: POST an array, all or nothing)`,
+        tags: [def.tag],
+        access: def.access.write,
+        body: v.union([create, v.array(create)]),
+        rawBody: true,
+        responses: [
+          {
+            status: 201,
+            description: `The created ${def.entity} (an array for a bulk create)`,
+            schema: def.schemas.output,
+          },
+          { status: 409, description: 'Conflicts with existing data' },
+          { status: 422, description: 'Invalid fields' },
+        ],
+      },
+      async (c, { ctx }) => {
+        const { items, bulk } = parseCreateBody(create, await readJsonBody(c.req.raw));
+        const created = await createRows(ctx, def, items);
+        if (bulk) return c.json(created, 201);
+        c.header('Location', `/api${def.path}/${created[0].id}`);
+        return c.json(created[0], 201);
+      },
+    );
+  }
+  if (ops.includes('update') && def.schemas.update) {
+    api.op(
+      {
+        method: 'patch',
+        path: `${def.path}/{id}`,
+        summary: `Update a ${def.entity} (only the fields sent change)`,
+        tags: [def.tag],
+        access: def.access.write,
+        params: IdParams,
+        body: def.schemas.update,
+        responses: [
+          { status: 200, description: `The updated ${def.entity}`, schema: def.schemas.output },
+          { status: 404, description: 'No such object' },
+          { status: 409, description: 'Conflicts with existing data' },
+          { status: 422, description: 'Invalid fields' },
+        ],
+      },
+      async (c, { ctx, params, body }) => {
+        const patch = Object.fromEntries(Object.entries(body as Row).filter(([, val]) => val !== undefined));
+        if (Object.keys(patch).length === 0) {
+          throw unprocessable([{ field: '(body)', message: 'send at least one field to change' }]);
+        }
+        return c.json(await updateRow(ctx, def, params.id, patch));
+      },
+    );
+  }
+  if (ops.includes('delete')) {
+    api.op(
+      {
+        method: 'delete',
+        path: `${def.path}/{id}`,
+        summary: `Delete a ${def.entity}`,
+        tags: [def.tag],
+        access: def.access.write,
+        params: IdParams,
+        responses: [
+          { status: 204, description: 'Deleted' },
+          { status: 404, description: 'No such object' },
+          { status: 409, description: 'Still referenced' },
+        ],
+      },
+      async (c, { ctx, params }) => {
+        await deleteRow(ctx, def, params.id);
+        return c.body(null, 204);
+      },
+    );
+  }
+}
+
+export { ProblemError };
