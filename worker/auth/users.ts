@@ -25,7 +25,7 @@ const auditUsers = { table: users, entityType: 'user', hidden: USER_HIDDEN };
 
 /**
  * Local development convenience: the documented admin/admin123 account is created when the database has no
- * users at all. Never in production, where the first admin is created with scripts/create-admin.
+ * users at all. Never in production, where the first admin is created with `npm run create-admin` (scripts/create-admin.mjs).
  */
 export async function ensureDefaultAdmin(ctx: ServiceContext): Promise<void> {
   if (isProduction(ctx.env)) return;
@@ -124,6 +124,8 @@ export interface Registration {
  * registering someone may grant any role directly.
  */
 export async function register(ctx: ServiceContext, input: Registration): Promise<PublicUser> {
+  // a first self-registration must not lock the local admin out of an empty database
+  await ensureDefaultAdmin(ctx);
   await assertFree(ctx, input.username, input.email);
   const byAdmin = ctx.actor !== null && can(ctx.actor.role, 'users:manage');
   const asked = input.role ?? 'viewer';

@@ -1,0 +1,86 @@
+// Benchmark: the servers list endpoint against /api/health, under the same concurrent load, on ~10,000 servers.
+// Prints p50/p99 for both and their ratio (target: list p50 <= 2x health p50). Figures, not a pass/fail test.
+//
+//   npm run bench                       (defaults below)
+//   BENCH_SCALE=26 BENCH_CONCURRENCY=8 BENCH_REQUESTS=400 npm run bench
+import { adminToken, startDevServer } from '../scripts/lib/dev-server.mjs';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 29); // demo estate x29 ≈ 10,000 servers
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400); // per endpoint, split over the rounds
+const ROUNDS = 4;
+const PORT = Number(process.env.BENCH_PORT ?? 8799);
+
+const LIST_QUERIES = [
+  '/servers?limit=100',
+  '/servers?limit=100&status=active&sort=-power_supply_w',
+  '/servers?limit=100&server_type=Compute,GPU&sort=name',
+  '/servers?limit=100&datacenter_id=2&sort=-u_position,name',
+  '/servers?limit=100&offset=5000&sort=serial_number',
+  '/servers?limit=100&q=PowerEdge',
+  '/servers?limit=100&rack_id=120',
+  '/servers?limit=100&warranty_before=2026-01-01&sort=warranty_expires',
+];
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const fmt = (ms) => `${ms.toFixed(2)} ms`;
+
+/** Fire `count` requests with `CONCURRENCY` in flight; returns each request's latency. */
+async function load(count, makeRequest) {
+  const latencies = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      const res = await makeRequest(i);
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`HTTP ${res.status} for request ${i}`);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return latencies;
+}
+
+const server = await startDevServer({ port: PORT });
+try {
+  const token = await adminToken(server.base);
+  const auth = { authorization: `Bearer ${token}` };
+  const t0 = performance.now();
+  const seedRes = await fetch(`${server.base}/demo/seed`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ scale: SCALE, users: false }),
+  });
+  const seeded = await seedRes.json();
+  if (!seedRes.ok) throw new Error(`seed failed: ${JSON.stringify(seeded)}`);
+  console.log(
+    `seeded ${seeded.servers} servers in ${seeded.racks} racks (${seeded.datacenters} datacenters) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  const health = () => fetch(`${server.base}/health`);
+  const list = (i) => fetch(`${server.base}${LIST_QUERIES[i % LIST_QUERIES.length]}`, { headers: auth });
+  // warm-up, then alternate rounds so that drift in machine load hits both endpoints alike
+  await load(40, health);
+  await load(40, list);
+  const h = [];
+  const l = [];
+  const per = Math.ceil(REQUESTS / ROUNDS);
+  for (let r = 0; r < ROUNDS; r++) {
+    h.push(...(await load(per, health)));
+    l.push(...(await load(per, list)));
+  }
+  h.sort((a, b) => a - b);
+  l.sort((a, b) => a - b);
+  const row = (name, xs) =>
+    `${name.padEnd(34)} n=${String(xs.length).padStart(4)}  p50 ${fmt(quantile(xs, 0.5)).padStart(10)}  p99 ${fmt(quantile(xs, 0.99)).padStart(10)}`;
+  console.log(`\nconcurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds`);
+  console.log(row('GET /api/health', h));
+  console.log(row('GET /api/servers?limit=100 (mixed)', l));
+  const ratio50 = quantile(l, 0.5) / quantile(h, 0.5);
+  const ratio99 = quantile(l, 0.99) / quantile(h, 0.99);
+  console.log(`ratio list/health: p50 ${ratio50.toFixed(2)}x, p99 ${ratio99.toFixed(2)}x (target p50 <= 2x)`);
+} finally {
+  await server.stop();
+}
