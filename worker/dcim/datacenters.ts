@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { datacenters, racks } from '../db/schema';
 import type { ResourceDef } from '../http/resource';
 import { Datacenter, DatacenterCreate, DatacenterUpdate, DATACENTER_STATUSES, TIERS } from '../schemas/datacenter';
@@ -14,6 +15,8 @@ export const datacentersResource: ResourceDef = {
     tier: { type: 'string', values: TIERS },
   },
   sortable: [
+    'rack_count',
+    'server_count',
     'id',
     'name',
     'location',
@@ -28,6 +31,12 @@ export const datacentersResource: ResourceDef = {
   searchable: ['name', 'location'],
   unique: [{ fields: ['name'] }],
   dependents: [{ table: racks, column: 'datacenter_id', label: 'racks' }],
+  computed: {
+    rack_count: sql.raw('(SELECT count(*) FROM racks r WHERE r.datacenter_id = datacenters.id)'),
+    server_count: sql.raw(
+      '(SELECT count(*) FROM servers s JOIN racks r ON r.id = s.rack_id WHERE r.datacenter_id = datacenters.id)',
+    ),
+  },
   access: { read: 'inventory:read', write: 'inventory:write' },
   description: 'Sites: tier, floor space, power and cooling capacity, PUE target and certifications.',
 };

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { datacenters, racks, servers } from '../db/schema';
 import { conflict } from '../http/problem';
 import type { ResourceDef } from '../http/resource';
@@ -21,6 +21,9 @@ export const racksResource: ResourceDef = {
     row: { type: 'string' },
   },
   sortable: [
+    'used_u',
+    'allocated_w',
+    'server_count',
     'id',
     'name',
     'datacenter_id',
@@ -38,6 +41,16 @@ export const racksResource: ResourceDef = {
   unique: [{ fields: ['datacenter_id', 'name'] }],
   references: { datacenter_id: { table: datacenters, label: 'Datacenter' } },
   dependents: [{ table: servers, column: 'rack_id', label: 'servers' }],
+  // raw SQL with aliases: drizzle leaves columns unqualified in single-table selects, which a correlated
+  // subquery would resolve against its own table
+  computed: {
+    datacenter_name: sql.raw('(SELECT d.name FROM datacenters d WHERE d.id = racks.datacenter_id)'),
+    server_count: sql.raw('(SELECT count(*) FROM servers s WHERE s.rack_id = racks.id)'),
+    used_u: sql.raw('(SELECT coalesce(sum(s.u_size), 0) FROM servers s WHERE s.rack_id = racks.id)'),
+    allocated_w: sql.raw(
+      "(SELECT coalesce(sum(s.power_supply_w), 0) FROM servers s WHERE s.rack_id = racks.id AND s.status <> 'decommissioned')",
+    ),
+  },
   access: { read: 'inventory:read', write: 'inventory:write' },
   description: 'Racks: U space (1-52U), power budget, cooling type and security zone.',
   async check(ctx, changes) {

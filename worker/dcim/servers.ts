@@ -81,6 +81,8 @@ export const serversResource: ResourceDef = {
     },
   },
   sortable: [
+    'rack_name',
+    'datacenter_name',
     'id',
     'name',
     'serial_number',
@@ -105,6 +107,13 @@ export const serversResource: ResourceDef = {
   searchable: ['name', 'serial_number', 'manufacturer', 'model', 'cpu_model', 'os', 'ip_address', 'management_ip'],
   unique: [{ fields: ['name'] }, { fields: ['serial_number'] }],
   references: { rack_id: { table: racks, label: 'Rack' } },
+  computed: {
+    rack_name: sql.raw('(SELECT r.name FROM racks r WHERE r.id = servers.rack_id)'),
+    datacenter_id: sql.raw('(SELECT r.datacenter_id FROM racks r WHERE r.id = servers.rack_id)'),
+    datacenter_name: sql.raw(
+      '(SELECT d.name FROM racks r JOIN datacenters d ON d.id = r.datacenter_id WHERE r.id = servers.rack_id)',
+    ),
+  },
   access: { read: 'inventory:read', write: 'inventory:write' },
   description:
     'Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle.',

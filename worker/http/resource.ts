@@ -45,6 +45,8 @@ export interface ResourceDef {
   dependents?: { table: SQLiteTable; column: string; label: string }[];
   /** columns never returned (password hashes) */
   hidden?: readonly string[];
+  /** read-only fields computed per row (counts, utilisation, parent names); listed, fetched and sortable */
+  computed?: Record<string, SQL>;
   access: { read: Access; write: Access };
   ops?: readonly Op[];
   /** domain rules over the rows as they would be after the write; throw a ProblemError to refuse */
@@ -60,6 +62,10 @@ const col = (def: ResourceDef, key: string) => {
   if (!c) throw new Error(`${def.entity}: unknown column ${key}`);
   return c;
 };
+
+const selection = (def: ResourceDef, withComputed: boolean) =>
+  withComputed && def.computed ? { ...columns(def), ...def.computed } : columns(def);
+const sortExpr = (def: ResourceDef, key: string) => def.computed?.[key] ?? col(def, key);
 
 export function toOutput(def: ResourceDef, row: Row): Row {
   if (!def.hidden?.length) return row;
@@ -92,12 +98,12 @@ function whereOf(ctx: ServiceContext, def: ResourceDef, q: Pick<ListQuery, 'q' |
 export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQuery) {
   const where = whereOf(ctx, def, q);
   const order = [
-    ...q.sort.map((s) => (s.desc ? desc(col(def, s.field)) : asc(col(def, s.field)))),
+    ...q.sort.map((s) => (s.desc ? desc(sortExpr(def, s.field)) : asc(sortExpr(def, s.field)))),
     asc(col(def, 'id')),
   ];
   const [rows, totals] = await runBatch(ctx.db, [
     ctx.db
-      .select()
+      .select(selection(def, true))
       .from(def.table)
       .where(where)
       .orderBy(...order)
@@ -108,9 +114,10 @@ export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQue
   return { rows: (rows as Row[]).map((r) => toOutput(def, r)), total: totals[0]?.n ?? 0 };
 }
 
-export async function getRow(ctx: ServiceContext, def: ResourceDef, id: number): Promise<Row> {
+/** One row as stored; `withComputed` adds the resource's computed fields (for API output, not for audit). */
+export async function getRow(ctx: ServiceContext, def: ResourceDef, id: number, withComputed = false): Promise<Row> {
   const row = await ctx.db
-    .select()
+    .select(selection(def, withComputed))
     .from(def.table)
     .where(and(eq(col(def, 'id'), id), def.scope?.(ctx)))
     .get();
@@ -210,7 +217,23 @@ export async function createRows(ctx: ServiceContext, def: ResourceDef, inputs: 
     statements.push(toStatement(ctx, auditInsertedRow(ctx, auditTarget(def))));
   }
   const results = await runBatch(ctx.db, statements);
-  return results.filter((_, i) => i % 2 === 0).map((r) => toOutput(def, (r as Row[])[0]));
+  const created = results.filter((_, i) => i % 2 === 0).map((r) => (r as Row[])[0]);
+  return (def.computed ? await withComputed(ctx, def, created) : created).map((r) => toOutput(def, r));
+}
+
+/** Re-read freshly written rows with their computed fields, so writes answer with the same shape as reads. */
+async function withComputed(ctx: ServiceContext, def: ResourceDef, rows: Row[]): Promise<Row[]> {
+  const idCol = col(def, 'id');
+  const byId = new Map<number, Row>();
+  for (const part of chunks(
+    rows.map((r) => Number(r.id)),
+    90,
+  )) {
+    for (const r of await ctx.db.select(selection(def, true)).from(def.table).where(inArray(idCol, part)).all()) {
+      byId.set(Number((r as Row).id), r as Row);
+    }
+  }
+  return rows.map((r) => byId.get(Number(r.id)) ?? r);
 }
 
 export async function updateRow(ctx: ServiceContext, def: ResourceDef, id: number, patch: Row): Promise<Row> {
@@ -218,7 +241,8 @@ export async function updateRow(ctx: ServiceContext, def: ResourceDef, id: numbe
   const changed = Object.fromEntries(
     Object.entries(patch).filter(([k, val]) => JSON.stringify(before[k]) !== JSON.stringify(val)),
   );
-  if (Object.keys(changed).length === 0) return toOutput(def, before);
+  if (Object.keys(changed).length === 0)
+    return toOutput(def, def.computed ? (await withComputed(ctx, def, [before]))[0] : before);
   await validateChanges(ctx, def, [{ before, after: { ...before, ...changed }, prefix: '' }]);
   const idCol = col(def, 'id');
   const [rows] = await runBatch(ctx.db, [
@@ -229,7 +253,8 @@ export async function updateRow(ctx: ServiceContext, def: ResourceDef, id: numbe
       .returning() as unknown as Statement,
     toStatement(ctx, auditUpdatedRow(ctx, auditTarget(def), id, toOutput(def, before))),
   ]);
-  return toOutput(def, (rows as Row[])[0]);
+  const updated = (rows as Row[])[0];
+  return toOutput(def, def.computed ? (await withComputed(ctx, def, [updated]))[0] : updated);
 }
 
 export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: number): Promise<void> {
@@ -323,7 +348,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
           ...problemsRead.map((s) => ({ status: s, description: '' })),
         ],
       },
-      async (c, { ctx, params }) => c.json(toOutput(def, await getRow(ctx, def, params.id))),
+      async (c, { ctx, params }) => c.json(toOutput(def, await getRow(ctx, def, params.id, true))),
     );
   }
   if (ops.includes('create') && def.schemas.create) {

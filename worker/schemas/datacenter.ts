@@ -52,5 +52,10 @@ export const DatacenterCreate = v.object({
   status: v.optional(oneOf(DATACENTER_STATUSES)),
 });
 export const DatacenterUpdate = v.partial(DatacenterCreate);
-export const Datacenter = v.object({ ...DatacenterCreate.entries, ...timestampsOut });
+export const Datacenter = v.object({
+  ...DatacenterCreate.entries,
+  ...timestampsOut,
+  rack_count: v.number(),
+  server_count: v.number(),
+});
 export type DatacenterInput = v.InferInput<typeof DatacenterCreate>;

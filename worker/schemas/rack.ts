@@ -23,5 +23,12 @@ export const RackCreate = v.object({
   status: v.optional(oneOf(RACK_STATUSES)),
 });
 export const RackUpdate = v.partial(RackCreate);
-export const Rack = v.object({ ...RackCreate.entries, ...timestampsOut });
+export const Rack = v.object({
+  ...RackCreate.entries,
+  ...timestampsOut,
+  datacenter_name: v.string(),
+  server_count: v.number(),
+  used_u: v.pipe(v.number(), v.description('U occupied by servers')),
+  allocated_w: v.pipe(v.number(), v.description('Sum of power_supply_w of servers not decommissioned')),
+});
 export type RackInput = v.InferInput<typeof RackCreate>;

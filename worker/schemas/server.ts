@@ -35,5 +35,11 @@ export const ServerCreate = v.object({
   purchase_cost: v.optional(v.nullable(num(0, 100_000_000))),
 });
 export const ServerUpdate = v.partial(ServerCreate);
-export const Server = v.object({ ...ServerCreate.entries, ...timestampsOut });
+export const Server = v.object({
+  ...ServerCreate.entries,
+  ...timestampsOut,
+  rack_name: v.string(),
+  datacenter_id: v.number(),
+  datacenter_name: v.string(),
+});
 export type ServerInput = v.InferInput<typeof ServerCreate>;
