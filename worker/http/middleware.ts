@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { deleteCookie, getCookie } from 'hono/cookie';
 import { eq } from 'drizzle-orm';
 import { createDb } from '../db/client';
 import { users } from '../db/schema';
@@ -52,15 +52,25 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
         throw forbidden(`Cross-origin request from ${origin} refused.`);
       }
     }
-    const claims = await verifyAccessToken(c.env, token);
-    const user = await c
-      .get('db')
-      .select()
-      .from(users)
-      .where(eq(users.id, Number(claims.sub)))
-      .get();
-    if (!user || user.disabled) throw unauthorized('This account no longer exists or is disabled.');
-    c.set('user', actorOf(user));
+    let claims: Awaited<ReturnType<typeof verifyAccessToken>> | undefined;
+    try {
+      claims = await verifyAccessToken(c.env, token);
+    } catch (e) {
+      // an explicit bad Bearer token is an error; a stale session cookie just means "signed out", so that the
+      // login page and public routes keep working after the session expired
+      if (!viaCookie) throw e;
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    }
+    if (claims) {
+      const user = await c
+        .get('db')
+        .select()
+        .from(users)
+        .where(eq(users.id, Number(claims.sub)))
+        .get();
+      if (!user || user.disabled) throw unauthorized('This account no longer exists or is disabled.');
+      c.set('user', actorOf(user));
+    }
   }
   await next();
 };
