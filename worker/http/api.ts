@@ -116,6 +116,7 @@ async function readForm(req: Request): Promise<Record<string, string>> {
   // OAuth2 clients send form bodies; accept JSON too for convenience
   if (/json/i.test(type)) return (await readJsonBody(req)) as Record<string, string>;
   const out: Record<string, string> = {};
-  for (const [k, val] of new URLSearchParams(await req.text())) out[k] = val;
+  // decode the bytes ourselves: workerd warns when .text() reads a form-encoded body
+  for (const [k, val] of new URLSearchParams(new TextDecoder().decode(await req.arrayBuffer()))) out[k] = val;
   return out;
 }
