@@ -4,9 +4,10 @@ import { createDb } from '../../worker/db/client';
 import { authenticate, ensureDefaultAdmin } from '../../worker/auth/users';
 import { signAccessToken } from '../../worker/auth/jwt';
 import type { ServiceContext } from '../../worker/context';
+import type { Env } from '../../worker/env';
 
 const production = { ...env, ENVIRONMENT: 'production' };
-const ctx = (e = production): ServiceContext => ({
+const ctx = (e: Env = production): ServiceContext => ({
   db: createDb(env.DB),
   env: e,
   actor: null,
