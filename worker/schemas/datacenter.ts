@@ -31,6 +31,7 @@ export function normalizeTier(input: string | number): string {
 
 const tier = v.pipe(
   v.union([v.string(), v.number()], 'must be Tier 1 to Tier 4'),
+  v.description('Uptime tier: "Tier 1" to "Tier 4"; "Tier III", "III" and 3 are accepted and stored as "Tier 3".'),
   v.transform(normalizeTier),
   oneOf(TIERS),
 );
