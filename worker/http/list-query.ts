@@ -37,8 +37,13 @@ function parseValue(raw: string, spec: FilterSpec): string | number | boolean | 
       return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : undefined;
     case 'bool':
       return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : undefined;
-    case 'date':
-      return isoDate.test(raw) ? raw : undefined;
+    case 'date': {
+      if (!isoDate.test(raw)) return undefined;
+      if (!raw.includes('T')) return raw;
+      // stored timestamps are compared as text (YYYY-MM-DDTHH:MM:SS.sssZ): bring a time to exactly that form
+      const t = new Date(raw);
+      return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+    }
     default:
       if (spec.values && !spec.values.includes(raw)) return undefined;
       return raw;

@@ -7,7 +7,8 @@ function fieldOf(issue: v.BaseIssue<unknown>, prefix: string): string {
   for (const item of issue.path ?? []) {
     const key = item.key;
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
+    // prefixes end with "." ("path.", "[3]."): no second separator after them
+    else out += out && !out.endsWith('.') ? `.${String(key)}` : String(key);
   }
   return out || '(body)';
 }

@@ -1,0 +1,5 @@
+export * from './api';
+export * from './auth';
+export * from './db';
+export * from './factories';
+export * from './names';

@@ -1,0 +1,106 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { placementConflicts } from '../../worker/dcim/placement';
+import { demoEstate } from '../../worker/demo/estate';
+import { adminToken, api, asRole, countRows, expectProblem, login, type Row } from '../helpers';
+
+let admin: string;
+let first: Row;
+
+beforeAll(async () => {
+  admin = await adminToken();
+  const res = await api('/api/demo/seed', { token: admin, json: {} });
+  expect(res.status, res.text).toBe(200);
+  first = res.body;
+}, 60_000);
+
+describe('POST /api/demo/seed', () => {
+  it('creates 3 datacenters, 40 racks and about 400 servers, plus demo users', async () => {
+    expect(first).toMatchObject({ seeded: true, datacenters: 3, racks: 40, users: 3 });
+    expect(first.servers).toBeGreaterThanOrEqual(300);
+    expect(first.servers).toBeLessThanOrEqual(500);
+    expect(await countRows('datacenters')).toBe(3);
+    expect(await countRows('racks')).toBe(40);
+    expect(await countRows('servers')).toBe(first.servers);
+    // written through the audited services: one create entry per row
+    expect(await countRows('audit_log', "action = 'create' AND entity_type = 'server'")).toBe(first.servers);
+    // the demo accounts sign in with their documented roles
+    const token = await login('auditor', 'demo-password-2026');
+    expect((await api('/api/users/me', { token })).body.role).toBe('auditor');
+  });
+
+  it('a second run changes nothing', async () => {
+    const before = [await countRows('servers'), await countRows('racks'), await countRows('audit_log')];
+    const res = await api('/api/demo/seed', { token: admin, json: {} });
+    expect(res.status).toBe(200);
+    expect(res.body.seeded).toBe(false);
+    expect([await countRows('servers'), await countRows('racks'), await countRows('audit_log')]).toEqual(before);
+  });
+
+  it('is for admins only and validates its options', async () => {
+    expectProblem(await api('/api/demo/seed', { token: await asRole('operator', admin), json: {} }), 403);
+    expectProblem(await api('/api/demo/seed', { json: {} }), 401);
+    expectProblem(await api('/api/demo/seed', { token: admin, json: { scale: 0 } }), 422, ['scale']);
+  });
+
+  it('the seeded estate obeys every placement rule (checked through elevations)', async () => {
+    const racks: Row[] = (await api('/api/racks?limit=1000', { token: admin })).body;
+    expect(racks).toHaveLength(40);
+    const servers: Row[] = (await api('/api/servers?limit=1000', { token: admin })).body;
+    expect(servers).toHaveLength(first.servers);
+    // a few racks of each kind through the elevation endpoint
+    const sample = [racks[0], racks[7], racks[19], racks[33], ...racks.filter((r) => r.u_capacity === 48).slice(0, 2)];
+    for (const rack of sample) {
+      const e = (await api(`/api/racks/${rack.id}/elevation`, { token: admin })).body;
+      const mounted = servers.filter((s) => s.rack_id === rack.id);
+      expect(e.devices).toHaveLength(mounted.length);
+      // no U is claimed twice: the units owned equal the sum of the device heights
+      const claimed = e.devices.reduce((s: number, d: Row) => s + d.u_size, 0);
+      expect(e.used_u).toBe(claimed);
+      for (const d of e.devices) {
+        expect(d.u_position + d.u_size - 1).toBeLessThanOrEqual(rack.u_capacity);
+        expect(e.units.filter((u: Row) => u.device_id === d.id)).toHaveLength(d.u_size);
+      }
+      expect(e.power.allocated_w).toBeLessThanOrEqual(e.power.capacity_w);
+    }
+    // and every rack through the same rule the API applies
+    for (const rack of racks) {
+      const mounted = servers.filter((s) => s.rack_id === rack.id);
+      const asCandidates = mounted.map((s) => ({
+        name: s.name as string,
+        u_position: s.u_position as number,
+        u_size: s.u_size as number,
+        power_supply_w: s.power_supply_w as number,
+        status: s.status as string,
+        prefix: `${s.name}:`,
+      }));
+      expect(placementConflicts(rack as never, [], asCandidates), rack.name).toEqual([]);
+    }
+    expect(new Set(servers.map((s) => s.serial_number)).size).toBe(servers.length);
+  });
+});
+
+describe('demoEstate()', () => {
+  it('is deterministic', () => {
+    const a = demoEstate();
+    const b = demoEstate();
+    expect(a).toEqual(b);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(a.datacenters).toHaveLength(3);
+    expect(a.racks).toHaveLength(40);
+    // another seed gives another estate
+    expect(demoEstate(1).servers).not.toEqual(a.servers);
+  });
+
+  it('includes servers whose warranty has already ended, and in range values', () => {
+    const { servers, racks } = demoEstate();
+    const today = new Date().toISOString().slice(0, 10);
+    const expired = servers.filter((s) => s.warranty_expires < today);
+    expect(expired.length).toBeGreaterThan(0);
+    expect(expired.length).toBeLessThan(servers.length);
+    for (const s of servers) {
+      expect(s.u_position).toBeGreaterThanOrEqual(1);
+      expect(s.u_position + s.u_size - 1).toBeLessThanOrEqual(racks[s.rack].u_capacity);
+      expect(s.purchase_date < s.warranty_expires).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,175 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PERMISSIONS, ROLES, type Permission } from '../../worker/auth/roles';
+import {
+  adminToken,
+  api,
+  createDatacenter,
+  createRack,
+  createServer,
+  createUser,
+  datacenterBody,
+  rackBody,
+  serverBody,
+  uniqueName,
+  type ApiOptions,
+  type Row,
+  type RoleName,
+} from '../helpers';
+
+type Caller = RoleName | 'anonymous';
+interface Route {
+  method: string;
+  path: string;
+  access: string;
+  hasBody: boolean;
+}
+
+let admin: string;
+const tokens: Partial<Record<Caller, string>> = {};
+let dc: Row, rack: Row, server: Row, targetUser: { id: number };
+let nextU = 1;
+
+/** Every id a route needs; DELETE gets a fresh throwaway object each call so later calls still find theirs. */
+async function idFor(route: Route): Promise<number> {
+  const base = route.path.replace(/^\/api\//, '').split('/')[0];
+  if (route.method === 'delete') {
+    if (base === 'datacenters') return (await createDatacenter(admin)).id;
+    if (base === 'racks') return (await createRack(admin, { datacenter_id: dc.id })).id;
+    if (base === 'servers') return (await createServer(admin, { rack_id: rack.id, u_position: nextU++ })).id;
+  }
+  switch (base) {
+    case 'datacenters':
+      return dc.id;
+    case 'racks':
+      return rack.id;
+    case 'servers':
+      return server.id;
+    case 'users':
+      return targetUser.id;
+    case 'audit':
+      return 1;
+  }
+  throw new Error(`role matrix: no id for ${route.method.toUpperCase()} ${route.path}; teach idFor about it`);
+}
+
+/** A minimal valid request body per route that takes one. */
+const BODIES: Record<string, () => Pick<ApiOptions, 'json' | 'form'>> = {
+  'post /api/token': () => ({ form: { username: 'admin', password: 'admin123' } }),
+  'post /api/session': () => ({ json: { username: 'admin', password: 'admin123' } }),
+  'post /api/register': () => {
+    const username = uniqueName('matrix').toLowerCase();
+    return { json: { username, email: `${username}@example.com`, password: 'Matrix-Pass-2026!' } };
+  },
+  'patch /api/users/{id}': () => ({ json: { full_name: uniqueName('Full Name') } }),
+  'post /api/datacenters': () => ({ json: datacenterBody() }),
+  'patch /api/datacenters/{id}': () => ({ json: { location: uniqueName('Moved') } }),
+  'post /api/racks': () => ({ json: rackBody(dc.id) }),
+  'patch /api/racks/{id}': () => ({ json: { location: uniqueName('Row Z') } }),
+  'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
+  'patch /api/servers/{id}': () => ({ json: { os: uniqueName('Ubuntu') } }),
+  'post /api/demo/seed': () => ({ json: { users: false } }),
+};
+
+const PUBLIC = new Set([
+  'get /api/health',
+  'get /api/openapi.json',
+  'get /api/docs',
+  'post /api/token',
+  'post /api/session',
+  'delete /api/session',
+  'post /api/register',
+]);
+
+/**
+ * The access policy, written independently of the route declarations: a route that drifts (e.g. becomes public,
+ * or audit logs readable by viewers) fails here even though the walk below would follow its new declaration.
+ */
+function policy(method: string, path: string): string {
+  if (PUBLIC.has(`${method} ${path}`)) return 'public';
+  if (path === '/api/users/me') return 'authenticated';
+  if (path.startsWith('/api/users')) return 'users:manage';
+  if (path.startsWith('/api/audit/')) return 'audit:read';
+  if (path.startsWith('/api/demo/')) return 'demo:seed';
+  return method === 'get' ? 'inventory:read' : 'inventory:write';
+}
+
+beforeAll(async () => {
+  admin = await adminToken();
+  tokens.admin = admin;
+  for (const role of ['operator', 'viewer', 'auditor'] as const) tokens[role] = (await createUser(role, admin)).token;
+  targetUser = await createUser('viewer', admin);
+  dc = await createDatacenter(admin);
+  rack = await createRack(admin, { datacenter_id: dc.id, u_capacity: 52, power_capacity_kw: 200 });
+  server = await createServer(admin, { rack_id: rack.id, u_position: nextU++ });
+});
+
+describe('role matrix', () => {
+  it('every registered route answers each role as PERMISSIONS says, and anonymous callers get 401', async () => {
+    const doc = (await api('/api/openapi.json')).body;
+    const routes: Route[] = [];
+    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        routes.push({ method, path, access: op['x-required-permission'], hasBody: op.requestBody !== undefined });
+      }
+    }
+    // the document is built from the same declarations as the router, so this is every route (see openapi.test.ts)
+    expect(routes.length).toBeGreaterThanOrEqual(30);
+
+    const known = new Set(['public', 'authenticated', ...Object.keys(PERMISSIONS)]);
+    const mismatches: string[] = [];
+    const seen: string[] = [];
+    const callers: Caller[] = ['anonymous', ...ROLES];
+
+    for (const route of routes) {
+      const label = `${route.method.toUpperCase()} ${route.path}`;
+      expect(known, `${label} declares an unknown permission "${route.access}"`).toContain(route.access);
+      expect(route.access, `${label} needs a different permission than the policy says`).toBe(
+        policy(route.method, route.path),
+      );
+      const recipe = BODIES[`${route.method} ${route.path}`];
+      if (route.hasBody && !recipe) throw new Error(`role matrix: no request body for ${label}; add one to BODIES`);
+
+      for (const caller of callers) {
+        const path = route.path.includes('{id}') ? route.path.replace('{id}', String(await idFor(route))) : route.path;
+        const res = await api(path, {
+          method: route.method.toUpperCase(),
+          token: caller === 'anonymous' ? undefined : tokens[caller],
+          ...(recipe ? recipe() : {}),
+        });
+        seen.push(`${label} as ${caller}`);
+
+        let expected: 'allowed' | 401 | 403;
+        if (route.access === 'public') expected = 'allowed';
+        else if (caller === 'anonymous') expected = 401;
+        else if (route.access === 'authenticated') expected = 'allowed';
+        else
+          expected = (PERMISSIONS[route.access as Permission] as readonly string[]).includes(caller) ? 'allowed' : 403;
+
+        const problem = res.headers.get('content-type')?.startsWith('application/problem+json');
+        const ok =
+          expected === 'allowed'
+            ? // granted: the call went through (the fixtures make every granted call succeed)
+              res.status >= 200 && res.status < 300
+            : res.status === expected && problem && res.body.status === expected;
+        if (!ok)
+          mismatches.push(`${label} as ${caller}: expected ${expected}, got ${res.status} ${res.text.slice(0, 160)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(seen).toHaveLength(routes.length * callers.length);
+  }, 60_000);
+});
+
+describe('the permission matrix itself', () => {
+  it('grants what the roles are meant to do', () => {
+    // admin: everything; operator: inventory changes; viewer: read-only; auditor: read-only plus the audit trail
+    expect(PERMISSIONS).toEqual({
+      'inventory:read': ['admin', 'operator', 'viewer', 'auditor'],
+      'inventory:write': ['admin', 'operator'],
+      'audit:read': ['admin', 'auditor'],
+      'users:manage': ['admin'],
+      'demo:seed': ['admin'],
+    });
+    expect(ROLES).toEqual(['admin', 'operator', 'viewer', 'auditor']);
+  });
+});
