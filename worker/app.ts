@@ -39,16 +39,26 @@ export function createApp() {
   mountAudit(api);
   mountDemo(api);
 
-  app.notFound((c) =>
-    problemResponse(
-      new ProblemError(
-        404,
-        'not-found',
-        `No API route matches ${c.req.method} ${new URL(c.req.url).pathname}. See /api/docs.`,
-      ),
-      new URL(c.req.url).pathname,
-    ),
-  );
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = api.methodsFor(path.replace(/^\/api/, ''));
+    if (allowed.length) {
+      const res = problemResponse(
+        new ProblemError(
+          405,
+          'method-not-allowed',
+          `${c.req.method} is not supported on ${path}; use ${allowed.join(', ')}.`,
+        ),
+        path,
+      );
+      res.headers.set('Allow', allowed.join(', '));
+      return res;
+    }
+    return problemResponse(
+      new ProblemError(404, 'not-found', `No API route matches ${c.req.method} ${path}. See /api/docs.`),
+      path,
+    );
+  });
   app.onError((err, c) => {
     const instance = new URL(c.req.url).pathname;
     let res: Response;

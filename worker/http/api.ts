@@ -81,6 +81,13 @@ export class Api {
   readonly ops: OpSpec[] = [];
   constructor(readonly app: Hono<AppEnv>) {}
 
+  /** Methods declared for a path (relative to /api): a non-empty answer turns a 404 into a 405. */
+  methodsFor(path: string): string[] {
+    return this.ops
+      .filter((op) => new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}/?$`).test(path))
+      .map((op) => op.method.toUpperCase());
+  }
+
   op<S extends OpSpec>(
     spec: S,
     handler: (
