@@ -217,7 +217,8 @@ describe('GET /api/audit/logs', () => {
     for (const method of ['POST', 'PATCH', 'PUT', 'DELETE']) {
       const path = method === 'POST' ? '/api/audit/logs' : '/api/audit/logs/1';
       const res = await api(path, { method, token: admin, ...(method === 'DELETE' ? {} : { json: { actor: 'x' } }) });
-      expectProblem(res, 404);
+      expectProblem(res, 405);
+      expect(res.headers.get('Allow')).toBe('GET');
     }
   });
 
