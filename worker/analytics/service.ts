@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { runBatch } from '../db/client';
 import type { ServiceContext } from '../context';
+import { zoneAnd } from '../dcim/zones';
 import { capacityReport, weightedPue, type DatacenterTotals } from './capacity';
 
 export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterTotals[]> {
@@ -14,12 +15,12 @@ export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterT
       power_capacity_mw: number | null;
     }>(sql`SELECT id, name, location, status, pue_target, power_capacity_mw FROM datacenters ORDER BY name`),
     ctx.db.all<{ datacenter_id: number; racks: number; total_u: number; rack_power_kw: number }>(
-      sql`SELECT datacenter_id, count(*) AS racks, coalesce(sum(u_capacity), 0) AS total_u, coalesce(sum(power_capacity_kw), 0) AS rack_power_kw FROM racks GROUP BY datacenter_id`,
+      sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS racks, coalesce(sum(r.u_capacity), 0) AS total_u, coalesce(sum(r.power_capacity_kw), 0) AS rack_power_kw FROM racks r WHERE 1 = 1${zoneAnd(ctx, 'r')} GROUP BY r.datacenter_id`,
     ),
     ctx.db.all<{ datacenter_id: number; servers: number; used_u: number; allocated_w: number }>(
       sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS servers, coalesce(sum(s.u_size), 0) AS used_u,
             coalesce(sum(CASE WHEN s.status <> 'decommissioned' THEN s.power_supply_w ELSE 0 END), 0) AS allocated_w
-          FROM servers s JOIN racks r ON r.id = s.rack_id GROUP BY r.datacenter_id`,
+          FROM servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${zoneAnd(ctx, 'r')} GROUP BY r.datacenter_id`,
     ),
   ]);
   const racksBy = new Map(rackAgg.map((r) => [r.datacenter_id, r]));
@@ -44,18 +45,20 @@ const countsBy = (rows: { k: string; n: number }[]) => Object.fromEntries(rows.m
 export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) {
   const day = today.toISOString().slice(0, 10);
   const in90 = new Date(today.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
+  // servers of the racks the caller may see
+  const visible = sql`servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${zoneAnd(ctx, 'r')}`;
   const [totals, [byStatus, byType, byHealth, warranty]] = await Promise.all([
     datacenterTotals(ctx),
     runBatch(ctx.db, [
-      ctx.db.all<{ k: string; n: number }>(sql`SELECT status AS k, count(*) AS n FROM servers GROUP BY status`),
+      ctx.db.all<{ k: string; n: number }>(sql`SELECT s.status AS k, count(*) AS n FROM ${visible} GROUP BY s.status`),
       ctx.db.all<{ k: string; n: number }>(
-        sql`SELECT server_type AS k, count(*) AS n FROM servers GROUP BY server_type`,
+        sql`SELECT s.server_type AS k, count(*) AS n FROM ${visible} GROUP BY s.server_type`,
       ),
-      ctx.db.all<{ k: string; n: number }>(sql`SELECT health AS k, count(*) AS n FROM servers GROUP BY health`),
+      ctx.db.all<{ k: string; n: number }>(sql`SELECT s.health AS k, count(*) AS n FROM ${visible} GROUP BY s.health`),
       ctx.db.all<{ expired: number; expiring: number }>(
-        sql`SELECT coalesce(sum(warranty_expires < ${day}), 0) AS expired,
-                   coalesce(sum(warranty_expires >= ${day} AND warranty_expires <= ${in90}), 0) AS expiring
-            FROM servers WHERE status <> 'decommissioned'`,
+        sql`SELECT coalesce(sum(s.warranty_expires < ${day}), 0) AS expired,
+                   coalesce(sum(s.warranty_expires >= ${day} AND s.warranty_expires <= ${in90}), 0) AS expiring
+            FROM ${visible} AND s.status <> 'decommissioned'`,
       ),
     ]),
   ]);

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { zoneAnd } from './zones';
 import { datacenters, racks } from '../db/schema';
 import type { ResourceDef } from '../http/resource';
 import { Datacenter, DatacenterCreate, DatacenterUpdate, DATACENTER_STATUSES, TIERS } from '../schemas/datacenter';
@@ -31,12 +32,10 @@ export const datacentersResource: ResourceDef = {
   searchable: ['name', 'location'],
   unique: [{ fields: ['name'] }],
   dependents: [{ table: racks, column: 'datacenter_id', label: 'racks' }],
-  computed: {
-    rack_count: sql.raw('(SELECT count(*) FROM racks r WHERE r.datacenter_id = datacenters.id)'),
-    server_count: sql.raw(
-      '(SELECT count(*) FROM servers s JOIN racks r ON r.id = s.rack_id WHERE r.datacenter_id = datacenters.id)',
-    ),
-  },
+  computed: (ctx) => ({
+    rack_count: sql`(SELECT count(*) FROM racks r WHERE r.datacenter_id = datacenters.id${zoneAnd(ctx, 'r')})`,
+    server_count: sql`(SELECT count(*) FROM servers s JOIN racks r ON r.id = s.rack_id WHERE r.datacenter_id = datacenters.id${zoneAnd(ctx, 'r')})`,
+  }),
   access: { read: 'inventory:read', write: 'inventory:write' },
   description: 'Sites: tier, floor space, power and cooling capacity, PUE target and certifications.',
 };

@@ -5,6 +5,9 @@ import type { ResourceDef } from '../http/resource';
 import { SECURITY_ZONES } from '../schemas/common';
 import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from '../schemas/rack';
 import { rackResizeConflicts } from './placement';
+import { rackScope } from './zones';
+import { canSee } from '../auth/clearance';
+import { forbidden } from '../http/problem';
 
 export const racksResource: ResourceDef = {
   path: '/racks',
@@ -40,21 +43,26 @@ export const racksResource: ResourceDef = {
   searchable: ['name', 'location', 'row'],
   unique: [{ fields: ['datacenter_id', 'name'] }],
   references: { datacenter_id: { table: datacenters, label: 'Datacenter' } },
+  scope: rackScope,
   dependents: [{ table: servers, column: 'rack_id', label: 'servers' }],
   // raw SQL with aliases: drizzle leaves columns unqualified in single-table selects, which a correlated
   // subquery would resolve against its own table
-  computed: {
+  computed: () => ({
     datacenter_name: sql.raw('(SELECT d.name FROM datacenters d WHERE d.id = racks.datacenter_id)'),
     server_count: sql.raw('(SELECT count(*) FROM servers s WHERE s.rack_id = racks.id)'),
     used_u: sql.raw('(SELECT coalesce(sum(s.u_size), 0) FROM servers s WHERE s.rack_id = racks.id)'),
     allocated_w: sql.raw(
       "(SELECT coalesce(sum(s.power_supply_w), 0) FROM servers s WHERE s.rack_id = racks.id AND s.status <> 'decommissioned')",
     ),
-  },
+  }),
   access: { read: 'inventory:read', write: 'inventory:write' },
   description: 'Racks: U space (1-52U), power budget, cooling type and security zone.',
   async check(ctx, changes) {
     for (const { before, after } of changes) {
+      // nobody places an object in a zone they could not see afterwards
+      if (!canSee(ctx.actor, after.security_zone ?? 'Internal')) {
+        throw forbidden(`Your clearance (${ctx.actor?.clearance}) does not reach the ${after.security_zone} zone.`);
+      }
       const shrinks =
         before && (after.u_capacity < before.u_capacity || after.power_capacity_kw < before.power_capacity_kw);
       if (!shrinks) continue;

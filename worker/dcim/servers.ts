@@ -6,6 +6,7 @@ import type { ServiceContext } from '../context';
 import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from '../schemas/server';
 import { placementConflicts, type Candidate } from './placement';
 import { racksByIds } from './racks';
+import { rackScope, viaRackScope } from './zones';
 
 /** U slots and power budget of every rack a write touches, checked against what is already mounted there. */
 async function checkPlacement(ctx: ServiceContext, changes: Change[]) {
@@ -106,14 +107,15 @@ export const serversResource: ResourceDef = {
   defaultSort: 'name',
   searchable: ['name', 'serial_number', 'manufacturer', 'model', 'cpu_model', 'os', 'ip_address', 'management_ip'],
   unique: [{ fields: ['name'] }, { fields: ['serial_number'] }],
-  references: { rack_id: { table: racks, label: 'Rack' } },
-  computed: {
+  references: { rack_id: { table: racks, label: 'Rack', scope: rackScope } },
+  scope: viaRackScope(sql`${servers.rack_id}`),
+  computed: () => ({
     rack_name: sql.raw('(SELECT r.name FROM racks r WHERE r.id = servers.rack_id)'),
     datacenter_id: sql.raw('(SELECT r.datacenter_id FROM racks r WHERE r.id = servers.rack_id)'),
     datacenter_name: sql.raw(
       '(SELECT d.name FROM racks r JOIN datacenters d ON d.id = r.datacenter_id WHERE r.id = servers.rack_id)',
     ),
-  },
+  }),
   access: { read: 'inventory:read', write: 'inventory:write' },
   description:
     'Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle.',

@@ -487,8 +487,26 @@ export function demoEstate(seed = 20261129, scale = 1) {
 
 /** Demo accounts for each role (local development only; the seed refuses to run in production). */
 export const DEMO_USERS = [
-  { username: 'ops.lead', email: 'ops.lead@example.com', full_name: 'Olivia Park (Operations)', role: 'operator' },
-  { username: 'noc.viewer', email: 'noc@example.com', full_name: 'NOC wall display', role: 'viewer' },
-  { username: 'auditor', email: 'audit@example.com', full_name: 'Ahmed Rahman (Internal Audit)', role: 'auditor' },
+  {
+    username: 'ops.lead',
+    email: 'ops.lead@example.com',
+    full_name: 'Olivia Park (Operations)',
+    role: 'operator',
+    clearance: 'Confidential',
+  },
+  {
+    username: 'noc.viewer',
+    email: 'noc@example.com',
+    full_name: 'NOC wall display',
+    role: 'viewer',
+    clearance: 'Internal',
+  },
+  {
+    username: 'auditor',
+    email: 'audit@example.com',
+    full_name: 'Ahmed Rahman (Internal Audit)',
+    role: 'auditor',
+    clearance: 'Top Secret',
+  },
 ] as const;
 export const DEMO_PASSWORD = 'demo-password-2026';

@@ -5,7 +5,7 @@ import { createRows, type Row } from '../http/resource';
 import { datacentersResource } from '../dcim/datacenters';
 import { racksResource } from '../dcim/racks';
 import { serversResource } from '../dcim/servers';
-import { register } from '../auth/users';
+import { register, updateUser } from '../auth/users';
 import { DEMO_PASSWORD, DEMO_USERS, demoEstate } from './estate';
 
 const CHUNK = 200;
@@ -38,9 +38,10 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
   );
   let users = 0;
   if (opts.users !== false) {
-    for (const u of DEMO_USERS) {
+    for (const { clearance, ...u } of DEMO_USERS) {
       try {
-        await register(ctx, { ...u, password: DEMO_PASSWORD });
+        const created = await register(ctx, { ...u, password: DEMO_PASSWORD });
+        await updateUser(ctx, created.id, { clearance });
         users++;
       } catch {
         // an account of that name already exists: keep it as it is

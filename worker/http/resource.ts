@@ -40,13 +40,13 @@ export interface ResourceDef {
   /** each entry is a set of fields whose values must be unique together */
   unique?: { fields: readonly string[] }[];
   /** foreign keys checked before writing, so the client hears which field points nowhere */
-  references?: Record<string, { table: SQLiteTable; label: string }>;
+  references?: Record<string, { table: SQLiteTable; label: string; scope?: (ctx: ServiceContext) => SQL | undefined }>;
   /** rows elsewhere that block a delete */
   dependents?: { table: SQLiteTable; column: string; label: string }[];
   /** columns never returned (password hashes) */
   hidden?: readonly string[];
   /** read-only fields computed per row (counts, utilisation, parent names); listed, fetched and sortable */
-  computed?: Record<string, SQL>;
+  computed?: (ctx: ServiceContext) => Record<string, SQL>;
   access: { read: Access; write: Access };
   ops?: readonly Op[];
   /** domain rules over the rows as they would be after the write; throw a ProblemError to refuse */
@@ -63,9 +63,9 @@ const col = (def: ResourceDef, key: string) => {
   return c;
 };
 
-const selection = (def: ResourceDef, withComputed: boolean) =>
-  withComputed && def.computed ? { ...columns(def), ...def.computed } : columns(def);
-const sortExpr = (def: ResourceDef, key: string) => def.computed?.[key] ?? col(def, key);
+const selection = (ctx: ServiceContext, def: ResourceDef, withComputed: boolean) =>
+  withComputed && def.computed ? { ...columns(def), ...def.computed(ctx) } : columns(def);
+const sortExpr = (ctx: ServiceContext, def: ResourceDef, key: string) => def.computed?.(ctx)[key] ?? col(def, key);
 
 export function toOutput(def: ResourceDef, row: Row): Row {
   if (!def.hidden?.length) return row;
@@ -98,12 +98,12 @@ function whereOf(ctx: ServiceContext, def: ResourceDef, q: Pick<ListQuery, 'q' |
 export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQuery) {
   const where = whereOf(ctx, def, q);
   const order = [
-    ...q.sort.map((s) => (s.desc ? desc(sortExpr(def, s.field)) : asc(sortExpr(def, s.field)))),
+    ...q.sort.map((s) => (s.desc ? desc(sortExpr(ctx, def, s.field)) : asc(sortExpr(ctx, def, s.field)))),
     asc(col(def, 'id')),
   ];
   const [rows, totals] = await runBatch(ctx.db, [
     ctx.db
-      .select(selection(def, true))
+      .select(selection(ctx, def, true))
       .from(def.table)
       .where(where)
       .orderBy(...order)
@@ -117,7 +117,7 @@ export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQue
 /** One row as stored; `withComputed` adds the resource's computed fields (for API output, not for audit). */
 export async function getRow(ctx: ServiceContext, def: ResourceDef, id: number, withComputed = false): Promise<Row> {
   const row = await ctx.db
-    .select(selection(def, withComputed))
+    .select(selection(ctx, def, withComputed))
     .from(def.table)
     .where(and(eq(col(def, 'id'), id), def.scope?.(ctx)))
     .get();
@@ -187,7 +187,11 @@ async function checkReferences(ctx: ServiceContext, def: ResourceDef, changes: C
     const existing = new Set<number>();
     const idCol = getTableColumns(ref.table).id as SQLiteColumn;
     for (const part of chunks(ids, 90)) {
-      const rows = await ctx.db.select({ id: idCol }).from(ref.table).where(inArray(idCol, part)).all();
+      const rows = await ctx.db
+        .select({ id: idCol })
+        .from(ref.table)
+        .where(and(inArray(idCol, part), ref.scope?.(ctx)))
+        .all();
       for (const r of rows) existing.add(Number(r.id));
     }
     for (const ch of touched) {
@@ -229,7 +233,11 @@ async function withComputed(ctx: ServiceContext, def: ResourceDef, rows: Row[]):
     rows.map((r) => Number(r.id)),
     90,
   )) {
-    for (const r of await ctx.db.select(selection(def, true)).from(def.table).where(inArray(idCol, part)).all()) {
+    for (const r of await ctx.db
+      .select(selection(ctx, def, true))
+      .from(def.table)
+      .where(inArray(idCol, part))
+      .all()) {
       byId.set(Number((r as Row).id), r as Row);
     }
   }

@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminToken,
+  api,
+  createDatacenter,
+  createRack,
+  createServer,
+  createUser,
+  expectProblem,
+  type Row,
+} from '../helpers';
+
+// One datacenter with a rack (and a 2U server) in each zone. A viewer keeps the default Internal clearance;
+// an operator is raised to Confidential by the admin.
+let admin: string;
+let viewer: string;
+let operator: string;
+let dc: Row;
+const racks: Record<string, Row> = {};
+const servers: Record<string, Row> = {};
+const ZONES = ['Public', 'Internal', 'Confidential', 'Top Secret'];
+
+beforeAll(async () => {
+  admin = await adminToken();
+  dc = await createDatacenter(admin);
+  for (const zone of ZONES) {
+    racks[zone] = await createRack(admin, { datacenter_id: dc.id, security_zone: zone });
+    servers[zone] = await createServer(admin, { rack_id: racks[zone].id, u_size: 2, power_supply_w: 1000 });
+  }
+  viewer = (await createUser('viewer', admin)).token;
+  const op = await createUser('operator', admin);
+  const raised = await api(`/api/users/${op.id}`, {
+    method: 'PATCH',
+    token: admin,
+    json: { clearance: 'Confidential' },
+  });
+  expect(raised.status, raised.text).toBe(200);
+  operator = op.token;
+});
+
+const ids = (rows: Row[]) => rows.map((r) => r.id).sort((a, b) => a - b);
+
+describe('clearance: objects above it do not exist for the caller', () => {
+  it('lists and counts only what the clearance reaches', async () => {
+    const r = await api(`/api/racks?datacenter_id=${dc.id}`, { token: viewer });
+    expect(ids(r.body)).toEqual(ids([racks.Public, racks.Internal]));
+    expect(r.headers.get('X-Total-Count')).toBe('2');
+
+    const s = await api(`/api/servers?datacenter_id=${dc.id}`, { token: operator });
+    expect(ids(s.body)).toEqual(ids([servers.Public, servers.Internal, servers.Confidential]));
+
+    const all = await api(`/api/servers?datacenter_id=${dc.id}`, { token: admin });
+    expect(all.headers.get('X-Total-Count')).toBe('4');
+
+    const d = await api(`/api/datacenters/${dc.id}`, { token: viewer });
+    expect(d.body).toMatchObject({ rack_count: 2, server_count: 2 });
+  });
+
+  it('answers 404 on direct access, elevation included', async () => {
+    expectProblem(await api(`/api/racks/${racks['Top Secret'].id}`, { token: operator }), 404);
+    expectProblem(await api(`/api/racks/${racks['Top Secret'].id}/elevation`, { token: operator }), 404);
+    expectProblem(await api(`/api/servers/${servers.Confidential.id}`, { token: viewer }), 404);
+    expect((await api(`/api/servers/${servers.Confidential.id}`, { token: operator })).status).toBe(200);
+  });
+
+  it('keeps hidden servers out of search results', async () => {
+    const hidden = servers['Top Secret'].name;
+    expect((await api(`/api/servers?q=${hidden}`, { token: operator })).body).toEqual([]);
+    expect(ids((await api(`/api/servers?q=${hidden}`, { token: admin })).body)).toEqual([servers['Top Secret'].id]);
+  });
+
+  it('keeps hidden objects out of the dashboard and capacity figures', async () => {
+    const mine = (await api('/api/analytics/capacity', { token: viewer })).body;
+    const dcv = mine.datacenters.find((d: Row) => d.id === dc.id);
+    // Public + Internal: 2 racks x 42U, 2 servers x 2U, 2 x 10 kW budgets, 2 x 1 kW allocated
+    expect(dcv).toMatchObject({ racks: 2, servers: 2 });
+    expect(dcv.rack_space).toMatchObject({ total: 84, used: 4 });
+    expect(dcv.power).toMatchObject({ total: 20, used: 2 });
+
+    const dash = (await api('/api/dashboard/metrics', { token: viewer })).body;
+    const dashAdmin = (await api('/api/dashboard/metrics', { token: admin })).body;
+    expect(dashAdmin.total_servers - dash.total_servers).toBe(2);
+    expect(dashAdmin.total_racks - dash.total_racks).toBe(2);
+  });
+});
+
+describe('clearance: writes', () => {
+  it('refuses to place a rack in a zone above the clearance', async () => {
+    const res = await api('/api/racks', {
+      token: operator,
+      json: { name: 'TS-CAGE-9', datacenter_id: dc.id, security_zone: 'Top Secret' },
+    });
+    expectProblem(res, 403);
+    const raise = await api(`/api/racks/${racks.Confidential.id}`, {
+      method: 'PATCH',
+      token: operator,
+      json: { security_zone: 'Top Secret' },
+    });
+    expectProblem(raise, 403);
+  });
+
+  it('treats a hidden rack as non-existent when mounting a server', async () => {
+    const res = await api('/api/servers', {
+      token: operator,
+      json: { name: 'sneaky-1', serial_number: 'SNEAKY1', rack_id: racks['Top Secret'].id, u_position: 30 },
+    });
+    expectProblem(res, 422, ['rack_id']);
+  });
+});
