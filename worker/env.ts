@@ -10,6 +10,10 @@ export interface Env {
   ACCESS_TOKEN_EXPIRE_MINUTES?: string;
   /** PBKDF2 iterations for new password hashes; at most 100000 (production Workers' cap). */
   PASSWORD_HASH_ITERATIONS?: string;
+  /** failed sign-ins allowed per account / per client address within the window before 429 */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT?: string;
+  LOGIN_MAX_FAILURES_PER_IP?: string;
+  LOGIN_THROTTLE_WINDOW_MINUTES?: string;
 }
 
 export const isProduction = (env: Env) => (env.ENVIRONMENT ?? '').toLowerCase() === 'production';

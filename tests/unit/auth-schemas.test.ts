@@ -1,4 +1,5 @@
 // Password hashing format and limits; datacenter tier normalisation.
+import { throttle } from '../../worker/auth/throttle';
 import { describe, expect, it } from 'vitest';
 import { MAX_ITERATIONS, burnPasswordCheck, hashPassword, verifyPassword } from '../../worker/auth/passwords';
 import * as v from 'valibot';
@@ -85,5 +86,27 @@ describe('normalizeTier', () => {
     expect(v.parse(DatacenterCreate, { name: 'x', tier: 4 }).tier).toBe('Tier 4');
     expect(v.safeParse(DatacenterCreate, { name: 'x', tier: 5 }).success).toBe(false);
     expect(v.safeParse(DatacenterCreate, { name: 'x', tier: 'Tier 9' }).success).toBe(false);
+  });
+});
+
+describe('throttle (sign-in failures)', () => {
+  const limits = { maxFailures: 3, windowMs: 15 * 60_000 };
+  const now = Date.parse('2026-11-30T12:00:00.000Z');
+  const at = (min: number, ok = false) => ({ ts: new Date(now - min * 60_000).toISOString(), ok });
+
+  it('allows fewer failures than the limit', () => {
+    expect(throttle([at(5), at(4)], now, limits)).toEqual({ blocked: false, retryAfter: 0 });
+  });
+
+  it('blocks at the limit until the oldest counted failure leaves the window', () => {
+    // failures 10, 6 and 2 minutes ago; the one 10 minutes ago leaves the 15-minute window in 5 minutes
+    expect(throttle([at(10), at(6), at(2)], now, limits)).toEqual({ blocked: true, retryAfter: 300 });
+    // with 4 failures (12, 10, 6, 2 min ago) two must age out: the one 10 minutes ago, in 5 minutes
+    expect(throttle([at(12), at(10), at(6), at(2)], now, limits)).toEqual({ blocked: true, retryAfter: 300 });
+  });
+
+  it('ignores failures outside the window and those before the last success', () => {
+    expect(throttle([at(20), at(16), at(2)], now, limits).blocked).toBe(false);
+    expect(throttle([at(9), at(8), at(7, true), at(2)], now, limits).blocked).toBe(false);
   });
 });

@@ -4,7 +4,16 @@ import { users, type UserRow } from '../db/schema';
 import { isProduction } from '../env';
 import { runBatch, type Statement } from '../db/client';
 import { auditEvent, auditInsertedRow, auditUpdatedRow, toStatement } from '../audit/trail';
-import { conflict, forbidden, notFound, unauthorized, unprocessable, type FieldError } from '../http/problem';
+import {
+  ProblemError,
+  conflict,
+  forbidden,
+  notFound,
+  unauthorized,
+  unprocessable,
+  type FieldError,
+} from '../http/problem';
+import { throttle } from './throttle';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import { can } from './roles';
 
@@ -51,8 +60,50 @@ export async function ensureDefaultAdmin(ctx: ServiceContext): Promise<void> {
 }
 
 /** Check a username/password pair; both outcomes are audited, and an unknown user costs the same time. */
+/** 429 after too many recent failures for this account name or this client address (same for unknown names). */
+async function assertNotThrottled(ctx: ServiceContext, username: string): Promise<void> {
+  const windowMs = Number(ctx.env.LOGIN_THROTTLE_WINDOW_MINUTES ?? 15) * 60_000;
+  const since = new Date(Date.now() - windowMs).toISOString();
+  const [byAccount, byIp] = await runBatch(ctx.db, [
+    ctx.db.all<{ ts: string; ok: number }>(
+      sql`SELECT ts, action = 'login' AS ok FROM audit_log WHERE action IN ('login', 'login_failed') AND ts > ${since} AND lower(actor) = lower(${username})`,
+    ),
+    ctx.db.all<{ ts: string; ok: number }>(
+      sql`SELECT ts, 0 AS ok FROM audit_log WHERE action = 'login_failed' AND ts > ${since} AND client_ip = ${ctx.clientIp}`,
+    ),
+  ]);
+  const now = Date.now();
+  const verdicts = [
+    throttle(
+      byAccount.map((a) => ({ ts: a.ts, ok: !!a.ok })),
+      now,
+      { maxFailures: Number(ctx.env.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 5), windowMs },
+    ),
+    // successes do not clear an address: one valid account must not unlock guessing at the others
+    throttle(
+      byIp.map((a) => ({ ts: a.ts, ok: false })),
+      now,
+      { maxFailures: Number(ctx.env.LOGIN_MAX_FAILURES_PER_IP ?? 20), windowMs },
+    ),
+  ];
+  const retryAfter = Math.max(...verdicts.map((v) => (v.blocked ? v.retryAfter : 0)));
+  if (retryAfter > 0) {
+    await runBatch(ctx.db, [
+      toStatement(
+        ctx,
+        auditEvent(ctx, { action: 'login_throttled', entityType: 'session', actor: username.slice(0, 64) }),
+      ),
+    ]);
+    throw new ProblemError(429, 'too-many-requests', `Too many failed sign-ins. Try again in ${retryAfter} seconds.`, {
+      headers: { 'Retry-After': String(retryAfter) },
+      extra: { retry_after: retryAfter },
+    });
+  }
+}
+
 export async function authenticate(ctx: ServiceContext, username: string, password: string): Promise<UserRow> {
   await ensureDefaultAdmin(ctx);
+  await assertNotThrottled(ctx, username);
   const user = await ctx.db
     .select()
     .from(users)
