@@ -1,0 +1,700 @@
+// Browser tests: wrangler dev on a fresh local D1 + Debian chromium driven by playwright-core over CDP.
+// `npm run test:e2e` builds the SPA first. Prints "N passed, M failed" and exits 1 on any failure.
+// Env: E2E_PORT (default: 8788, or the next free port), E2E_KEEP=1 keeps the temp dirs, E2E_HEADFUL=1.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SHOTS = join(ROOT, 'e2e', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler');
+const ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s]`, ...a);
+
+const children = [];
+const tempDirs = [];
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const srv = createServer()
+      .once('error', () => resolve(false))
+      .once('listening', () => srv.close(() => resolve(true)))
+      .listen(port, '127.0.0.1');
+  });
+}
+
+async function pickPort() {
+  if (process.env.E2E_PORT) return Number(process.env.E2E_PORT);
+  for (let p = 8788; p < 8788 + 50; p++) if (p !== 8789 && (await portFree(p))) return p;
+  throw new Error('no free port found from 8788');
+}
+
+function waitForLine(proc, re, label, ms = 60_000) {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`${label}: timed out waiting for ${re}\n${buf.slice(-2000)}`)), ms);
+    const onData = (d) => {
+      buf += d.toString();
+      const m = buf.match(re);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    proc.stdout?.on('data', onData);
+    proc.stderr?.on('data', onData);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited early with ${code}\n${buf.slice(-2000)}`));
+    });
+  });
+}
+
+function killAll() {
+  for (const c of children.reverse()) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    try {
+      process.kill(-c.pid, 'SIGTERM'); // the whole process group (wrangler spawns workerd)
+    } catch {
+      try {
+        c.kill('SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+  }
+}
+
+function cleanup() {
+  killAll();
+  if (!process.env.E2E_KEEP) for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+}
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+process.on('SIGTERM', () => {
+  cleanup();
+  process.exit(143);
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(join(ROOT, 'build', 'index.html'))) throw new Error('build/ is missing: run `npm run build` first');
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
+  mkdirSync(SHOTS, { recursive: true });
+  for (const f of readdirSync(SHOTS)) if (f.startsWith('FAILED-')) rmSync(join(SHOTS, f));
+
+  // 1. fresh local D1 with the migrations applied
+  const persist = mkdtempSync(join(tmpdir(), 'dc-e2e-d1-'));
+  tempDirs.push(persist);
+  const mig = spawnSync(WRANGLER, ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist], {
+    cwd: ROOT,
+    env: ENV,
+    encoding: 'utf8',
+  });
+  if (mig.status !== 0) throw new Error(`migrations failed:\n${mig.stdout}\n${mig.stderr}`);
+  log('migrations applied to', persist);
+
+  // 2. wrangler dev serving build/ and the API
+  const port = await pickPort();
+  const origin = `http://localhost:${port}`;
+  const wrangler = spawn(WRANGLER, ['dev', '--port', String(port), '--ip', '127.0.0.1', '--persist-to', persist], {
+    cwd: ROOT,
+    env: ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.push(wrangler);
+  let wranglerLog = '';
+  wrangler.stdout.on('data', (d) => (wranglerLog += d));
+  wrangler.stderr.on('data', (d) => (wranglerLog += d));
+  await waitForLine(wrangler, /Ready on/, 'wrangler dev');
+  log('wrangler ready on', origin);
+
+  // 3. chromium over CDP
+  const profile = mkdtempSync(join(tmpdir(), 'dc-e2e-chromium-'));
+  tempDirs.push(profile);
+  const chrome = spawn(
+    CHROMIUM,
+    [
+      ...(process.env.E2E_HEADFUL ? [] : ['--headless']),
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      `--user-data-dir=${profile}`,
+      '--remote-debugging-port=0',
+      '--window-size=1280,900',
+      'about:blank',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  children.push(chrome);
+  const [, ws] = await waitForLine(chrome, /DevTools listening on (ws:\/\/\S+)/, 'chromium');
+  const browser = await chromium.connectOverCDP(ws);
+  const context = browser.contexts()[0];
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  page.setDefaultTimeout(15_000);
+  const pageErrors = [];
+  page.on('pageerror', (e) => {
+    pageErrors.push(e.message);
+    log('page error:', e.message);
+  });
+
+  try {
+    await scenario(page, origin, pageErrors);
+  } finally {
+    await browser.close().catch(() => {});
+    if (failed) console.error('--- wrangler log (tail) ---\n' + wranglerLog.slice(-3000));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function step(name, fn, page) {
+  const s = Date.now();
+  try {
+    await fn();
+    passed++;
+    log(`✓ ${name} (${Date.now() - s} ms)`);
+  } catch (e) {
+    failed++;
+    failures.push(name);
+    log(
+      `✗ ${name}\n    ${String(e?.stack ?? e)
+        .split('\n')
+        .slice(0, 6)
+        .join('\n    ')}`,
+    );
+    if (page) {
+      const file = join(SHOTS, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+      await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    }
+  }
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+async function scenario(page, origin, pageErrors) {
+  const url = (p) => `${origin}${p}`;
+  const shot = (name, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  const text = async (sel) => (await page.locator(sel).first().innerText()).trim();
+  const toast = (title) => page.locator('.toast', { hasText: title }).first().waitFor();
+  const submit = () => page.click('[data-testid=form-submit]');
+  let dcId, rackId, spareRackId, serverId;
+  const ids = {};
+
+  async function login(username, password) {
+    await page.fill('#username', username);
+    await page.fill('#password', password);
+    await page.click('button[type=submit]');
+  }
+
+  await step(
+    'unauthenticated visit redirects to the sign-in page',
+    async () => {
+      await page.goto(url('/servers'));
+      await page.waitForURL(/\/login\?next=%2Fservers/);
+      expect((await text('h1')) === 'Sign in', 'sign-in heading');
+    },
+    page,
+  );
+
+  await step(
+    'wrong password shows the 401 banner and inline required errors',
+    async () => {
+      await page.click('button[type=submit]');
+      await page.locator('.field .error', { hasText: 'Username is required' }).waitFor();
+      await login('admin', 'not-the-password');
+      const banner = await text('[data-testid=login-error]');
+      expect(/Incorrect username or password/.test(banner), `banner: ${banner}`);
+      await shot('login');
+    },
+    page,
+  );
+
+  await step(
+    'admin signs in through the form and returns to the page asked for',
+    async () => {
+      await login('admin', 'admin123');
+      await page.waitForURL(/\/servers$/);
+      await page.locator('[data-testid=servers-table]').waitFor();
+    },
+    page,
+  );
+
+  await step(
+    'empty dashboard offers to add the first datacenter',
+    async () => {
+      await page.goto(url('/'));
+      await page.locator('[data-testid=dashboard-empty]').waitFor();
+      expect(await page.locator('text=Add your first datacenter').first().isVisible(), 'call to action');
+      await shot('dashboard-empty');
+    },
+    page,
+  );
+
+  await step(
+    'create a datacenter through the form',
+    async () => {
+      await page.click('[data-testid=add-first-datacenter]');
+      await page.waitForURL(/\/datacenters\/new$/);
+      await page.fill('#f-name', 'E2E-AMS-1');
+      await page.fill('#f-location', 'Schiphol-Rijk, Amsterdam');
+      await page.selectOption('#f-tier', 'Tier 4');
+      await page.fill('#f-power_capacity_mw', '8');
+      await page.fill('#f-pue_target', '4'); // out of range: caught by the shared valibot schema
+      await submit();
+      const err = await text('[data-testid=field-error-pue_target]');
+      expect(/at most 3/.test(err), `pue error: ${err}`);
+      await page.fill('#f-pue_target', '1.3');
+      await page.click('label.chip:has-text("ISO 27001")');
+      await submit();
+      await page.waitForURL(/\/datacenters\/\d+$/);
+      dcId = Number(page.url().split('/').pop());
+      await toast('Datacenter created');
+      expect((await text('h1')) === 'E2E-AMS-1', 'detail heading');
+    },
+    page,
+  );
+
+  await step(
+    'edit the datacenter (PATCH sends only the changed field)',
+    async () => {
+      await page.click('a:has-text("Edit")');
+      await page.waitForURL(/\/edit$/);
+      await page.fill('#f-pue_target', '1.25');
+      await submit();
+      await page.waitForURL(new RegExp(`/datacenters/${dcId}$`));
+      await toast('Datacenter updated');
+      await page.locator('dd', { hasText: '1.25' }).waitFor();
+    },
+    page,
+  );
+
+  await step(
+    'create a rack through the form (client-side validation first)',
+    async () => {
+      await page.click('a:has-text("Add rack")');
+      await page.waitForURL(/\/racks\/new\?datacenter_id=\d+/);
+      expect((await page.inputValue('#f-datacenter_id')) === String(dcId), 'datacenter preselected');
+      await page.fill('#f-name', 'AMS1-A01');
+      await page.fill('#f-u_capacity', '60');
+      await submit();
+      const err = await text('[data-testid=field-error-u_capacity]');
+      expect(/at most 52/.test(err), `u_capacity error: ${err}`);
+      await page.fill('#f-u_capacity', '42');
+      await page.fill('#f-power_capacity_kw', '12');
+      await page.selectOption('#f-security_zone', 'Confidential');
+      await submit();
+      await page.waitForURL(/\/racks\/\d+$/);
+      rackId = Number(page.url().split('/').pop());
+      await toast('Rack created');
+      await page.locator('[data-testid=rack-elevation]').waitFor();
+      const free = await page.locator('[data-testid=rack-elevation] .free').count();
+      expect(free === 42, `42 free slots, saw ${free}`);
+    },
+    page,
+  );
+
+  await step(
+    'create a server through the form',
+    async () => {
+      await page.click('a:has-text("Add server")');
+      await page.waitForURL(new RegExp(`/servers/new\\?rack_id=${rackId}`));
+      await page.locator('.help', { hasText: 'Free in AMS1-A01' }).waitFor();
+      await page.fill('#f-name', 'ams1-web-001');
+      await page.fill('#f-serial_number', 'E2E-SN-0001');
+      await page.selectOption('#f-server_type', 'Database');
+      await page.fill('#f-manufacturer', 'Dell');
+      await page.fill('#f-model', 'PowerEdge R760');
+      await page.fill('#f-u_position', '10');
+      await page.fill('#f-u_size', '2');
+      await page.fill('#f-power_supply_w', '800');
+      await page.fill('#f-ip_address', '10.20.0.10');
+      await page.fill('#f-warranty_expires', '2029-06-30');
+      await submit();
+      await page.waitForURL(/\/servers\/\d+$/);
+      serverId = Number(page.url().split('/').pop());
+      await toast('Server created');
+      expect((await text('h1')) === 'ams1-web-001', 'server heading');
+      await page.locator('[data-testid=warranty]', { hasText: '30 Jun 2029' }).waitFor();
+    },
+    page,
+  );
+
+  await step(
+    'the rack elevation shows the server over U10-U11',
+    async () => {
+      await page.goto(url(`/racks/${rackId}`));
+      const dev = page.locator('[data-testid=elevation-device][data-name="ams1-web-001"]');
+      await dev.waitFor();
+      const style = await dev.getAttribute('style');
+      // 42U rack, top-down rows: U11 is row 32, spanning 2
+      expect(/grid-row:\s*32\s*\/\s*span 2/.test(style ?? ''), `grid placement: ${style}`);
+      const free = await page.locator('[data-testid=rack-elevation] .free').count();
+      expect(free === 40, `40 free slots, saw ${free}`);
+      expect((await text('[data-testid=rack-servers] tbody')).includes('ams1-web-001'), 'servers table lists it');
+    },
+    page,
+  );
+
+  await step(
+    'a server in taken slots is refused with the 409 message in a banner and inline',
+    async () => {
+      await page.goto(url(`/servers/new?rack_id=${rackId}&u_position=11`));
+      await page.fill('#f-name', 'ams1-web-002');
+      await page.fill('#f-serial_number', 'E2E-SN-0002');
+      expect((await page.inputValue('#f-u_position')) === '11', 'u_position preset from the query');
+      await submit();
+      const banner = await text('[data-testid=form-banner]');
+      expect(/overlaps ams1-web-001/.test(banner), `banner: ${banner}`);
+      const inline = await text('[data-testid=field-error-u_position]');
+      expect(/U11 of AMS1-A01 overlaps ams1-web-001 at U10-U11/.test(inline), `inline: ${inline}`);
+      expect(page.url().endsWith('/servers/new?rack_id=' + rackId + '&u_position=11'), 'stays on the form');
+      await shot('form-conflict-409', false);
+    },
+    page,
+  );
+
+  await step(
+    'an invalid IP address gets an inline field error (422 rule, checked before sending)',
+    async () => {
+      await page.fill('#f-u_position', '20');
+      await page.fill('#f-ip_address', '999.10.0.1');
+      await submit();
+      const inline = await text('[data-testid=field-error-ip_address]');
+      expect(/valid IPv4 or IPv6/.test(inline), `inline: ${inline}`);
+    },
+    page,
+  );
+
+  await step(
+    "the API's own 422 errors[] land on their field",
+    async () => {
+      // a rack that disappears between loading the form and submitting it: only the API can tell
+      const token = await apiToken(page, origin);
+      const spare = await page.request.post(url('/api/racks'), {
+        headers: { authorization: `Bearer ${token}` },
+        data: { name: 'AMS1-SPARE', datacenter_id: dcId },
+      });
+      spareRackId = (await spare.json()).id;
+      await page.goto(url(`/servers/new?rack_id=${spareRackId}`));
+      await page.fill('#f-name', 'ams1-web-003');
+      await page.fill('#f-serial_number', 'E2E-SN-0003');
+      await page.fill('#f-u_position', '1');
+      const del = await page.request.delete(url(`/api/racks/${spareRackId}`), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(del.status() === 204, `spare rack deleted: ${del.status()}`);
+      await submit();
+      const inline = await text('[data-testid=field-error-rack_id]');
+      expect(new RegExp(`Rack ${spareRackId} does not exist`).test(inline), `inline: ${inline}`);
+    },
+    page,
+  );
+
+  await step(
+    'deleting a rack that holds servers shows the 409 in the confirmation dialog',
+    async () => {
+      await page.goto(url(`/racks/${rackId}`));
+      await page.locator('[data-testid=rack-elevation]').waitFor();
+      await page.click('button:has-text("Delete")');
+      await page.locator('dialog[open]').waitFor();
+      await page.click('dialog[open] button:has-text("Delete rack")');
+      const msg = await text('[data-testid=delete-error]');
+      expect(/still has 1 servers?; move or delete them first/.test(msg), `dialog: ${msg}`);
+      await shot('delete-blocked-409', false);
+      await page.click('dialog[open] button:has-text("Cancel")');
+      await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    },
+    page,
+  );
+
+  await step(
+    'delete the server, then the rack, then the datacenter, each after confirming',
+    async () => {
+      await page.goto(url(`/servers/${serverId}`));
+      await page.click('button:has-text("Delete")');
+      await page.click('dialog[open] button:has-text("Delete server")');
+      await page.waitForURL(new RegExp(`/racks/${rackId}$`));
+      await toast('Server deleted');
+      await page.locator('[data-testid=rack-elevation]').waitFor();
+      expect((await page.locator('[data-testid=elevation-device]').count()) === 0, 'rack is empty');
+
+      await page.click('button:has-text("Delete")');
+      await page.click('dialog[open] button:has-text("Delete rack")');
+      await page.waitForURL(new RegExp(`/datacenters/${dcId}$`));
+      await toast('Rack deleted');
+
+      await page.click('button:has-text("Delete")');
+      await page.click('dialog[open] button:has-text("Delete datacenter")');
+      await page.waitForURL(/\/datacenters$/);
+      await toast('Datacenter deleted');
+    },
+    page,
+  );
+
+  await step(
+    'seed the demo estate through the API',
+    async () => {
+      const token = await apiToken(page, origin);
+      const r = await page.request.post(url('/api/demo/seed'), {
+        headers: { authorization: `Bearer ${token}` },
+        data: {},
+      });
+      const raw = await r.text();
+      let body = null;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        /* reported below */
+      }
+      expect(r.status() === 200 && body?.seeded === true, `seed: ${r.status()} ${raw.slice(0, 300)}`);
+      const racks = await (
+        await page.request.get(url('/api/racks?limit=1000'), { headers: { authorization: `Bearer ${token}` } })
+      ).json();
+      const servers = await (
+        await page.request.get(url('/api/servers?limit=1000'), { headers: { authorization: `Bearer ${token}` } })
+      ).json();
+      // the rack with the most varied, busiest front, for the elevation screenshot
+      const byRack = new Map();
+      for (const s of servers) {
+        const e = byRack.get(s.rack_id) ?? { types: new Set(), n: 0 };
+        e.types.add(s.server_type);
+        e.n += 1;
+        byRack.set(s.rack_id, e);
+      }
+      const score = ([, e]) => e.types.size * 100 + e.n;
+      ids.rack = [...byRack.entries()].sort((a, b) => score(b) - score(a))[0][0];
+      ids.rackName = racks.find((r) => r.id === ids.rack)?.name;
+    },
+    page,
+  );
+
+  await step(
+    'dashboard shows KPIs and layerchart charts',
+    async () => {
+      await page.goto(url('/'));
+      await page.locator('[data-testid=chart-utilization] .lc-bar').first().waitFor();
+      await page.locator('[data-testid=chart-donut] .lc-arc-line').first().waitFor();
+      const kpis = await page.locator('[data-testid=kpi]').count();
+      expect(kpis === 8, `8 KPI cards, saw ${kpis}`);
+      const bars = await page.locator('[data-testid=chart-utilization] .lc-bar').count();
+      expect(bars >= 6, `utilisation bars: ${bars}`);
+      const rows = await page.locator('[data-testid=dashboard-dc-table] tbody tr').count();
+      expect(rows === 3, `3 datacenter rows, saw ${rows}`);
+      await page.waitForTimeout(600); // let the bar transitions settle
+      await shot('dashboard');
+    },
+    page,
+  );
+
+  await step(
+    'servers list: debounced search, sort and filters live in the URL (back/forward work)',
+    async () => {
+      await page.goto(url('/servers'));
+      await page.locator('[data-testid=table-count]').waitFor();
+      expect(/of 344 servers/.test(await text('[data-testid=table-count]')), 'total from X-Total-Count');
+      await shot('servers');
+      await page.fill('[data-testid=table-search]', 'gpu');
+      await page.waitForURL(/q=gpu/);
+      await page.locator('[data-testid=table-count]', { hasText: /of \d+ servers?/ }).waitFor();
+      await page.waitForFunction(
+        () => !/of 344 /.test(document.querySelector('[data-testid=table-count]')?.textContent ?? ''),
+      );
+      await page.click('th button:has-text("Power")');
+      await page.waitForURL(/sort=power_supply_w/);
+      await page.click('th button:has-text("Power")');
+      await page.waitForURL(/sort=-power_supply_w/);
+      await page.selectOption('select[aria-label=Status]', 'active');
+      await page.waitForURL(/status=active/);
+      await page.goBack();
+      await page.waitForURL((u) => !u.search.includes('status=active') && u.search.includes('sort=-power_supply_w'));
+      await page.goBack();
+      await page.waitForURL((u) => u.search.includes('sort=power_supply_w') && !u.search.includes('-power'));
+      await page.reload();
+      await page.locator('[data-testid=table-search]').waitFor();
+      expect((await page.inputValue('[data-testid=table-search]')) === 'gpu', 'search restored after reload');
+      await page.locator('th[aria-sort=ascending] button:has-text("Power")').waitFor();
+    },
+    page,
+  );
+
+  await step(
+    'rack elevation of a populated rack',
+    async () => {
+      await page.goto(url(`/racks/${ids.rack}`));
+      await page.locator('[data-testid=elevation-device]').first().waitFor();
+      const n = await page.locator('[data-testid=elevation-device]').count();
+      expect(n > 3, `devices drawn: ${n}`);
+      await shot('rack-elevation');
+    },
+    page,
+  );
+
+  await step(
+    'clicking a server in the elevation opens its detail page',
+    async () => {
+      const dev = page.locator('[data-testid=elevation-device]').first();
+      const name = await dev.getAttribute('data-name');
+      await dev.click();
+      await page.waitForURL(/\/servers\/\d+$/);
+      expect((await text('h1')) === name, `heading is ${name}`);
+      await page.locator('nav[aria-label=Breadcrumb] a', { hasText: ids.rackName }).waitFor();
+      await page.locator('.dev.hl').waitFor();
+      await shot('server-detail');
+    },
+    page,
+  );
+
+  await step(
+    'audit log: filter by action and expand a before/after diff',
+    async () => {
+      await page.goto(url('/audit'));
+      await page.locator('[data-testid=audit-table] tbody tr').first().waitFor();
+      await page.selectOption('select[aria-label=Action]', 'update');
+      await page.waitForURL(/action=update/);
+      await page.selectOption('select[aria-label=Entity]', 'datacenter');
+      await page.waitForURL(/entity_type=datacenter/);
+      const row = page.locator('[data-testid=audit-table] tbody tr', { hasText: 'pue_target' }).first();
+      await row.waitFor();
+      await row.locator('button[aria-label="Expand row"]').click();
+      const diff = page.locator('[data-testid=audit-diff]').first();
+      await diff.waitFor();
+      const changed = await diff.locator('tr.changed .key').allInnerTexts();
+      expect(changed.includes('pue_target'), `changed keys: ${changed.join(', ')}`);
+      await diff.locator('label.toggle input').check(); // show unchanged fields too
+      await shot('audit-log', false);
+      await page.selectOption('select[aria-label=Action]', '');
+      await page.waitForURL((u) => !u.search.includes('action='));
+      await page.selectOption('select[aria-label=Entity]', '');
+      await page.waitForURL((u) => !u.search.includes('entity_type='));
+      await page.locator('[data-testid=audit-table] tbody tr', { hasText: 'Create' }).first().waitFor();
+      await page.click('[data-testid=audit-table] button[aria-label="Expand row"] >> nth=0');
+      await page.locator('[data-testid=audit-diff]').first().waitFor();
+    },
+    page,
+  );
+
+  await step(
+    'capacity page charts per datacenter',
+    async () => {
+      await page.goto(url('/capacity'));
+      await page.locator('[data-testid=chart-capacity-U] .lc-bar').first().waitFor();
+      const rows = await page.locator('[data-testid=capacity-table] tbody tr').count();
+      expect(rows === 3, `3 rows, saw ${rows}`);
+      await page.waitForTimeout(500);
+      await shot('capacity');
+    },
+    page,
+  );
+
+  await step(
+    'users page lists accounts with role and clearance controls',
+    async () => {
+      await page.goto(url('/users'));
+      await page.locator('[data-testid=users-table] tbody tr', { hasText: 'ops.lead' }).waitFor();
+      expect(await page.locator('select[aria-label="Role of ops.lead"]').isVisible(), 'role select');
+      await shot('users', false);
+    },
+    page,
+  );
+
+  await step(
+    'dark theme from the user menu (and it persists)',
+    async () => {
+      await page.goto(url('/'));
+      await page.locator('[data-testid=chart-utilization] .lc-bar').first().waitFor();
+      await page.click('[data-testid=user-menu]');
+      await page.click('[data-testid=theme-toggle]');
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+      await page.reload();
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+      await page.locator('[data-testid=chart-utilization] .lc-bar').first().waitFor();
+      await page.waitForTimeout(600);
+      await shot('dashboard-dark');
+      await page.goto(url(`/racks/${ids.rack}`));
+      await page.locator('[data-testid=elevation-device]').first().waitFor();
+      await shot('rack-elevation-dark');
+      await page.evaluate(() => localStorage.setItem('theme', 'light'));
+    },
+    page,
+  );
+
+  await step(
+    'a missing server shows a not-found state',
+    async () => {
+      await page.goto(url('/servers/999999'));
+      await page.locator('text=Not found').first().waitFor();
+      await page.locator('text=Server 999999 does not exist').first().waitFor();
+    },
+    page,
+  );
+
+  await step(
+    'sign out, then a viewer sees no write actions',
+    async () => {
+      await page.goto(url('/'));
+      await page.click('[data-testid=user-menu]');
+      await page.click('button:has-text("Sign out")');
+      await page.waitForURL(/\/login/);
+      await login('noc.viewer', 'demo-password-2026');
+      await page.waitForURL((u) => u.pathname === '/');
+      await page.goto(url('/servers'));
+      await page.locator('[data-testid=servers-table] tbody tr').first().waitFor();
+      expect((await page.locator('a:has-text("Add server")').count()) === 0, 'no Add server button');
+      expect((await page.locator('nav a:has-text("Users")').count()) === 0, 'no Users link');
+      await page.goto(url('/servers/new'));
+      await page.locator('text=You do not have permission').first().waitFor();
+      await page.goto(url(`/racks/${ids.rack}`));
+      await page.locator('[data-testid=elevation-device]').first().waitFor();
+      expect((await page.locator('button:has-text("Delete")').count()) === 0, 'no Delete button');
+    },
+    page,
+  );
+
+  await step('no uncaught errors in the page', async () => {
+    expect(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+  });
+}
+
+async function apiToken(page, origin) {
+  const r = await page.request.post(`${origin}/api/token`, { form: { username: 'admin', password: 'admin123' } });
+  const body = await r.json();
+  if (!body.access_token) throw new Error(`token: ${r.status()} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+try {
+  await main();
+} catch (e) {
+  failed++;
+  failures.push('setup');
+  console.error('E2E setup failed:', e);
+} finally {
+  cleanup();
+}
+if (failures.length) console.log(`failed: ${failures.join('; ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

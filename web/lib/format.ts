@@ -1,0 +1,112 @@
+// Display formatting: numbers, units, money, dates. Every page formats through these so figures read alike.
+
+const nf0 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const nf1 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const nf2 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+const dateFmt = { format: (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` };
+const dateTimeFmt = {
+  format: (d: Date) =>
+    `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`,
+};
+
+export const DASH = '—';
+const none = (v: unknown) => v === null || v === undefined || v === '' || (typeof v === 'number' && !isFinite(v));
+
+export const fmtInt = (n: number | null | undefined) => (none(n) ? DASH : nf0.format(n!));
+export const fmtNum = (n: number | null | undefined, digits = 1) =>
+  none(n) ? DASH : (digits === 2 ? nf2 : digits === 0 ? nf0 : nf1).format(n!);
+export const fmtPct = (n: number | null | undefined) => (none(n) ? DASH : `${nf1.format(n!)}%`);
+export const fmtKw = (kw: number | null | undefined) => (none(kw) ? DASH : `${nf1.format(kw!)} kW`);
+export const fmtW = (w: number | null | undefined) =>
+  none(w) ? DASH : w! >= 1000 ? `${nf2.format(w! / 1000)} kW` : `${nf0.format(w!)} W`;
+export const fmtMw = (mw: number | null | undefined) => (none(mw) ? DASH : `${nf2.format(mw!)} MW`);
+export const fmtU = (u: number | null | undefined) => (none(u) ? DASH : `${nf0.format(u!)}U`);
+export const fmtSqm = (n: number | null | undefined) => (none(n) ? DASH : `${nf0.format(n!)} m²`);
+export const fmtGb = (n: number | null | undefined) =>
+  none(n) ? DASH : n! >= 1024 && n! % 1024 === 0 ? `${nf0.format(n! / 1024)} TB` : `${nf0.format(n!)} GB`;
+export const fmtTb = (n: number | null | undefined) => (none(n) ? DASH : `${nf2.format(n!)} TB`);
+export const fmtMoney = (n: number | null | undefined) => (none(n) ? DASH : usd.format(n!));
+export const fmtText = (s: string | null | undefined) => (none(s) ? DASH : s!);
+
+/** "2026-05-25" (a calendar date) is shown as "25 May 2026" without shifting it through the local zone. */
+export function fmtDate(s: string | null | undefined): string {
+  if (none(s)) return DASH;
+  const d = new Date(s!.length === 10 ? `${s}T00:00:00Z` : s!);
+  return isNaN(d.getTime()) ? s! : dateFmt.format(d);
+}
+
+export function fmtDateTime(s: string | null | undefined): string {
+  if (none(s)) return DASH;
+  const d = new Date(s!);
+  return isNaN(d.getTime()) ? s! : dateTimeFmt.format(d);
+}
+
+export function fmtRelative(s: string | null | undefined, now = Date.now()): string {
+  if (none(s)) return DASH;
+  const t = new Date(s!).getTime();
+  if (isNaN(t)) return s!;
+  const sec = Math.round((now - t) / 1000);
+  const abs = Math.abs(sec);
+  const rtf = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  if (abs < 45) return 'just now';
+  if (abs < 3600) return rtf.format(-Math.round(sec / 60), 'minute');
+  if (abs < 86400) return rtf.format(-Math.round(sec / 3600), 'hour');
+  if (abs < 86400 * 30) return rtf.format(-Math.round(sec / 86400), 'day');
+  return fmtDate(s);
+}
+
+/** "active" → "Active", "login_failed" → "Login failed" */
+export const humanize = (s: string | null | undefined) =>
+  none(s) ? DASH : s!.charAt(0).toUpperCase() + s!.slice(1).replace(/_/g, ' ');
+
+export type Tone = 'success' | 'warning' | 'danger' | 'info' | 'neutral' | 'accent';
+
+const TONES: Record<string, Tone> = {
+  active: 'success',
+  healthy: 'success',
+  planned: 'info',
+  maintenance: 'warning',
+  warning: 'warning',
+  offline: 'danger',
+  critical: 'danger',
+  decommissioned: 'neutral',
+  unknown: 'neutral',
+  disabled: 'neutral',
+  create: 'success',
+  update: 'info',
+  delete: 'danger',
+  login: 'accent',
+  login_failed: 'warning',
+  bootstrap_admin: 'accent',
+  admin: 'accent',
+  operator: 'info',
+  viewer: 'neutral',
+  auditor: 'warning',
+  Public: 'neutral',
+  Internal: 'info',
+  Confidential: 'warning',
+  'Top Secret': 'danger',
+};
+export const toneOf = (value: string | null | undefined): Tone => TONES[value ?? ''] ?? 'neutral';
+
+/** Utilisation tone: green below 70%, amber to 90%, red above. */
+export const utilTone = (pct: number): Tone => (pct >= 90 ? 'danger' : pct >= 70 ? 'warning' : 'success');
+
+export type WarrantyState = { label: string; tone: Tone; days: number | null };
+export function warrantyState(expires: string | null | undefined, today = new Date()): WarrantyState {
+  if (!expires) return { label: 'No warranty data', tone: 'neutral', days: null };
+  const end = new Date(`${expires}T00:00:00Z`).getTime();
+  const start = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  const days = Math.round((end - start) / 86_400_000);
+  if (days < 0) return { label: 'Expired', tone: 'danger', days };
+  if (days <= 90) return { label: `Expires in ${days} day${days === 1 ? '' : 's'}`, tone: 'warning', days };
+  return { label: 'In warranty', tone: 'success', days };
+}
+
+/** YYYY-MM-DD of today (UTC) plus `days`. */
+export function isoDay(days = 0, from = new Date()): string {
+  return new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,271 @@
+// Form definitions of the inventory resources: which fields, how they are grouped, which controls.
+// The values are validated by the API's own valibot schemas (imported from $schemas by the pages).
+import { SECURITY_ZONES } from '$schemas/common';
+import { CERTIFICATIONS, DATACENTER_STATUSES, TIERS } from '$schemas/datacenter';
+import { COOLING_TYPES, RACK_STATUSES } from '$schemas/rack';
+import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES } from '$schemas/server';
+import { humanize } from './format';
+import type { FieldSpec, Option, Section, Values } from './forms';
+import type { Datacenter, Elevation, Rack } from './types';
+
+const enumOptions = (values: readonly string[], label = humanize): Option[] =>
+  values.map((v) => ({ value: v, label: label(v) }));
+
+export const datacenterSections: Section[] = [
+  {
+    title: 'General',
+    description: 'How the site is named and where it is. Names are unique across the estate.',
+    fields: [
+      { name: 'name', label: 'Name', type: 'text', required: true, placeholder: 'DC-AMS-1', span: 2 },
+      {
+        name: 'location',
+        label: 'Location',
+        type: 'text',
+        placeholder: 'Schiphol-Rijk, Amsterdam, Netherlands',
+        nullable: true,
+        span: 2,
+      },
+      { name: 'tier', label: 'Uptime tier', type: 'select', options: TIERS },
+      { name: 'status', label: 'Status', type: 'select', options: enumOptions(DATACENTER_STATUSES) },
+    ],
+  },
+  {
+    title: 'Capacity & efficiency',
+    description: 'Facility-level design figures. They drive the weighted PUE on the dashboard.',
+    fields: [
+      { name: 'total_space_sqm', label: 'White space', type: 'number', unit: 'm²', nullable: true },
+      { name: 'power_capacity_mw', label: 'Power capacity', type: 'number', unit: 'MW', nullable: true },
+      { name: 'cooling_capacity_mw', label: 'Cooling capacity', type: 'number', unit: 'MW', nullable: true },
+      {
+        name: 'pue_target',
+        label: 'PUE target',
+        type: 'number',
+        nullable: true,
+        placeholder: '1.35',
+        help: 'Design PUE, from 1.0 to 3.0',
+      },
+    ],
+  },
+  {
+    title: 'Compliance',
+    description: 'Certifications and attestations the site holds.',
+    fields: [{ name: 'certifications', label: 'Certifications', type: 'checkboxes', options: CERTIFICATIONS }],
+  },
+];
+
+export const DATACENTER_DEFAULTS: Values = { tier: 'Tier 3', status: 'active', certifications: [] };
+
+export function rackSections(datacenters: Datacenter[]): Section[] {
+  return [
+    {
+      title: 'Placement',
+      description: 'Which site the rack stands in and where on the floor. Names are unique within a datacenter.',
+      fields: [
+        { name: 'name', label: 'Name', type: 'text', required: true, placeholder: 'AMS1-A01' },
+        {
+          name: 'datacenter_id',
+          label: 'Datacenter',
+          type: 'select',
+          numeric: true,
+          required: true,
+          emptyOption: 'Select a datacenter…',
+          options: datacenters.map((d) => ({ value: String(d.id), label: d.name })),
+        },
+        {
+          name: 'location',
+          label: 'Location',
+          type: 'text',
+          nullable: true,
+          span: 2,
+          placeholder: 'Hall 1, Row A, Position 1',
+        },
+        { name: 'row', label: 'Row', type: 'text', nullable: true, placeholder: 'A' },
+        { name: 'position', label: 'Position in row', type: 'integer', nullable: true, placeholder: '1' },
+      ],
+    },
+    {
+      title: 'Capacity',
+      description: 'Usable rack units and the power budget servers are allocated against.',
+      fields: [
+        { name: 'u_capacity', label: 'Height', type: 'integer', unit: 'U', help: '1 to 52 rack units' },
+        { name: 'power_capacity_kw', label: 'Power budget', type: 'number', unit: 'kW' },
+        { name: 'cooling_type', label: 'Cooling', type: 'select', options: COOLING_TYPES, span: 2 },
+      ],
+    },
+    {
+      title: 'Security & lifecycle',
+      description: 'The zone decides who may see the rack and what it holds.',
+      fields: [
+        { name: 'security_zone', label: 'Security zone', type: 'select', options: SECURITY_ZONES },
+        { name: 'status', label: 'Status', type: 'select', options: enumOptions(RACK_STATUSES) },
+      ],
+    },
+  ];
+}
+
+export const RACK_DEFAULTS: Values = {
+  u_capacity: '42',
+  power_capacity_kw: '10',
+  cooling_type: 'Air Cooling',
+  security_zone: 'Internal',
+  status: 'active',
+};
+
+const span = (from: number, to: number) => (from === to ? `U${from}` : `U${from}–U${to}`);
+
+/** "Free: U11–U42 (32U), U4 · 8.2 of 10 kW allocated" for the chosen rack. */
+export function placementHint(el: Elevation | null, rackLoading: boolean): string | undefined {
+  if (rackLoading) return 'Checking free slots…';
+  if (!el) return 'Pick a rack to see its free slots';
+  if (el.free_u === 0) return `${el.rack.name} is full`;
+  const ranges = el.free_ranges
+    .slice(0, 3)
+    .map((r) => `${span(r.from, r.to)} (${r.size}U)`)
+    .join(', ');
+  return `Free in ${el.rack.name}: ${ranges}${el.free_ranges.length > 3 ? ', …' : ''}`;
+}
+
+export function powerHint(el: Elevation | null): string | undefined {
+  if (!el) return undefined;
+  const kw = (w: number) => (w / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return `${kw(el.power.allocated_w)} of ${kw(el.power.capacity_w)} kW allocated in ${el.rack.name}`;
+}
+
+export interface ServerFormContext {
+  datacenters: Datacenter[];
+  racks: Rack[];
+  elevation: () => Elevation | null;
+  elevationLoading: () => boolean;
+  onRackChange: (rackId: string) => void;
+}
+
+export function serverSections(ctx: ServerFormContext): Section[] {
+  const dcName = new Map(ctx.datacenters.map((d) => [d.id, d.name]));
+  const rackOptions = (values: Values): Option[] =>
+    ctx.racks
+      .filter((r) => !values._datacenter || String(r.datacenter_id) === values._datacenter)
+      .map((r) => ({
+        value: String(r.id),
+        label: values._datacenter ? r.name : `${r.name} · ${dcName.get(r.datacenter_id) ?? ''}`,
+      }));
+  const rackField: FieldSpec = {
+    name: 'rack_id',
+    label: 'Rack',
+    type: 'select',
+    numeric: true,
+    required: true,
+    emptyOption: 'Select a rack…',
+    options: rackOptions,
+    onchange: (values) => ctx.onRackChange(String(values.rack_id ?? '')),
+  };
+  return [
+    {
+      title: 'Identity',
+      description: 'Hostname and serial number are unique across the estate.',
+      fields: [
+        { name: 'name', label: 'Hostname', type: 'text', required: true, placeholder: 'ams1-web-001', mono: true },
+        {
+          name: 'serial_number',
+          label: 'Serial number',
+          type: 'text',
+          required: true,
+          placeholder: 'CZ92904Q3L',
+          mono: true,
+        },
+        { name: 'server_type', label: 'Type', type: 'select', options: SERVER_TYPES },
+        { name: 'manufacturer', label: 'Manufacturer', type: 'text', nullable: true, placeholder: 'Dell' },
+        { name: 'model', label: 'Model', type: 'text', nullable: true, placeholder: 'PowerEdge R660', span: 2 },
+      ],
+    },
+    {
+      title: 'Placement',
+      description: 'The rack and the lowest U the server occupies. Slots and the power budget are checked.',
+      fields: [
+        {
+          name: '_datacenter',
+          label: 'Datacenter',
+          type: 'select',
+          virtual: true,
+          emptyOption: 'All datacenters',
+          options: ctx.datacenters.map((d) => ({ value: String(d.id), label: d.name })),
+          onchange: (values) => {
+            const rack = ctx.racks.find((r) => String(r.id) === values.rack_id);
+            if (rack && values._datacenter && String(rack.datacenter_id) !== values._datacenter) {
+              values.rack_id = '';
+              ctx.onRackChange('');
+            }
+          },
+        },
+        rackField,
+        {
+          name: 'u_position',
+          label: 'Position (lowest U)',
+          type: 'integer',
+          required: true,
+          placeholder: '1',
+          help: () => placementHint(ctx.elevation(), ctx.elevationLoading()),
+        },
+        { name: 'u_size', label: 'Height', type: 'integer', unit: 'U', help: '1 to 10 rack units' },
+        {
+          name: 'power_supply_w',
+          label: 'Power draw',
+          type: 'integer',
+          unit: 'W',
+          span: 2,
+          help: () => powerHint(ctx.elevation()) ?? 'Allocated against the rack power budget',
+        },
+      ],
+    },
+    {
+      title: 'Hardware',
+      fields: [
+        { name: 'cpu_model', label: 'CPU model', type: 'text', nullable: true, span: 2 },
+        { name: 'cpu_cores', label: 'CPU cores', type: 'integer', nullable: true },
+        { name: 'ram_gb', label: 'Memory', type: 'integer', unit: 'GB', nullable: true },
+        { name: 'storage_tb', label: 'Storage', type: 'number', unit: 'TB', nullable: true },
+        { name: 'os', label: 'Operating system', type: 'text', nullable: true, placeholder: 'Ubuntu 24.04 LTS' },
+      ],
+    },
+    {
+      title: 'Network',
+      description: 'IPv4 or IPv6 addresses.',
+      fields: [
+        {
+          name: 'ip_address',
+          label: 'IP address',
+          type: 'text',
+          nullable: true,
+          mono: true,
+          placeholder: '10.0.0.10',
+        },
+        {
+          name: 'management_ip',
+          label: 'Management IP (BMC)',
+          type: 'text',
+          nullable: true,
+          mono: true,
+          placeholder: '10.128.0.10',
+        },
+      ],
+    },
+    {
+      title: 'Lifecycle',
+      description: 'Status, health and the purchase and warranty dates.',
+      fields: [
+        { name: 'status', label: 'Status', type: 'select', options: enumOptions(SERVER_STATUSES) },
+        { name: 'health', label: 'Health', type: 'select', options: enumOptions(SERVER_HEALTH) },
+        { name: 'purchase_date', label: 'Purchased', type: 'date', nullable: true },
+        { name: 'warranty_expires', label: 'Warranty expires', type: 'date', nullable: true },
+        { name: 'purchase_cost', label: 'Purchase cost', type: 'number', unit: 'USD', nullable: true },
+      ],
+    },
+  ];
+}
+
+export const SERVER_DEFAULTS: Values = {
+  server_type: 'Compute',
+  u_size: '1',
+  power_supply_w: '500',
+  status: 'active',
+  health: 'healthy',
+};

@@ -1,0 +1,158 @@
+// Shapes of what the API returns. Inputs are validated with the shared valibot schemas in $schemas.
+
+export interface Timestamps {
+  id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Datacenter extends Timestamps {
+  name: string;
+  location: string | null;
+  tier: string;
+  total_space_sqm: number | null;
+  power_capacity_mw: number | null;
+  cooling_capacity_mw: number | null;
+  pue_target: number | null;
+  certifications: string[];
+  status: string;
+}
+
+export interface Rack extends Timestamps {
+  name: string;
+  datacenter_id: number;
+  location: string | null;
+  row: string | null;
+  position: number | null;
+  u_capacity: number;
+  power_capacity_kw: number;
+  cooling_type: string;
+  security_zone: string;
+  status: string;
+}
+
+export interface Server extends Timestamps {
+  name: string;
+  rack_id: number;
+  server_type: string;
+  manufacturer: string | null;
+  model: string | null;
+  serial_number: string;
+  u_position: number;
+  u_size: number;
+  cpu_model: string | null;
+  cpu_cores: number | null;
+  ram_gb: number | null;
+  storage_tb: number | null;
+  power_supply_w: number;
+  os: string | null;
+  ip_address: string | null;
+  management_ip: string | null;
+  status: string;
+  health: string;
+  warranty_expires: string | null;
+  purchase_date: string | null;
+  purchase_cost: number | null;
+}
+
+export interface ElevationDevice {
+  id: number;
+  name: string;
+  u_position: number;
+  u_size: number;
+  power_supply_w: number;
+  server_type: string;
+  status: string;
+  health: string;
+  manufacturer: string | null;
+  model: string | null;
+}
+
+export interface Elevation {
+  rack: Rack;
+  rack_id: number;
+  u_capacity: number;
+  used_u: number;
+  free_u: number;
+  utilization_pct: number;
+  power: { capacity_w: number; allocated_w: number; utilization_pct: number };
+  units: { u: number; device_id: number | null }[];
+  devices: ElevationDevice[];
+  free_ranges: { from: number; to: number; size: number }[];
+}
+
+export interface Utilization {
+  total: number;
+  used: number;
+  free: number;
+  utilization_pct: number;
+  unit: string;
+}
+
+export interface DatacenterCapacity {
+  id: number;
+  name: string;
+  location: string | null;
+  racks: number;
+  servers: number;
+  rack_space: Utilization;
+  power: Utilization;
+}
+
+export interface DashboardMetrics {
+  total_datacenters: number;
+  total_racks: number;
+  total_servers: number;
+  active_servers: number;
+  servers_by_status: Record<string, number>;
+  servers_by_type: Record<string, number>;
+  servers_by_health: Record<string, number>;
+  pue: number | null;
+  pue_source: string;
+  active_alerts: number;
+  rack_space: Utilization;
+  power: Utilization;
+  warranty: { expired: number; expiring_90d: number };
+  datacenters: DatacenterCapacity[];
+  generated_at: string;
+}
+
+export interface CapacityReport {
+  rack_space: Utilization;
+  power: Utilization;
+  racks: number;
+  servers: number;
+  datacenters: DatacenterCapacity[];
+}
+
+export interface AuditEntry {
+  id: number;
+  ts: string;
+  actor_id: number | null;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  request_id: string | null;
+  client_ip: string | null;
+}
+
+export interface User {
+  id: number;
+  username: string;
+  email: string;
+  full_name: string | null;
+  role: string;
+  requested_role: string | null;
+  clearance: string;
+  disabled: boolean;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Me extends User {
+  permissions: string[];
+}
