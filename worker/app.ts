@@ -1,14 +1,16 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { Api, type AppEnv } from './http/api';
 import { authenticate, requestContext } from './http/middleware';
 import { ProblemError, problemResponse } from './http/problem';
 import { mountAuth } from './auth/routes';
+import { mountTokenRoutes } from './auth/token-routes';
 import { mountDcim } from './dcim/routes';
 import { mountAnalytics } from './analytics/routes';
 import { mountAudit } from './audit/routes';
 import { mountDemo } from './demo/routes';
 import { mountSystem } from './system/routes';
+import { sealAuditChain } from './audit/chain-client';
 
 /** D1/SQLite constraint failures that slipped past the services' own checks still answer 409, not 500. */
 function constraintProblem(err: unknown): ProblemError | undefined {
@@ -26,14 +28,34 @@ function constraintProblem(err: unknown): ProblemError | undefined {
   return undefined;
 }
 
+/**
+ * After a request that may have written audit entries, have the AuditChain object seal them (hash them into the
+ * chain) once the response is out. GET verify seals itself; the Cron Trigger catches anything missed here.
+ */
+const sealAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return;
+  let executionCtx: { waitUntil(p: Promise<unknown>): void };
+  try {
+    executionCtx = c.executionCtx;
+  } catch {
+    return; // app.fetch called without an execution context (tests calling the app directly)
+  }
+  executionCtx.waitUntil(
+    sealAuditChain(c.env).catch((e) => console.error(`[${c.get('requestId')}] audit chain: sealing failed`, e)),
+  );
+};
+
 export function createApp() {
   const app = new Hono<AppEnv>().basePath('/api');
   app.use('*', requestContext);
+  app.use('*', sealAfterWrites);
   app.use('*', authenticate);
 
   const api = new Api(app);
   mountSystem(api);
   mountAuth(api);
+  mountTokenRoutes(api);
   mountDcim(api);
   mountAnalytics(api);
   mountAudit(api);

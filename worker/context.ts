@@ -7,6 +7,10 @@ export interface Actor {
   username: string;
   role: string;
   clearance: string;
+  /** set when the caller uses a personal API token: what it may do, within the role */
+  scopes?: string[];
+  /** the sign-in session behind an access token */
+  sessionId?: string;
 }
 
 /** Everything a domain service needs from the outside world; it never sees the HTTP request. */

@@ -1,7 +1,11 @@
+import type { AuditChain } from '../durable-objects/audit-chain';
+
 /** Bindings and vars the Worker reads. Every one is documented in README.md § Configuration. */
 export interface Env {
   DB: D1Database;
   ASSETS: Fetcher;
+  /** the one Durable Object that seals the tamper-evident audit chain (worker/audit/chain-client.ts) */
+  AUDIT_CHAIN: DurableObjectNamespace<AuditChain>;
   /** "production" disables the default admin account and the demo seed endpoint. */
   ENVIRONMENT?: string;
   APP_VERSION?: string;
@@ -14,6 +18,11 @@ export interface Env {
   LOGIN_MAX_FAILURES_PER_ACCOUNT?: string;
   LOGIN_MAX_FAILURES_PER_IP?: string;
   LOGIN_THROTTLE_WINDOW_MINUTES?: string;
+  /** a session ends after this long without a refresh, and in any case this long after sign-in */
+  SESSION_IDLE_MINUTES?: string;
+  SESSION_MAX_HOURS?: string;
+  /** Ed25519 private JWK (JSON, with "kid") signing audit checkpoints; a secret in production. */
+  AUDIT_SIGNING_KEY?: string;
 }
 
 export const isProduction = (env: Env) => (env.ENVIRONMENT ?? '').toLowerCase() === 'production';

@@ -1,8 +1,12 @@
 import { createApp } from './app';
 import type { Env } from './env';
+import { runScheduled } from './cron';
+
+export { AuditChain } from '../durable-objects/audit-chain';
 
 const { app } = createApp();
 
 export default {
   fetch: app.fetch,
+  scheduled: (controller, env, ctx) => runScheduled(controller, env, ctx),
 } satisfies ExportedHandler<Env>;

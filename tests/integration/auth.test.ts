@@ -39,7 +39,12 @@ describe('POST /api/token (OAuth2 password grant)', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 1800 });
+    expect(res.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 1800,
+      refresh_token: expect.any(String),
+    });
     expect(res.headers.get('cache-control')).toBe('no-store');
 
     const token: string = res.body.access_token;
@@ -68,6 +73,7 @@ describe('POST /api/token (OAuth2 password grant)', () => {
       'inventory:read',
       'inventory:write',
       'audit:read',
+      'audit:checkpoint',
       'users:manage',
       'demo:seed',
     ]);

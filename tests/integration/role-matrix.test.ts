@@ -7,6 +7,8 @@ import {
   createRack,
   createServer,
   createUser,
+  decodeJwtPart,
+  login,
   datacenterBody,
   rackBody,
   serverBody,
@@ -26,11 +28,12 @@ interface Route {
 
 let admin: string;
 const tokens: Partial<Record<Caller, string>> = {};
+const users: Partial<Record<RoleName, { username: string; password: string }>> = {};
 let dc: Row, rack: Row, server: Row, targetUser: { id: number };
 let nextU = 1;
 
 /** Every id a route needs; DELETE gets a fresh throwaway object each call so later calls still find theirs. */
-async function idFor(route: Route): Promise<number> {
+async function idFor(route: Route, caller: Caller): Promise<number | string> {
   const base = route.path.replace(/^\/api\//, '').split('/')[0];
   if (route.method === 'delete') {
     if (base === 'datacenters') return (await createDatacenter(admin)).id;
@@ -48,6 +51,18 @@ async function idFor(route: Route): Promise<number> {
       return targetUser.id;
     case 'audit':
       return 1;
+    case 'tokens': {
+      // one of the caller's own tokens, so that a granted call succeeds
+      const owner = tokens[caller === 'anonymous' ? 'admin' : caller];
+      const t = await api('/api/tokens', { token: owner, json: { name: uniqueName('matrix'), scopes: ['read'] } });
+      return t.body.id;
+    }
+    case 'sessions': {
+      // a second session of the caller's (not the one the walk is using)
+      const who = caller === 'anonymous' ? 'admin' : caller;
+      const fresh = who === 'admin' ? await adminToken() : await login(users[who]!.username, users[who]!.password);
+      return decodeJwtPart(fresh, 1).sid;
+    }
   }
   throw new Error(`role matrix: no id for ${route.method.toUpperCase()} ${route.path}; teach idFor about it`);
 }
@@ -68,6 +83,7 @@ const BODIES: Record<string, () => Pick<ApiOptions, 'json' | 'form'>> = {
   'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
   'patch /api/servers/{id}': () => ({ json: { os: uniqueName('Ubuntu') } }),
   'post /api/demo/seed': () => ({ json: { users: false } }),
+  'post /api/tokens': () => ({ json: { name: uniqueName('matrix'), scopes: ['read'], expires_in_days: 1 } }),
 };
 
 const PUBLIC = new Set([
@@ -87,7 +103,10 @@ const PUBLIC = new Set([
 function policy(method: string, path: string): string {
   if (PUBLIC.has(`${method} ${path}`)) return 'public';
   if (path === '/api/users/me') return 'authenticated';
+  // your own credentials: any signed-in user (admins also reach other users' through the same routes)
+  if (path.startsWith('/api/tokens') || path.startsWith('/api/sessions')) return 'authenticated';
   if (path.startsWith('/api/users')) return 'users:manage';
+  if (method === 'post' && path === '/api/audit/checkpoints') return 'audit:checkpoint';
   if (path.startsWith('/api/audit/')) return 'audit:read';
   if (path.startsWith('/api/demo/')) return 'demo:seed';
   return method === 'get' ? 'inventory:read' : 'inventory:write';
@@ -96,7 +115,11 @@ function policy(method: string, path: string): string {
 beforeAll(async () => {
   admin = await adminToken();
   tokens.admin = admin;
-  for (const role of ['operator', 'viewer', 'auditor'] as const) tokens[role] = (await createUser(role, admin)).token;
+  for (const role of ['operator', 'viewer', 'auditor'] as const) {
+    const u = await createUser(role, admin);
+    users[role] = u;
+    tokens[role] = u.token;
+  }
   targetUser = await createUser('viewer', admin);
   dc = await createDatacenter(admin);
   rack = await createRack(admin, { datacenter_id: dc.id, u_capacity: 52, power_capacity_kw: 200 });
@@ -112,6 +135,12 @@ describe('role matrix', () => {
         routes.push({ method, path, access: op['x-required-permission'], hasBody: op.requestBody !== undefined });
       }
     }
+    // signing out revokes the caller's session: walk that route last
+    routes.sort(
+      (a, b) =>
+        Number(a.path === '/api/session' && a.method === 'delete') -
+        Number(b.path === '/api/session' && b.method === 'delete'),
+    );
     // the document is built from the same declarations as the router, so this is every route (see openapi.test.ts)
     expect(routes.length).toBeGreaterThanOrEqual(30);
 
@@ -130,7 +159,9 @@ describe('role matrix', () => {
       if (route.hasBody && !recipe) throw new Error(`role matrix: no request body for ${label}; add one to BODIES`);
 
       for (const caller of callers) {
-        const path = route.path.includes('{id}') ? route.path.replace('{id}', String(await idFor(route))) : route.path;
+        const path = route.path.includes('{id}')
+          ? route.path.replace('{id}', String(await idFor(route, caller)))
+          : route.path;
         const res = await api(path, {
           method: route.method.toUpperCase(),
           token: caller === 'anonymous' ? undefined : tokens[caller],
@@ -163,10 +194,12 @@ describe('role matrix', () => {
 describe('the permission matrix itself', () => {
   it('grants what the roles are meant to do', () => {
     // admin: everything; operator: inventory changes; viewer: read-only; auditor: read-only plus the audit trail
+    // (reading and verifying it; signing a checkpoint is an admin's act)
     expect(PERMISSIONS).toEqual({
       'inventory:read': ['admin', 'operator', 'viewer', 'auditor'],
       'inventory:write': ['admin', 'operator'],
       'audit:read': ['admin', 'auditor'],
+      'audit:checkpoint': ['admin'],
       'users:manage': ['admin'],
       'demo:seed': ['admin'],
     });

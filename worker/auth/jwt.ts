@@ -14,6 +14,8 @@ export interface AccessClaims {
   /** how the user authenticated (RFC 8176), extended by the security issue (hwk, otp, ...) */
   amr: string[];
   auth_time: number;
+  /** the session this token was minted from; revoking the session ends the token */
+  sid?: string;
 }
 
 function key(env: Env): Uint8Array {

@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   'inventory:read': ['admin', 'operator', 'viewer', 'auditor'],
   'inventory:write': ['admin', 'operator'],
   'audit:read': ['admin', 'auditor'],
+  'audit:checkpoint': ['admin'],
   'users:manage': ['admin'],
   'demo:seed': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
@@ -19,3 +20,18 @@ export const can = (role: string, permission: Permission): boolean =>
 
 export const permissionsOf = (role: string): Permission[] =>
   (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
+
+/** Scopes of personal API tokens. A token never exceeds its owner's role: effective = role ∩ scope. */
+export const TOKEN_SCOPES = ['read', 'write', 'ingest', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
+  read: ['inventory:read', 'audit:read'],
+  write: ['inventory:read', 'inventory:write'],
+  // telemetry agents: the ingest endpoints arrive with the telemetry issue
+  ingest: [],
+  admin: Object.keys(PERMISSIONS) as Permission[],
+};
+
+export const scopeAllows = (scopes: readonly string[], permission: Permission): boolean =>
+  scopes.some((s) => (SCOPE_PERMISSIONS[s as TokenScope] ?? []).includes(permission));

@@ -1,26 +1,29 @@
-import { setCookie, deleteCookie } from 'hono/cookie';
 import { isNotNull, isNull } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Api, Ctx } from '../http/api';
-import { SESSION_COOKIE } from '../http/middleware';
 import { IdParams, mountResource, type ResourceDef } from '../http/resource';
 import { users } from '../db/schema';
 import { Register, SessionLogin, TokenRequest, TokenResponse, User, UserUpdate, ROLE_NAMES } from '../schemas/user';
 import { SECURITY_ZONES } from '../schemas/common';
-import { signAccessToken } from './jwt';
 import { authenticate, getUser, publicUser, register, updateUser, USER_HIDDEN } from './users';
 import { permissionsOf } from './roles';
-import type { UserRow } from '../db/schema';
+import type { ServiceContext } from '../context';
+import { unprocessable } from '../http/problem';
+import { clearSessionCookies, setSessionCookies } from './cookies';
+import { accessTokenFor } from './identify';
+import { revokeSession, rotateRefreshToken, startSession } from './sessions';
 
-async function issue(c: Ctx, user: UserRow) {
-  return signAccessToken(c.env, {
-    sub: String(user.id),
-    username: user.username,
-    role: user.role,
-    amr: ['pwd'],
-    auth_time: Math.floor(Date.now() / 1000),
-  });
+/** Password sign-in: a new session, its access token and first refresh token. */
+async function signIn(c: Ctx, ctx: ServiceContext, username: string, password: string) {
+  const user = await authenticate(ctx, username, password);
+  const { session, refreshToken } = await startSession(ctx, user, ['pwd'], c.req.header('User-Agent') ?? null);
+  return { user, session, refreshToken, access: await accessTokenFor(c.env, user, session) };
 }
+
+const required = (body: Record<string, unknown>, fields: string[]) => {
+  const missing = fields.filter((f) => typeof body[f] !== 'string' || body[f] === '');
+  if (missing.length) throw unprocessable(missing.map((field) => ({ field, message: 'is required' })));
+};
 
 const Me = v.object({ ...User.entries, permissions: v.array(v.string()) });
 
@@ -54,8 +57,9 @@ export function mountAuth(api: Api) {
     {
       method: 'post',
       path: '/token',
-      summary: 'OAuth2 password grant: exchange username and password for a bearer token',
-      description: 'Form-encoded `username` and `password` (JSON is accepted too).',
+      summary: 'OAuth2 token endpoint: password grant (username, password) or refresh_token grant (rotating)',
+      description:
+        'Form-encoded (JSON is accepted too). Returns a short-lived access token and a single-use refresh token; using a refresh token twice revokes its whole session.',
       tags: ['Auth'],
       access: 'public',
       bodyForm: TokenRequest,
@@ -65,10 +69,26 @@ export function mountAuth(api: Api) {
       ],
     },
     async (c, { ctx, body }) => {
-      const user = await authenticate(ctx, body.username, body.password);
-      const { token, expiresIn } = await issue(c, user);
       c.header('Cache-Control', 'no-store');
-      return c.json({ access_token: token, token_type: 'bearer', expires_in: expiresIn });
+      if (body.grant_type === 'refresh_token') {
+        required(body, ['refresh_token']);
+        const r = await rotateRefreshToken(ctx, body.refresh_token!);
+        const access = await accessTokenFor(c.env, r.user, r.session);
+        return c.json({
+          access_token: access.token,
+          token_type: 'bearer',
+          expires_in: access.expiresIn,
+          refresh_token: r.refreshToken,
+        });
+      }
+      required(body, ['username', 'password']);
+      const s = await signIn(c, ctx, body.username!, body.password!);
+      return c.json({
+        access_token: s.access.token,
+        token_type: 'bearer',
+        expires_in: s.access.expiresIn,
+        refresh_token: s.refreshToken,
+      });
     },
   );
 
@@ -86,16 +106,9 @@ export function mountAuth(api: Api) {
       ],
     },
     async (c, { ctx, body }) => {
-      const user = await authenticate(ctx, body.username, body.password);
-      const { token, expiresIn } = await issue(c, user);
-      setCookie(c, SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'Strict',
-        secure: new URL(c.req.url).protocol === 'https:',
-        path: '/',
-        maxAge: expiresIn,
-      });
-      return c.json({ ...publicUser(user), permissions: permissionsOf(user.role), expires_in: expiresIn });
+      const s = await signIn(c, ctx, body.username, body.password);
+      setSessionCookies(c, s.access, { token: s.refreshToken, expiresAt: s.session.expires_at });
+      return c.json({ ...publicUser(s.user), permissions: permissionsOf(s.user.role), expires_in: s.access.expiresIn });
     },
   );
 
@@ -103,13 +116,15 @@ export function mountAuth(api: Api) {
     {
       method: 'delete',
       path: '/session',
-      summary: 'Sign out of the browser session',
+      summary: 'Sign out: revokes the current session (cookie or bearer access token) and clears the cookies',
       tags: ['Auth'],
       access: 'public',
       responses: [{ status: 204, description: 'Signed out' }],
     },
-    async (c) => {
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    async (c, { ctx, user }) => {
+      // revoke server-side, so a copied cookie or token of this session is dead too
+      if (user?.sessionId) await revokeSession(ctx, user.sessionId, 'sign_out');
+      clearSessionCookies(c);
       return c.body(null, 204);
     },
   );

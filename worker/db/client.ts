@@ -1,6 +1,9 @@
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
-import * as schema from './schema';
+import * as tables from './schema';
+import * as authTables from './auth-tables';
+
+const schema = { ...tables, ...authTables };
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
 export type Statement = BatchItem<'sqlite'>;

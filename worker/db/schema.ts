@@ -116,8 +116,9 @@ export const servers = sqliteTable(
   ],
 );
 
-// Append-only. `id` orders the trail; `prev_hash`/`hash` stay NULL until the tamper-evident chain (security
-// issue) starts at a checkpoint, so enabling it never rewrites the entries written before.
+// Append-only. `id` orders the trail. Each entry is written with its change in one batch, `prev_hash`/`hash`
+// NULL; the AuditChain Durable Object (the only writer of those two columns) seals entries in id order right
+// after: hash = SHA-256(prev_hash || canonical JSON of the entry), see worker/audit/chain.ts.
 export const auditLog = sqliteTable(
   'audit_log',
   {
@@ -143,8 +144,26 @@ export const auditLog = sqliteTable(
   ],
 );
 
+// Signed statements "the trail had entry_count entries up to last_entry_id, whose hash was head_hash": entries
+// deleted or cut off behind the API's back are detected against them. Ed25519 over the canonical JSON of
+// {last_entry_id, entry_count, head_hash, created_at, key_id}; signature in base64url.
+export const auditCheckpoints = sqliteTable(
+  'audit_checkpoints',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    last_entry_id: integer('last_entry_id').notNull(),
+    entry_count: integer('entry_count').notNull(),
+    head_hash: text('head_hash').notNull(),
+    created_at: text('created_at').notNull(),
+    key_id: text('key_id').notNull(),
+    signature: text('signature').notNull(),
+  },
+  (t) => [index('audit_checkpoints_last_entry_idx').on(t.last_entry_id)],
+);
+
 export type UserRow = typeof users.$inferSelect;
 export type DatacenterRow = typeof datacenters.$inferSelect;
 export type RackRow = typeof racks.$inferSelect;
 export type ServerRow = typeof servers.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
+export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { Actor, ServiceContext } from '../context';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
-import { can, type Permission } from '../auth/roles';
+import { can, scopeAllows, type Permission } from '../auth/roles';
 import { forbidden, unauthorized } from './problem';
 import { parseOrThrow, readJsonBody } from './validation';
 
@@ -70,6 +70,9 @@ export function checkAccess(user: Actor | null, access: Access): void {
   if (access === 'authenticated') return;
   if (!can(user.role, access)) {
     throw forbidden(`Your role "${user.role}" does not allow this (needs the "${access}" permission).`);
+  }
+  if (user.scopes && !scopeAllows(user.scopes, access)) {
+    throw forbidden(`This API token's scopes (${user.scopes.join(', ')}) do not allow "${access}".`);
   }
 }
 

@@ -1,14 +1,13 @@
-import type { MiddlewareHandler } from 'hono';
-import { deleteCookie, getCookie } from 'hono/cookie';
-import { eq } from 'drizzle-orm';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { createDb } from '../db/client';
-import { users } from '../db/schema';
-import { verifyAccessToken } from '../auth/jwt';
 import { actorOf } from '../auth/users';
+import { ACCESS_COOKIE, REFRESH_COOKIE, clearSessionCookies, setSessionCookies } from '../auth/cookies';
+import { accessTokenFor, actorFromAccessToken, actorFromApiToken } from '../auth/identify';
+import { API_TOKEN_PREFIX, touchApiToken } from '../auth/api-tokens';
+import { rotateRefreshToken } from '../auth/sessions';
 import { forbidden, unauthorized } from './problem';
-import type { AppEnv } from './api';
-
-export const SESSION_COOKIE = 'dc_session';
+import { serviceContext, type AppEnv } from './api';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Request id (echoed when the client sent a sane one), client address, database handle. */
@@ -29,48 +28,68 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Resolves the caller from `Authorization: Bearer` (API clients) or the HttpOnly session cookie (the browser
- * UI). The user row is read on every request so that a disabled account or a changed role applies at once.
+ * Resolves the caller: `Authorization: Bearer` with an access JWT or a personal API token (scripts, agents),
+ * or the browser's HttpOnly cookies. An expired access cookie is renewed from the refresh cookie on the fly, so
+ * a session lasts until it is idle or reaches its absolute lifetime.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const ctx = serviceContext(c);
   const header = c.req.header('Authorization');
-  let token: string | undefined;
-  let viaCookie = false;
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw unauthorized('The Authorization header must be "Bearer <token>".');
-    token = m[1];
-  } else {
-    token = getCookie(c, SESSION_COOKIE);
-    viaCookie = token !== undefined;
-  }
-  if (token) {
-    if (viaCookie && UNSAFE.has(c.req.method)) {
-      // SameSite=Strict already keeps other sites' requests cookieless; this also refuses a mismatched Origin
-      const origin = c.req.header('Origin');
-      if (origin && origin !== new URL(c.req.url).origin) {
-        throw forbidden(`Cross-origin request from ${origin} refused.`);
-      }
+    if (m[1].startsWith(API_TOKEN_PREFIX)) {
+      const actor = await actorFromApiToken(ctx, m[1]);
+      c.set('user', actor);
+      waitUntil(c, touchApiToken(ctx, actor.tokenId));
+    } else {
+      c.set('user', await actorFromAccessToken(ctx, m[1]));
     }
-    let claims: Awaited<ReturnType<typeof verifyAccessToken>> | undefined;
+    return next();
+  }
+
+  const access = getCookie(c, ACCESS_COOKIE);
+  const refresh = getCookie(c, REFRESH_COOKIE);
+  if (!access && !refresh) return next();
+  if (UNSAFE.has(c.req.method)) {
+    // SameSite=Strict already keeps other sites' requests cookieless; this also refuses a mismatched Origin
+    const origin = c.req.header('Origin');
+    if (origin && origin !== new URL(c.req.url).origin) throw forbidden(`Cross-origin request from ${origin} refused.`);
+  }
+  if (access) {
     try {
-      claims = await verifyAccessToken(c.env, token);
-    } catch (e) {
-      // an explicit bad Bearer token is an error; a stale session cookie just means "signed out", so that the
-      // login page and public routes keep working after the session expired
-      if (!viaCookie) throw e;
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    }
-    if (claims) {
-      const user = await c
-        .get('db')
-        .select()
-        .from(users)
-        .where(eq(users.id, Number(claims.sub)))
-        .get();
-      if (!user || user.disabled) throw unauthorized('This account no longer exists or is disabled.');
-      c.set('user', actorOf(user));
+      c.set('user', await actorFromAccessToken(ctx, access));
+      return next();
+    } catch {
+      // stale: fall through to the refresh cookie
     }
   }
-  await next();
+  if (refresh) {
+    try {
+      const r = await rotateRefreshToken(ctx, refresh, { tolerateBrowserRace: true });
+      const minted = await accessTokenFor(c.env, r.user, r.session);
+      setSessionCookies(
+        c,
+        minted,
+        r.refreshToken ? { token: r.refreshToken, expiresAt: r.session.expires_at } : undefined,
+      );
+      c.set('user', { ...actorOf(r.user), sessionId: r.session.id });
+      return next();
+    } catch {
+      // the session is over: behave as signed out
+    }
+  }
+  clearSessionCookies(c);
+  return next();
 };
+
+function waitUntil(c: Context<AppEnv>, p: Promise<unknown>) {
+  let ec: { waitUntil(p: Promise<unknown>): void } | undefined;
+  try {
+    ec = c.executionCtx;
+  } catch {
+    ec = undefined; // no execution context (direct app.fetch calls)
+  }
+  if (ec) ec.waitUntil(p.catch(() => undefined));
+  else void p.catch(() => undefined);
+}

@@ -34,9 +34,12 @@ export const Register = v.pipe(
 );
 
 export const TokenRequest = v.object({
-  grant_type: v.optional(v.literal('password', 'only the "password" grant is supported')),
-  username: v.pipe(v.string('is required'), v.minLength(1, 'is required')),
-  password: v.pipe(v.string('is required'), v.minLength(1, 'is required')),
+  grant_type: v.optional(
+    v.picklist(['password', 'refresh_token'], 'must be "password" (the default) or "refresh_token"'),
+  ),
+  username: v.optional(v.string('must be text')),
+  password: v.optional(v.string('must be text')),
+  refresh_token: v.optional(v.string('must be text')),
   scope: v.optional(v.string()),
 });
 
@@ -73,4 +76,5 @@ export const TokenResponse = v.object({
   access_token: v.string(),
   token_type: v.literal('bearer'),
   expires_in: v.number(),
+  refresh_token: v.pipe(v.string(), v.description('Single use: exchange it with grant_type=refresh_token')),
 });

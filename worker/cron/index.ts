@@ -1,0 +1,24 @@
+import type { Env } from '../env';
+import { scheduledCheckpoint } from '../audit/checkpoints';
+
+type Job = (env: Env, controller: ScheduledController, ctx: ExecutionContext) => Promise<void>;
+
+/** What each Cron Trigger of wrangler.toml `[triggers] crons` runs, by its exact expression. */
+export const CRON_JOBS: Record<string, { name: string; run: Job }[]> = {
+  '*/5 * * * *': [{ name: 'audit checkpoint', run: (env) => scheduledCheckpoint(env) }],
+};
+
+/**
+ * The Worker's `scheduled` handler: runs the jobs of the trigger that fired, each independently of the others;
+ * fails (so the dashboard shows it) when one of them failed.
+ */
+export async function runScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  const jobs = CRON_JOBS[controller.cron];
+  if (!jobs) {
+    console.warn(`cron: no job for "${controller.cron}"`);
+    return;
+  }
+  const outcomes = await Promise.allSettled(jobs.map((job) => job.run(env, controller, ctx)));
+  const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${jobs[i].name}: ${o.reason}`] : []));
+  if (failed.length) throw new Error(`cron "${controller.cron}" failed: ${failed.join('; ')}`);
+}
