@@ -16,6 +16,9 @@ export interface Datacenter extends Timestamps {
   pue_target: number | null;
   certifications: string[];
   status: string;
+  /** computed by the API, within the caller's clearance */
+  rack_count: number;
+  server_count: number;
 }
 
 export interface Rack extends Timestamps {
@@ -29,6 +32,11 @@ export interface Rack extends Timestamps {
   cooling_type: string;
   security_zone: string;
   status: string;
+  /** computed by the API */
+  datacenter_name: string;
+  server_count: number;
+  used_u: number;
+  allocated_w: number;
 }
 
 export interface Server extends Timestamps {
@@ -53,6 +61,10 @@ export interface Server extends Timestamps {
   warranty_expires: string | null;
   purchase_date: string | null;
   purchase_cost: number | null;
+  /** computed by the API */
+  rack_name: string;
+  datacenter_id: number;
+  datacenter_name: string;
 }
 
 export interface ElevationDevice {
