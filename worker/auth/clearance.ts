@@ -9,9 +9,15 @@ export function visibleZones(clearance: string): SecurityZone[] {
   return SECURITY_ZONES.filter((_, i) => i <= rank);
 }
 
-/** `null` actor = the platform itself (cron, seed before sign-in): no clearance limit. */
-export const zonesFor = (actor: Actor | null): readonly SecurityZone[] | null =>
-  actor ? visibleZones(actor.clearance) : null;
+/**
+ * The zones a caller may see, or `null` for no limit: the platform itself (cron, seed) and anyone cleared for
+ * the highest zone, whose queries then carry no zone filter at all.
+ */
+export function zonesFor(actor: Actor | null): readonly SecurityZone[] | null {
+  if (!actor) return null;
+  const zones = visibleZones(actor.clearance);
+  return zones.length === SECURITY_ZONES.length ? null : zones;
+}
 
 export const canSee = (actor: Actor | null, zone: string): boolean =>
   actor === null || zoneRank(zone) <= zoneRank(actor.clearance);
