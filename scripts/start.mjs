@@ -79,6 +79,14 @@ async function seed() {
 }
 
 const seeded = await seed().catch((e) => `failed: ${e.message}`);
+
+// Cron Triggers do not fire under `wrangler dev`: run the same schedule locally (audit checkpoints, and later
+// forecasting and remediation) through wrangler's scheduled-handler endpoint.
+const CRON = '*/5 * * * *';
+setInterval(
+  () => fetch(`${BASE}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(CRON)}`).catch(() => undefined),
+  5 * 60_000,
+).unref();
 console.log(`
 \x1b[1mDC Platform is running\x1b[0m
   UI             ${BASE}/
