@@ -2,6 +2,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'sqlite',
-  schema: ['./worker/db/schema.ts', './worker/db/auth-tables.ts'],
+  schema: ['./worker/db/schema.ts', './worker/db/auth-tables.ts', './worker/db/webauthn-tables.ts'],
   out: './migrations',
 });

@@ -620,6 +620,114 @@ async function scenario(page, origin, pageErrors) {
   );
 
   await step(
+    'security page: this session is listed and marked as this device',
+    async () => {
+      await page.goto(url('/'));
+      await page.click('nav a:has-text("Security")');
+      await page.waitForURL(/\/security$/);
+      const row = page.locator('[data-testid=session-row]', { has: page.locator('[data-testid=this-device]') });
+      await row.waitFor();
+      const cells = await row.innerText();
+      expect(/Chrome on Linux/.test(cells), `device label: ${cells}`);
+      expect(/Active/.test(cells) && /Password/.test(cells), `state and method: ${cells}`);
+      expect((await page.locator('[data-testid=this-device]').count()) === 1, 'exactly one current session');
+    },
+    page,
+  );
+
+  await step(
+    'create an API token: inline errors first, then the show-once dialog with a dcp_ secret',
+    async () => {
+      await page.click('[data-testid=create-token]');
+      await page.locator('dialog[open] #token-name').waitFor();
+      await page.uncheck('dialog[open] input[name=scopes][value=read]');
+      await page.click('[data-testid=token-submit]');
+      const nameErr = await text('[data-testid=field-error-name]');
+      expect(/Name is required/.test(nameErr), `name error: ${nameErr}`);
+      const scopeErr = await text('[data-testid=field-error-scopes]');
+      expect(/^Choose at least one scope$/.test(scopeErr), `scopes error: ${scopeErr}`);
+      await page.fill('#token-name', 'e2e inventory reader');
+      await page.check('dialog[open] input[name=scopes][value=read]');
+      await page.selectOption('#token-expiry', '30');
+      await page.click('[data-testid=token-submit]');
+      await page.locator('[data-testid=token-dialog]').waitFor();
+      ids.token = await page.inputValue('[data-testid=new-token]');
+      expect(/^dcp_[A-Za-z0-9_-]{20,}$/.test(ids.token), `token: ${ids.token}`);
+      expect(/only time it is shown/.test(await text('[data-testid=token-dialog]')), 'show-once warning');
+      await page.click('[data-testid=copy-token]');
+      await page.locator('[data-testid=copy-token]', { hasText: 'Copied' }).waitFor();
+      await shot('security-token-dialog', false);
+      await page.click('[data-testid=token-done]');
+      await page.locator('dialog[open]').waitFor({ state: 'detached' });
+      const row = page.locator('[data-testid=token-row][data-name="e2e inventory reader"]');
+      await row.waitFor();
+      expect((await row.innerText()).includes(ids.token.slice(0, 12)), 'the list shows the prefix');
+      expect((await page.locator('[data-testid=new-token]').count()) === 0, 'the secret is gone from the page');
+      await shot('security');
+    },
+    page,
+  );
+
+  await step(
+    'the new token works as a bearer token (GET /api/servers)',
+    async () => {
+      const r = await fetch(url('/api/servers?limit=1'), { headers: { authorization: `Bearer ${ids.token}` } });
+      const body = await r.text();
+      expect(r.status === 200, `status ${r.status}: ${body.slice(0, 200)}`);
+      expect(Array.isArray(JSON.parse(body)) && r.headers.get('x-total-count') === '344', 'all 344 servers');
+    },
+    page,
+  );
+
+  await step(
+    'revoke the token after confirming: the same call is now 401',
+    async () => {
+      const row = page.locator('[data-testid=token-row][data-name="e2e inventory reader"]');
+      await row.locator('button:has-text("Revoke")').click();
+      await page.locator('dialog[open]', { hasText: 'e2e inventory reader' }).waitFor();
+      await page.click('[data-testid=confirm-revoke]');
+      await toast('Token revoked');
+      await row.waitFor({ state: 'detached' });
+      const r = await fetch(url('/api/servers?limit=1'), { headers: { authorization: `Bearer ${ids.token}` } });
+      expect(r.status === 401, `status after revoking: ${r.status}`);
+    },
+    page,
+  );
+
+  await step(
+    '"Sign out everywhere else" leaves only this device signed in',
+    async () => {
+      const rows = page.locator('[data-testid=session-row]');
+      expect((await rows.count()) > 1, 'other sessions exist (the API tokens minted by this test)');
+      await page.click('[data-testid=revoke-others]');
+      await page.click('[data-testid=confirm-revoke]');
+      await toast('Signed out everywhere else');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=session-row]').length === 1);
+      await page.locator('[data-testid=session-row] [data-testid=this-device]').waitFor();
+      expect(await page.locator('[data-testid=revoke-others]').isDisabled(), 'nothing left to sign out');
+    },
+    page,
+  );
+
+  await step(
+    'audit log: Verify chain reports the chain intact; an admin signs a checkpoint',
+    async () => {
+      await page.goto(url('/audit'));
+      await page.locator('[data-testid=audit-table] tbody tr').first().waitFor();
+      await page.click('[data-testid=verify-chain]');
+      const ok = await text('[data-testid=chain-ok] h2');
+      expect(/^Chain intact — [\d,]+ entries, #1–#\d+, head [0-9a-f]{4}…$/.test(ok), `verify: ${ok}`);
+      await page.click('[data-testid=sign-checkpoint]');
+      await toast('Checkpoint #');
+      await page.locator('[data-testid=checkpoints] tbody tr').first().waitFor();
+      await page.click('[data-testid=verify-chain]');
+      await page.locator('[data-testid=chain-ok]', { hasText: /(\d+) of \1 signed checkpoints verified/ }).waitFor();
+      await shot('audit-verify', false);
+    },
+    page,
+  );
+
+  await step(
     'dark theme from the user menu (and it persists)',
     async () => {
       await page.goto(url('/'));
@@ -668,6 +776,32 @@ async function scenario(page, origin, pageErrors) {
       await page.goto(url(`/racks/${ids.rack}`));
       await page.locator('[data-testid=elevation-device]').first().waitFor();
       expect((await page.locator('button:has-text("Delete")').count()) === 0, 'no Delete button');
+    },
+    page,
+  );
+
+  await step(
+    'sign-in throttling: after 5 failed sign-ins the form counts down instead of a generic error',
+    async () => {
+      await page.click('[data-testid=user-menu]');
+      await page.click('button:has-text("Sign out")');
+      await page.waitForURL(/\/login/);
+      // a throwaway account name: the admin and the demo users stay unthrottled
+      for (let i = 1; i <= 5; i++) {
+        const res = page.waitForResponse((r) => r.url().endsWith('/api/session') && r.request().method() === 'POST');
+        await login('e2e.locked', `wrong-password-${i}`);
+        expect((await res).status() === 401, `attempt ${i} is a plain 401`);
+        await page.locator('[data-testid=login-error]').waitFor();
+      }
+      await login('e2e.locked', 'wrong-password-6');
+      const msg = page.locator('[data-testid=login-throttled]');
+      await msg.waitFor();
+      const first = (await msg.innerText()).trim();
+      expect(/^Too many failed sign-ins\. Try again in 1[45]:\d\d/.test(first), `message: ${first}`);
+      expect((await page.locator('[data-testid=login-error]').count()) === 0, 'no generic error banner');
+      await page.waitForTimeout(1100);
+      expect((await msg.innerText()).trim() !== first, 'the countdown ticks');
+      await shot('login-throttled', false);
     },
     page,
   );

@@ -5,6 +5,7 @@ import { authenticate, requestContext } from './http/middleware';
 import { ProblemError, problemResponse } from './http/problem';
 import { mountAuth } from './auth/routes';
 import { mountTokenRoutes } from './auth/token-routes';
+import { mountPasskeyRoutes } from './auth/passkey-routes';
 import { mountDcim } from './dcim/routes';
 import { mountAnalytics } from './analytics/routes';
 import { mountAudit } from './audit/routes';
@@ -56,6 +57,7 @@ export function createApp() {
   mountSystem(api);
   mountAuth(api);
   mountTokenRoutes(api);
+  mountPasskeyRoutes(api);
   mountDcim(api);
   mountAnalytics(api);
   mountAudit(api);

@@ -11,6 +11,8 @@ export interface Actor {
   scopes?: string[];
   /** the sign-in session behind an access token */
   sessionId?: string;
+  /** when this session last passed a passkey step-up with user verification (ISO time), if ever */
+  stepUpAt?: string | null;
 }
 
 /** Everything a domain service needs from the outside world; it never sees the HTTP request. */
@@ -20,4 +22,6 @@ export interface ServiceContext {
   actor: Actor | null;
   requestId: string;
   clientIp: string | null;
+  /** internal platform work (demo seed, cron) acting on behalf of the platform: no step-up asked */
+  system?: boolean;
 }

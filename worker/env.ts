@@ -23,6 +23,12 @@ export interface Env {
   SESSION_MAX_HOURS?: string;
   /** Ed25519 private JWK (JSON, with "kid") signing audit checkpoints; a secret in production. */
   AUDIT_SIGNING_KEY?: string;
+  /** WebAuthn relying party: id (the registrable domain), accepted origins (comma-separated) and display name */
+  RP_ID?: string;
+  RP_ORIGIN?: string;
+  RP_NAME?: string;
+  /** JSON object zone -> 'none' | 'passkey_uv' (| 'any_second_factor', reserved): what step-up each zone asks */
+  STEP_UP_POLICY?: string;
 }
 
 export const isProduction = (env: Env) => (env.ENVIRONMENT ?? '').toLowerCase() === 'production';

@@ -3,3 +3,4 @@ export * from './auth';
 export * from './db';
 export * from './factories';
 export * from './names';
+export * from './webauthn';

@@ -7,6 +7,7 @@ import {
   createServer,
   createUser,
   expectProblem,
+  withStepUp,
   type Row,
 } from '../helpers';
 
@@ -22,6 +23,8 @@ const ZONES = ['Public', 'Internal', 'Confidential', 'Top Secret'];
 
 beforeAll(async () => {
   admin = await adminToken();
+  // creating (and reading) Top Secret objects asks for a passkey step-up (tests/integration/passkeys.test.ts)
+  await withStepUp(admin);
   dc = await createDatacenter(admin);
   for (const zone of ZONES) {
     racks[zone] = await createRack(admin, { datacenter_id: dc.id, security_zone: zone });

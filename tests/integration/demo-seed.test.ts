@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placementConflicts } from '../../worker/dcim/placement';
 import { demoEstate } from '../../worker/demo/estate';
-import { adminToken, api, asRole, countRows, expectProblem, login, type Row } from '../helpers';
+import { adminToken, api, asRole, countRows, expectProblem, login, withStepUp, type Row } from '../helpers';
 
 let admin: string;
 let first: Row;
@@ -47,8 +47,21 @@ describe('POST /api/demo/seed', () => {
     expect(racks).toHaveLength(40);
     const servers: Row[] = (await api('/api/servers?limit=1000', { token: admin })).body;
     expect(servers).toHaveLength(first.servers);
-    // a few racks of each kind through the elevation endpoint
-    const sample = [racks[0], racks[7], racks[19], racks[33], ...racks.filter((r) => r.u_capacity === 48).slice(0, 2)];
+    // a few racks of each kind through the elevation endpoint, a Top Secret one included: the seed wrote it
+    // as platform work, but reading its elevation asks the admin for a passkey step-up
+    const topSecret = racks.find((r) => r.security_zone === 'Top Secret')!;
+    expect(topSecret).toBeDefined();
+    const refused = await api(`/api/racks/${topSecret.id}/elevation`, { token: admin });
+    expect(expectProblem(refused, 403).type).toMatch(/\/step-up-required$/);
+    await withStepUp(admin);
+    const sample = [
+      racks[0],
+      racks[7],
+      racks[19],
+      racks[33],
+      topSecret,
+      ...racks.filter((r) => r.u_capacity === 48).slice(0, 2),
+    ];
     for (const rack of sample) {
       const e = (await api(`/api/racks/${rack.id}/elevation`, { token: admin })).body;
       const mounted = servers.filter((s) => s.rack_id === rack.id);

@@ -16,6 +16,8 @@ import {
   type ApiOptions,
   type Row,
   type RoleName,
+  registerPasskey,
+  SoftAuthenticator,
 } from '../helpers';
 
 type Caller = RoleName | 'anonymous';
@@ -31,6 +33,9 @@ const tokens: Partial<Record<Caller, string>> = {};
 const users: Partial<Record<RoleName, { username: string; password: string }>> = {};
 let dc: Row, rack: Row, server: Row, targetUser: { id: number };
 let nextU = 1;
+/** each role's own passkey (the step-up routes need one); anonymous calls borrow the admin's to build a body */
+const passkeys: Partial<Record<RoleName, SoftAuthenticator>> = {};
+const owner = (caller: Caller): RoleName => (caller === 'anonymous' ? 'admin' : caller);
 
 /** Every id a route needs; DELETE gets a fresh throwaway object each call so later calls still find theirs. */
 async function idFor(route: Route, caller: Caller): Promise<number | string> {
@@ -57,6 +62,11 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
       const t = await api('/api/tokens', { token: owner, json: { name: uniqueName('matrix'), scopes: ['read'] } });
       return t.body.id;
     }
+    case 'passkeys': {
+      // one of the caller's own passkeys: a throwaway for DELETE, the lasting one otherwise
+      if (route.method === 'delete') return (await registerPasskey(tokens[owner(caller)]!, 'matrix')).passkey.id;
+      return passkeys[owner(caller)]!.id;
+    }
     case 'sessions': {
       // a second session of the caller's (not the one the walk is using)
       const who = caller === 'anonymous' ? 'admin' : caller;
@@ -67,8 +77,17 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   throw new Error(`role matrix: no id for ${route.method.toUpperCase()} ${route.path}; teach idFor about it`);
 }
 
-/** A minimal valid request body per route that takes one. */
-const BODIES: Record<string, () => Pick<ApiOptions, 'json' | 'form'>> = {
+/** A WebAuthn assertion answering fresh options from `optionsPath` (called with `token`). */
+async function assertion(optionsPath: string, auth: SoftAuthenticator, token?: string) {
+  const start = await api(optionsPath, { method: 'POST', token });
+  return { json: { challenge_id: start.body.challenge_id, response: await auth.assert(start.body.options) } };
+}
+
+/** A minimal valid request body per route that takes one (built for the caller when it must be theirs). */
+const BODIES: Record<
+  string,
+  (caller: Caller) => Pick<ApiOptions, 'json' | 'form'> | Promise<Pick<ApiOptions, 'json' | 'form'>>
+> = {
   'post /api/token': () => ({ form: { username: 'admin', password: 'admin123' } }),
   'post /api/session': () => ({ json: { username: 'admin', password: 'admin123' } }),
   'post /api/register': () => {
@@ -84,6 +103,18 @@ const BODIES: Record<string, () => Pick<ApiOptions, 'json' | 'form'>> = {
   'patch /api/servers/{id}': () => ({ json: { os: uniqueName('Ubuntu') } }),
   'post /api/demo/seed': () => ({ json: { users: false } }),
   'post /api/tokens': () => ({ json: { name: uniqueName('matrix'), scopes: ['read'], expires_in_days: 1 } }),
+  'post /api/passkeys/register/verify': async (caller) => {
+    const token = tokens[owner(caller)];
+    const start = await api('/api/passkeys/register/options', { method: 'POST', token });
+    const auth = await SoftAuthenticator.create();
+    return {
+      json: { challenge_id: start.body.challenge_id, name: 'matrix', response: await auth.attest(start.body.options) },
+    };
+  },
+  'patch /api/passkeys/{id}': () => ({ json: { name: uniqueName('Key') } }),
+  'post /api/passkeys/login/verify': () => assertion('/api/passkeys/login/options', passkeys.admin!),
+  'post /api/passkeys/step-up/verify': (caller) =>
+    assertion('/api/passkeys/step-up/options', passkeys[owner(caller)]!, tokens[owner(caller)]),
 };
 
 const PUBLIC = new Set([
@@ -94,6 +125,8 @@ const PUBLIC = new Set([
   'post /api/session',
   'delete /api/session',
   'post /api/register',
+  'post /api/passkeys/login/options',
+  'post /api/passkeys/login/verify',
 ]);
 
 /**
@@ -104,7 +137,9 @@ function policy(method: string, path: string): string {
   if (PUBLIC.has(`${method} ${path}`)) return 'public';
   if (path === '/api/users/me') return 'authenticated';
   // your own credentials: any signed-in user (admins also reach other users' through the same routes)
-  if (path.startsWith('/api/tokens') || path.startsWith('/api/sessions')) return 'authenticated';
+  if (path.startsWith('/api/tokens') || path.startsWith('/api/sessions') || path.startsWith('/api/passkeys')) {
+    return 'authenticated';
+  }
   if (path.startsWith('/api/users')) return 'users:manage';
   if (method === 'post' && path === '/api/audit/checkpoints') return 'audit:checkpoint';
   if (path.startsWith('/api/audit/')) return 'audit:read';
@@ -120,6 +155,7 @@ beforeAll(async () => {
     users[role] = u;
     tokens[role] = u.token;
   }
+  for (const role of ROLES) passkeys[role] = (await registerPasskey(tokens[role]!, `${role} key`)).auth;
   targetUser = await createUser('viewer', admin);
   dc = await createDatacenter(admin);
   rack = await createRack(admin, { datacenter_id: dc.id, u_capacity: 52, power_capacity_kw: 200 });
@@ -165,7 +201,7 @@ describe('role matrix', () => {
         const res = await api(path, {
           method: route.method.toUpperCase(),
           token: caller === 'anonymous' ? undefined : tokens[caller],
-          ...(recipe ? recipe() : {}),
+          ...(recipe ? await recipe(caller) : {}),
         });
         seen.push(`${label} as ${caller}`);
 

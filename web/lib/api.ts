@@ -53,6 +53,8 @@ export class ApiError extends Error {
 /** A friendly sentence for any thrown value (network failures included). */
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
+    if (e.status === 403 && String(e.problem.type ?? '').endsWith('/step-up-required'))
+      return `This object is in the ${e.problem.zone ?? 'a protected'} zone: confirm it's you with your passkey to open it.`;
     if (e.status === 403) return 'You do not have permission to do this.';
     return e.detail;
   }
@@ -69,6 +71,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** a 401 normally sends the user to /login; the sign-in form itself handles its own 401 */
   allow401?: boolean;
+  /** set on the one retry after a step-up (a second 403 step-up-required is then thrown, not prompted again) */
+  steppedUp?: boolean;
 }
 
 export function toQueryString(query: Query = {}): string {
@@ -115,6 +119,11 @@ async function raw(method: string, path: string, opts: RequestOptions = {}): Pro
     const { session } = await import('./session.svelte');
     session.clear();
     toLogin();
+  }
+  // a Top Secret object asks for a recent passkey confirmation: prompt (StepUpDialog), then retry once
+  if (res.status === 403 && !opts.steppedUp && String(problem.type ?? '').endsWith('/step-up-required')) {
+    const { stepUp } = await import('./step-up.svelte');
+    if (await stepUp.request(problem, path)) return raw(method, path, { ...opts, steppedUp: true });
   }
   throw new ApiError(problem);
 }

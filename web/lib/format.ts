@@ -58,9 +58,9 @@ export function fmtRelative(s: string | null | undefined, now = Date.now()): str
   return fmtDate(s);
 }
 
-/** "active" → "Active", "login_failed" → "Login failed" */
+/** "active" → "Active", "login_failed" → "Login failed", "api_token" → "API token" */
 export const humanize = (s: string | null | undefined) =>
-  none(s) ? DASH : s!.charAt(0).toUpperCase() + s!.slice(1).replace(/_/g, ' ');
+  none(s) ? DASH : (s!.charAt(0).toUpperCase() + s!.slice(1).replace(/_/g, ' ')).replace(/\bApi\b/, 'API');
 
 export type Tone = 'success' | 'warning' | 'danger' | 'info' | 'neutral' | 'accent';
 
@@ -80,6 +80,13 @@ const TONES: Record<string, Tone> = {
   delete: 'danger',
   login: 'accent',
   login_failed: 'warning',
+  login_throttled: 'danger',
+  session_revoked: 'neutral',
+  api_token_revoked: 'neutral',
+  refresh_reuse_detected: 'danger',
+  revoked: 'neutral',
+  expired: 'neutral',
+  idle: 'warning',
   bootstrap_admin: 'accent',
   admin: 'accent',
   operator: 'info',

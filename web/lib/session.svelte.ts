@@ -2,7 +2,8 @@
 import { api } from './api';
 import type { Me } from './types';
 
-export type Permission = 'inventory:read' | 'inventory:write' | 'audit:read' | 'users:manage' | 'demo:seed';
+export type Permission =
+  'inventory:read' | 'inventory:write' | 'audit:read' | 'audit:checkpoint' | 'users:manage' | 'demo:seed';
 
 class Session {
   user = $state<Me | null>(null);

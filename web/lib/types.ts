@@ -168,3 +168,70 @@ export interface User {
 export interface Me extends User {
   permissions: string[];
 }
+
+/** A sign-in session of the current user (GET /api/sessions). */
+export interface SignInSession {
+  id: string;
+  user_id: number;
+  /** how the user authenticated: "pwd", "webauthn", … */
+  amr: string[];
+  /** epoch seconds */
+  auth_time: number;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+  client_ip: string | null;
+  user_agent: string | null;
+  state: 'active' | 'revoked' | 'expired' | 'idle';
+  current: boolean;
+}
+
+export type TokenScope = 'read' | 'write' | 'ingest' | 'admin';
+
+export interface ApiToken {
+  id: number;
+  user_id: number;
+  name: string;
+  /** the first characters of the secret, to recognise it */
+  token_prefix: string;
+  scopes: TokenScope[];
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** POST /api/tokens: the only time the secret is returned. */
+export interface ApiTokenCreated extends ApiToken {
+  token: string;
+}
+
+export interface AuditCheckpoint {
+  id: number;
+  last_entry_id: number;
+  entry_count: number;
+  head_hash: string;
+  created_at: string;
+  key_id: string;
+  signature: string;
+}
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  checked: { from_id: number | null; to_id: number | null; entries: number };
+  unsealed: number;
+  head_hash: string;
+  first_broken: null | {
+    id: number;
+    reason: 'hash_mismatch' | 'prev_hash_mismatch' | 'missing_entry';
+    expected: string | null;
+    stored: string | null;
+  };
+  checkpoints: {
+    checked: number;
+    valid: number;
+    problems: { checkpoint_id: number; reason: string; detail: string }[];
+  };
+}

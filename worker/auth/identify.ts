@@ -24,7 +24,7 @@ export async function actorFromAccessToken(ctx: Pick<ServiceContext, 'db' | 'env
     // idleness is judged at refresh time; a live access token is short anyway
     if (state === 'revoked' || state === 'expired') throw unauthorized('This session has ended; sign in again.');
   }
-  return { ...actorOf(row.user), sessionId: claims.sid };
+  return { ...actorOf(row.user), sessionId: claims.sid, stepUpAt: row.session?.step_up_at ?? null };
 }
 
 export async function actorFromApiToken(
@@ -45,4 +45,5 @@ export const accessTokenFor = (env: Env, user: UserRow, session: SessionRow) =>
     amr: session.amr,
     auth_time: session.auth_time,
     sid: session.id,
+    ...(session.step_up_at ? { step_up_at: Math.floor(Date.parse(session.step_up_at) / 1000) } : {}),
   });

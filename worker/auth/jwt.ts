@@ -16,6 +16,8 @@ export interface AccessClaims {
   auth_time: number;
   /** the session this token was minted from; revoking the session ends the token */
   sid?: string;
+  /** when the session last passed a passkey step-up with user verification (seconds since the epoch) */
+  step_up_at?: number;
 }
 
 function key(env: Env): Uint8Array {

@@ -39,6 +39,8 @@ export async function startSession(
   user: UserRow,
   amr: string[],
   userAgent: string | null,
+  /** a sign-in that itself was a passkey assertion with user verification counts as a step-up */
+  opts: { stepUp?: boolean } = {},
 ): Promise<{ session: SessionRow; refreshToken: string }> {
   const now = Date.now();
   const id = randomSecret(18);
@@ -54,6 +56,7 @@ export async function startSession(
         expires_at: iso(now + sessionPolicy(ctx.env).maxMs),
         client_ip: ctx.clientIp,
         user_agent: userAgent?.slice(0, 200) ?? null,
+        step_up_at: opts.stepUp ? iso(now) : null,
       })
       .returning() as unknown as Statement,
     ctx.db

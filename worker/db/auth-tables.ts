@@ -24,6 +24,8 @@ export const sessions = sqliteTable(
     revoked_reason: text('revoked_reason'),
     client_ip: text('client_ip'),
     user_agent: text('user_agent'),
+    /** when the user last confirmed a passkey assertion with user verification in this session (step-up) */
+    step_up_at: text('step_up_at'),
   },
   (t) => [index('sessions_user_idx').on(t.user_id, t.revoked_at)],
 );

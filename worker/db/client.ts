@@ -2,8 +2,9 @@ import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
 import * as tables from './schema';
 import * as authTables from './auth-tables';
+import * as webauthnTables from './webauthn-tables';
 
-const schema = { ...tables, ...authTables };
+const schema = { ...tables, ...authTables, ...webauthnTables };
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
 export type Statement = BatchItem<'sqlite'>;

@@ -8,6 +8,7 @@ import { rackResizeConflicts } from './placement';
 import { rackScope } from './zones';
 import { canSee } from '../auth/clearance';
 import { forbidden } from '../http/problem';
+import { requireStepUpForZones } from '../auth/step-up';
 
 export const racksResource: ResourceDef = {
   path: '/racks',
@@ -56,6 +57,12 @@ export const racksResource: ResourceDef = {
     ),
   }),
   access: { read: 'inventory:read', write: 'inventory:write' },
+  // step-up for the zone's policy (Top Secret: a recent passkey confirmation) on every single-rack read or write
+  guard: (ctx, rows) =>
+    requireStepUpForZones(
+      ctx,
+      rows.map((r) => r.security_zone ?? 'Internal'),
+    ),
   description: 'Racks: U space (1-52U), power budget, cooling type and security zone.',
   async check(ctx, changes) {
     for (const { before, after } of changes) {

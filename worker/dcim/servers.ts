@@ -7,6 +7,17 @@ import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, Ser
 import { placementConflicts, type Candidate } from './placement';
 import { racksByIds } from './racks';
 import { rackScope, viaRackScope } from './zones';
+import { mayNeedStepUp, requireStepUpForZones } from '../auth/step-up';
+
+/** Servers inherit the zone of their rack, and with it the rack's step-up policy. */
+async function guardServers(ctx: ServiceContext, rows: Record<string, any>[]) {
+  if (!mayNeedStepUp(ctx)) return;
+  const rackRows = await racksByIds(ctx, [...new Set(rows.map((r) => Number(r.rack_id)))]);
+  requireStepUpForZones(
+    ctx,
+    rackRows.map((r) => r.security_zone),
+  );
+}
 
 /** U slots and power budget of every rack a write touches, checked against what is already mounted there. */
 async function checkPlacement(ctx: ServiceContext, changes: Change[]) {
@@ -120,4 +131,5 @@ export const serversResource: ResourceDef = {
   description:
     'Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle.',
   check: checkPlacement,
+  guard: guardServers,
 };

@@ -73,7 +73,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
         minted,
         r.refreshToken ? { token: r.refreshToken, expiresAt: r.session.expires_at } : undefined,
       );
-      c.set('user', { ...actorOf(r.user), sessionId: r.session.id });
+      c.set('user', { ...actorOf(r.user), sessionId: r.session.id, stepUpAt: r.session.step_up_at });
       return next();
     } catch {
       // the session is over: behave as signed out

@@ -53,6 +53,12 @@ export interface ResourceDef {
   check?: (ctx: ServiceContext, changes: Change[]) => Promise<void>;
   /** extra SQL condition limiting what the caller may see (clearance, in the security issue) */
   scope?: (ctx: ServiceContext) => SQL | undefined;
+  /**
+   * Checks on the single objects a call reads or writes (step-up for sensitive zones): called by getRow with the
+   * row read, by updateRow with the row before and after, by deleteRow, and by createRows with the new rows.
+   * Lists do not call it. Throw a ProblemError to refuse.
+   */
+  guard?: (ctx: ServiceContext, rows: Row[]) => Promise<void> | void;
   description?: string;
 }
 
@@ -122,6 +128,7 @@ export async function getRow(ctx: ServiceContext, def: ResourceDef, id: number, 
     .where(and(eq(col(def, 'id'), id), def.scope?.(ctx)))
     .get();
   if (!row) throw notFound(def.label, id);
+  await def.guard?.(ctx, [row as Row]);
   return row as Row;
 }
 
@@ -215,6 +222,7 @@ const auditTarget = (def: ResourceDef) => ({ table: def.table, entityType: def.e
 export async function createRows(ctx: ServiceContext, def: ResourceDef, inputs: Row[]): Promise<Row[]> {
   const changes = inputs.map((after, i) => ({ before: null, after, prefix: inputs.length > 1 ? `[${i}].` : '' }));
   await validateChanges(ctx, def, changes);
+  await def.guard?.(ctx, inputs);
   const statements: Statement[] = [];
   for (const input of inputs) {
     statements.push(ctx.db.insert(def.table).values(input).returning() as unknown as Statement);
@@ -252,6 +260,8 @@ export async function updateRow(ctx: ServiceContext, def: ResourceDef, id: numbe
   if (Object.keys(changed).length === 0)
     return toOutput(def, def.computed ? (await withComputed(ctx, def, [before]))[0] : before);
   await validateChanges(ctx, def, [{ before, after: { ...before, ...changed }, prefix: '' }]);
+  // getRow guarded the object as it is; this guards where it goes (a rack moved into another zone, a server to another rack)
+  await def.guard?.(ctx, [{ ...before, ...changed }]);
   const idCol = col(def, 'id');
   const [rows] = await runBatch(ctx.db, [
     ctx.db
