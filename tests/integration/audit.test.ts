@@ -316,3 +316,14 @@ describe('GET /api/audit/logs', () => {
     }
   });
 });
+
+describe('GET /api/audit/logs?id=', () => {
+  it('fetches exact entries by id', async () => {
+    const admin = await adminToken();
+    const all = (await api('/api/audit/logs?limit=3&sort=id', { token: admin })).body as { id: number }[];
+    const picked = [all[0].id, all[2].id];
+    const res = await api(`/api/audit/logs?id=${picked.join(',')}&sort=id`, { token: admin });
+    expect(res.status, res.text).toBe(200);
+    expect((res.body as { id: number }[]).map((e) => e.id)).toEqual(picked);
+  });
+});

@@ -139,7 +139,7 @@ describe('personal API tokens', () => {
 
     const listed = await api('/api/tokens', { token: operator.token });
     const mine = listed.body.find((t: any) => t.id === made.body.id);
-    expect(mine).toMatchObject({ name: 'inventory sync', scopes: ['read'] });
+    expect(mine).toMatchObject({ name: 'inventory sync', scopes: ['read'], username: operator.username });
     expect(mine).not.toHaveProperty('token');
 
     expect((await api('/api/servers', { token: secret })).status).toBe(200);

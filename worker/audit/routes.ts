@@ -75,6 +75,7 @@ export const auditResource: ResourceDef = {
   table: auditLog,
   schemas: { output: AuditEntry },
   filters: {
+    id: { type: 'int', description: 'These entries (comma-separated ids).' },
     actor: { type: 'string' },
     actor_id: { type: 'int' },
     action: { type: 'string' },

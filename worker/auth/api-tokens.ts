@@ -38,18 +38,19 @@ export async function createApiToken(
       .returning() as unknown as Statement,
     toStatement(ctx, auditInsertedRow(ctx, { table: apiTokens, entityType: 'api_token', hidden: HIDDEN })),
   ]);
-  return { ...publicToken((rows as ApiTokenRow[])[0]), token };
+  return { ...publicToken((rows as ApiTokenRow[])[0]), username: owner.username, token };
 }
 
 export async function listApiTokens(ctx: ServiceContext, all: boolean) {
   const rows = await ctx.db
-    .select()
+    .select({ t: apiTokens, username: users.username })
     .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.user_id))
     .where(all ? undefined : eq(apiTokens.user_id, ctx.actor!.id))
     .orderBy(desc(apiTokens.id))
     .limit(500)
     .all();
-  return rows.map(publicToken);
+  return rows.map((r) => ({ ...publicToken(r.t), username: r.username }));
 }
 
 export async function revokeApiToken(ctx: ServiceContext, id: number) {

@@ -28,6 +28,7 @@ export const ApiTokenCreate = v.object({
 export const ApiToken = v.object({
   id: v.number(),
   user_id: v.number(),
+  username: v.pipe(v.string(), v.description('The owner')),
   name: v.string(),
   token_prefix: v.pipe(v.string(), v.description('The first characters of the token, to recognise it')),
   scopes: v.array(v.string()),
@@ -54,6 +55,7 @@ export const Session = v.object({
   revoked_reason: v.nullable(v.string()),
   client_ip: v.nullable(v.string()),
   user_agent: v.nullable(v.string()),
+  step_up_at: v.pipe(v.nullable(v.string()), v.description('When a passkey with user verification last confirmed it')),
   state: v.picklist(['active', 'revoked', 'expired', 'idle']),
   current: v.boolean(),
 });
