@@ -162,3 +162,13 @@ describe('PATCH /api/users/{id}', () => {
     expectProblem(res, 409, ['email'], true);
   });
 });
+
+describe('common passwords', () => {
+  it('refuses a password from the common list with a 422 naming the field', async () => {
+    const res = await api('/api/register', {
+      json: { username: 'common-pw', email: 'common-pw@example.com', password: 'Password2026!' },
+    });
+    const p = expectProblem(res, 422, ['password']);
+    expect(p.errors?.[0].message).toMatch(/most common passwords/);
+  });
+});

@@ -1,4 +1,5 @@
 // Password hashing format and limits; datacenter tier normalisation.
+import { isCommonPassword } from '../../worker/auth/common-passwords';
 import { throttle } from '../../worker/auth/throttle';
 import { describe, expect, it } from 'vitest';
 import { MAX_ITERATIONS, burnPasswordCheck, hashPassword, verifyPassword } from '../../worker/auth/passwords';
@@ -108,5 +109,21 @@ describe('throttle (sign-in failures)', () => {
   it('ignores failures outside the window and those before the last success', () => {
     expect(throttle([at(20), at(16), at(2)], now, limits).blocked).toBe(false);
     expect(throttle([at(9), at(8), at(7, true), at(2)], now, limits).blocked).toBe(false);
+  });
+});
+
+describe('isCommonPassword', () => {
+  it('finds listed passwords and listed words dressed with digits and symbols', async () => {
+    expect(await isCommonPassword('qwerty123456')).toBe(true); // on the list as is
+    expect(await isCommonPassword('Password2026!')).toBe(true); // "password" + year + symbol
+    expect(await isCommonPassword('!!Dragon1234')).toBe(true);
+    expect(await isCommonPassword('DCPlatform2026')).toBe(true); // the product's own name
+    expect(await isCommonPassword('jdoe-2026!!!', 'jdoe')).toBe(true); // the username
+  });
+
+  it('accepts passphrases and the spec example', async () => {
+    expect(await isCommonPassword('secure_password')).toBe(false);
+    expect(await isCommonPassword('correct horse battery staple')).toBe(false);
+    expect(await isCommonPassword('Matrix-Pass-2026!')).toBe(false);
   });
 });

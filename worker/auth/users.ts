@@ -14,6 +14,7 @@ import {
   type FieldError,
 } from '../http/problem';
 import { throttle } from './throttle';
+import { isCommonPassword } from './common-passwords';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
 import { can } from './roles';
 
@@ -162,6 +163,15 @@ async function assertFree(
   if (errors.length) throw conflict(errors.map((e) => `${e.field} ${e.message}`).join('; ') + '.', errors);
 }
 
+/** 422 for a password on the common-passwords list (kept server-side: the list is too big for the UI bundle). */
+export async function assertNotCommon(password: string, username?: string): Promise<void> {
+  if (await isCommonPassword(password, username)) {
+    throw unprocessable([
+      { field: 'password', message: 'is one of the most common passwords; choose something less guessable' },
+    ]);
+  }
+}
+
 export interface Registration {
   username: string;
   email: string;
@@ -177,6 +187,7 @@ export interface Registration {
 export async function register(ctx: ServiceContext, input: Registration): Promise<PublicUser> {
   // a first self-registration must not lock the local admin out of an empty database
   await ensureDefaultAdmin(ctx);
+  await assertNotCommon(input.password, input.username);
   await assertFree(ctx, input.username, input.email);
   const byAdmin = ctx.actor !== null && can(ctx.actor.role, 'users:manage');
   const asked = input.role ?? 'viewer';
