@@ -11,6 +11,10 @@ export interface Env {
   APP_VERSION?: string;
   /** HMAC key for access tokens (HS256); a secret in production. */
   JWT_SECRET?: string;
+  /** key id of JWT_SECRET, written in each token's header */
+  JWT_KID?: string;
+  /** keys retired from signing but still trusted until their tokens expire: JSON {"kid": "secret"} */
+  JWT_PREVIOUS_KEYS?: string;
   ACCESS_TOKEN_EXPIRE_MINUTES?: string;
   /** PBKDF2 iterations for new password hashes; at most 100000 (production Workers' cap). */
   PASSWORD_HASH_ITERATIONS?: string;

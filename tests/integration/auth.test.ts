@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { SignJWT } from 'jose';
+import { signAccessToken, verifyAccessToken } from '../../worker/auth/jwt';
 import {
   ADMIN,
   adminToken,
@@ -18,11 +19,24 @@ const b64url = (obj: unknown) => btoa(JSON.stringify(obj)).replace(/\+/g, '-').r
 
 /** A token exactly like the Worker issues, with one thing changed by `tweak`. */
 async function craftToken(
-  opts: { secret?: string; iss?: string; aud?: string; exp?: number; sub?: string; token_use?: string } = {},
+  opts: {
+    secret?: string;
+    iss?: string;
+    aud?: string;
+    exp?: number;
+    sub?: string;
+    token_use?: string;
+    kid?: string | null;
+    typ?: string;
+  } = {},
 ) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ username: 'admin', role: 'admin', amr: ['pwd'], token_use: opts.token_use ?? 'access' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({
+      alg: 'HS256',
+      typ: opts.typ ?? 'at+jwt',
+      ...(opts.kid === null ? {} : { kid: opts.kid ?? env.JWT_KID }),
+    })
     .setSubject(opts.sub ?? '1')
     .setIssuer(opts.iss ?? 'dc-platform')
     .setAudience(opts.aud ?? 'dc-platform-api')
@@ -113,6 +127,9 @@ describe('POST /api/token (OAuth2 password grant)', () => {
       'wrong audience': await craftToken({ aud: 'someone-else' }),
       'wrong issuer': await craftToken({ iss: 'evil-issuer' }),
       'not an access token': await craftToken({ token_use: 'refresh' }),
+      'no key id': await craftToken({ kid: null }),
+      'unknown key id': await craftToken({ kid: 'retired-2019' }),
+      'another JWT type': await craftToken({ typ: 'JWT' }),
       'alg none': `${b64url({ alg: 'none', typ: 'JWT' })}.${good.split('.')[1]}.`,
       'alg none, signature kept': `${b64url({ alg: 'none', typ: 'JWT' })}.${good.split('.')[1]}.${good.split('.')[2]}`,
       garbage: 'this-is-not-a-jwt',
@@ -238,5 +255,23 @@ describe('disabled accounts', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].actor).toBe('system');
     expect(ADMIN.username).toBe('admin');
+  });
+});
+
+describe('signing key rotation', () => {
+  const claims = { sub: '1', username: 'admin', role: 'admin', amr: ['pwd'], auth_time: 0 };
+  const oldKey = { JWT_SECRET: 'old-secret-0123456789abcdef-0123456789', JWT_KID: 'old' };
+  const newKey = { JWT_SECRET: 'new-secret-0123456789abcdef-0123456789', JWT_KID: 'new' };
+
+  it('trusts tokens of a previous key listed in JWT_PREVIOUS_KEYS, and only those', async () => {
+    const { token } = await signAccessToken({ ...env, ...oldKey }, claims);
+    expect(decodeJwtPart(token, 0)).toMatchObject({ alg: 'HS256', typ: 'at+jwt', kid: 'old' });
+    const rotated = { ...env, ...newKey, JWT_PREVIOUS_KEYS: JSON.stringify({ old: oldKey.JWT_SECRET }) };
+    expect((await verifyAccessToken(rotated, token)).sub).toBe('1');
+    // once the old key is dropped, its tokens are refused
+    await expect(verifyAccessToken({ ...env, ...newKey }, token)).rejects.toMatchObject({ status: 401 });
+    // a kid that is trusted but with another secret does not verify either
+    const impostor = { ...env, ...newKey, JWT_PREVIOUS_KEYS: JSON.stringify({ old: 'x'.repeat(40) }) };
+    await expect(verifyAccessToken(impostor, token)).rejects.toMatchObject({ status: 401 });
   });
 });
