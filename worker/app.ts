@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { Api, type AppEnv } from './http/api';
 import { authenticate, requestContext } from './http/middleware';
+import { securityHeaders } from './http/security-headers';
 import { ProblemError, problemResponse } from './http/problem';
 import { mountAuth } from './auth/routes';
 import { mountTokenRoutes } from './auth/token-routes';
@@ -50,6 +51,7 @@ const sealAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function createApp() {
   const app = new Hono<AppEnv>().basePath('/api');
   app.use('*', requestContext);
+  app.use('*', securityHeaders);
   app.use('*', sealAfterWrites);
   app.use('*', authenticate);
 

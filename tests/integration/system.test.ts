@@ -25,3 +25,26 @@ describe('routing', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
 });
+
+describe('security headers', () => {
+  it('every API response, errors included, forbids framing, sniffing and caching', async () => {
+    for (const path of ['/api/health', '/api/nowhere', '/api/servers']) {
+      const res = await exports.default.fetch(`http://localhost${path}`);
+      expect(res.headers.get('Content-Security-Policy'), path).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+      );
+      expect(res.headers.get('X-Frame-Options')).toBe('DENY');
+      expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+      expect(res.headers.get('Cache-Control')).toBe('no-store');
+      expect(res.headers.get('Strict-Transport-Security')).toBeNull(); // plain http
+    }
+    const https = await exports.default.fetch('https://localhost/api/health');
+    expect(https.headers.get('Strict-Transport-Security')).toMatch(/max-age=\d+/);
+  });
+
+  it('the API reference page may run only same-origin scripts', async () => {
+    const res = await exports.default.fetch('http://localhost/api/docs');
+    expect(res.headers.get('Content-Security-Policy')).toMatch(/script-src 'self';/);
+    expect(res.headers.get('Content-Security-Policy')).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+  });
+});

@@ -20,8 +20,6 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set('user', null);
   await next();
   c.res.headers.set('X-Request-Id', id);
-  c.res.headers.set('X-Content-Type-Options', 'nosniff');
-  c.res.headers.set('Referrer-Policy', 'no-referrer');
   c.res.headers.append('Access-Control-Expose-Headers', 'X-Total-Count, Link, X-Request-Id, Location');
 };
 
