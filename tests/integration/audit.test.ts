@@ -134,8 +134,11 @@ describe('every write is audited exactly once, in the same transaction', () => {
       await api('/api/datacenters', { token: asRoleCache.viewer, json: { name: 'nope' } }),
     ];
     expect(refused.map((r) => r.status)).toEqual([409, 422, 422, 409, 409, 403]);
-    for (const r of refused) expect(await entriesOf(r.headers.get('X-Request-Id'))).toEqual([]);
-    expect(await countRows('audit_log')).toBe(total);
+    // no change entry for any of them; the refused permission is itself recorded as a security event
+    for (const r of refused.slice(0, 5)) expect(await entriesOf(r.headers.get('X-Request-Id'))).toEqual([]);
+    const denied = await entriesOf(refused[5].headers.get('X-Request-Id'));
+    expect(denied.map((e) => e.action)).toEqual(['permission_denied']);
+    expect(await countRows('audit_log')).toBe(total + 1);
   });
 });
 
@@ -325,5 +328,18 @@ describe('GET /api/audit/logs?id=', () => {
     const res = await api(`/api/audit/logs?id=${picked.join(',')}&sort=id`, { token: admin });
     expect(res.status, res.text).toBe(200);
     expect((res.body as { id: number }[]).map((e) => e.id)).toEqual(picked);
+  });
+});
+
+describe('permission denied', () => {
+  it('is audited with the route, the permission and the role, but nothing else changes', async () => {
+    const admin = await adminToken();
+    const viewer = await asRole('viewer', admin);
+    const res = await api('/api/datacenters', { token: viewer, json: { name: 'not-allowed-dc' } });
+    expectProblem(res, 403);
+    const [entry] = (await auditRows("action = 'permission_denied'")).slice(-1);
+    expect(entry).toMatchObject({ entity_type: 'route', entity_id: 'POST /api/datacenters' });
+    expect(entry.after).toEqual({ permission: 'inventory:write', role: 'viewer' });
+    expect(await countRows('datacenters', "name = 'not-allowed-dc'")).toBe(0);
   });
 });

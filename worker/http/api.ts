@@ -4,7 +4,9 @@ import type { Actor, ServiceContext } from '../context';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import { can, scopeAllows, type Permission } from '../auth/roles';
-import { forbidden, unauthorized } from './problem';
+import { ProblemError, forbidden, unauthorized } from './problem';
+import { runBatch } from '../db/client';
+import { auditEvent, toStatement } from '../audit/trail';
 import { parseOrThrow, readJsonBody } from './validation';
 
 export type AppEnv = {
@@ -106,7 +108,26 @@ export class Api {
     const honoPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.app.on(spec.method.toUpperCase(), honoPath, async (c) => {
       const user = c.get('user');
-      checkAccess(user, spec.access);
+      try {
+        checkAccess(user, spec.access);
+      } catch (e) {
+        // a signed-in user reaching for what their role or token does not allow is a security event
+        if (user && e instanceof ProblemError && e.status === 403) {
+          const ctx = serviceContext(c);
+          await runBatch(ctx.db, [
+            toStatement(
+              ctx,
+              auditEvent(ctx, {
+                action: 'permission_denied',
+                entityType: 'route',
+                entityId: `${spec.method.toUpperCase()} /api${spec.path}`,
+                details: { permission: spec.access, role: user.role, ...(user.scopes ? { scopes: user.scopes } : {}) },
+              }),
+            ),
+          ]);
+        }
+        throw e;
+      }
       const params = spec.params ? parseOrThrow(spec.params, c.req.param(), 'path.') : undefined;
       const query = spec.query && !spec.rawQuery ? parseOrThrow(spec.query, c.req.query(), 'query.') : undefined;
       let body: unknown;
