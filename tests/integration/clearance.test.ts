@@ -110,3 +110,45 @@ describe('clearance: writes', () => {
     expectProblem(res, 422, ['rack_id']);
   });
 });
+
+describe('declassifying needs a step-up whatever the zone policy', () => {
+  it('moving a rack or a server to a lower zone asks for a passkey confirmation', async () => {
+    const op = await createUser('operator', admin);
+    await api(`/api/users/${op.id}`, { method: 'PATCH', token: admin, json: { clearance: 'Confidential' } });
+    const conf = await createRack(op.token, { datacenter_id: dc.id, security_zone: 'Confidential' });
+    const srv = await createServer(op.token, { rack_id: conf.id, u_position: 10 });
+
+    // raising the protection is fine; lowering it is not without a step-up
+    const down = await api(`/api/racks/${conf.id}`, {
+      method: 'PATCH',
+      token: op.token,
+      json: { security_zone: 'Internal' },
+    });
+    const p = expectProblem(down, 403);
+    expect(p.type).toMatch(/\/step-up-required$/);
+    const move = await api(`/api/servers/${srv.id}`, {
+      method: 'PATCH',
+      token: op.token,
+      json: { rack_id: racks.Internal.id, u_position: 20 },
+    });
+    expectProblem(move, 403);
+
+    await withStepUp(op.token);
+    expect(
+      (
+        await api(`/api/servers/${srv.id}`, {
+          method: 'PATCH',
+          token: op.token,
+          json: { rack_id: racks.Internal.id, u_position: 20 },
+        })
+      ).status,
+    ).toBe(200);
+    const ok = await api(`/api/racks/${conf.id}`, {
+      method: 'PATCH',
+      token: op.token,
+      json: { security_zone: 'Internal' },
+    });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.security_zone).toBe('Internal');
+  });
+});

@@ -1,6 +1,7 @@
 import type { Actor, ServiceContext } from '../context';
 import type { Env } from '../env';
 import { ProblemError } from '../http/problem';
+import { zoneRank } from './clearance';
 
 /**
  * Step-up: some zones ask for more than a valid session before a single object in them is read or written.
@@ -58,18 +59,35 @@ export function requireStepUp(ctx: Pick<ServiceContext, 'actor' | 'env' | 'syste
   if (ctx.system || !ctx.actor) return;
   const req = requirementFor(ctx.env, zone);
   if (req === 'none' || stepUpFresh(ctx.actor)) return;
-  const how = ctx.actor.sessionId
+  throw stepUpProblem(ctx.actor, zone, `This object is in the ${zone} zone, which asks for`);
+}
+
+function stepUpProblem(actor: Actor, zone: string, why: string): ProblemError {
+  const how = actor.sessionId
     ? 'Confirm it is you with a passkey (user verification): POST /api/passkeys/step-up/options, then /verify.'
     : 'API tokens cannot step up: sign in and confirm with a passkey.';
-  throw new ProblemError(
+  return new ProblemError(
     403,
     'step-up-required',
-    `This object is in the ${zone} zone, which asks for a passkey confirmation made in the last ${STEP_UP_MAX_AGE_SECONDS / 60} minutes. ${how}`,
+    `${why} a passkey confirmation made in the last ${STEP_UP_MAX_AGE_SECONDS / 60} minutes. ${how}`,
     {
       title: 'Step-up Required',
       extra: { zone, satisfied_by: ['passkey_uv'], max_age_seconds: STEP_UP_MAX_AGE_SECONDS },
     },
   );
+}
+
+/**
+ * Moving an object to a less protected zone (declassifying it) always needs a fresh passkey step-up, whatever
+ * the zones' own policies: the caller already needs the source zone's clearance to see the object at all.
+ */
+export function requireStepUpToDeclassify(
+  ctx: Pick<ServiceContext, 'actor' | 'env' | 'system'>,
+  from: string,
+  to: string,
+): void {
+  if (ctx.system || !ctx.actor || zoneRank(to) >= zoneRank(from) || stepUpFresh(ctx.actor)) return;
+  throw stepUpProblem(ctx.actor, from, `Moving an object from the ${from} zone down to ${to} needs`);
 }
 
 /** requireStepUp for each distinct zone of a set of objects. */

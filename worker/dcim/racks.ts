@@ -7,6 +7,7 @@ import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from '../s
 import { rackResizeConflicts } from './placement';
 import { rackScope } from './zones';
 import { canSee } from '../auth/clearance';
+import { requireStepUpToDeclassify } from '../auth/step-up';
 import { forbidden } from '../http/problem';
 import { requireStepUpForZones } from '../auth/step-up';
 
@@ -69,6 +70,9 @@ export const racksResource: ResourceDef = {
       // nobody places an object in a zone they could not see afterwards
       if (!canSee(ctx.actor, after.security_zone ?? 'Internal')) {
         throw forbidden(`Your clearance (${ctx.actor?.clearance}) does not reach the ${after.security_zone} zone.`);
+      }
+      if (before && before.security_zone !== after.security_zone) {
+        requireStepUpToDeclassify(ctx, before.security_zone, after.security_zone);
       }
       const shrinks =
         before && (after.u_capacity < before.u_capacity || after.power_capacity_kw < before.power_capacity_kw);

@@ -6,6 +6,7 @@ import type { ServiceContext } from '../context';
 import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from '../schemas/server';
 import { placementConflicts, type Candidate } from './placement';
 import { racksByIds } from './racks';
+import { requireStepUpToDeclassify } from '../auth/step-up';
 import { rackScope, viaRackScope } from './zones';
 import { mayNeedStepUp, requireStepUpForZones } from '../auth/step-up';
 
@@ -20,6 +21,19 @@ async function guardServers(ctx: ServiceContext, rows: Record<string, any>[]) {
 }
 
 /** U slots and power budget of every rack a write touches, checked against what is already mounted there. */
+/** A server moved to a rack of a lower zone is declassified: that needs a fresh step-up. */
+async function checkDeclassify(ctx: ServiceContext, changes: Change[]) {
+  const moved = changes.filter((c) => c.before && c.before.rack_id !== c.after.rack_id);
+  if (!moved.length) return;
+  const ids = [...new Set(moved.flatMap((c) => [Number(c.before!.rack_id), Number(c.after.rack_id)]))];
+  const zoneOf = new Map((await racksByIds(ctx, ids)).map((r) => [r.id, r.security_zone]));
+  for (const c of moved) {
+    const from = zoneOf.get(Number(c.before!.rack_id));
+    const to = zoneOf.get(Number(c.after.rack_id));
+    if (from && to) requireStepUpToDeclassify(ctx, from, to);
+  }
+}
+
 async function checkPlacement(ctx: ServiceContext, changes: Change[]) {
   const relevant = changes.filter(
     ({ before, after }) =>
@@ -130,6 +144,9 @@ export const serversResource: ResourceDef = {
   access: { read: 'inventory:read', write: 'inventory:write' },
   description:
     'Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle.',
-  check: checkPlacement,
+  async check(ctx, changes) {
+    await checkDeclassify(ctx, changes);
+    await checkPlacement(ctx, changes);
+  },
   guard: guardServers,
 };
