@@ -152,3 +152,23 @@ describe('declassifying needs a step-up whatever the zone policy', () => {
     expect(ok.body.security_zone).toBe('Internal');
   });
 });
+
+describe('clearance in the audit trail', () => {
+  it('an auditor does not read entries about racks and servers above their clearance', async () => {
+    const auditor = await createUser('auditor', admin); // default clearance: Internal
+    const list = async (type: string) =>
+      (await api(`/api/audit/logs?entity_type=${type}&limit=1000`, { token: auditor.token })).body as Row[];
+    const rackEntries = await list('rack');
+    const rackIds = new Set(rackEntries.map((e) => Number(e.entity_id)));
+    expect(rackIds.has(racks.Internal.id)).toBe(true);
+    expect(rackIds.has(racks.Public.id)).toBe(true);
+    expect(rackIds.has(racks.Confidential.id)).toBe(false);
+    expect(rackIds.has(racks['Top Secret'].id)).toBe(false);
+    const serverIds = new Set((await list('server')).map((e) => Number(e.entity_id)));
+    expect(serverIds.has(servers.Internal.id)).toBe(true);
+    expect(serverIds.has(servers['Top Secret'].id)).toBe(false);
+    // the admin, cleared for every zone, reads them all
+    const all = (await api(`/api/audit/logs?entity_type=rack&limit=1000`, { token: admin })).body as Row[];
+    expect(all.some((e) => Number(e.entity_id) === racks['Top Secret'].id)).toBe(true);
+  });
+});

@@ -5,6 +5,7 @@ import { mountResource, type ResourceDef } from '../http/resource';
 import * as v from 'valibot';
 import { createCheckpoint } from './checkpoints';
 import { verifyAuditTrail } from './verify';
+import { auditEntryScope } from '../dcim/zones';
 
 const AuditEntry = v.object({
   id: v.number(),
@@ -73,6 +74,7 @@ export const auditResource: ResourceDef = {
   label: 'Audit entry',
   tag: 'Audit',
   table: auditLog,
+  scope: auditEntryScope,
   schemas: { output: AuditEntry },
   filters: {
     id: { type: 'int', description: 'These entries (comma-separated ids).' },

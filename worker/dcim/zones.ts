@@ -25,3 +25,20 @@ export const viaRackScope =
     const zones = zonesFor(ctx.actor);
     return zones ? sql`${column} IN (SELECT r.id FROM racks r WHERE r.security_zone IN ${zones})` : undefined;
   };
+
+/**
+ * Audit entries about racks and servers the caller may not see (as they were before or after the change) are
+ * left out of the trail they read: the entry's before/after would otherwise disclose the object.
+ */
+export const auditEntryScope = (ctx: ServiceContext): SQL | undefined => {
+  const zones = zonesFor(ctx.actor);
+  if (!zones) return undefined;
+  const rackZone = (side: string) => sql.raw(`json_extract(audit_log.${side}, '$.security_zone')`);
+  const serverZone = (side: string) =>
+    sql.raw(`(SELECT r.security_zone FROM racks r WHERE r.id = json_extract(audit_log.${side}, '$.rack_id'))`);
+  const hidden = (zone: SQL) => sql`coalesce(${zone} NOT IN ${zones}, 0)`;
+  return sql`NOT (
+    (audit_log.entity_type = 'rack' AND (${hidden(rackZone('before'))} OR ${hidden(rackZone('after'))}))
+    OR (audit_log.entity_type = 'server' AND (${hidden(serverZone('before'))} OR ${hidden(serverZone('after'))}))
+  )`;
+};
