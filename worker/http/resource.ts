@@ -7,7 +7,7 @@ import { auditDeletedRow, auditInsertedRow, auditUpdatedRow, toStatement } from 
 import type { Access, Api } from './api';
 import { listQuerySchema, parseListQuery, type FilterSpec, type ListQuery } from './list-query';
 import { paginationLinks } from './pagination';
-import { conflict, notFound, unprocessable, type FieldError, ProblemError } from './problem';
+import { conflict, notFound, unprocessable, type FieldError } from './problem';
 import { parseOrThrow, issuesToFieldErrors, readJsonBody } from './validation';
 
 export type Row = Record<string, any>;
@@ -448,4 +448,3 @@ export function mountResource(api: Api, def: ResourceDef): void {
   }
 }
 
-export { ProblemError };
