@@ -7,10 +7,12 @@ import { ProblemError, problemResponse } from './http/problem';
 import { mountAuth } from './auth/routes';
 import { mountTokenRoutes } from './auth/token-routes';
 import { mountPasskeyRoutes } from './auth/passkey-routes';
+import { mountMfaRoutes } from './auth/mfa-routes';
 import { mountDcim } from './dcim/routes';
 import { mountAnalytics } from './analytics/routes';
 import { mountAudit } from './audit/routes';
 import { mountDemo } from './demo/routes';
+import { mountCompliance } from './compliance/routes';
 import { mountSystem } from './system/routes';
 import { sealAuditChain } from './audit/chain-client';
 
@@ -60,9 +62,11 @@ export function createApp() {
   mountAuth(api);
   mountTokenRoutes(api);
   mountPasskeyRoutes(api);
+  mountMfaRoutes(api);
   mountDcim(api);
   mountAnalytics(api);
   mountAudit(api);
+  mountCompliance(api);
   mountDemo(api);
 
   app.notFound((c) => {

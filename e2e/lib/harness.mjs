@@ -136,7 +136,12 @@ export async function browserSuite(name, { port: firstPort = 8788 } = {}, scenar
       } catch (e) {
         failed++;
         failures.push(title);
-        log(`✗ ${title}\n    ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n    ')}`);
+        log(
+          `✗ ${title}\n    ${String(e?.stack ?? e)
+            .split('\n')
+            .slice(0, 6)
+            .join('\n    ')}`,
+        );
         const file = join(SHOTS, `FAILED-${name}-${title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
         await page.screenshot({ path: file, fullPage: true }).catch(() => {});
       }

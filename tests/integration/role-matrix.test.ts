@@ -1,4 +1,7 @@
+import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../worker/auth/secrets';
+import { totp } from '../../worker/auth/totp';
 import { PERMISSIONS, ROLES, type Permission } from '../../worker/auth/roles';
 import {
   adminToken,
@@ -36,6 +39,43 @@ let nextU = 1;
 /** each role's own passkey (the step-up routes need one); anonymous calls borrow the admin's to build a body */
 const passkeys: Partial<Record<RoleName, SoftAuthenticator>> = {};
 const owner = (caller: Caller): RoleName => (caller === 'anonymous' ? 'admin' : caller);
+const userIdOf = (caller: Caller) => Number(decodeJwtPart(tokens[owner(caller)]!, 1).sub);
+const passwordOf = (caller: Caller) => (owner(caller) === 'admin' ? 'admin123' : users[owner(caller)]!.password);
+/** a user with an authenticator app, a passkey and recovery codes: their password sign-ins hand out mfa_tokens */
+let mfaUser: { username: string; password: string; recovery: string[]; passkey: SoftAuthenticator };
+const mfaTicket = async () =>
+  (await api('/api/token', { form: { username: mfaUser.username, password: mfaUser.password } })).body
+    .mfa_token as string;
+/** a ticket of another purpose, minted straight into D1 for a fresh user (no role requires enrolment here) */
+async function mintTicket(purpose: 'enroll' | 'password_change') {
+  const u = await createUser('viewer', admin);
+  const token = `mfa_${crypto.randomUUID().replace(/-/g, '')}`;
+  await env.DB.prepare(
+    "INSERT INTO mfa_tickets (token_hash, user_id, purpose, via, expires_at) VALUES (?, ?, ?, 'token', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+5 minutes'))",
+  )
+    .bind(await sha256Hex(token), u.id, purpose)
+    .run();
+  return token;
+}
+/** set up and confirm an authenticator app for the caller (the confirmation uses the current time step) */
+async function enrolCaller(caller: Caller) {
+  const token = tokens[owner(caller)];
+  const setup = await api('/api/mfa/totp/setup', { method: 'POST', token });
+  await api('/api/mfa/totp/confirm', { token, json: { code: await totp(setup.body.secret, Date.now()) } });
+  return setup.body.secret as string;
+}
+const savedHashes = new Map<number, string>();
+/** undo what a granted call changed that later calls rely on (sign-in without a second factor, passwords) */
+const AFTER: Record<string, (caller: Caller) => Promise<unknown>> = {
+  'post /api/mfa/totp/confirm': async (caller) => {
+    await env.DB.prepare('DELETE FROM totp_factors WHERE user_id = ?').bind(userIdOf(caller)).run();
+  },
+  'post /api/users/me/password': async (caller) => {
+    const hash = savedHashes.get(userIdOf(caller));
+    if (hash)
+      await env.DB.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(hash, userIdOf(caller)).run();
+  },
+};
 
 /** Every id a route needs; DELETE gets a fresh throwaway object each call so later calls still find theirs. */
 async function idFor(route: Route, caller: Caller): Promise<number | string> {
@@ -115,6 +155,47 @@ const BODIES: Record<
   'post /api/passkeys/login/verify': () => assertion('/api/passkeys/login/options', passkeys.admin!),
   'post /api/passkeys/step-up/verify': (caller) =>
     assertion('/api/passkeys/step-up/options', passkeys[owner(caller)]!, tokens[owner(caller)]),
+  'post /api/mfa/totp/confirm': async (caller) => {
+    const setup = await api('/api/mfa/totp/setup', { method: 'POST', token: tokens[owner(caller)] });
+    return { json: { code: await totp(setup.body.secret, Date.now()) } };
+  },
+  'delete /api/mfa/totp': async (caller) => {
+    if (caller === 'anonymous') return { json: { code: '123456' } };
+    const secret = await enrolCaller(caller);
+    return { json: { code: await totp(secret, Date.now() + 30_000) } };
+  },
+  'put /api/mfa/policy': () => ({ json: { admin: false, operator: false, viewer: false, auditor: false } }),
+  'post /api/mfa/verify': async () => ({
+    json: { mfa_token: await mfaTicket(), method: 'recovery_code', code: mfaUser.recovery.pop() },
+  }),
+  'post /api/mfa/passkey/options': async () => ({ json: { mfa_token: await mfaTicket() } }),
+  'post /api/mfa/passkey/verify': async () => {
+    const mfa_token = await mfaTicket();
+    const start = await api('/api/mfa/passkey/options', { json: { mfa_token } });
+    return {
+      json: {
+        mfa_token,
+        challenge_id: start.body.challenge_id,
+        response: await mfaUser.passkey.assert(start.body.options),
+      },
+    };
+  },
+  'post /api/mfa/enroll/setup': async () => ({ json: { mfa_token: await mintTicket('enroll') } }),
+  'post /api/mfa/enroll/confirm': async () => {
+    const mfa_token = await mintTicket('enroll');
+    const setup = await api('/api/mfa/enroll/setup', { json: { mfa_token } });
+    return { json: { mfa_token, code: await totp(setup.body.secret, Date.now()) } };
+  },
+  'post /api/mfa/password': async () => ({
+    json: { mfa_token: await mintTicket('password_change'), new_password: 'Matrix-Changed-Pass-2026' },
+  }),
+  'post /api/users/me/password': async (caller) => {
+    const row = await env.DB.prepare('SELECT password_hash FROM users WHERE id = ?')
+      .bind(userIdOf(caller))
+      .first<{ password_hash: string }>();
+    savedHashes.set(userIdOf(caller), row!.password_hash);
+    return { json: { current_password: passwordOf(caller), new_password: 'Matrix-Changed-Pass-2026' } };
+  },
 };
 
 const PUBLIC = new Set([
@@ -127,6 +208,13 @@ const PUBLIC = new Set([
   'post /api/register',
   'post /api/passkeys/login/options',
   'post /api/passkeys/login/verify',
+  // the second step of a sign-in: the mfa_token in the body is the credential
+  'post /api/mfa/verify',
+  'post /api/mfa/passkey/options',
+  'post /api/mfa/passkey/verify',
+  'post /api/mfa/enroll/setup',
+  'post /api/mfa/enroll/confirm',
+  'post /api/mfa/password',
 ]);
 
 /**
@@ -135,14 +223,20 @@ const PUBLIC = new Set([
  */
 function policy(method: string, path: string): string {
   if (PUBLIC.has(`${method} ${path}`)) return 'public';
-  if (path === '/api/users/me') return 'authenticated';
+  if (path === '/api/users/me' || path === '/api/users/me/password') return 'authenticated';
+  if (path === '/api/mfa/policy') return 'users:manage';
   // your own credentials: any signed-in user (admins also reach other users' through the same routes)
-  if (path.startsWith('/api/tokens') || path.startsWith('/api/sessions') || path.startsWith('/api/passkeys')) {
+  if (
+    path.startsWith('/api/tokens') ||
+    path.startsWith('/api/sessions') ||
+    path.startsWith('/api/passkeys') ||
+    path.startsWith('/api/mfa')
+  ) {
     return 'authenticated';
   }
   if (path.startsWith('/api/users')) return 'users:manage';
   if (method === 'post' && path === '/api/audit/checkpoints') return 'audit:checkpoint';
-  if (path.startsWith('/api/audit/')) return 'audit:read';
+  if (path.startsWith('/api/audit/') || path.startsWith('/api/compliance')) return 'audit:read';
   if (path.startsWith('/api/demo/')) return 'demo:seed';
   return method === 'get' ? 'inventory:read' : 'inventory:write';
 }
@@ -156,6 +250,16 @@ beforeAll(async () => {
     tokens[role] = u.token;
   }
   for (const role of ROLES) passkeys[role] = (await registerPasskey(tokens[role]!, `${role} key`)).auth;
+  {
+    const u = await createUser('viewer', admin);
+    const pk = await registerPasskey(u.token, 'mfa key');
+    const setup = await api('/api/mfa/totp/setup', { method: 'POST', token: u.token });
+    const confirm = await api('/api/mfa/totp/confirm', {
+      token: u.token,
+      json: { code: await totp(setup.body.secret, Date.now()) },
+    });
+    mfaUser = { username: u.username, password: u.password, recovery: confirm.body.recovery_codes, passkey: pk.auth };
+  }
   targetUser = await createUser('viewer', admin);
   dc = await createDatacenter(admin);
   rack = await createRack(admin, { datacenter_id: dc.id, u_capacity: 52, power_capacity_kw: 200 });
@@ -195,15 +299,16 @@ describe('role matrix', () => {
       if (route.hasBody && !recipe) throw new Error(`role matrix: no request body for ${label}; add one to BODIES`);
 
       for (const caller of callers) {
-        const path = route.path.includes('{id}')
-          ? route.path.replace('{id}', String(await idFor(route, caller)))
-          : route.path;
+        const path = (
+          route.path.includes('{id}') ? route.path.replace('{id}', String(await idFor(route, caller))) : route.path
+        ).replace('{framework}', 'iso27001');
         const res = await api(path, {
           method: route.method.toUpperCase(),
           token: caller === 'anonymous' ? undefined : tokens[caller],
           ...(recipe ? await recipe(caller) : {}),
         });
         seen.push(`${label} as ${caller}`);
+        await AFTER[`${route.method} ${route.path}`]?.(caller);
 
         let expected: 'allowed' | 401 | 403;
         if (route.access === 'public') expected = 'allowed';
@@ -224,7 +329,7 @@ describe('role matrix', () => {
     }
     expect(mismatches).toEqual([]);
     expect(seen).toHaveLength(routes.length * callers.length);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('the permission matrix itself', () => {

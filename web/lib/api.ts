@@ -160,6 +160,9 @@ export const api = {
   async patch<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T> {
     return json<T>(await raw('PATCH', path, { ...opts, body }));
   },
+  async put<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T> {
+    return json<T>(await raw('PUT', path, { ...opts, body }));
+  },
   async del(path: string, opts?: RequestOptions): Promise<void> {
     await raw('DELETE', path, opts);
   },

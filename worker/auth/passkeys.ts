@@ -23,7 +23,7 @@ import { startSession } from './sessions';
 import { STEP_UP_MAX_AGE_SECONDS } from './step-up';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
-type Purpose = 'register' | 'authenticate' | 'step_up';
+type Purpose = 'register' | 'authenticate' | 'step_up' | 'second_factor';
 
 /** Relying party from configuration (README § Configuration); RP_ORIGIN may list several origins. */
 export function relyingParty(env: Env) {
@@ -439,3 +439,44 @@ export async function verifyStepUp(
   if (!session) throw unauthorized('This session has ended; sign in again.');
   return { user: found.user, session };
 }
+
+// ---- passkey as a second factor after a password ------------------------------------------------------------
+
+/** Request options for one user's own passkeys, after their password (worker/auth/mfa.ts holds the ticket). */
+export async function secondFactorOptions(ctx: ServiceContext, userId: number) {
+  const mine = await activePasskeysOf(ctx, userId);
+  if (!mine.length) throw new ProblemError(409, 'no-passkey', 'This account has no passkey.');
+  const rp = relyingParty(ctx.env);
+  const options = await generateAuthenticationOptions({
+    rpID: rp.id,
+    userVerification: 'preferred',
+    timeout: CHALLENGE_TTL_MS,
+    allowCredentials: mine.map((p) => ({ id: p.id, transports: p.transports as AuthenticatorTransport[] })),
+  });
+  const challenge_id = await storeChallenge(ctx, 'second_factor', options.challenge, userId, null);
+  return { challenge_id, options };
+}
+
+/** Verify the second-factor assertion: the challenge was issued to this user, the passkey is theirs. */
+export async function verifySecondFactor(
+  ctx: ServiceContext,
+  user: UserRow,
+  input: { challenge_id: string; response: Record<string, unknown> & { id: string } },
+): Promise<{ userVerified: boolean; passkeyId: string }> {
+  const challenge = await consumeChallenge(ctx, input.challenge_id, 'second_factor', { userId: user.id });
+  const found = await passkeyWithUser(ctx, input.response.id);
+  if (!found || found.user.id !== user.id) throw verificationFailed('this is not one of your passkeys');
+  const { newCounter, userVerified } = await verifyAssertion(
+    ctx,
+    found.passkey,
+    found.user,
+    challenge.challenge,
+    input.response,
+    false,
+  );
+  await runBatch(ctx.db, [touchPasskey(ctx, found.passkey.id, newCounter)]);
+  return { userVerified, passkeyId: found.passkey.id };
+}
+
+/** How many passkeys (not revoked) a user has. */
+export const passkeyCount = async (ctx: ServiceContext, userId: number) => (await activePasskeysOf(ctx, userId)).length;

@@ -9,15 +9,20 @@ import { authenticate, getUser, publicUser, register, updateUser, USER_HIDDEN } 
 import { permissionsOf } from './roles';
 import type { ServiceContext } from '../context';
 import { unprocessable } from '../http/problem';
-import { clearSessionCookies, setSessionCookies } from './cookies';
+import { clearSessionCookies } from './cookies';
 import { accessTokenFor } from './identify';
-import { revokeSession, rotateRefreshToken, startSession } from './sessions';
+import { revokeSession, rotateRefreshToken } from './sessions';
+import { assertNoPendingStep, type Via } from './mfa';
+import { completeSignIn } from './sign-in';
 
-/** Password sign-in: a new session, its access token and first refresh token. */
-async function signIn(c: Ctx, ctx: ServiceContext, username: string, password: string) {
+/**
+ * Password sign-in. When a second factor, an enrolment or a password change is due, this answers 401
+ * `mfa-required` / `password-change-required` with a ticket instead (worker/auth/mfa.ts); otherwise a new session.
+ */
+async function signIn(c: Ctx, ctx: ServiceContext, username: string, password: string, via: Via) {
   const user = await authenticate(ctx, username, password);
-  const { session, refreshToken } = await startSession(ctx, user, ['pwd'], c.req.header('User-Agent') ?? null);
-  return { user, session, refreshToken, access: await accessTokenFor(c.env, user, session) };
+  await assertNoPendingStep(ctx, user, via);
+  return completeSignIn(c, ctx, user, ['pwd'], via);
 }
 
 const required = (body: Record<string, unknown>, fields: string[]) => {
@@ -65,7 +70,11 @@ export function mountAuth(api: Api) {
       bodyForm: TokenRequest,
       responses: [
         { status: 200, description: 'A bearer token', schema: TokenResponse },
-        { status: 401, description: 'Incorrect username or password' },
+        {
+          status: 401,
+          description:
+            'Incorrect username or password; or `mfa-required` / `password-change-required` with an `mfa_token` for the next step',
+        },
       ],
     },
     async (c, { ctx, body }) => {
@@ -82,13 +91,7 @@ export function mountAuth(api: Api) {
         });
       }
       required(body, ['username', 'password']);
-      const s = await signIn(c, ctx, body.username!, body.password!);
-      return c.json({
-        access_token: s.access.token,
-        token_type: 'bearer',
-        expires_in: s.access.expiresIn,
-        refresh_token: s.refreshToken,
-      });
+      return signIn(c, ctx, body.username!, body.password!, 'token');
     },
   );
 
@@ -102,14 +105,14 @@ export function mountAuth(api: Api) {
       body: SessionLogin,
       responses: [
         { status: 200, description: 'The signed-in user', schema: Me },
-        { status: 401, description: 'Incorrect username or password' },
+        {
+          status: 401,
+          description:
+            'Incorrect username or password; or `mfa-required` / `password-change-required` with an `mfa_token` for the next step',
+        },
       ],
     },
-    async (c, { ctx, body }) => {
-      const s = await signIn(c, ctx, body.username, body.password);
-      setSessionCookies(c, s.access, { token: s.refreshToken, expiresAt: s.session.expires_at });
-      return c.json({ ...publicUser(s.user), permissions: permissionsOf(s.user.role), expires_in: s.access.expiresIn });
-    },
+    async (c, { ctx, body }) => signIn(c, ctx, body.username, body.password, 'session'),
   );
 
   api.op(

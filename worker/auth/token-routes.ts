@@ -1,19 +1,12 @@
 import * as v from 'valibot';
 import type { Api } from '../http/api';
-import type { Actor } from '../context';
 import { forbidden, notFound } from '../http/problem';
+import { assertCredentialManager } from './guards';
 import { IdParams } from '../http/resource';
 import { ApiToken, ApiTokenCreate, ApiTokenCreated, Session } from '../schemas/token';
 import { can } from './roles';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 import { getSession, listSessions, revokeSession } from './sessions';
-
-/** Managing credentials needs a signed-in person (or an admin-scoped token): a read token must not mint a write one. */
-function assertCredentialManager(user: Actor | null) {
-  if (user?.scopes && !user.scopes.includes('admin')) {
-    throw forbidden('API tokens cannot manage tokens or sessions; sign in, or use a token with the "admin" scope.');
-  }
-}
 
 const SessionParams = v.object({ id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be a session id')) });
 const AllQuery = v.object({

@@ -42,11 +42,13 @@ export async function ensureDefaultAdmin(ctx: ServiceContext): Promise<void> {
   const row = await ctx.db.select({ n: count() }).from(users).get();
   if ((row?.n ?? 0) > 0) return;
   const hash = await hashPassword(DEFAULT_ADMIN.password, iterations(ctx));
+  // outside local demo mode (e.g. a staging environment) the well-known password must be changed at first sign-in
+  const mustChange = !['development', 'test'].includes((ctx.env.ENVIRONMENT ?? 'development').toLowerCase());
   // INSERT ... WHERE NOT EXISTS: two first requests racing each other still create one admin
   await runBatch(ctx.db, [
     toStatement(
       ctx,
-      sql`INSERT INTO users (username, email, full_name, password_hash, role, clearance) SELECT ${DEFAULT_ADMIN.username}, ${DEFAULT_ADMIN.email}, 'Default administrator', ${hash}, 'admin', 'Top Secret' WHERE NOT EXISTS (SELECT 1 FROM users)`,
+      sql`INSERT INTO users (username, email, full_name, password_hash, role, clearance, must_change_password) SELECT ${DEFAULT_ADMIN.username}, ${DEFAULT_ADMIN.email}, 'Default administrator', ${hash}, 'admin', 'Top Secret', ${mustChange ? 1 : 0} WHERE NOT EXISTS (SELECT 1 FROM users)`,
     ),
     toStatement(
       ctx,
@@ -54,7 +56,7 @@ export async function ensureDefaultAdmin(ctx: ServiceContext): Promise<void> {
         action: 'bootstrap_admin',
         entityType: 'user',
         actor: 'system',
-        details: { username: 'admin' },
+        details: { username: 'admin', must_change_password: mustChange },
       }),
     ),
   ]);

@@ -3,8 +3,9 @@ import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
 import * as tables from './schema';
 import * as authTables from './auth-tables';
 import * as webauthnTables from './webauthn-tables';
+import * as mfaTables from './mfa-tables';
 
-const schema = { ...tables, ...authTables, ...webauthnTables };
+const schema = { ...tables, ...authTables, ...webauthnTables, ...mfaTables };
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
 export type Statement = BatchItem<'sqlite'>;

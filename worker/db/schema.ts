@@ -22,6 +22,8 @@ export const users = sqliteTable(
     // highest security zone the user may see; enforced by the security issue
     clearance: text('clearance').notNull().default('Internal'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    // set for the default admin outside local demo mode: sign-in asks for a new password before anything else
+    must_change_password: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
     last_login_at: text('last_login_at'),
     ...timestamps,
   },

@@ -447,4 +447,3 @@ export function mountResource(api: Api, def: ResourceDef): void {
     );
   }
 }
-

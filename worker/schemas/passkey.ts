@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { name } from './common';
 
 /** A browser's PublicKeyCredential as JSON (@simplewebauthn/browser's output); the server verifies the rest. */
-const Credential = v.looseObject({
+export const Credential = v.looseObject({
   id: v.pipe(v.string('must be a credential id'), v.regex(/^[A-Za-z0-9_-]{1,1400}$/, 'must be base64url')),
   rawId: v.string('must be base64url'),
   type: v.literal('public-key', 'must be "public-key"'),
