@@ -115,6 +115,8 @@ export const servers = sqliteTable(
     index('servers_type_name_idx').on(t.server_type, t.name),
     index('servers_created_idx').on(t.created_at),
     index('servers_warranty_idx').on(t.warranty_expires),
+    // sorting the whole fleet by power draw stops after a page instead of sorting every server
+    index('servers_power_idx').on(t.power_supply_w),
   ],
 );
 

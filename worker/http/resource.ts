@@ -107,14 +107,22 @@ export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQue
     ...q.sort.map((s) => (s.desc ? desc(sortExpr(ctx, def, s.field)) : asc(sortExpr(ctx, def, s.field)))),
     asc(col(def, 'id')),
   ];
+  const idCol = col(def, 'id');
+  // Pick the page's ids first, then compute the per-row fields for those rows only: with the computed
+  // subqueries in the paging query itself, SQLite evaluates them for every row it sorts (9,000 instead of 100).
+  const page = ctx.db
+    .select({ id: idCol })
+    .from(def.table)
+    .where(where)
+    .orderBy(...order)
+    .limit(q.limit)
+    .offset(q.offset);
   const [rows, totals] = await runBatch(ctx.db, [
     ctx.db
       .select(selection(ctx, def, true))
       .from(def.table)
-      .where(where)
-      .orderBy(...order)
-      .limit(q.limit)
-      .offset(q.offset),
+      .where(inArray(idCol, page))
+      .orderBy(...order),
     ctx.db.select({ n: count() }).from(def.table).where(where),
   ]);
   return { rows: (rows as Row[]).map((r) => toOutput(def, r)), total: totals[0]?.n ?? 0 };

@@ -1,0 +1,1 @@
+CREATE INDEX `servers_power_idx` ON `servers` (`power_supply_w`);
