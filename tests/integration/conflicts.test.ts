@@ -307,3 +307,36 @@ describe('references', () => {
     expect(creates.length).toBe(live.size + deletes.size);
   });
 });
+
+describe('names and serials are unique regardless of case', () => {
+  it('refuses a name or serial that differs only in case, and lets an object change its own case', async () => {
+    const admin = await adminToken();
+    const dc = await createDatacenter(admin, { name: uniqueName('Site-CASE') });
+    expectProblem(await api('/api/datacenters', { token: admin, json: { name: dc.name.toLowerCase() } }), 409, [
+      'name',
+    ]);
+    const rename = await api(`/api/datacenters/${dc.id}`, {
+      method: 'PATCH',
+      token: admin,
+      json: { name: dc.name.toUpperCase() },
+    });
+    expect(rename.status, rename.text).toBe(200);
+
+    const rack = await createRack(admin, { datacenter_id: dc.id, name: 'Row-A-01' });
+    expectProblem(await api('/api/racks', { token: admin, json: rackBody(dc.id, { name: 'ROW-a-01' }) }), 409, [
+      'name',
+    ]);
+
+    const srv = await createServer(admin, { rack_id: rack.id, serial_number: 'AbC123XyZ' });
+    const dup = await api('/api/servers', {
+      token: admin,
+      json: serverBody(rack.id, { u_position: 5, serial_number: 'abc123xyz' }),
+    });
+    expectProblem(dup, 409, ['serial_number']);
+    const sameName = await api('/api/servers', {
+      token: admin,
+      json: serverBody(rack.id, { u_position: 7, name: srv.name.toUpperCase() }),
+    });
+    expectProblem(sameName, 409, ['name']);
+  });
+});

@@ -48,7 +48,12 @@ export const datacenters = sqliteTable(
     status: text('status').notNull().default('active'),
     ...timestamps,
   },
-  (t) => [uniqueIndex('datacenters_name_uq').on(t.name), index('datacenters_status_idx').on(t.status)],
+  (t) => [
+    uniqueIndex('datacenters_name_uq').on(t.name),
+    // names are unique regardless of case (checked by the service through this index)
+    index('datacenters_name_ci_idx').on(sql`lower(${t.name})`),
+    index('datacenters_status_idx').on(t.status),
+  ],
 );
 
 export const racks = sqliteTable(
@@ -72,6 +77,7 @@ export const racks = sqliteTable(
   (t) => [
     // rack names are unique within a datacenter, as on a floor plan
     uniqueIndex('racks_dc_name_uq').on(t.datacenter_id, t.name),
+    index('racks_dc_name_ci_idx').on(t.datacenter_id, sql`lower(${t.name})`),
     index('racks_zone_idx').on(t.security_zone),
     index('racks_status_idx').on(t.status),
   ],
@@ -109,6 +115,8 @@ export const servers = sqliteTable(
   (t) => [
     uniqueIndex('servers_name_uq').on(t.name),
     uniqueIndex('servers_serial_uq').on(t.serial_number),
+    index('servers_name_ci_idx').on(sql`lower(${t.name})`),
+    index('servers_serial_ci_idx').on(sql`lower(${t.serial_number})`),
     // the list endpoint's common filter + sort paths (see bench/servers-list.mjs)
     index('servers_rack_u_idx').on(t.rack_id, t.u_position),
     index('servers_status_name_idx').on(t.status, t.name),

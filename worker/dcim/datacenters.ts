@@ -30,7 +30,7 @@ export const datacentersResource: ResourceDef = {
   ],
   defaultSort: 'name',
   searchable: ['name', 'location'],
-  unique: [{ fields: ['name'] }],
+  unique: [{ fields: ['name'], ignoreCase: true }],
   dependents: [{ table: racks, column: 'datacenter_id', label: 'racks' }],
   computed: (ctx) => ({
     rack_count: sql`(SELECT count(*) FROM racks r WHERE r.datacenter_id = datacenters.id${zoneAnd(ctx, 'r')})`,

@@ -43,7 +43,7 @@ export const racksResource: ResourceDef = {
   ],
   defaultSort: 'name',
   searchable: ['name', 'location', 'row'],
-  unique: [{ fields: ['datacenter_id', 'name'] }],
+  unique: [{ fields: ['datacenter_id', 'name'], ignoreCase: true }],
   references: { datacenter_id: { table: datacenters, label: 'Datacenter' } },
   scope: rackScope,
   dependents: [{ table: servers, column: 'rack_id', label: 'servers' }],

@@ -131,7 +131,10 @@ export const serversResource: ResourceDef = {
   ],
   defaultSort: 'name',
   searchable: ['name', 'serial_number', 'manufacturer', 'model', 'cpu_model', 'os', 'ip_address', 'management_ip'],
-  unique: [{ fields: ['name'] }, { fields: ['serial_number'] }],
+  unique: [
+    { fields: ['name'], ignoreCase: true },
+    { fields: ['serial_number'], ignoreCase: true },
+  ],
   references: { rack_id: { table: racks, label: 'Rack', scope: rackScope } },
   scope: viaRackScope(sql`${servers.rack_id}`),
   computed: () => ({

@@ -38,7 +38,8 @@ export interface ResourceDef {
   defaultSort: string;
   searchable: readonly string[];
   /** each entry is a set of fields whose values must be unique together */
-  unique?: { fields: readonly string[] }[];
+  /** each entry is a set of fields whose values must be unique together; `ignoreCase` for names people type */
+  unique?: { fields: readonly string[]; ignoreCase?: boolean }[];
   /** foreign keys checked before writing, so the client hears which field points nowhere */
   references?: Record<string, { table: SQLiteTable; label: string; scope?: (ctx: ServiceContext) => SQL | undefined }>;
   /** rows elsewhere that block a delete */
@@ -148,9 +149,12 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 async function checkUnique(ctx: ServiceContext, def: ResourceDef, changes: Change[]) {
   const errors: FieldError[] = [];
-  for (const { fields } of def.unique ?? []) {
+  for (const { fields, ignoreCase } of def.unique ?? []) {
     const touched = changes.filter((ch) => !ch.before || fields.some((f) => ch.before![f] !== ch.after[f]));
-    const key = (r: Row) => JSON.stringify(fields.map((f) => r[f]));
+    const norm = (v: unknown) => (ignoreCase && typeof v === 'string' ? v.toLowerCase() : v);
+    const key = (r: Row) => JSON.stringify(fields.map((f) => norm(r[f])));
+    const same = (f: string, v: unknown) =>
+      ignoreCase && typeof v === 'string' ? sql`lower(${col(def, f)}) = lower(${v})` : eq(col(def, f), v);
     const seen = new Map<string, Change>();
     for (const ch of touched) {
       const k = key(ch.after);
@@ -164,10 +168,7 @@ async function checkUnique(ctx: ServiceContext, def: ResourceDef, changes: Chang
     // D1 allows 100 bound parameters per statement
     for (const part of chunks(touched, Math.floor(90 / (fields.length + 1)))) {
       const clauses = part.map((ch) =>
-        and(
-          ...fields.map((f) => eq(col(def, f), ch.after[f])),
-          ch.before ? ne(col(def, 'id'), ch.before.id) : undefined,
-        ),
+        and(...fields.map((f) => same(f, ch.after[f])), ch.before ? ne(col(def, 'id'), ch.before.id) : undefined),
       );
       const found = (await ctx.db
         .select()
