@@ -7,6 +7,7 @@ export default defineConfig({
     './worker/db/auth-tables.ts',
     './worker/db/webauthn-tables.ts',
     './worker/db/mfa-tables.ts',
+    './worker/db/telemetry-tables.ts',
   ],
   out: './migrations',
 });

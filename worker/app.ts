@@ -1,6 +1,10 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { Api, type AppEnv } from './http/api';
+import { Api, type AppEnv, type Ctx } from './http/api';
+import { mountIngestRoutes } from './telemetry/ingest-routes';
+import { mountQueryRoutes } from './telemetry/query-routes';
+import { mountLiveRoutes } from './telemetry/live-routes';
+import { mountMetricsEndpoint } from './telemetry/metrics-route';
 import { authenticate, requestContext } from './http/middleware';
 import { securityHeaders } from './http/security-headers';
 import { ProblemError, problemResponse } from './http/problem';
@@ -51,6 +55,11 @@ const sealAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 export function createApp() {
+  // the root serves /metrics (where Prometheus looks) beside the API under /api
+  const root = new Hono<AppEnv>();
+  root.use('/metrics', requestContext, securityHeaders, authenticate);
+  mountMetricsEndpoint(root);
+
   const app = new Hono<AppEnv>().basePath('/api');
   app.use('*', requestContext);
   app.use('*', securityHeaders);
@@ -68,8 +77,12 @@ export function createApp() {
   mountAudit(api);
   mountCompliance(api);
   mountDemo(api);
+  mountIngestRoutes(api);
+  mountQueryRoutes(api);
+  mountLiveRoutes(api);
+  root.route('/', app);
 
-  app.notFound((c) => {
+  root.notFound((c) => {
     const path = new URL(c.req.url).pathname;
     const allowed = api.methodsFor(path.replace(/^\/api/, ''));
     if (allowed.length) {
@@ -89,7 +102,7 @@ export function createApp() {
       path,
     );
   });
-  app.onError((err, c) => {
+  const onError = (err: Error, c: Ctx) => {
     const instance = new URL(c.req.url).pathname;
     let res: Response;
     if (err instanceof ProblemError) res = problemResponse(err, instance);
@@ -114,6 +127,8 @@ export function createApp() {
     const id = c.get('requestId');
     if (id) res.headers.set('X-Request-Id', id);
     return res;
-  });
-  return { app, api };
+  };
+  app.onError(onError);
+  root.onError(onError);
+  return { app: root, api };
 }

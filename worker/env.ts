@@ -1,4 +1,6 @@
 import type { AuditChain } from '../durable-objects/audit-chain';
+import type { RackTelemetry } from '../durable-objects/rack-telemetry';
+import type { DatacenterLive } from '../durable-objects/datacenter-live';
 
 /** Bindings and vars the Worker reads. Every one is documented in README.md § Configuration. */
 export interface Env {
@@ -33,6 +35,22 @@ export interface Env {
   RP_NAME?: string;
   /** JSON object zone -> 'none' | 'passkey_uv' (| 'any_second_factor', reserved): what step-up each zone asks */
   STEP_UP_POLICY?: string;
+  /** one SQLite-backed object per rack: ring buffer, rolling aggregates, WebSocket subscribers */
+  RACK_TELEMETRY: DurableObjectNamespace<RackTelemetry>;
+  /** one object per datacenter: live summary across its racks for the dashboard */
+  DATACENTER_LIVE: DurableObjectNamespace<DatacenterLive>;
+  /** telemetry retention and limits: worker/telemetry/config.ts */
+  TELEMETRY_RAW_RESOLUTION_SECONDS?: string;
+  TELEMETRY_RAW_RETENTION_HOURS?: string;
+  TELEMETRY_MAX_SERIES_PER_RACK?: string;
+  TELEMETRY_ROLLUP_1M_RETENTION_DAYS?: string;
+  TELEMETRY_ROLLUP_1H_RETENTION_DAYS?: string;
+  TELEMETRY_PUSH_INTERVAL_MS?: string;
+  INGEST_MAX_BODY_BYTES?: string;
+  INGEST_MAX_DECODED_BYTES?: string;
+  INGEST_MAX_SAMPLES_PER_REQUEST?: string;
+  /** "true": GET /metrics needs no token (behind a private network only) */
+  METRICS_PUBLIC?: string;
 }
 
 export const isProduction = (env: Env) => (env.ENVIRONMENT ?? '').toLowerCase() === 'production';

@@ -3,6 +3,8 @@ import type { Env } from './env';
 import { runScheduled } from './cron';
 
 export { AuditChain } from '../durable-objects/audit-chain';
+export { RackTelemetry } from '../durable-objects/rack-telemetry';
+export { DatacenterLive } from '../durable-objects/datacenter-live';
 
 const { app } = createApp();
 

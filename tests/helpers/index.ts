@@ -4,3 +4,4 @@ export * from './db';
 export * from './factories';
 export * from './names';
 export * from './webauthn';
+export * from './telemetry';

@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   'audit:checkpoint': ['admin'],
   'users:manage': ['admin'],
   'demo:seed': ['admin'],
+  'metrics:ingest': ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -28,8 +29,8 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
   read: ['inventory:read', 'audit:read'],
   write: ['inventory:read', 'inventory:write'],
-  // telemetry agents: the ingest endpoints arrive with the telemetry issue
-  ingest: [],
+  // telemetry agents: push samples, nothing else (not even reads)
+  ingest: ['metrics:ingest'],
   admin: Object.keys(PERMISSIONS) as Permission[],
 };
 

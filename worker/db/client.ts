@@ -4,8 +4,9 @@ import * as tables from './schema';
 import * as authTables from './auth-tables';
 import * as webauthnTables from './webauthn-tables';
 import * as mfaTables from './mfa-tables';
+import * as telemetryTables from './telemetry-tables';
 
-const schema = { ...tables, ...authTables, ...webauthnTables, ...mfaTables };
+const schema = { ...tables, ...authTables, ...webauthnTables, ...mfaTables, ...telemetryTables };
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
 export type Statement = BatchItem<'sqlite'>;

@@ -1,0 +1,48 @@
+import { sqliteTable, text, integer, real, index, primaryKey } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Completed aggregates flushed by each rack's Durable Object (durable-objects/rack-telemetry.ts): 1-minute
+ * buckets, kept TELEMETRY_ROLLUP_1M_RETENTION_DAYS, and 1-hour buckets kept TELEMETRY_ROLLUP_1H_RETENTION_DAYS
+ * (compaction by cron). Written idempotently (upsert), so a late sample re-flushes its bucket.
+ */
+export const metricRollups = sqliteTable(
+  'metric_rollups',
+  {
+    rack_id: integer('rack_id').notNull(),
+    /** 0 for rack-level series (PDU, rack sensors) */
+    server_id: integer('server_id').notNull(),
+    metric: text('metric').notNull(),
+    /** canonical label set (sorted k="v" joined by ","), '' when none */
+    labels: text('labels').notNull(),
+    /** 60 or 3600 */
+    step_s: integer('step_s').notNull(),
+    /** Unix ms, aligned to step_s */
+    bucket_start: integer('bucket_start').notNull(),
+    count: integer('count').notNull(),
+    sum: real('sum').notNull(),
+    min: real('min').notNull(),
+    max: real('max').notNull(),
+    last: real('last').notNull(),
+    p95: real('p95').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.rack_id, t.server_id, t.metric, t.step_s, t.bucket_start, t.labels] }),
+    index('metric_rollups_server').on(t.server_id, t.metric, t.step_s, t.bucket_start),
+    index('metric_rollups_age').on(t.step_s, t.bucket_start),
+  ],
+);
+
+/** Series that named no known device: counted and listed (GET /api/metrics/unmatched), never silently dropped. */
+export const ingestUnmatched = sqliteTable(
+  'ingest_unmatched',
+  {
+    format: text('format').notNull(),
+    /** how the series named its device, e.g. instance="10.0.0.9:9100" */
+    device: text('device').notNull(),
+    example_metric: text('example_metric').notNull(),
+    samples: integer('samples').notNull(),
+    first_seen: text('first_seen').notNull(),
+    last_seen: text('last_seen').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.format, t.device] })],
+);

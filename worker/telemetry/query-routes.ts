@@ -1,0 +1,226 @@
+import * as v from 'valibot';
+import type { Api } from '../http/api';
+import { IdParams } from '../http/resource';
+import { notFound, unprocessable } from '../http/problem';
+import { METRIC_NAME } from './samples';
+import { STEPS } from './series-math';
+import { latestValues, querySeries, visibleRack, visibleRacks, visibleServer } from './query';
+
+const idList = (what: string) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+(,\d+)*$/, `must be a comma-separated list of ${what} ids`),
+    v.transform((s) => s.split(',').map(Number)),
+    v.check((ids) => ids.length <= 500, 'at most 500 ids'),
+  );
+const metricList = v.pipe(
+  v.string(),
+  v.transform((s) => s.split(',').map((m) => m.trim())),
+  v.check((ms) => ms.length > 0 && ms.length <= 50 && ms.every((m) => METRIC_NAME.test(m)), 'must be metric names'),
+);
+/** ms since the epoch, ISO-8601, or relative to now: -1h, -30m, -7d */
+const instant = v.pipe(
+  v.string(),
+  v.transform((s): number => {
+    const rel = /^-(\d+)([smhd])$/.exec(s);
+    if (rel) return Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[2] as 's']!;
+    if (/^\d+$/.test(s)) return Number(s);
+    return Date.parse(s);
+  }),
+  v.check((n) => Number.isFinite(n), 'must be ms since the epoch, an ISO-8601 time, or relative like -1h'),
+);
+const step = v.pipe(
+  v.string(),
+  v.transform((s) => {
+    const m = /^(\d+)([smhd]?)$/.exec(s);
+    return m ? Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as ''] : NaN;
+  }),
+  v.check(
+    (n) => (STEPS as readonly number[]).includes(n),
+    `must be one of ${STEPS.join(', ')} seconds (or 1m, 5m, 1h…)`,
+  ),
+);
+
+const RangeQuery = v.object({
+  metric: metricList,
+  from: v.optional(instant),
+  to: v.optional(instant),
+  step: v.optional(step),
+});
+const ServerRange = v.object({
+  server_id: v.pipe(v.string(), v.regex(/^\d+$/, 'must be a server id'), v.transform(Number)),
+  ...RangeQuery.entries,
+});
+const RackRange = v.object({
+  rack_id: v.pipe(v.string(), v.regex(/^\d+$/, 'must be a rack id'), v.transform(Number)),
+  ...RangeQuery.entries,
+});
+
+const Point = v.object({
+  ts: v.number(),
+  avg: v.number(),
+  min: v.number(),
+  max: v.number(),
+  p95: v.number(),
+  last: v.number(),
+  count: v.number(),
+});
+const Series = v.object({
+  server_id: v.nullable(v.number()),
+  rack_id: v.number(),
+  metric: v.string(),
+  labels: v.record(v.string(), v.string()),
+  step_s: v.number(),
+  points: v.array(Point),
+});
+const Latest = v.object({
+  server_id: v.nullable(v.number()),
+  rack_id: v.number(),
+  metric: v.string(),
+  labels: v.record(v.string(), v.string()),
+  ts: v.number(),
+  value: v.number(),
+});
+
+const HOUR = 3_600_000;
+
+export function mountQueryRoutes(api: Api) {
+  api.op(
+    {
+      method: 'get',
+      path: '/metrics/servers',
+      summary: "A server's metric history (one series per metric and label set)",
+      description:
+        'from/to: ms, ISO-8601 or relative (-24h); default the last hour. step (s): 10 reads raw samples (last ' +
+        '48 h), 60 and up read 1-minute rollups, 3600 and up 1-hour rollups; default: ~720 points. The last ' +
+        'minutes come from the rack object, so the series ends now.',
+      tags: ['Telemetry'],
+      access: 'inventory:read',
+      query: ServerRange,
+      responses: [{ status: 200, description: 'Series', schema: Series, list: true }],
+    },
+    async (c, { ctx, query }) => {
+      const server = await visibleServer(ctx, query.server_id);
+      const now = Date.now();
+      const series = await querySeries(
+        ctx,
+        { server_id: server.server_id, rack: server },
+        { metrics: query.metric, from: query.from ?? now - HOUR, to: query.to ?? now, step: query.step },
+        now,
+      );
+      return c.json(series);
+    },
+  );
+
+  api.op(
+    {
+      method: 'get',
+      path: '/metrics/racks',
+      summary: "A rack's own metric history (PDU power_kw, rack inlet_temp_c, humidity_pct)",
+      tags: ['Telemetry'],
+      access: 'inventory:read',
+      query: RackRange,
+      responses: [{ status: 200, description: 'Series', schema: Series, list: true }],
+    },
+    async (c, { ctx, query }) => {
+      const rack = await visibleRack(ctx, query.rack_id);
+      const now = Date.now();
+      const series = await querySeries(
+        ctx,
+        { server_id: null, rack },
+        { metrics: query.metric, from: query.from ?? now - HOUR, to: query.to ?? now, step: query.step },
+        now,
+      );
+      return c.json(series);
+    },
+  );
+
+  api.op(
+    {
+      method: 'get',
+      path: '/metrics/latest',
+      summary: 'Latest value of every series of some servers, racks or a datacenter (for tables)',
+      tags: ['Telemetry'],
+      access: 'inventory:read',
+      query: v.object({
+        server_id: v.optional(idList('server')),
+        rack_id: v.optional(idList('rack')),
+        datacenter_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a datacenter id'), v.transform(Number))),
+        metric: v.optional(metricList),
+      }),
+      responses: [{ status: 200, description: 'Latest values', schema: Latest, list: true }],
+    },
+    async (c, { ctx, query }) => {
+      if (!query.server_id && !query.rack_id && query.datacenter_id === undefined) {
+        throw unprocessable([{ field: 'query.server_id', message: 'name server_id, rack_id or datacenter_id' }]);
+      }
+      let rackIds = query.rack_id;
+      if (query.server_id) {
+        const servers = await Promise.all(query.server_id.map((id) => visibleServer(ctx, id).catch(() => null)));
+        rackIds = [...new Set([...(rackIds ?? []), ...servers.flatMap((s) => (s ? [s.rack_id] : []))])];
+      }
+      const racks = await visibleRacks(ctx, { datacenter_id: query.datacenter_id, rack_ids: rackIds });
+      if (racks.length > 2000) throw unprocessable([{ field: 'query', message: 'more than 2000 racks: narrow it' }]);
+      const rows = await latestValues(ctx, racks, { server_ids: query.server_id, metrics: query.metric });
+      c.header('X-Total-Count', String(rows.length));
+      return c.json(rows);
+    },
+  );
+
+  api.op(
+    {
+      method: 'get',
+      path: '/metrics/unmatched',
+      summary: 'Devices named by ingested series that match no server, rack or datacenter',
+      tags: ['Telemetry'],
+      access: 'inventory:read',
+      responses: [
+        {
+          status: 200,
+          description: 'Unmatched devices, most recent first',
+          list: true,
+          schema: v.object({
+            format: v.string(),
+            device: v.string(),
+            example_metric: v.string(),
+            samples: v.number(),
+            first_seen: v.string(),
+            last_seen: v.string(),
+          }),
+        },
+      ],
+    },
+    async (c, { ctx }) => {
+      const { results } = await ctx.env.DB.prepare(
+        'SELECT format, device, example_metric, samples, first_seen, last_seen FROM ingest_unmatched ORDER BY last_seen DESC LIMIT 500',
+      ).all();
+      c.header('X-Total-Count', String(results.length));
+      return c.json(results);
+    },
+  );
+
+  api.op(
+    {
+      method: 'get',
+      path: '/live/datacenters/{id}/summary',
+      summary: "A datacenter's live summary (IT power, PUE, hottest racks) and its racks' summaries",
+      tags: ['Telemetry'],
+      access: 'inventory:read',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'Summary' },
+        { status: 404, description: 'No such datacenter' },
+      ],
+    },
+    async (c, { ctx, params }) => {
+      const dc = await ctx.env.DB.prepare('SELECT id FROM datacenters WHERE id = ?').bind(params.id).first();
+      if (!dc) throw notFound('datacenter', params.id);
+      const view = await ctx.env.DATACENTER_LIVE.getByName(String(params.id)).view(
+        ctx.actor?.clearance ?? null,
+        Date.now(),
+        params.id,
+      );
+      return c.json(view);
+    },
+  );
+}
