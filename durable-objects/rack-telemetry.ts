@@ -66,6 +66,8 @@ export interface RollupPoint {
 
 export interface RackStorageStats {
   series: number;
+  /** rough size of the in-memory aggregates (buckets and sketch bins), for capacity planning */
+  memory_estimate_bytes: number;
   ring_rows: number;
   database_bytes: number;
   ring_slots_per_series: number;
@@ -557,8 +559,16 @@ export class RackTelemetry extends DurableObject<Env> {
   }
 
   stats(): RackStorageStats {
+    let memory = 0;
+    for (const s of this.series.values()) {
+      memory += 200 + s.key.length * 2;
+      for (const b of [...s.windows.minutes.values(), ...s.windows.hours.values()]) {
+        memory += 160 + JSON.stringify(b.sketch.toJSON()).length * 2;
+      }
+    }
     return {
       series: this.series.size,
+      memory_estimate_bytes: memory,
       ring_rows: this.ctx.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM ring').one().n,
       database_bytes: this.ctx.storage.sql.databaseSize,
       ring_slots_per_series: this.slots,

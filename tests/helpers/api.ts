@@ -13,7 +13,7 @@ export interface ApiOptions {
   /** form body (application/x-www-form-urlencoded) */
   form?: Record<string, string>;
   /** raw body, sent as is */
-  body?: string;
+  body?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -39,7 +39,7 @@ export interface Problem {
 export async function api<T = any>(path: string, opts: ApiOptions = {}): Promise<ApiResult<T>> {
   const headers = new Headers(opts.headers);
   if (opts.token) headers.set('Authorization', `Bearer ${opts.token}`);
-  let body: string | undefined = opts.body;
+  let body: string | Uint8Array | undefined = opts.body;
   if (opts.json !== undefined) {
     body = JSON.stringify(opts.json);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');

@@ -58,7 +58,9 @@ export async function openSocket(path: string, token: string): Promise<LiveSocke
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`no matching message in ${opts.ms ?? 3000} ms; got ${JSON.stringify(messages).slice(0, 800)}`));
+          reject(
+            new Error(`no matching message in ${opts.ms ?? 3000} ms; got ${JSON.stringify(messages).slice(0, 800)}`),
+          );
         }, opts.ms ?? 3000);
         if (!check()) listeners.add(check);
       });

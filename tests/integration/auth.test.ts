@@ -90,6 +90,7 @@ describe('POST /api/token (OAuth2 password grant)', () => {
       'audit:checkpoint',
       'users:manage',
       'demo:seed',
+      'metrics:ingest',
     ]);
     expect(me.body).not.toHaveProperty('password_hash');
   });

@@ -117,7 +117,11 @@ describe('PATCH /api/users/{id}', () => {
     expect(res.body).toMatchObject({ role: 'operator', requested_role: null });
 
     const token = await login('john_doe', 'secure_password');
-    expect((await api('/api/users/me', { token })).body.permissions).toEqual(['inventory:read', 'inventory:write']);
+    expect((await api('/api/users/me', { token })).body.permissions).toEqual([
+      'inventory:read',
+      'inventory:write',
+      'metrics:ingest',
+    ]);
     // no request left to approve
     expectProblem(
       await api(`/api/users/${john.id}`, { method: 'PATCH', token: admin, json: { approve_requested_role: true } }),

@@ -1,3 +1,4 @@
+import { encodeRemoteWrite } from '../../worker/telemetry/ingest/prom-remote-write';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../worker/auth/secrets';
@@ -94,6 +95,10 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
       return server.id;
     case 'users':
       return targetUser.id;
+    case 'live':
+      return route.path.startsWith('/api/live/racks') ? rack.id : dc.id;
+    case 'metrics':
+      return rack.id;
     case 'audit':
       return 1;
     case 'tokens': {
@@ -116,6 +121,18 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   }
   throw new Error(`role matrix: no id for ${route.method.toUpperCase()} ${route.path}; teach idFor about it`);
 }
+
+/** Bodies of ingest formats that are not JSON (their OpenAPI entries declare no JSON body). */
+const RAW_BODIES: Record<string, () => Pick<ApiOptions, 'body' | 'headers'>> = {
+  'post /api/prom/push': () => ({ body: 'matrix_metric 1\n' }),
+  'post /api/prom/write': () => ({
+    body: encodeRemoteWrite([
+      { labels: { __name__: 'matrix', server: server.name }, samples: [{ value: 1, ts: Date.now() }] },
+    ]),
+    headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy' },
+  }),
+  'post /api/influx/write': () => ({ body: `matrix,host=${server.name} value=1 ${Date.now()}` }),
+};
 
 /** A WebAuthn assertion answering fresh options from `optionsPath` (called with `token`). */
 async function assertion(optionsPath: string, auth: SoftAuthenticator, token?: string) {
@@ -142,6 +159,23 @@ const BODIES: Record<
   'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
   'patch /api/servers/{id}': () => ({ json: { os: uniqueName('Ubuntu') } }),
   'post /api/demo/seed': () => ({ json: { users: false } }),
+  'post /api/metrics/ingest': () => ({ json: [{ server: server.id, metric: 'cpu_pct', value: 1, ts: Date.now() }] }),
+  'post /api/otlp/v1/metrics': () => ({
+    json: {
+      resourceMetrics: [
+        {
+          resource: { attributes: [{ key: 'host.name', value: { stringValue: server.name } }] },
+          scopeMetrics: [
+            {
+              metrics: [
+                { name: 'cpu_pct', gauge: { dataPoints: [{ asDouble: 1, timeUnixNano: `${Date.now()}000000` }] } },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  }),
   'post /api/tokens': () => ({ json: { name: uniqueName('matrix'), scopes: ['read'], expires_in_days: 1 } }),
   'post /api/passkeys/register/verify': async (caller) => {
     const token = tokens[owner(caller)];
@@ -198,6 +232,29 @@ const BODIES: Record<
   },
 };
 
+const INGEST = new Set([
+  '/api/metrics/ingest',
+  '/api/prom/write',
+  '/api/otlp/v1/metrics',
+  '/api/influx/write',
+  '/api/prom/push',
+]);
+
+/** Routes that need a query string to succeed once access is granted. */
+const QUERIES: Record<string, () => string> = {
+  'get /api/metrics/servers': () => `server_id=${server.id}&metric=cpu_pct`,
+  'get /api/metrics/racks': () => `rack_id=${rack.id}&metric=power_kw`,
+  'get /api/metrics/latest': () => `rack_id=${rack.id}`,
+  'post /api/prom/push': () => `server=${encodeURIComponent(server.name)}`,
+  'post /api/influx/write': () => 'precision=ms',
+};
+
+/** WebSocket endpoints: a granted plain GET gets past access and is then refused as not an upgrade. */
+const GRANTED_STATUS: Record<string, number> = {
+  'get /api/live/racks/{id}': 426,
+  'get /api/live/datacenters/{id}': 426,
+};
+
 const PUBLIC = new Set([
   'get /api/health',
   'get /api/openapi.json',
@@ -238,6 +295,7 @@ function policy(method: string, path: string): string {
   if (method === 'post' && path === '/api/audit/checkpoints') return 'audit:checkpoint';
   if (path.startsWith('/api/audit/') || path.startsWith('/api/compliance')) return 'audit:read';
   if (path.startsWith('/api/demo/')) return 'demo:seed';
+  if (method === 'post' && INGEST.has(path)) return 'metrics:ingest';
   return method === 'get' ? 'inventory:read' : 'inventory:write';
 }
 
@@ -302,10 +360,11 @@ describe('role matrix', () => {
         const path = (
           route.path.includes('{id}') ? route.path.replace('{id}', String(await idFor(route, caller))) : route.path
         ).replace('{framework}', 'iso27001');
-        const res = await api(path, {
+        const query = QUERIES[`${route.method} ${route.path}`]?.();
+        const res = await api(query ? `${path}?${query}` : path, {
           method: route.method.toUpperCase(),
           token: caller === 'anonymous' ? undefined : tokens[caller],
-          ...(recipe ? await recipe(caller) : {}),
+          ...(recipe ? await recipe(caller) : (RAW_BODIES[`${route.method} ${route.path}`]?.() ?? {})),
         });
         seen.push(`${label} as ${caller}`);
         await AFTER[`${route.method} ${route.path}`]?.(caller);
@@ -318,10 +377,13 @@ describe('role matrix', () => {
           expected = (PERMISSIONS[route.access as Permission] as readonly string[]).includes(caller) ? 'allowed' : 403;
 
         const problem = res.headers.get('content-type')?.startsWith('application/problem+json');
+        const grantedStatus = GRANTED_STATUS[`${route.method} ${route.path}`];
         const ok =
           expected === 'allowed'
             ? // granted: the call went through (the fixtures make every granted call succeed)
-              res.status >= 200 && res.status < 300
+              grantedStatus
+              ? res.status === grantedStatus
+              : res.status >= 200 && res.status < 300
             : res.status === expected && problem && res.body.status === expected;
         if (!ok)
           mismatches.push(`${label} as ${caller}: expected ${expected}, got ${res.status} ${res.text.slice(0, 160)}`);
@@ -343,6 +405,7 @@ describe('the permission matrix itself', () => {
       'audit:checkpoint': ['admin'],
       'users:manage': ['admin'],
       'demo:seed': ['admin'],
+      'metrics:ingest': ['admin', 'operator'],
     });
     expect(ROLES).toEqual(['admin', 'operator', 'viewer', 'auditor']);
   });

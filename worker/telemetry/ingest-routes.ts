@@ -11,6 +11,7 @@ import { parseOtlpJson } from './ingest/otlp-json';
 import { INFLUX_PRECISIONS, parseInfluxLines, type InfluxPrecision } from './ingest/influx-line';
 import { parsePromText } from './ingest/prom-text';
 import type { Actor } from '../context';
+import { isProduction } from '../env';
 
 const IngestOutcomeSchema = v.object({
   accepted: v.number(),
@@ -31,7 +32,7 @@ const INGEST_ERRORS = [
 /** A decoder's complaint → the API's problem+json (400 naming where, 413, 415). */
 function asProblem(e: unknown): never {
   if (e instanceof IngestValidationError) {
-    throw new ProblemError(422, 'validation', `Invalid samples: ${e.message}`, { errors: e.errors });
+    throw new ProblemError(422, 'validation', `Invalid samples: ${e.where}: ${e.message}`, { errors: e.errors });
   }
   if (e instanceof IngestDecodeError) {
     const slug = e.status === 413 ? 'payload-too-large' : e.status === 415 ? 'unsupported-media-type' : 'bad-telemetry';
@@ -40,6 +41,16 @@ function asProblem(e: unknown): never {
     });
   }
   throw e;
+}
+
+/**
+ * `?bench=noop` (never in production): everything but the rack object's storage work, so bench/ingest.mjs can
+ * print ingest throughput next to the ceiling of reaching the object at all.
+ */
+function benchNoop(c: Ctx): boolean {
+  if (c.req.query('bench') !== 'noop') return false;
+  if (isProduction(c.env)) throw new ProblemError(400, 'bad-request', 'bench=noop is not available in production.');
+  return true;
 }
 
 const outcomeHeaders = (o: IngestOutcome): Record<string, string> => ({
@@ -54,7 +65,7 @@ async function run(
   user: Actor | null,
   format: IngestFormat,
   decode: () => Promise<{ samples: ParsedSample[]; skipped: number }>,
-  opts: { strict?: boolean; where?: (i: number) => string } = {},
+  opts: { strict?: boolean; where?: (i: number) => string; noop?: boolean } = {},
 ): Promise<IngestOutcome> {
   try {
     const decoded = await decode();
@@ -101,7 +112,7 @@ export function mountIngestRoutes(api: Api) {
           }
           return decodeJsonBatch(body, { now });
         },
-        { strict: true, where: (i) => `[${i}]` },
+        { strict: true, where: (i) => `[${i}]`, noop: benchNoop(c) },
       );
       return c.json(outcome, 200, outcomeHeaders(outcome));
     },

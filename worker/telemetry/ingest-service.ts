@@ -40,7 +40,7 @@ export async function ingest(
   clearance: string | null,
   format: IngestFormat,
   decoded: { samples: ParsedSample[]; skipped: number },
-  opts: { strict?: boolean; where?: (i: number) => string } = {},
+  opts: { strict?: boolean; where?: (i: number) => string; noop?: boolean } = {},
   now = Date.now(),
 ): Promise<IngestOutcome> {
   const cfg = telemetryConfig(env);
@@ -119,9 +119,12 @@ export async function ingest(
   }
 
   const results = await Promise.all([
-    ...[...byRack.values()].map((g) =>
-      env.RACK_TELEMETRY.getByName(String(g.meta.rack_id)).ingest(g.meta, g.samples, format),
-    ),
+    ...[...byRack.values()].map(async (g) => {
+      const stub = env.RACK_TELEMETRY.getByName(String(g.meta.rack_id));
+      // benchmarks' ceiling: the same request reaching the same object, which then stores nothing
+      if (opts.noop) return { accepted: await stub.noop(g.samples), rejected: 0, samples_total: 0 };
+      return stub.ingest(g.meta, g.samples, format);
+    }),
   ]);
   const facility = await Promise.all(
     [...byDc].map(([dc, list]) => env.DATACENTER_LIVE.getByName(String(dc)).ingestFacility(dc, list)),

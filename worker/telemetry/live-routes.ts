@@ -25,9 +25,11 @@ function attachmentFor(c: Ctx, user: Actor, serverId: number | null): SocketAtta
 }
 
 /** Forward the upgrade to the object with the identity in a header only the Worker can set. */
-function forward(c: Ctx, stub: { fetch(r: Request): Promise<Response> }, headers: Record<string, string>) {
+async function forward(c: Ctx, stub: { fetch(r: Request): Promise<Response> }, headers: Record<string, string>) {
   const req = new Request(c.req.raw.url, { headers: { upgrade: 'websocket', ...headers } });
-  return stub.fetch(req);
+  const res = await stub.fetch(req);
+  // a fresh response: the middleware adds headers (request id, security) and the object's are immutable
+  return new Response(null, { status: res.status, webSocket: res.webSocket, headers: new Headers(res.headers) });
 }
 
 export function mountLiveRoutes(api: Api) {

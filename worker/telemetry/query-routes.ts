@@ -170,6 +170,25 @@ export function mountQueryRoutes(api: Api) {
   api.op(
     {
       method: 'get',
+      path: '/metrics/racks/{id}/storage',
+      summary: "A rack object's storage: series, raw ring rows, database size, rollup watermarks",
+      tags: ['Telemetry'],
+      access: 'inventory:read',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'Storage figures' },
+        { status: 404, description: 'No such rack' },
+      ],
+    },
+    async (c, { ctx, params }) => {
+      const rack = await visibleRack(ctx, params.id);
+      return c.json(await ctx.env.RACK_TELEMETRY.getByName(String(rack.rack_id)).stats());
+    },
+  );
+
+  api.op(
+    {
+      method: 'get',
       path: '/metrics/unmatched',
       summary: 'Devices named by ingested series that match no server, rack or datacenter',
       tags: ['Telemetry'],
