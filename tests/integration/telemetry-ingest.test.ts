@@ -72,6 +72,10 @@ describe('POST /api/metrics/ingest (JSON)', () => {
     expect(live.status).toBe(200);
     // PUE = metered facility / metered IT (the PDU's 1.25 kW)
     expect(live.body.summary).toMatchObject({ it_power_kw: 1.25, facility_power_kw: 1.75, pue: 1.4 });
+    // the spec's dashboard metrics report the metered PUE once a datacenter meters both sides
+    const dash = await api('/api/dashboard/metrics', { token: admin });
+    expect(dash.body).toMatchObject({ pue: 1.4, pue_source: 'metered' });
+    expect(dash.body.live).toMatchObject({ it_power_kw: 1.25, facility_power_kw: 1.75, pue: 1.4 });
   });
 
   it('is all-or-nothing: one bad sample refuses the batch and names it', async () => {

@@ -147,3 +147,23 @@ describe('rack telemetry object: rollups to D1', () => {
     expect(again.find((r) => r.bucket_start === m)).toMatchObject({ count: 4, sum: 120, min: 10, max: 60, last: 30 });
   });
 });
+
+describe('rollup compaction (cron)', () => {
+  it('drops 1-minute rollups past their retention and keeps the 1-hour ones', async () => {
+    const { compactRollups } = await import('../../worker/telemetry/rollups');
+    const old = Date.now() - 8 * 86_400_000;
+    await env.DB.prepare(
+      `INSERT INTO metric_rollups (rack_id, server_id, metric, labels, step_s, bucket_start, count, sum, min, max, last, p95)
+       VALUES (424242, 1, 'cpu_pct', '', 60, ?1, 1, 1, 1, 1, 1, 1), (424242, 1, 'cpu_pct', '', 3600, ?1, 1, 1, 1, 1, 1, 1),
+              (424242, 1, 'cpu_pct', '', 60, ?2, 1, 1, 1, 1, 1, 1)`,
+    )
+      .bind(old, Date.now() - MINUTE)
+      .run();
+    await compactRollups(env.DB, Date.now(), 7 * 86_400_000, 400 * 86_400_000);
+    const left = await env.DB.prepare(
+      'SELECT step_s, bucket_start FROM metric_rollups WHERE rack_id = 424242 ORDER BY step_s',
+    ).all<{ step_s: number; bucket_start: number }>();
+    expect(left.results.map((r) => r.step_s)).toEqual([60, 3600]);
+    expect(left.results.find((r) => r.step_s === 60)!.bucket_start).toBeGreaterThan(old);
+  });
+});

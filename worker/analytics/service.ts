@@ -64,6 +64,10 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
   ]);
   const report = capacityReport(totals);
   const statuses = countsBy(byStatus);
+  const live = await liveTotals(
+    ctx,
+    totals.map((t) => t.id),
+  );
   return {
     total_datacenters: totals.length,
     total_racks: report.racks,
@@ -72,8 +76,10 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
     servers_by_status: statuses,
     servers_by_type: countsBy(byType),
     servers_by_health: countsBy(byHealth),
-    pue: weightedPue(totals),
-    pue_source: 'design_target',
+    // metered (facility over IT power, live) where datacenters report both; the design target otherwise
+    pue: live.pue ?? weightedPue(totals),
+    pue_source: live.pue !== null ? 'metered' : 'design_target',
+    live,
     active_alerts: 0,
     rack_space: report.rack_space,
     power: report.power,
@@ -82,5 +88,32 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
     warranty: { expired: warranty[0]?.expired ?? 0, expiring_90d: warranty[0]?.expiring ?? 0 },
     datacenters: report.datacenters,
     generated_at: new Date().toISOString(),
+  };
+}
+
+/** Live power across datacenters from their DatacenterLive objects (what the caller is cleared for). */
+async function liveTotals(ctx: ServiceContext, datacenterIds: number[]) {
+  const views = await Promise.all(
+    datacenterIds.map((id) =>
+      ctx.env.DATACENTER_LIVE.getByName(String(id)).view(ctx.actor?.clearance ?? null, Date.now(), id),
+    ),
+  );
+  let it = 0;
+  let meteredIt = 0;
+  let facility = 0;
+  let racks = 0;
+  for (const { summary } of views) {
+    it += summary.it_power_kw;
+    racks += summary.racks_reporting;
+    if (summary.facility_power_kw !== null && summary.it_power_kw > 0) {
+      facility += summary.facility_power_kw;
+      meteredIt += summary.it_power_kw;
+    }
+  }
+  return {
+    it_power_kw: Math.round(it * 1000) / 1000,
+    facility_power_kw: meteredIt > 0 ? Math.round(facility * 1000) / 1000 : null,
+    pue: meteredIt > 0 ? Math.round((facility / meteredIt) * 1000) / 1000 : null,
+    racks_reporting: racks,
   };
 }
