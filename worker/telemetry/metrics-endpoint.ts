@@ -4,15 +4,16 @@ import { zonesFor } from '../auth/clearance';
 import { Exposition } from './exposition';
 import type { RackSummary } from './protocol';
 import type { LatestValue } from './rack-summary';
-import { FRESH_MS } from './rack-summary';
+import { FRESH_MS, isWholeDevice } from './rack-summary';
 
 /** Per-server families: our metric name → exposition name, help. */
 const SERVER_FAMILIES: [string, string, string][] = [
   ['cpu_pct', 'dcp_server_cpu_percent', 'CPU utilisation (percent), latest sample'],
   ['mem_pct', 'dcp_server_memory_percent', 'Memory utilisation (percent), latest sample'],
   ['disk_pct', 'dcp_server_disk_percent', 'Disk utilisation (percent), latest sample'],
-  ['net_in_bps', 'dcp_server_network_receive_bits_per_second', 'Network receive rate (bit/s), latest sample'],
-  ['net_out_bps', 'dcp_server_network_transmit_bits_per_second', 'Network transmit rate (bit/s), latest sample'],
+  // promtool wants base units: bytes, so our bit/s samples are divided by 8
+  ['net_in_bps', 'dcp_server_network_receive_bytes_per_second', 'Network receive rate (bytes/s), latest sample'],
+  ['net_out_bps', 'dcp_server_network_transmit_bytes_per_second', 'Network transmit rate (bytes/s), latest sample'],
   ['power_w', 'dcp_server_power_watts', 'Server power draw (W), latest sample'],
   ['inlet_temp_c', 'dcp_server_inlet_temperature_celsius', 'Server inlet temperature (°C), latest sample'],
   ['outlet_temp_c', 'dcp_server_outlet_temperature_celsius', 'Server outlet temperature (°C), latest sample'],
@@ -144,11 +145,12 @@ export async function renderMetrics(env: Env, actor: Actor | null, now = Date.no
   live.forEach((l, i) => {
     const r = racks[i];
     for (const v of l.values as LatestValue[]) {
-      const family = v.server_id !== null && Object.keys(v.labels).length === 0 ? byMetric.get(v.metric) : undefined;
+      const family = v.server_id !== null && isWholeDevice(v.labels) ? byMetric.get(v.metric) : undefined;
       if (!family || now - v.ts > FRESH_MS) continue;
       const server = serverNames.get(v.server_id!);
       if (server === undefined) continue;
-      x.sample(family, { datacenter: r.datacenter, rack: r.rack, server, server_id: v.server_id! }, v.value);
+      const value = v.metric === 'net_in_bps' || v.metric === 'net_out_bps' ? v.value / 8 : v.value;
+      x.sample(family, { datacenter: r.datacenter, rack: r.rack, server, server_id: v.server_id! }, value);
     }
   });
 

@@ -8,6 +8,13 @@ export interface LatestValue {
   value: number;
 }
 
+/**
+ * Labels that say where a sample came from, not what it measures: a `cpu_pct{job="node"}` pushed by Prometheus
+ * is still the server's CPU. Any other label (fan="2", psu="1") makes a series a part, not the whole.
+ */
+const PROVENANCE = new Set(['job', 'exported_job', 'service_name', 'service_namespace', 'service_instance_id', 'host']);
+export const isWholeDevice = (labels: Record<string, string>) => Object.keys(labels).every((k) => PROVENANCE.has(k));
+
 /** A reading older than this no longer describes the rack (the sender stopped). */
 export const FRESH_MS = 5 * 60_000;
 
@@ -34,7 +41,7 @@ export function summarizeRack(
     if (now - l.ts > FRESH_MS) continue;
     if (l.ts > ts) ts = l.ts;
     if (l.server_id !== null) reporting.add(l.server_id);
-    if (Object.keys(l.labels).length) continue;
+    if (!isWholeDevice(l.labels)) continue;
     if (l.server_id === null) {
       if (l.metric === 'power_kw') pdu = l.value;
       else if (l.metric === 'inlet_temp_c') inlet = hi(inlet, l.value);

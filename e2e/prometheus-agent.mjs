@@ -1,0 +1,394 @@
+// Real-client test: Debian's Prometheus (2.x) in agent mode scrapes a fake node exporter and remote-writes to
+// the Worker's /api/prom/write with an API token of scope "ingest"; the samples must show up in
+// GET /api/metrics/latest within 60 s. Then GET /metrics (read-scoped token) must pass `promtool check metrics`.
+// Needs `prometheus` and `promtool` on PATH (apt-get install -y prometheus; .ci/run installs it).
+// Prints "N passed, M failed" and exits 1 on any failure. Env: PROMETHEUS, PROMTOOL (binaries), E2E_KEEP=1.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adminToken, startDevServer } from '../scripts/lib/dev-server.mjs';
+
+const PROMETHEUS = process.env.PROMETHEUS ?? 'prometheus';
+const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
+const t0 = Date.now();
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s]`, ...a);
+const expect = (cond, message) => {
+  if (!cond) throw new Error(message);
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+for (const [bin, what] of [
+  [PROMETHEUS, 'prometheus'],
+  [PROMTOOL, 'promtool'],
+]) {
+  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    console.error(
+      `prometheus-agent: ${what} is not installed (${bin}: ${r.error?.code ?? `exit ${r.status}`}).\n` +
+        'Install Debian\'s package: apt-get install -y prometheus (it ships both "prometheus" and "promtool").',
+    );
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+const portFree = (port) =>
+  new Promise((resolve) => {
+    const srv = createNetServer()
+      .once('error', () => resolve(false))
+      .once('listening', () => srv.close(() => resolve(true)))
+      .listen(port, '127.0.0.1');
+  });
+async function pickPort(from, taken = []) {
+  for (let p = from; p < from + 100; p++) if (!taken.includes(p) && (await portFree(p))) return p;
+  throw new Error(`no free port from ${from}`);
+}
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+async function step(title, fn) {
+  const s = Date.now();
+  try {
+    await fn();
+    passed++;
+    log(`✓ ${title} (${Date.now() - s} ms)`);
+  } catch (e) {
+    failed++;
+    failures.push(title);
+    log(
+      `✗ ${title}\n    ${String(e?.stack ?? e)
+        .split('\n')
+        .slice(0, 8)
+        .join('\n    ')}`,
+    );
+  }
+}
+
+let server; // wrangler dev
+let prom; // the prometheus agent process
+let promLog = '';
+let exporter; // the fake node exporter
+const work = mkdtempSync(join(tmpdir(), 'dc-e2e-prometheus-agent-'));
+
+async function stopAll() {
+  if (prom && prom.exitCode === null) {
+    try {
+      process.kill(-prom.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([new Promise((r) => prom.once('exit', r)), sleep(5000)]);
+    try {
+      process.kill(-prom.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  await new Promise((r) => (exporter ? exporter.close(r) : r()));
+  exporter?.closeAllConnections?.();
+  await server?.stop();
+  if (!process.env.E2E_KEEP) rmSync(work, { recursive: true, force: true });
+}
+process.once('SIGINT', () => stopAll().finally(() => process.exit(130)));
+process.once('SIGTERM', () => stopAll().finally(() => process.exit(143)));
+
+try {
+  const port = await pickPort(8791);
+  server = await startDevServer({ port });
+  const { base, origin } = server;
+  log(`wrangler ready on ${origin}`);
+
+  let access; // admin bearer
+  let ingestToken;
+  let readToken;
+  let srv; // the demo server whose samples the agent pushes
+  // unique per run, so a stale value cannot pass
+  const cpu = Math.round((20 + Math.random() * 60) * 100) / 100;
+  const probe = Math.round(Math.random() * 1e6) / 100;
+  const netIn = Math.round(Math.random() * 1e9);
+  const rackPower = Math.round((1 + Math.random() * 4) * 1000) / 1000;
+  const api = (path, init = {}) =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${access}`,
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
+    });
+
+  await step('sign in as admin and seed the demo estate', async () => {
+    access = await adminToken(base);
+    const seed = await api('/demo/seed', { method: 'POST', body: '{}' });
+    const text = await seed.text();
+    expect(seed.ok, `seed: ${seed.status} ${text}`);
+    const body = JSON.parse(text);
+    log('seeded', JSON.stringify(body));
+    expect(body.servers > 0, `seed created ${body.servers} servers`);
+  });
+
+  await step('create an ingest token and a read token', async () => {
+    const create = async (name, scopes) => {
+      const r = await api('/tokens', { method: 'POST', body: JSON.stringify({ name, scopes }) });
+      const text = await r.text();
+      expect(r.status === 201 || r.status === 200, `POST /api/tokens ${scopes}: ${r.status} ${text}`);
+      const body = JSON.parse(text);
+      expect(/^dcp_/.test(body.token ?? ''), `no dcp_ token secret in ${text}`);
+      expect(JSON.stringify(body.scopes) === JSON.stringify(scopes), `scopes ${JSON.stringify(body.scopes)}`);
+      return body.token;
+    };
+    ingestToken = await create('prometheus-agent', ['ingest']);
+    readToken = await create('prometheus-scrape', ['read']);
+  });
+
+  await step('pick a demo server and its rack', async () => {
+    // a Public rack: higher zones may ask the reader for a passkey step-up
+    const rr = await api('/racks?security_zone=Public&sort=-server_count&limit=1');
+    const racks = JSON.parse(await rr.text());
+    expect(rr.ok && racks.length === 1, `GET /api/racks: ${rr.status} ${JSON.stringify(racks).slice(0, 300)}`);
+    const r = await api(`/servers?rack_id=${racks[0].id}&limit=1`);
+    const text = await r.text();
+    expect(r.ok, `GET /api/servers: ${r.status} ${text}`);
+    const rows = JSON.parse(text);
+    expect(Array.isArray(rows) && rows.length === 1, `servers: ${JSON.stringify(rows).slice(0, 300)}`);
+    srv = rows[0];
+    expect(srv.name && srv.id && srv.rack_id, `server row: ${JSON.stringify(srv)}`);
+    log(`server ${srv.id} "${srv.name}" in rack ${srv.rack_id} (${srv.rack_name})`);
+  });
+
+  await step('GET /metrics without a token is refused', async () => {
+    const r = await fetch(`${origin}/metrics`);
+    await r.body?.cancel();
+    expect(r.status === 401, `GET /metrics without a token: ${r.status}, expected 401`);
+  });
+
+  await step('Prometheus in agent mode scrapes a fake node exporter', async () => {
+    expect(srv && ingestToken, 'needs the server and the ingest token from the steps above');
+    // what a node exporter and a PDU exporter would serve (text exposition 0.0.4)
+    const exposition = () =>
+      [
+        '# HELP cpu_pct CPU utilisation in percent.',
+        '# TYPE cpu_pct gauge',
+        `cpu_pct{server="${srv.name}"} ${cpu}`,
+        '# HELP net_in_bps Network receive rate in bits per second.',
+        '# TYPE net_in_bps gauge',
+        `net_in_bps{server="${srv.name}"} ${netIn}`,
+        '# HELP e2e_agent_probe A custom series, stored under its own name.',
+        '# TYPE e2e_agent_probe gauge',
+        `e2e_agent_probe{server="${srv.name}",probe="agent"} ${probe}`,
+        '# HELP power_kw Rack PDU power in kilowatts.',
+        '# TYPE power_kw gauge',
+        `power_kw{rack="${srv.rack_id}"} ${rackPower}`,
+        '',
+      ].join('\n');
+    let scrapes = 0;
+    exporter = createHttpServer((req, res) => {
+      if (req.url !== '/metrics') return res.writeHead(404).end();
+      scrapes++;
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(exposition());
+    });
+    const exporterPort = await pickPort(9391, [port]);
+    await new Promise((r) => exporter.listen(exporterPort, '127.0.0.1', r));
+
+    const promPort = await pickPort(9491, [port, exporterPort]);
+    writeFileSync(join(work, 'ingest-token'), ingestToken + '\n', { mode: 0o600 });
+    const config = `# written by e2e/prometheus-agent.mjs
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+scrape_configs:
+  - job_name: fake-node
+    static_configs:
+      - targets: ['127.0.0.1:${exporterPort}']
+    metric_relabel_configs:
+      # rack-level series (PDU, sensors) name their rack, not a host: no instance label
+      - source_labels: [rack]
+        regex: '.+'
+        target_label: instance
+        replacement: ''
+remote_write:
+  - url: http://127.0.0.1:${port}/api/prom/write
+    name: dc-platform
+    authorization:
+      credentials_file: ${join(work, 'ingest-token')}
+    write_relabel_configs:
+      - source_labels: [__name__]
+        regex: 'up|scrape_.+'
+        action: drop
+    queue_config:
+      batch_send_deadline: 1s
+      max_samples_per_send: 500
+      min_backoff: 100ms
+      max_backoff: 2s
+`;
+    writeFileSync(join(work, 'agent.yml'), config);
+    const check = spawnSync(PROMTOOL, ['check', 'config', '--agent', join(work, 'agent.yml')], { encoding: 'utf8' });
+    expect(check.status === 0, `promtool check config --agent: ${check.stdout}${check.stderr}`);
+
+    prom = spawn(
+      PROMETHEUS,
+      [
+        '--enable-feature=agent',
+        `--config.file=${join(work, 'agent.yml')}`,
+        `--storage.agent.path=${join(work, 'agent-data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    prom.stdout.on('data', (d) => (promLog += d));
+    prom.stderr.on('data', (d) => (promLog += d));
+    prom.promPort = promPort;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      expect(prom.exitCode === null, `prometheus exited with ${prom.exitCode}:\n${promLog.slice(-3000)}`);
+      const ready = await fetch(`http://127.0.0.1:${promPort}/-/ready`).catch(() => null);
+      if (ready?.ok && scrapes > 0) break;
+      expect(Date.now() < deadline, `prometheus not ready/scraping after 30 s:\n${promLog.slice(-3000)}`);
+      await sleep(250);
+    }
+    log(`prometheus agent on :${promPort} scraping :${exporterPort} (${scrapes} scrapes so far)`);
+  });
+
+  await step('the pushed samples appear in GET /api/metrics/latest within 60 s', async () => {
+    expect(prom && prom.exitCode === null, 'the agent is not running');
+    const started = Date.now();
+    let last = '';
+    for (;;) {
+      const r = await api(`/metrics/latest?server_id=${srv.id}`);
+      const text = await r.text();
+      last = `${r.status} ${text.slice(0, 800)}`;
+      if (r.ok) {
+        const rows = JSON.parse(text);
+        expect(Array.isArray(rows), `expected a JSON array, got ${last}`);
+        const find = (metric) => rows.find((x) => x.metric === metric && x.server_id === srv.id);
+        const c = find('cpu_pct');
+        const p = find('e2e_agent_probe');
+        if (c?.value === cpu && p?.value === probe) {
+          expect(c.rack_id === srv.rack_id, `cpu_pct row rack_id ${c.rack_id}, expected ${srv.rack_id}`);
+          expect(p.labels?.probe === 'agent', `e2e_agent_probe labels: ${JSON.stringify(p.labels)}`);
+          expect(typeof c.ts === 'number' && Math.abs(Date.now() - c.ts) < 120_000, `cpu_pct ts ${c.ts}`);
+          log(`samples visible after ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(c)}`);
+          break;
+        }
+      }
+      expect(prom.exitCode === null, `prometheus exited with ${prom.exitCode}:\n${promLog.slice(-3000)}`);
+      if (Date.now() - started > 60_000)
+        throw new Error(
+          `no cpu_pct=${cpu} / e2e_agent_probe=${probe} for server ${srv.id} after 60 s; last answer: ${last}\n` +
+            `--- prometheus log (tail) ---\n${promLog.slice(-2000)}`,
+        );
+      await sleep(1000);
+    }
+  });
+
+  await step('the rack-level series reaches its rack', async () => {
+    const started = Date.now();
+    let last = '';
+    for (;;) {
+      const r = await api(`/metrics/latest?rack_id=${srv.rack_id}`);
+      const text = await r.text();
+      last = `${r.status} ${text.slice(0, 800)}`;
+      if (r.ok) {
+        const rows = JSON.parse(text);
+        const row = Array.isArray(rows) && rows.find((x) => x.metric === 'power_kw' && x.server_id === null);
+        if (row && row.value === rackPower) {
+          expect(row.rack_id === srv.rack_id, `power_kw row rack_id ${row.rack_id}`);
+          break;
+        }
+      }
+      if (Date.now() - started > 20_000)
+        throw new Error(`no rack-level power_kw=${rackPower} for rack ${srv.rack_id}; last answer: ${last}`);
+      await sleep(1000);
+    }
+  });
+
+  await step('the agent reports no failed sends', async () => {
+    expect(prom?.promPort, 'the agent is not running');
+    const text = await (await fetch(`http://127.0.0.1:${prom.promPort}/metrics`)).text();
+    const sum = (name) =>
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(name + '{') || l.startsWith(name + ' '))
+        .reduce((a, l) => a + Number(l.split(' ').pop()), 0);
+    const sent = sum('prometheus_remote_storage_samples_total');
+    const failedSends = sum('prometheus_remote_storage_samples_failed_total');
+    const dropped = sum('prometheus_remote_storage_samples_dropped_total');
+    log(
+      `agent: ${sent} samples sent, ${failedSends} failed, ${dropped} dropped by write_relabel_configs (up, scrape_*)`,
+    );
+    expect(sent > 0, 'the agent sent no samples');
+    expect(failedSends === 0, `${failedSends} samples failed (non-retryable errors: see the prometheus log)`);
+    const complaints = promLog.split('\n').filter((l) => /level=(error|warn)/.test(l) && /remote|send/i.test(l));
+    expect(complaints.length === 0, `remote write complaints:\n${complaints.slice(-10).join('\n')}`);
+  });
+
+  const scrape = () => fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${readToken}` } });
+  await step('GET /metrics with a read token answers in text format 0.0.4', async () => {
+    expect(readToken, 'needs the read token');
+    const r = await scrape();
+    const text = await r.text();
+    expect(r.status === 200, `GET /metrics: ${r.status} ${text.slice(0, 500)}`);
+    const type = r.headers.get('content-type') ?? '';
+    expect(/^text\/plain/.test(type) && /version=0\.0\.4/.test(type), `content-type: ${type}`);
+    expect(/^# (HELP|TYPE) dcp_/m.test(text), `no dcp_ families in ${text.slice(0, 300)}`);
+  });
+
+  await step('GET /metrics reflects the pushed samples', async () => {
+    expect(srv && readToken, 'needs the server and the read token');
+    const problems = (text) => {
+      const lines = text.split('\n');
+      const value = (l) => Number(l?.split(' ').pop());
+      const out = [];
+      const cpuLine = lines.find((l) => l.startsWith('dcp_server_cpu_percent{') && l.includes(`server_id="${srv.id}"`));
+      if (value(cpuLine) !== cpu)
+        out.push(`dcp_server_cpu_percent for server_id="${srv.id}": ${cpuLine}, expected ${cpu}`);
+      const netLine = lines.find(
+        (l) => /^dcp_server_network_receive_\w+\{/.test(l) && l.includes(`server_id="${srv.id}"`),
+      );
+      if (!netLine) out.push(`no dcp_server_network_receive_* series for server_id="${srv.id}"`);
+      // the PDU reading is the rack's IT power
+      const rackLine = lines.find((l) => l.startsWith('dcp_rack_power_kw{') && l.includes(`rack_id="${srv.rack_id}"`));
+      if (value(rackLine) !== rackPower)
+        out.push(`dcp_rack_power_kw for rack_id="${srv.rack_id}": ${rackLine}, expected ${rackPower}`);
+      const ingestLine = lines.find((l) => /^dcp_ingest_samples_total\{format="prom_remote_write"\}/.test(l));
+      if (!(value(ingestLine) > 0)) out.push(`dcp_ingest_samples_total for prom_remote_write: ${ingestLine}`);
+      return out;
+    };
+    // the rack and datacenter summaries may trail the latest values by a moment
+    const started = Date.now();
+    for (;;) {
+      const p = problems(await (await scrape()).text());
+      if (!p.length) break;
+      if (Date.now() - started > 15_000) throw new Error(p.join('\n'));
+      await sleep(1000);
+    }
+  });
+
+  await step('promtool check metrics accepts GET /metrics', async () => {
+    expect(readToken, 'needs the read token');
+    const r = await scrape();
+    const text = await r.text();
+    expect(r.status === 200, `GET /metrics: ${r.status}`);
+    const lint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    const out = `${lint.stdout}${lint.stderr}`.trim();
+    log(
+      `promtool check metrics (${text.split('\n').length} lines) → exit ${lint.status}${out ? `:\n${out}` : ', no complaints'}`,
+    );
+    expect(lint.status === 0, `promtool check metrics exited ${lint.status}`);
+  });
+
+  if (failed) console.error('--- wrangler log (tail) ---\n' + server.log().slice(-3000));
+} catch (e) {
+  failed++;
+  failures.push('setup');
+  console.error('prometheus-agent: setup failed:', e);
+} finally {
+  await stopAll();
+}
+if (failures.length) console.log(`failed: ${failures.join('; ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
