@@ -80,6 +80,30 @@ async function seed() {
 
 const seeded = await seed().catch((e) => `failed: ${e.message}`);
 
+// The telemetry simulator (scripts/simulate.mjs) pushes live metrics for the estate through the ingest API, with an
+// hour of history first, so charts are populated on first load. SIMULATE=0 turns it off.
+const simulate = process.env.SIMULATE !== '0';
+if (simulate) {
+  const { createInterface } = await import('node:readline');
+  const sim = spawn(process.execPath, ['scripts/simulate.mjs', '--base', BASE, '--backfill', '1h'], {
+    env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const [stream, out] of [
+    [sim.stdout, process.stdout],
+    [sim.stderr, process.stderr],
+  ]) {
+    createInterface({ input: stream }).on('line', (line) => out.write(`\x1b[35m[sim]\x1b[0m ${line}\n`));
+  }
+  sim.on('exit', (code, signal) => {
+    if (code && !signal) console.error(`\x1b[35m[sim]\x1b[0m the simulator exited (code ${code})`);
+  });
+  const stopSim = () => sim.exitCode === null && sim.kill('SIGTERM');
+  process.on('SIGINT', stopSim);
+  process.on('SIGTERM', stopSim);
+  process.on('exit', stopSim);
+}
+
 // Cron Triggers do not fire under `wrangler dev`: run the same schedule locally (audit checkpoints, and later
 // forecasting and remediation) through wrangler's scheduled-handler endpoint.
 const CRON = '*/5 * * * *';
@@ -93,5 +117,6 @@ console.log(`
   API            ${BASE}/api   (reference: ${BASE}/api/docs)
   Sign in        admin / admin123   (demo: ops.lead, noc.viewer, auditor / demo-password-2026)
   Demo estate    ${seeded}
+  Telemetry      ${simulate ? 'simulator pushing every 10 s (SIMULATE=0 to disable)' : 'simulator off (SIMULATE=0)'}
 Press Ctrl-C to stop.
 `);
