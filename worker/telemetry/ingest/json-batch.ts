@@ -11,15 +11,16 @@ const MAX_TS = 4_102_444_800_000;
 const MAX_ERRORS = 100;
 export const MAX_BATCH = 50_000;
 
+// numbers first: agents send ids, and a union pays for every branch that fails before the one that matches
 const deviceId = v.union(
   [
+    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be a positive id')),
     v.pipe(
       v.string(),
       v.trim(),
       v.minLength(1, 'must not be empty'),
       v.maxLength(128, 'must be at most 128 characters'),
     ),
-    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be a positive id')),
   ],
   'must be an id (number) or a name (text)',
 );
