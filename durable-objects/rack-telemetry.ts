@@ -13,6 +13,7 @@ import {
 import { summarizeRack, type LatestValue } from '../worker/telemetry/rack-summary';
 import { writeRollups, type RollupRow } from '../worker/telemetry/rollups';
 import { zoneRank } from '../worker/auth/clearance';
+import { RawRing } from './telemetry/raw-ring';
 import {
   socketAttachment,
   socketExpired,
@@ -107,7 +108,7 @@ const MAINTENANCE_EVERY_MS = HOUR;
  */
 export class RackTelemetry extends DurableObject<Env> {
   private readonly cfg: TelemetryConfig;
-  private readonly slots: number;
+  private ring!: RawRing;
   private readonly series = new Map<string, SeriesInfo>();
   private readonly byId = new Map<number, SeriesInfo>();
   private meta: RackMeta | null = null;
@@ -132,7 +133,6 @@ export class RackTelemetry extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.cfg = telemetryConfig(env);
-    this.slots = Math.max(1, Math.round(this.cfg.rawRetentionMs / this.cfg.rawResolutionMs));
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
     ctx.blockConcurrencyWhile(async () => this.load());
   }
@@ -142,9 +142,7 @@ export class RackTelemetry extends DurableObject<Env> {
     sql.exec(`CREATE TABLE IF NOT EXISTS series (
       id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, server_id INTEGER, metric TEXT NOT NULL,
       labels TEXT NOT NULL, last_ts INTEGER NOT NULL DEFAULT 0)`);
-    sql.exec(`CREATE TABLE IF NOT EXISTS ring (
-      slot INTEGER NOT NULL, series_id INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL,
-      PRIMARY KEY (slot, series_id)) WITHOUT ROWID`);
+    this.ring = new RawRing(sql, this.cfg.rawResolutionMs, this.cfg.rawRetentionMs);
     sql.exec(`CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)`);
     const kv = new Map(
       sql
@@ -186,51 +184,10 @@ export class RackTelemetry extends DurableObject<Env> {
       now - this.cfg.rawRetentionMs + this.cfg.rawResolutionMs,
       Math.min(this.flushed1m, this.flushed1h, alignTo(now, HOUR), now - HOUR),
     );
-    for (const [, ts, value, id] of this.ringRange(from, now + this.cfg.maxFutureSkewMs)) {
+    for (const [, ts, value, id] of this.ring.range(from, now + this.cfg.maxFutureSkewMs)) {
       this.byId.get(id)?.windows.add(ts, value);
       if (ts > this.newestTs) this.newestTs = ts;
     }
-  }
-
-  /** Raw rows [slot, ts, value, series_id] with from <= ts <= to (slot order; the range may wrap the ring). */
-  private ringRange(from: number, to: number, seriesId?: number): [number, number, number, number][] {
-    const res = this.cfg.rawResolutionMs;
-    const span = Math.min(this.slots - 1, Math.floor(to / res) - Math.floor(from / res));
-    const a = this.slotOf(from);
-    const b = (a + span) % this.slots;
-    const ranges: [number, number][] =
-      a <= b
-        ? [[a, b]]
-        : [
-            [a, this.slots - 1],
-            [0, b],
-          ];
-    const out: [number, number, number, number][] = [];
-    for (const [lo, hi] of ranges) {
-      const q =
-        seriesId === undefined
-          ? this.ctx.storage.sql.exec<{ slot: number; ts: number; value: number; series_id: number }>(
-              'SELECT slot, ts, value, series_id FROM ring WHERE slot BETWEEN ? AND ? AND ts BETWEEN ? AND ?',
-              lo,
-              hi,
-              from,
-              to,
-            )
-          : this.ctx.storage.sql.exec<{ slot: number; ts: number; value: number; series_id: number }>(
-              'SELECT slot, ts, value, series_id FROM ring WHERE slot BETWEEN ? AND ? AND series_id = ? AND ts BETWEEN ? AND ?',
-              lo,
-              hi,
-              seriesId,
-              from,
-              to,
-            );
-      for (const r of q) out.push([r.slot, r.ts, r.value, r.series_id]);
-    }
-    return out;
-  }
-
-  private slotOf(ts: number) {
-    return Math.floor(ts / this.cfg.rawResolutionMs) % this.slots;
   }
 
   private setKv(k: string, v: string | number) {
@@ -288,7 +245,7 @@ export class RackTelemetry extends DurableObject<Env> {
         this.byId.set(info.id, info);
         fresh.push(info);
       }
-      rows.push([this.slotOf(s.ts), info.id, s.ts, s.value]);
+      rows.push([this.ring.slotOf(s.ts), info.id, s.ts, s.value]);
     }
     const accepted = rows.length;
     this.ctx.storage.transactionSync(() => {
@@ -302,17 +259,7 @@ export class RackTelemetry extends DurableObject<Env> {
           JSON.stringify(f.labels),
         );
       }
-      // one statement for the whole batch: SQLite unpacks the JSON itself (a bound parameter per value would
-      // cost a round trip into SQLite per sample, and statements take at most 100 parameters)
-      if (rows.length) {
-        this.ctx.storage.sql.exec(
-          `INSERT INTO ring (slot, series_id, ts, value)
-             SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(?) AS j WHERE true
-           ON CONFLICT (slot, series_id) DO UPDATE SET ts = excluded.ts, value = excluded.value
-             WHERE excluded.ts >= ring.ts`,
-          JSON.stringify(rows),
-        );
-      }
+      this.ring.write(rows);
       this.samplesTotal += accepted;
       this.setKv('samples_total', this.samplesTotal);
       this.formatTotals[format] = (this.formatTotals[format] ?? 0) + accepted;
@@ -359,7 +306,7 @@ export class RackTelemetry extends DurableObject<Env> {
     if (reloaded.has(tag)) return;
     if (flushed && !buckets.has(start)) {
       reloaded.add(tag);
-      for (const [, rts, rv] of this.ringRange(start, start + width - 1, info.id))
+      for (const [, rts, rv] of this.ring.range(start, start + width - 1, info.id))
         info.windows.addTo(buckets, width, rts, rv);
       return;
     }
@@ -486,13 +433,11 @@ export class RackTelemetry extends DurableObject<Env> {
       if (s.windows.lastTs !== -Infinity || !s.windows.empty) {
         if (s.windows.lastTs >= cutoff) continue;
       } else {
-        const last = this.ctx.storage.sql
-          .exec<{ m: number | null }>('SELECT MAX(ts) AS m FROM ring WHERE series_id = ?', s.id)
-          .one().m;
+        const last = this.ring.newest(s.id);
         if (last !== null && last >= cutoff) continue;
       }
       this.ctx.storage.transactionSync(() => {
-        this.ctx.storage.sql.exec('DELETE FROM ring WHERE series_id = ?', s.id);
+        this.ring.drop(s.id);
         this.ctx.storage.sql.exec('DELETE FROM series WHERE id = ?', s.id);
       });
       this.series.delete(s.key);
@@ -549,7 +494,8 @@ export class RackTelemetry extends DurableObject<Env> {
           });
       }
       const raw = q.raw
-        ? this.ringRange(q.from, q.to, s.id)
+        ? this.ring
+            .range(q.from, q.to, s.id)
             .map(([, ts, value]) => [ts, value] as [number, number])
             .sort((x, y) => x[0] - y[0])
         : [];
@@ -569,9 +515,9 @@ export class RackTelemetry extends DurableObject<Env> {
     return {
       series: this.series.size,
       memory_estimate_bytes: memory,
-      ring_rows: this.ctx.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM ring').one().n,
+      ring_rows: this.ring.count(),
       database_bytes: this.ctx.storage.sql.databaseSize,
-      ring_slots_per_series: this.slots,
+      ring_slots_per_series: this.ring.slots,
       samples_total: this.samplesTotal,
       flushed_1m_until: this.flushed1m,
       flushed_1h_until: this.flushed1h,
