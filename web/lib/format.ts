@@ -117,3 +117,33 @@ export function warrantyState(expires: string | null | undefined, today = new Da
 export function isoDay(days = 0, from = new Date()): string {
   return new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+// ---- telemetry ----
+export const fmtTemp = (c: number | null | undefined) => (none(c) ? DASH : `${nf1.format(c!)} °C`);
+export const fmtRpm = (n: number | null | undefined) => (none(n) ? DASH : `${nf0.format(n!)} rpm`);
+/** bits per second: "840 kb/s", "1.2 Gb/s" */
+export function fmtBps(n: number | null | undefined): string {
+  if (none(n)) return DASH;
+  const v = Math.abs(n!);
+  if (v >= 1e9) return `${nf2.format(n! / 1e9)} Gb/s`;
+  if (v >= 1e6) return `${nf1.format(n! / 1e6)} Mb/s`;
+  if (v >= 1e3) return `${nf0.format(n! / 1e3)} kb/s`;
+  return `${nf0.format(n!)} b/s`;
+}
+/** events per second: "12.4/s" */
+export const fmtRate = (n: number | null | undefined) =>
+  none(n) ? DASH : `${n! >= 100 ? nf0.format(n!) : nf1.format(n!)}/s`;
+/** how long ago a Unix-ms instant was, compactly: "4 s ago", "3 min ago", "2 h ago" */
+export function fmtAgo(ms: number | null | undefined, now = Date.now()): string {
+  if (none(ms)) return DASH;
+  const s = Math.max(0, Math.round((now - ms!) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return fmtDateTime(new Date(ms!).toISOString());
+}
+/** "14:05:32" (local), for chart tooltips and live timestamps */
+export const fmtClock = (ms: number | Date) => {
+  const d = ms instanceof Date ? ms : new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+};

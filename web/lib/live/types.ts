@@ -1,0 +1,38 @@
+// The live protocol and the metrics API, as the UI sees them. The protocol is shared with the Durable Objects
+// that send it (worker/telemetry/protocol.ts).
+export type {
+  DatacenterMessage,
+  DatacenterSummary,
+  LivePoint,
+  RackMessage,
+  RackSummary,
+  SeriesLive,
+  WindowName,
+  WindowStats,
+} from '../../../worker/telemetry/protocol';
+
+/** One point of a chart: Unix ms and a value. */
+export interface Pt {
+  ts: number;
+  value: number;
+}
+
+/** GET /api/metrics/servers and /api/metrics/racks: one series per (device, metric). */
+export interface MetricSeries {
+  server_id: number | null;
+  rack_id: number;
+  metric: string;
+  labels: Record<string, string>;
+  step_s: number;
+  points: { ts: number; avg: number; min: number; max: number; p95: number; last: number; count: number }[];
+}
+
+/** GET /api/metrics/latest */
+export interface LatestSample {
+  server_id: number | null;
+  rack_id: number | null;
+  metric: string;
+  labels: Record<string, string>;
+  ts: number;
+  value: number;
+}
