@@ -3,6 +3,7 @@
 // simulator: a quarter of an hour of history for one rack, current readings for a whole datacenter, then fresh
 // readings while the pages are open, which must show up without a reload.
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { adminApiToken, browserSuite, expect, log, SHOTS } from './lib/harness.mjs';
 
 await browserSuite('live', { port: 8920 }, async ({ page, context, origin, step, pageErrors }) => {
@@ -169,6 +170,34 @@ await browserSuite('live', { port: 8920 }, async ({ page, context, origin, step,
     expect(await page.evaluate(() => window.__noReload === true), 'the page was not reloaded');
     expect(parseFloat(after.replace(/,/g, '')) > parseFloat(before.replace(/,/g, '')), 'it went up');
     expect((await liveState()) === 'live', 'still live');
+  });
+
+  await step('the telemetry simulator (npm run simulate) keeps the dashboard moving', async () => {
+    // the real simulator, as `npm start` runs it, pushing every 2 s through the public ingest API
+    const sim = spawn(
+      process.execPath,
+      ['scripts/simulate.mjs', '--base', origin, '--rate', '2s', '--anomaly-every', 'off'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    sim.stdout.on('data', (b) => (out += b));
+    sim.stderr.on('data', (b) => (out += b));
+    try {
+      const seen = new Set([await text('[data-testid=kpi-it-power]')]);
+      const until = Date.now() + 60_000;
+      // two changes in a row: the simulator's ticks, not one stray update
+      while (seen.size < 3 && Date.now() < until) {
+        await page.waitForTimeout(500);
+        seen.add(await text('[data-testid=kpi-it-power]'));
+      }
+      log('IT power while the simulator runs:', [...seen].join(' → '));
+      expect(seen.size >= 3, `the IT power KPI did not move with the simulator: ${[...seen]}\n${out.slice(-1500)}`);
+      expect((await liveState()) === 'live', 'still live');
+    } finally {
+      sim.kill('SIGTERM');
+    }
   });
 
   await step('floor map: tooltip, power colouring, click opens the rack', async () => {
