@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../worker/env';
 import { canonicalLabels, seriesKey, telemetryConfig, type TelemetryConfig } from '../worker/telemetry/config';
 import { HOUR, MINUTE, SeriesWindows } from '../worker/telemetry/aggregate/series-windows';
-import { alignTo, statsOf, type Bucket } from '../worker/telemetry/aggregate/bucket';
+import { alignTo, mergeBuckets, statsOf, type Bucket } from '../worker/telemetry/aggregate/bucket';
 import {
   WINDOWS,
   type LivePoint,
@@ -11,7 +11,7 @@ import {
   type SeriesLive,
 } from '../worker/telemetry/protocol';
 import { summarizeRack, type LatestValue } from '../worker/telemetry/rack-summary';
-import { writeRollups, type RollupRow } from '../worker/telemetry/rollups';
+import { readWatermark, writeRollups, type RollupRow } from '../worker/telemetry/rollups';
 import { zoneRank } from '../worker/auth/clearance';
 import { RawRing } from './telemetry/raw-ring';
 import {
@@ -83,7 +83,11 @@ interface SeriesInfo {
   server_id: number | null;
   metric: string;
   labels: Record<string, string>;
+  /** the last hour, for rolling windows and the query API's latest minutes */
   windows: SeriesWindows;
+  /** what D1 does not have yet: 1-minute and 1-hour buckets of the samples since the last flush */
+  delta1m: Map<number, Bucket>;
+  delta1h: Map<number, Bucket>;
 }
 
 /** A 1-minute bucket is final this long after its end (room for samples in flight). */
@@ -117,16 +121,14 @@ export class RackTelemetry extends DurableObject<Env> {
   private formatTotals: Record<string, number> = {};
   private flushed1m = 0;
   private flushed1h = 0;
-  /** minutes / hours already flushed that received late samples: flushed again */
-  private readonly dirtyMinutes = new Set<number>();
-  private readonly dirtyHours = new Set<number>();
+  /** some series holds buckets not yet written to D1 */
+  private unflushed = false;
+  private nextFlushAt = 0;
   private pending = new Map<string, LivePoint>();
   private lastPushAt = 0;
   private lastSummaryAt = 0;
   private summaryDirty = false;
   private lastMaintenanceAt = 0;
-  /** newest sample timestamp seen since the object started */
-  private newestTs = -Infinity;
   /** the alarm as last set by this instance (undefined: not read yet since it started) */
   private armedAt: number | null | undefined = undefined;
 
@@ -134,10 +136,10 @@ export class RackTelemetry extends DurableObject<Env> {
     super(ctx, env);
     this.cfg = telemetryConfig(env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
-    ctx.blockConcurrencyWhile(async () => this.load());
+    ctx.blockConcurrencyWhile(() => this.load());
   }
 
-  private load() {
+  private async load() {
     const sql = this.ctx.storage.sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS series (
       id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, server_id INTEGER, metric TEXT NOT NULL,
@@ -153,8 +155,6 @@ export class RackTelemetry extends DurableObject<Env> {
     this.meta = kv.has('meta') ? (JSON.parse(kv.get('meta')!) as RackMeta) : null;
     this.samplesTotal = Number(kv.get('samples_total') ?? 0);
     this.formatTotals = JSON.parse(kv.get('format_totals') ?? '{}');
-    this.flushed1m = Number(kv.get('flushed_1m') ?? 0);
-    this.flushed1h = Number(kv.get('flushed_1h') ?? 0);
     for (const r of sql
       .exec<{ id: number; key: string; server_id: number | null; metric: string; labels: string }>(
         'SELECT id, key, server_id, metric, labels FROM series',
@@ -167,26 +167,40 @@ export class RackTelemetry extends DurableObject<Env> {
         metric: r.metric,
         labels: JSON.parse(r.labels),
         windows: new SeriesWindows(),
+        delta1m: new Map(),
+        delta1h: new Map(),
       };
       this.series.set(r.key, info);
       this.byId.set(r.id, info);
     }
-    this.rebuildWindows(Date.now());
+    if (this.meta && this.series.size) {
+      // D1 records how far this rack's rollups go, in the same batch as the rollups: the samples after it are
+      // exactly the ones still to flush
+      const mark = await readWatermark(this.env.DB, this.meta.rack_id);
+      this.flushed1m = mark.flushed_1m;
+      this.flushed1h = mark.flushed_1h;
+      this.rebuild(Date.now());
+    }
   }
 
   /**
-   * After an eviction the aggregates are gone but the ring is not: re-add the samples from the oldest bucket
-   * still needed (unflushed, or inside the 1-hour rolling window), at most one retention back.
+   * After an eviction memory is empty but the ring is not: the last hour back into the rolling windows, the
+   * samples after D1's watermarks back into the buckets still to flush (at most one retention back).
    */
-  private rebuildWindows(now: number) {
-    if (this.series.size === 0) return;
+  private rebuild(now: number) {
+    const recent = now - HOUR - MINUTE;
     const from = Math.max(
       now - this.cfg.rawRetentionMs + this.cfg.rawResolutionMs,
-      Math.min(this.flushed1m, this.flushed1h, alignTo(now, HOUR), now - HOUR),
+      Math.min(this.flushed1m, this.flushed1h, recent),
     );
     for (const [, ts, value, id] of this.ring.range(from, now + this.cfg.maxFutureSkewMs)) {
-      this.byId.get(id)?.windows.add(ts, value);
-      if (ts > this.newestTs) this.newestTs = ts;
+      const info = this.byId.get(id);
+      if (!info) continue;
+      if (ts >= recent) info.windows.add(ts, value);
+      else info.windows.noteLast(ts, value);
+      if (ts >= this.flushed1m) info.windows.addTo(info.delta1m, MINUTE, ts, value);
+      if (ts >= this.flushed1h) info.windows.addTo(info.delta1h, HOUR, ts, value);
+      if (ts >= this.flushed1m || ts >= this.flushed1h) this.unflushed = true;
     }
   }
 
@@ -240,6 +254,8 @@ export class RackTelemetry extends DurableObject<Env> {
           metric: s.metric,
           labels: s.labels,
           windows: new SeriesWindows(),
+          delta1m: new Map(),
+          delta1h: new Map(),
         };
         this.series.set(key, info);
         this.byId.set(info.id, info);
@@ -266,51 +282,23 @@ export class RackTelemetry extends DurableObject<Env> {
       this.setKv('format_totals', JSON.stringify(this.formatTotals));
     });
     // aggregates and pushes only after the write succeeded, so memory never runs ahead of storage
-    const reloaded = new Set<string>();
+    const recent = Date.now() - HOUR - MINUTE;
     for (const [, id, ts, value] of rows) {
       const info = this.byId.get(id)!;
-      const m = alignTo(ts, MINUTE);
-      const h = alignTo(ts, HOUR);
-      this.addLate(info, info.windows.minutes, MINUTE, m, m < this.flushed1m, ts, value, reloaded);
-      this.addLate(info, info.windows.hours, HOUR, h, h < this.flushed1h, ts, value, reloaded);
-      info.windows.noteLast(ts, value);
-      if (ts > this.newestTs) this.newestTs = ts;
-      if (m < this.flushed1m) this.dirtyMinutes.add(m);
-      if (h < this.flushed1h) this.dirtyHours.add(h);
+      // late and backfilled samples only reach the buckets still to flush; D1 merges them into what it has
+      if (ts >= recent) info.windows.add(ts, value);
+      else info.windows.noteLast(ts, value);
+      info.windows.addTo(info.delta1m, MINUTE, ts, value);
+      info.windows.addTo(info.delta1h, HOUR, ts, value);
       const prev = this.pending.get(info.key);
       if (!prev || ts >= prev.ts) {
         this.pending.set(info.key, { key: info.key, server_id: info.server_id, metric: info.metric, ts, value });
       }
     }
     this.summaryDirty = accepted > 0;
+    if (accepted) this.unflushed = true;
     this.afterIngest();
     return { accepted, rejected, samples_total: this.samplesTotal };
-  }
-
-  /**
-   * Add a sample to its bucket. A late sample for a bucket already flushed and forgotten (or lost with an
-   * eviction) first rebuilds that bucket from the ring, which already holds the sample: re-flushing a bucket made
-   * of the late sample alone would overwrite the complete rollup in D1.
-   */
-  private addLate(
-    info: SeriesInfo,
-    buckets: Map<number, Bucket>,
-    width: number,
-    start: number,
-    flushed: boolean,
-    ts: number,
-    value: number,
-    reloaded: Set<string>,
-  ) {
-    const tag = `${info.id}:${width}:${start}`;
-    if (reloaded.has(tag)) return;
-    if (flushed && !buckets.has(start)) {
-      reloaded.add(tag);
-      for (const [, rts, rv] of this.ring.range(start, start + width - 1, info.id))
-        info.windows.addTo(buckets, width, rts, rv);
-      return;
-    }
-    info.windows.addTo(buckets, width, ts, value);
   }
 
   private maxId = -1;
@@ -331,7 +319,7 @@ export class RackTelemetry extends DurableObject<Env> {
     const due: number[] = [];
     if (this.pending.size) due.push(this.lastPushAt + this.cfg.pushIntervalMs);
     if (this.summaryDirty) due.push(this.lastSummaryAt + SUMMARY_EVERY_MS);
-    if (this.hasUnflushed(now)) due.push(now + FLUSH_EVERY_MS);
+    if (this.unflushed) due.push(Math.max(this.nextFlushAt, now + 1000));
     if (due.length === 0) return;
     const at = Math.max(now + 10, Math.min(...due));
     if (this.armedAt === undefined) this.armedAt = await this.ctx.storage.getAlarm();
@@ -341,70 +329,73 @@ export class RackTelemetry extends DurableObject<Env> {
     }
   }
 
-  private hasUnflushed(now: number) {
-    return this.hasUnflushedBuckets() || (this.series.size > 0 && now - this.lastMaintenanceAt > MAINTENANCE_EVERY_MS);
-  }
-
   override async alarm() {
     const now = Date.now();
     this.armedAt = null;
     if (this.pending.size) this.push(now);
     if (this.summaryDirty) this.sendSummary(now);
-    await this.flush(now);
+    // the alarm also serves pushes every 250 ms: D1 gets the rollups once a minute
+    if (this.unflushed && now >= this.nextFlushAt) {
+      this.nextFlushAt = now + FLUSH_EVERY_MS;
+      await this.flush(now);
+    }
     if (now - this.lastMaintenanceAt > MAINTENANCE_EVERY_MS) this.maintain(now);
-    // the flush itself needs no re-arming unless data arrives; the next ingest arms it again
     const next: number[] = [];
     if (this.pending.size) next.push(now + this.cfg.pushIntervalMs);
     if (this.summaryDirty) next.push(now + SUMMARY_EVERY_MS);
-    if (this.hasUnflushedBuckets()) next.push(now + FLUSH_EVERY_MS);
+    if (this.unflushed) next.push(Math.max(this.nextFlushAt, now + 1000));
     if (next.length) {
       this.armedAt = Math.min(...next);
       await this.ctx.storage.setAlarm(this.armedAt);
     }
   }
 
-  private hasUnflushedBuckets() {
-    return this.dirtyMinutes.size > 0 || this.dirtyHours.size > 0 || this.newestTs >= this.flushed1m;
-  }
-
   /**
-   * Write completed buckets to D1: every 1-minute bucket from the watermark up to the last complete minute,
-   * every complete hour, and buckets that late samples touched. Idempotent upserts; on failure the watermarks
-   * stay where they were and the next alarm tries again.
+   * Write the completed buckets still to flush (every complete minute and hour, late samples included) to D1
+   * with the new watermarks, in one batch. Buckets are taken out before D1 is awaited, so samples arriving
+   * meanwhile start new ones; on failure the taken buckets are merged back and the next flush tries again.
    */
   async flush(now: number) {
     if (!this.meta) return;
     const minuteUntil = alignTo(now - GRACE_MS, MINUTE);
     const hourUntil = alignTo(now - GRACE_MS, HOUR);
     const rows: RollupRow[] = [];
-    const dirtyM = new Set(this.dirtyMinutes);
-    const dirtyH = new Set(this.dirtyHours);
+    const taken: [Map<number, Bucket>, Bucket][] = [];
     for (const s of this.series.values()) {
-      for (const [start, b] of s.windows.minutes) {
-        if ((start >= this.flushed1m && start < minuteUntil) || dirtyM.has(start)) rows.push(this.rollup(s, b, 60));
-      }
-      for (const [start, b] of s.windows.hours) {
-        if ((start >= this.flushed1h && start < hourUntil) || dirtyH.has(start)) rows.push(this.rollup(s, b, 3600));
+      for (const [map, until, step] of [
+        [s.delta1m, minuteUntil, 60],
+        [s.delta1h, hourUntil, 3600],
+      ] as const) {
+        for (const [start, b] of map) {
+          if (start >= until) continue;
+          rows.push(this.rollup(s, b, step));
+          taken.push([map, b]);
+          map.delete(start);
+        }
       }
     }
-    const before = [this.flushed1m, this.flushed1h] as const;
-    // move the watermarks first: samples arriving while D1 is awaited are then marked dirty, not lost
-    this.flushed1m = Math.max(this.flushed1m, minuteUntil);
-    this.flushed1h = Math.max(this.flushed1h, hourUntil);
-    this.dirtyMinutes.clear();
-    this.dirtyHours.clear();
+    const mark = {
+      rack_id: this.meta.rack_id,
+      flushed_1m: Math.max(this.flushed1m, minuteUntil),
+      flushed_1h: Math.max(this.flushed1h, hourUntil),
+    };
     try {
-      if (rows.length) await writeRollups(this.env.DB, rows);
-      this.setKv('flushed_1m', this.flushed1m);
-      this.setKv('flushed_1h', this.flushed1h);
+      await writeRollups(this.env.DB, rows, mark);
+      this.flushed1m = mark.flushed_1m;
+      this.flushed1h = mark.flushed_1h;
     } catch (e) {
-      [this.flushed1m, this.flushed1h] = before;
-      for (const m of dirtyM) this.dirtyMinutes.add(m);
-      for (const h of dirtyH) this.dirtyHours.add(h);
+      for (const [map, b] of taken) {
+        const newer = map.get(b.start);
+        map.set(b.start, newer ? mergeBuckets([b, newer], b.start, b.width) : b);
+      }
       console.error(`rack ${this.meta.rack_id}: rollup flush failed, will retry`, e);
-      return;
     }
-    for (const s of this.series.values()) s.windows.prune(Math.min(this.flushed1m, now - HOUR), this.flushed1h);
+    let left = false;
+    for (const s of this.series.values()) {
+      s.windows.prune(now - HOUR - MINUTE, alignTo(now, HOUR) - HOUR);
+      if (s.delta1m.size || s.delta1h.size) left = true;
+    }
+    this.unflushed = left;
   }
 
   private rollup(s: SeriesInfo, b: Bucket, step: 60 | 3600): RollupRow {
@@ -421,6 +412,7 @@ export class RackTelemetry extends DurableObject<Env> {
       min: st.min,
       max: st.max,
       last: st.last,
+      last_ts: b.last_ts,
       p95: st.p95,
     };
   }
@@ -508,7 +500,8 @@ export class RackTelemetry extends DurableObject<Env> {
     let memory = 0;
     for (const s of this.series.values()) {
       memory += 200 + s.key.length * 2;
-      for (const b of [...s.windows.minutes.values(), ...s.windows.hours.values()]) {
+      const buckets = [s.windows.minutes, s.windows.hours, s.delta1m, s.delta1h].flatMap((m) => [...m.values()]);
+      for (const b of buckets) {
         memory += 160 + JSON.stringify(b.sketch.toJSON()).length * 2;
       }
     }

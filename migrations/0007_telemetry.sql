@@ -20,9 +20,15 @@ CREATE TABLE `metric_rollups` (
 	`min` real NOT NULL,
 	`max` real NOT NULL,
 	`last` real NOT NULL,
+	`last_ts` integer NOT NULL,
 	`p95` real NOT NULL,
 	PRIMARY KEY(`rack_id`, `server_id`, `metric`, `step_s`, `bucket_start`, `labels`)
 );
 --> statement-breakpoint
 CREATE INDEX `metric_rollups_server` ON `metric_rollups` (`server_id`,`metric`,`step_s`,`bucket_start`);--> statement-breakpoint
-CREATE INDEX `metric_rollups_age` ON `metric_rollups` (`step_s`,`bucket_start`);
+CREATE INDEX `metric_rollups_age` ON `metric_rollups` (`step_s`,`bucket_start`);--> statement-breakpoint
+CREATE TABLE `rollup_watermarks` (
+	`rack_id` integer PRIMARY KEY NOT NULL,
+	`flushed_1m` integer NOT NULL,
+	`flushed_1h` integer NOT NULL
+);

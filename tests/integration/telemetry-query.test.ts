@@ -1,7 +1,6 @@
 // Reading telemetry back: history from D1 rollups joined with the rack object's latest minutes, raw 10 s steps,
 // and the Prometheus exposition at /metrics (auth, clearance, format).
 import { env } from 'cloudflare:workers';
-import { runDurableObjectAlarm } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, api, apiToken, createUser, estate, expectProblem, ingestJson, type Row } from '../helpers';
 
@@ -18,7 +17,8 @@ describe('GET /api/metrics/servers', () => {
   it('joins flushed 1-minute rollups with the minutes still in the rack object, ending now', async () => {
     const { rack, servers } = await estate(admin, 1);
     const now = Date.now();
-    const m0 = Math.floor(now / MINUTE) * MINUTE - 10 * MINUTE;
+    // ten complete minutes ending two minutes ago: past the flush's grace period whatever the second
+    const m0 = Math.floor(now / MINUTE) * MINUTE - 12 * MINUTE;
     // ten complete minutes: minute i holds i*10 and i*10+2 (avg i*10+1), then one sample in the current minute
     const samples: Row[] = [];
     for (let i = 0; i < 10; i++) {
@@ -27,7 +27,7 @@ describe('GET /api/metrics/servers', () => {
     }
     samples.push({ server: servers[0].id, metric: 'cpu_pct', value: 77, ts: now });
     expect((await ingestJson(ingest, samples)).status).toBe(200);
-    await runDurableObjectAlarm(env.RACK_TELEMETRY.getByName(String(rack.id)));
+    await env.RACK_TELEMETRY.getByName(String(rack.id)).flush(Date.now());
     const { results } = await env.DB.prepare(
       'SELECT COUNT(*) AS n FROM metric_rollups WHERE rack_id = ? AND step_s = 60',
     )

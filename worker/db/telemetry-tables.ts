@@ -3,7 +3,8 @@ import { sqliteTable, text, integer, real, index, primaryKey } from 'drizzle-orm
 /**
  * Completed aggregates flushed by each rack's Durable Object (durable-objects/rack-telemetry.ts): 1-minute
  * buckets, kept TELEMETRY_ROLLUP_1M_RETENTION_DAYS, and 1-hour buckets kept TELEMETRY_ROLLUP_1H_RETENTION_DAYS
- * (compaction by cron). Written idempotently (upsert), so a late sample re-flushes its bucket.
+ * (compaction by cron). A bucket is written once when it completes; samples arriving later for it are merged in
+ * (counts and sums add, min/max/last combine, p95 keeps the larger: an upper bound for such buckets).
  */
 export const metricRollups = sqliteTable(
   'metric_rollups',
@@ -23,6 +24,8 @@ export const metricRollups = sqliteTable(
     min: real('min').notNull(),
     max: real('max').notNull(),
     last: real('last').notNull(),
+    /** when `last` was sampled: a later flush of the same bucket (late samples) keeps the newer one */
+    last_ts: integer('last_ts').notNull(),
     p95: real('p95').notNull(),
   },
   (t) => [
@@ -31,6 +34,16 @@ export const metricRollups = sqliteTable(
     index('metric_rollups_age').on(t.step_s, t.bucket_start),
   ],
 );
+
+/**
+ * How far each rack object has flushed, written in the same batch as the rollups: after a restart the object
+ * re-aggregates exactly the samples after these marks, so a flush is never counted twice or lost.
+ */
+export const rollupWatermarks = sqliteTable('rollup_watermarks', {
+  rack_id: integer('rack_id').primaryKey(),
+  flushed_1m: integer('flushed_1m').notNull(),
+  flushed_1h: integer('flushed_1h').notNull(),
+});
 
 /** Series that named no known device: counted and listed (GET /api/metrics/unmatched), never silently dropped. */
 export const ingestUnmatched = sqliteTable(

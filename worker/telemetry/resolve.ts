@@ -31,7 +31,7 @@ interface RackRow {
  */
 const TTL_MS = 30_000;
 const cache = new Map<string, { exp: number; value: unknown }>();
-function cached<T>(key: string, now: number): T | undefined {
+function cachedShared<T>(key: string, now: number): T | undefined {
   const hit = cache.get(key);
   if (!hit) return undefined;
   if (hit.exp < now) {
@@ -40,7 +40,7 @@ function cached<T>(key: string, now: number): T | undefined {
   }
   return hit.value as T;
 }
-function remember(key: string, value: unknown, now: number) {
+function rememberShared(key: string, value: unknown, now: number) {
   if (cache.size > 50_000) cache.clear();
   cache.set(key, { exp: now + TTL_MS, value });
 }
@@ -75,6 +75,15 @@ export async function resolveDevices(
   clearance: string | null,
   now = Date.now(),
 ): Promise<(Target | null)[]> {
+  // this call's own view of the cache: another request expiring entries while this one awaits D1 cannot
+  // unresolve a device this one already found
+  const local = new Map<string, unknown>();
+  const cached = <T>(key: string, at: number): T | undefined => {
+    if (local.has(key)) return local.get(key) as T;
+    const hit = cachedShared<T>(key, at);
+    if (hit !== undefined) local.set(key, hit);
+    return hit;
+  };
   const wantServers = new Set<string>();
   const wantRacks = new Set<string>();
   const wantDcs = new Set<string>();
@@ -87,7 +96,7 @@ export async function resolveDevices(
       if (cached(`r:${norm(r.rack)}`, now) === undefined) wantRacks.add(norm(r.rack));
     } else if (r.datacenter && cached(`d:${norm(r.datacenter)}`, now) === undefined) wantDcs.add(norm(r.datacenter));
   }
-  await lookup(db, wantServers, wantRacks, wantDcs, now);
+  for (const [k, v] of await lookup(db, wantServers, wantRacks, wantDcs, now)) local.set(k, v);
 
   const visible = (zone: string) => clearance === null || zoneRank(zone) <= zoneRank(clearance);
   return refs.map((r): Target | null => {
@@ -120,7 +129,19 @@ const SERVER_COLUMNS = `s.id AS server_id, s.name AS server_name, s.serial_numbe
   r.id AS rack_id, r.name AS rack_name, r.datacenter_id, r.security_zone, r.power_capacity_kw`;
 const RACK_COLUMNS = `r.id AS rack_id, r.name AS rack_name, r.datacenter_id, r.security_zone, r.power_capacity_kw`;
 
-async function lookup(db: D1Database, servers: Set<string>, racks: Set<string>, dcs: Set<string>, now: number) {
+/** Look the terms up in D1; remembers and returns what it found (null for nothing) per cache key. */
+async function lookup(
+  db: D1Database,
+  servers: Set<string>,
+  racks: Set<string>,
+  dcs: Set<string>,
+  now: number,
+): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  const remember = (key: string, value: unknown) => {
+    found.set(key, value);
+    rememberShared(key, value, now);
+  };
   const statements: D1PreparedStatement[] = [];
   const s = [...servers];
   const rk = [...racks];
@@ -157,18 +178,18 @@ async function lookup(db: D1Database, servers: Set<string>, racks: Set<string>, 
         )
         .bind(JSON.stringify(d)),
     );
-  if (!statements.length) return;
+  if (!statements.length) return found;
   const results = await db.batch(statements);
   let i = 0;
   if (s.length) {
     const rows = results[i++].results as unknown as ServerRow[];
-    const found = new Map<string, ServerRow>();
+    const byTerm = new Map<string, ServerRow>();
     for (const row of rows) {
       for (const t of [String(row.server_id), row.server_name, row.serial_number, row.ip_address, row.management_ip]) {
-        if (t && !found.has(norm(t))) found.set(norm(t), row);
+        if (t && !byTerm.has(norm(t))) byTerm.set(norm(t), row);
       }
     }
-    for (const t of s) remember(`s:${t}`, found.get(t) ?? null, now);
+    for (const t of s) remember(`s:${t}`, byTerm.get(t) ?? null);
   }
   if (rk.length) {
     const rows = results[i++].results as unknown as RackRow[];
@@ -176,11 +197,12 @@ async function lookup(db: D1Database, servers: Set<string>, racks: Set<string>, 
       const byId = rows.find((r) => String(r.rack_id) === t);
       const byName = rows.filter((r) => norm(r.rack_name) === t);
       // rack names are unique per datacenter only: an ambiguous name matches nothing
-      remember(`r:${t}`, byId ?? (byName.length === 1 ? byName[0] : null), now);
+      remember(`r:${t}`, byId ?? (byName.length === 1 ? byName[0] : null));
     }
   }
   if (d.length) {
     const rows = results[i++].results as unknown as { id: number; name: string }[];
-    for (const t of d) remember(`d:${t}`, rows.find((r) => String(r.id) === t || norm(r.name) === t)?.id ?? null, now);
+    for (const t of d) remember(`d:${t}`, rows.find((r) => String(r.id) === t || norm(r.name) === t)?.id ?? null);
   }
+  return found;
 }
