@@ -95,6 +95,8 @@ const GRACE_MS = 15_000;
 /** How often completed buckets go to D1 (and the datacenter summary at most this often, too). */
 const FLUSH_EVERY_MS = 60_000;
 const SUMMARY_EVERY_MS = 1_000;
+/** Buckets waiting for D1 beyond which the next alarm flushes at once (~10 MB of aggregates). */
+const MAX_DELTA_BUCKETS = 40_000;
 const MAINTENANCE_EVERY_MS = HOUR;
 
 /**
@@ -123,6 +125,8 @@ export class RackTelemetry extends DurableObject<Env> {
   private flushed1h = 0;
   /** some series holds buckets not yet written to D1 */
   private unflushed = false;
+  /** how many such buckets: a backlog (a day sent in a minute) flushes early instead of filling memory */
+  private deltaBuckets = 0;
   private nextFlushAt = 0;
   private pending = new Map<string, LivePoint>();
   private lastPushAt = 0;
@@ -202,6 +206,7 @@ export class RackTelemetry extends DurableObject<Env> {
       if (ts >= this.flushed1h) info.windows.addTo(info.delta1h, HOUR, ts, value);
       if (ts >= this.flushed1m || ts >= this.flushed1h) this.unflushed = true;
     }
+    for (const info of this.series.values()) this.deltaBuckets += info.delta1m.size + info.delta1h.size;
   }
 
   private setKv(k: string, v: string | number) {
@@ -288,8 +293,10 @@ export class RackTelemetry extends DurableObject<Env> {
       // late and backfilled samples only reach the buckets still to flush; D1 merges them into what it has
       if (ts >= recent) info.windows.add(ts, value);
       else info.windows.noteLast(ts, value);
+      const held = info.delta1m.size + info.delta1h.size;
       info.windows.addTo(info.delta1m, MINUTE, ts, value);
       info.windows.addTo(info.delta1h, HOUR, ts, value);
+      this.deltaBuckets += info.delta1m.size + info.delta1h.size - held;
       const prev = this.pending.get(info.key);
       if (!prev || ts >= prev.ts) {
         this.pending.set(info.key, { key: info.key, server_id: info.server_id, metric: info.metric, ts, value });
@@ -297,6 +304,7 @@ export class RackTelemetry extends DurableObject<Env> {
     }
     this.summaryDirty = accepted > 0;
     if (accepted) this.unflushed = true;
+    if (this.deltaBuckets > MAX_DELTA_BUCKETS) this.nextFlushAt = 0;
     this.afterIngest();
     return { accepted, rejected, samples_total: this.samplesTotal };
   }
@@ -319,7 +327,7 @@ export class RackTelemetry extends DurableObject<Env> {
     const due: number[] = [];
     if (this.pending.size) due.push(this.lastPushAt + this.cfg.pushIntervalMs);
     if (this.summaryDirty) due.push(this.lastSummaryAt + SUMMARY_EVERY_MS);
-    if (this.unflushed) due.push(Math.max(this.nextFlushAt, now + 1000));
+    if (this.unflushed) due.push(this.nextFlushAt === 0 ? now : Math.max(this.nextFlushAt, now + 1000));
     if (due.length === 0) return;
     const at = Math.max(now + 10, Math.min(...due));
     if (this.armedAt === undefined) this.armedAt = await this.ctx.storage.getAlarm();
@@ -390,12 +398,13 @@ export class RackTelemetry extends DurableObject<Env> {
       }
       console.error(`rack ${this.meta.rack_id}: rollup flush failed, will retry`, e);
     }
-    let left = false;
+    let left = 0;
     for (const s of this.series.values()) {
       s.windows.prune(now - HOUR - MINUTE, alignTo(now, HOUR) - HOUR);
-      if (s.delta1m.size || s.delta1h.size) left = true;
+      left += s.delta1m.size + s.delta1h.size;
     }
-    this.unflushed = left;
+    this.deltaBuckets = left;
+    this.unflushed = left > 0;
   }
 
   private rollup(s: SeriesInfo, b: Bucket, step: 60 | 3600): RollupRow {
