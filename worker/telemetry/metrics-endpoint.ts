@@ -2,6 +2,7 @@ import type { Env } from '../env';
 import type { Actor } from '../context';
 import { zonesFor } from '../auth/clearance';
 import { Exposition } from './exposition';
+import { mapLimit } from './map-limit';
 import type { RackSummary } from './protocol';
 import type { LatestValue } from './rack-summary';
 import { FRESH_MS, isWholeDevice } from './rack-summary';
@@ -30,21 +31,6 @@ interface RackRow {
   u_capacity: number;
   power_capacity_kw: number;
   u_used: number;
-}
-
-/** Parallel calls, a bounded number at a time (a datacenter of 1,000 racks must not open 1,000 at once). */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
 }
 
 /**

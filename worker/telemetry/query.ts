@@ -14,6 +14,7 @@ import {
 } from './series-math';
 import type { RackMeta } from '../../durable-objects/rack-telemetry';
 import type { LatestValue } from './rack-summary';
+import { mapLimit } from './map-limit';
 
 export interface RackRef {
   rack_id: number;
@@ -202,13 +203,11 @@ export async function latestValues(
   racks: RackRef[],
   opts: { server_ids?: number[]; metrics?: string[] },
 ): Promise<LatestRow[]> {
-  const rows = await Promise.all(
-    racks.map(async (r) => {
-      const { values } = await ctx.env.RACK_TELEMETRY.getByName(String(r.rack_id)).latest(opts.server_ids);
-      return values
-        .filter((v) => !opts.metrics || opts.metrics.includes(v.metric))
-        .map((v) => ({ rack_id: r.rack_id, ...v }));
-    }),
-  );
+  const rows = await mapLimit(racks, 32, async (r) => {
+    const { values } = await ctx.env.RACK_TELEMETRY.getByName(String(r.rack_id)).latest(opts.server_ids);
+    return values
+      .filter((v) => !opts.metrics || opts.metrics.includes(v.metric))
+      .map((v) => ({ rack_id: r.rack_id, ...v }));
+  });
   return rows.flat();
 }
