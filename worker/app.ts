@@ -7,7 +7,7 @@ import { mountLiveRoutes } from './telemetry/live-routes';
 import { mountMetricsEndpoint } from './telemetry/metrics-route';
 import { authenticate, requestContext } from './http/middleware';
 import { securityHeaders } from './http/security-headers';
-import { ProblemError, problemResponse } from './http/problem';
+import { ProblemError, conflict, problemResponse } from './http/problem';
 import { mountAuth } from './auth/routes';
 import { mountTokenRoutes } from './auth/token-routes';
 import { mountPasskeyRoutes } from './auth/passkey-routes';
@@ -29,6 +29,14 @@ function constraintProblem(err: unknown): ProblemError | undefined {
     return new ProblemError(409, 'conflict', `Another row already has this ${fields.join(' + ')}.`, {
       errors: fields.map((field) => ({ field, message: 'is already taken' })),
     });
+  }
+  // the triggers of migrations/0009 (a concurrent write got in between the service's placement check and ours)
+  const placement = /placement_conflict:(\w+):([^:]*)/.exec(msg);
+  if (placement) {
+    const [, field, message] = placement;
+    return conflict(`The change does not fit: ${message.trim()} (changed by another request meanwhile).`, [
+      { field, message: message.trim() },
+    ]);
   }
   if (/FOREIGN KEY constraint failed/.test(msg)) {
     return new ProblemError(409, 'conflict', 'The change would break a reference between objects.');

@@ -7,14 +7,16 @@ const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 /**
  * A user's TOTP (RFC 6238) authenticator: one per user. Unconfirmed until the user proves the app shows the
  * right codes; only a confirmed factor is asked for at sign-in. `last_used_step` refuses a replayed code.
- * `secret` is base32, stored in the clear for now: encrypting it at rest (AES-GCM with a TOTP_ENCRYPTION_KEY from
- * configuration) is a follow-up. D1 is encrypted at rest by the platform.
+ * `secret` is AES-GCM ciphertext under the key `secret_key_id` of TOTP_ENCRYPTION_KEYS (worker/auth/totp-crypto.ts),
+ * so a copy of the database alone does not yield codes; a NULL key id marks a row written before encryption
+ * (base32 in the clear), re-encrypted the next time it is used.
  */
 export const totpFactors = sqliteTable('totp_factors', {
   user_id: integer('user_id')
     .primaryKey()
     .references(() => users.id),
   secret: text('secret').notNull(),
+  secret_key_id: text('secret_key_id'),
   confirmed_at: text('confirmed_at'),
   last_used_step: integer('last_used_step'),
   created_at: text('created_at').notNull().default(nowIso),

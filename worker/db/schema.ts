@@ -141,6 +141,9 @@ export const auditLog = sqliteTable(
     action: text('action').notNull(),
     entity_type: text('entity_type').notNull(),
     entity_id: text('entity_id'),
+    // a readable label (server name, username) written in the same batch, so it outlives the entity. Display
+    // only: not in the hash (the hashed before/after hold the name of row changes anyway)
+    entity_name: text('entity_name'),
     before: text('before', { mode: 'json' }),
     after: text('after', { mode: 'json' }),
     request_id: text('request_id'),
