@@ -5,7 +5,7 @@ import { mountIngestRoutes } from './telemetry/ingest-routes';
 import { mountQueryRoutes } from './telemetry/query-routes';
 import { mountLiveRoutes } from './telemetry/live-routes';
 import { mountMetricsEndpoint } from './telemetry/metrics-route';
-import { authenticate, requestContext } from './http/middleware';
+import { authenticate, limitBody, requestContext } from './http/middleware';
 import { securityHeaders } from './http/security-headers';
 import { ProblemError, conflict, problemResponse } from './http/problem';
 import { mountAuth } from './auth/routes';
@@ -71,10 +71,14 @@ export function createApp() {
   const app = new Hono<AppEnv>().basePath('/api');
   app.use('*', requestContext);
   app.use('*', securityHeaders);
+  const api = new Api(app);
+  app.use(
+    '*',
+    limitBody((c) => api.readsOwnBody(c.req.method, new URL(c.req.url).pathname.replace(/^\/api/, ''))),
+  );
   app.use('*', sealAfterWrites);
   app.use('*', authenticate);
 
-  const api = new Api(app);
   mountSystem(api);
   mountAuth(api);
   mountTokenRoutes(api);

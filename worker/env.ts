@@ -47,6 +47,8 @@ export interface Env {
   TELEMETRY_ROLLUP_1H_RETENTION_DAYS?: string;
   TELEMETRY_PUSH_INTERVAL_MS?: string;
   INGEST_MAX_BODY_BYTES?: string;
+  /** request bodies of every other route: 413 above this many bytes (default 1 MiB) */
+  MAX_BODY_BYTES?: string;
   INGEST_MAX_DECODED_BYTES?: string;
   INGEST_MAX_SAMPLES_PER_REQUEST?: string;
   /** "true": GET /metrics needs no token (behind a private network only) */

@@ -78,6 +78,8 @@ export function checkAccess(user: Actor | null, access: Access): void {
   }
 }
 
+const pathMatches = (op: OpSpec, path: string) => new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}/?$`).test(path);
+
 /**
  * Every route is declared through `op`: it mounts the handler on Hono, enforces access, validates params,
  * query and body with the declared valibot schemas, and records the declaration for the OpenAPI document.
@@ -88,9 +90,17 @@ export class Api {
 
   /** Methods declared for a path (relative to /api): a non-empty answer turns a 404 into a 405. */
   methodsFor(path: string): string[] {
-    return this.ops
-      .filter((op) => new RegExp(`^${op.path.replace(/\{\w+\}/g, '[^/]+')}/?$`).test(path))
-      .map((op) => op.method.toUpperCase());
+    return this.ops.filter((op) => pathMatches(op, path)).map((op) => op.method.toUpperCase());
+  }
+
+  /**
+   * Does this request reach a route that reads its body under its own cap? Telemetry ingest, recognised by its
+   * permission, takes batches far above MAX_BODY_BYTES and enforces INGEST_MAX_BODY_BYTES itself.
+   */
+  readsOwnBody(method: string, path: string): boolean {
+    return this.ops.some(
+      (op) => op.access === 'metrics:ingest' && op.method === method.toLowerCase() && pathMatches(op, path),
+    );
   }
 
   op<S extends OpSpec>(

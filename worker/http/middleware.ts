@@ -1,12 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { bodyLimit } from 'hono/body-limit';
 import { createDb } from '../db/client';
 import { actorOf } from '../auth/users';
 import { ACCESS_COOKIE, REFRESH_COOKIE, clearSessionCookies, setSessionCookies } from '../auth/cookies';
 import { accessTokenFor, actorFromAccessToken, actorFromApiToken } from '../auth/identify';
 import { API_TOKEN_PREFIX, touchApiToken } from '../auth/api-tokens';
 import { rotateRefreshToken } from '../auth/sessions';
-import { forbidden, unauthorized } from './problem';
+import { ProblemError, forbidden, unauthorized } from './problem';
 import { serviceContext, type AppEnv } from './api';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -22,6 +23,34 @@ export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.res.headers.set('X-Request-Id', id);
   c.res.headers.append('Access-Control-Expose-Headers', 'X-Total-Count, Link, X-Request-Id, Location');
 };
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function maxBodyBytes(env: { MAX_BODY_BYTES?: string }): number {
+  const n = Number(env.MAX_BODY_BYTES);
+  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_BODY_BYTES;
+}
+
+/**
+ * Refuses a request body over MAX_BODY_BYTES with 413 before anything parses it: from Content-Length without
+ * reading, or, for a chunked body, as soon as the stream passes the limit (what was read is kept for the
+ * route). `exempt` routes read their bodies under their own caps (telemetry ingest: INGEST_MAX_BODY_BYTES).
+ */
+export function limitBody(exempt: (c: Context<AppEnv>) => boolean): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!c.req.raw.body || exempt(c)) return next();
+    const max = maxBodyBytes(c.env);
+    const limit = bodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw new ProblemError(413, 'body-too-large', `The request body is larger than ${max} bytes.`, {
+          errors: [{ field: '(body)', message: `must be at most ${max} bytes` }],
+        });
+      },
+    });
+    return limit(c, next);
+  };
+}
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
