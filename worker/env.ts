@@ -29,6 +29,8 @@ export interface Env {
   SESSION_MAX_HOURS?: string;
   /** Ed25519 private JWK (JSON, with "kid") signing audit checkpoints; a secret in production. */
   AUDIT_SIGNING_KEY?: string;
+  /** retired checkpoint keys still trusted for verification: JSON array of Ed25519 public JWKs with "kid" */
+  AUDIT_PREVIOUS_PUBLIC_KEYS?: string;
   /** WebAuthn relying party: id (the registrable domain), accepted origins (comma-separated) and display name */
   RP_ID?: string;
   RP_ORIGIN?: string;

@@ -338,7 +338,7 @@ describe('verifyChain', () => {
     ]);
   });
 
-  it('a forged or foreign signature is bad_signature', async () => {
+  it('a forged or foreign signature is bad_signature; an unknown key id is unknown_key', async () => {
     const rows = await sealedRows(6);
     const good = await sign(rows, 6, 1);
     const other = (await crypto.subtle.generateKey('Ed25519', false, ['sign', 'verify'])) as CryptoKeyPair;
@@ -354,7 +354,7 @@ describe('verifyChain', () => {
       { checkpoint_id: 2, reason: 'bad_signature', detail: expect.stringContaining('does not match') },
       { checkpoint_id: 2, reason: 'head_mismatch', detail: expect.stringContaining('entries were inserted') },
       { checkpoint_id: 3, reason: 'bad_signature', detail: expect.stringContaining('does not match') },
-      { checkpoint_id: 4, reason: 'bad_signature', detail: expect.stringContaining('not configured') },
+      { checkpoint_id: 4, reason: 'unknown_key', detail: expect.stringContaining('"retired-key"') },
     ]);
   });
 

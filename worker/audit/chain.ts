@@ -168,7 +168,8 @@ export async function checkpointSignatureValid(publicKey: CryptoKey, cp: Checkpo
 // Verification
 
 export type BrokenReason = 'hash_mismatch' | 'prev_hash_mismatch' | 'missing_entry';
-export type CheckpointProblemReason = 'bad_signature' | 'truncated' | 'entries_deleted' | 'head_mismatch';
+export type CheckpointProblemReason =
+  'bad_signature' | 'unknown_key' | 'truncated' | 'entries_deleted' | 'head_mismatch';
 
 export interface FirstBroken {
   id: number;
@@ -200,7 +201,7 @@ export interface ChainHead {
 }
 
 export interface VerifierOptions {
-  /** Ed25519 public keys by key id; a checkpoint signed with another key is a bad signature */
+  /** Ed25519 public keys by key id (current and retired); a checkpoint signed with another key is `unknown_key` */
   keys: Map<string, CryptoKey>;
   /** key ids that must not be trusted (the development key, in production) and why */
   refusedKeys?: Map<string, string>;
@@ -248,8 +249,13 @@ export class ChainVerifier {
       const key = this.opts.keys.get(cp.key_id);
       if (refused)
         this.problem(cp, 'bad_signature', `signed with key "${cp.key_id}", which is not trusted: ${refused}`);
-      else if (!key) this.problem(cp, 'bad_signature', `signed with key "${cp.key_id}", which is not configured`);
-      else if (!(await checkpointSignatureValid(key, cp))) {
+      else if (!key) {
+        this.problem(
+          cp,
+          'unknown_key',
+          `signed with key "${cp.key_id}", which is neither AUDIT_SIGNING_KEY nor in AUDIT_PREVIOUS_PUBLIC_KEYS`,
+        );
+      } else if (!(await checkpointSignatureValid(key, cp))) {
         this.problem(cp, 'bad_signature', `the Ed25519 signature does not match the checkpoint's content`);
       }
       this.pending.push(cp);

@@ -61,7 +61,7 @@ const VerifyResult = v.object({
     problems: v.array(
       v.object({
         checkpoint_id: v.number(),
-        reason: v.picklist(['bad_signature', 'truncated', 'entries_deleted', 'head_mismatch']),
+        reason: v.picklist(['bad_signature', 'unknown_key', 'truncated', 'entries_deleted', 'head_mismatch']),
         detail: v.string(),
       }),
     ),

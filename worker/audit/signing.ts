@@ -47,27 +47,57 @@ export async function checkpointSigner(env: Env): Promise<{ keyId: string; priva
 }
 
 /**
- * Public keys that verify checkpoints, by key id: derived from the configured JWK's `x`. In production the
- * development key is refused rather than trusted (anyone can sign with it).
+ * AUDIT_PREVIOUS_PUBLIC_KEYS: retired signing keys, as a JSON array of Ed25519 public JWKs with "kid". They come
+ * from configuration on purpose, never from the database: checkpoints exist to detect a database changed behind
+ * the API's back, and whoever can do that could also plant a key of their own there. Entries that do not parse
+ * are logged and skipped, so one bad entry does not make every checkpoint unverifiable.
+ */
+function previousPublicJwks(env: Env): Ed25519Jwk[] {
+  if (!env.AUDIT_PREVIOUS_PUBLIC_KEYS?.trim()) return [];
+  let list: unknown;
+  try {
+    list = JSON.parse(env.AUDIT_PREVIOUS_PUBLIC_KEYS);
+  } catch {
+    console.error('AUDIT_PREVIOUS_PUBLIC_KEYS is not valid JSON (an array of Ed25519 public JWKs with "kid")');
+    return [];
+  }
+  if (!Array.isArray(list)) {
+    console.error('AUDIT_PREVIOUS_PUBLIC_KEYS must be a JSON array of Ed25519 public JWKs with "kid"');
+    return [];
+  }
+  return list.filter((jwk: Partial<Ed25519Jwk>, i): jwk is Ed25519Jwk => {
+    const ok = jwk?.kty === 'OKP' && jwk.crv === 'Ed25519' && typeof jwk.x === 'string' && !!jwk.kid;
+    if (!ok) console.error(`AUDIT_PREVIOUS_PUBLIC_KEYS[${i}] is not an Ed25519 public JWK with "x" and "kid"; ignored`);
+    return ok;
+  });
+}
+
+const importPublic = (jwk: Ed25519Jwk) =>
+  crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'Ed25519', true, ['verify']);
+
+/**
+ * Public keys that verify checkpoints, by key id: the configured signing key's `x`, then the retired keys of
+ * AUDIT_PREVIOUS_PUBLIC_KEYS. In production the development key is refused rather than trusted (anyone can sign
+ * with it), whichever list names it.
  */
 export async function checkpointVerifiers(
   env: Env,
 ): Promise<{ keys: Map<string, CryptoKey>; refusedKeys: Map<string, string> }> {
   const keys = new Map<string, CryptoKey>();
   const refusedKeys = new Map<string, string>();
+  const trusted: Ed25519Jwk[] = [];
   if (isProduction(env)) refusedKeys.set(DEV_AUDIT_KEY_ID, 'it is the development key, public in the repository');
-  let jwk: Ed25519Jwk;
   try {
-    jwk = parseJwk(env);
+    trusted.push(parseJwk(env));
   } catch (e) {
-    // without a key every checkpoint reports bad_signature, naming its key id; the chain itself still verifies
+    // without a key, checkpoints by the current key report unknown_key, naming its key id; the chain still verifies
     console.error('audit checkpoints cannot be verified:', (e as Error).message);
-    return { keys, refusedKeys };
   }
-  if (isProduction(env) && isDevKey(jwk)) return { keys, refusedKeys };
-  const publicKey = await crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, 'Ed25519', true, [
-    'verify',
-  ]);
-  keys.set(jwk.kid, publicKey);
+  trusted.push(...previousPublicJwks(env));
+  for (const jwk of trusted) {
+    if (isProduction(env) && isDevKey(jwk)) continue;
+    // the current key wins over a retired entry reusing its kid
+    if (!keys.has(jwk.kid)) keys.set(jwk.kid, await importPublic(jwk));
+  }
   return { keys, refusedKeys };
 }
