@@ -31,6 +31,10 @@ export interface Env {
   AUDIT_SIGNING_KEY?: string;
   /** retired checkpoint keys still trusted for verification: JSON array of Ed25519 public JWKs with "kid" */
   AUDIT_PREVIOUS_PUBLIC_KEYS?: string;
+  /** AES-256-GCM keys for TOTP secrets at rest, JSON {"kid": "base64 of 32 bytes"}; a secret in production */
+  TOTP_ENCRYPTION_KEYS?: string;
+  /** the key id of TOTP_ENCRYPTION_KEYS that encrypts new and re-encrypted secrets */
+  TOTP_ENCRYPTION_KID?: string;
   /** WebAuthn relying party: id (the registrable domain), accepted origins (comma-separated) and display name */
   RP_ID?: string;
   RP_ORIGIN?: string;

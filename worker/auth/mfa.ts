@@ -17,6 +17,7 @@ import { passkeyCount } from './passkeys';
 import { stepUpFresh } from './step-up';
 import { throttle } from './throttle';
 import { newTotpSecret, otpauthUri, verifyTotp } from './totp';
+import { openTotpSecret, sealTotpSecret } from './totp-crypto';
 
 export const MFA_TICKET_TTL_SECONDS = 300;
 export const RECOVERY_CODE_COUNT = 10;
@@ -248,12 +249,18 @@ async function codeFailed(ctx: ServiceContext, user: UserRow, method: string, wh
 async function useTotpCode(ctx: ServiceContext, user: UserRow, code: string, confirmed = true): Promise<boolean> {
   const factor = await ctx.db.select().from(totpFactors).where(eq(totpFactors.user_id, user.id)).get();
   if (!factor || !!factor.confirmed_at !== confirmed) return false;
-  const step = await verifyTotp(factor.secret, code, Date.now(), { lastUsedStep: factor.last_used_step });
+  const { secret, stale } = await openTotpSecret(ctx.env, factor);
+  const step = await verifyTotp(secret, code, Date.now(), { lastUsedStep: factor.last_used_step });
   if (step === null) return false;
-  // conditional, so two requests racing with the same code accept it once
+  // conditional, so two requests racing with the same code accept it once; a row in the clear or under a
+  // retired key is re-encrypted under the current one on the way
   const won = await ctx.db
     .update(totpFactors)
-    .set({ last_used_step: step, ...(confirmed ? {} : { confirmed_at: nowIso() }) })
+    .set({
+      last_used_step: step,
+      ...(confirmed ? {} : { confirmed_at: nowIso() }),
+      ...(stale ? await sealTotpSecret(ctx.env, user.id, secret) : {}),
+    })
     .where(
       and(
         eq(totpFactors.user_id, user.id),
@@ -350,14 +357,15 @@ export async function setupTotp(ctx: ServiceContext, user: UserRow) {
     throw conflict('An authenticator app is already set up; remove it first (DELETE /api/mfa/totp).');
   }
   const secret = newTotpSecret();
+  const sealed = await sealTotpSecret(ctx.env, user.id, secret);
   const actx = asActor(ctx, user);
   await runBatch(ctx.db, [
     ctx.db
       .insert(totpFactors)
-      .values({ user_id: user.id, secret })
+      .values({ user_id: user.id, ...sealed })
       .onConflictDoUpdate({
         target: totpFactors.user_id,
-        set: { secret, confirmed_at: null, last_used_step: null, created_at: nowIso() },
+        set: { ...sealed, confirmed_at: null, last_used_step: null, created_at: nowIso() },
       }) as unknown as Statement,
     toStatement(actx, auditEvent(actx, { action: 'totp_setup_started', entityType: 'user', entityId: user.id })),
   ]);
