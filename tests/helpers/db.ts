@@ -19,6 +19,7 @@ export interface AuditRow {
   action: string;
   entity_type: string;
   entity_id: string | null;
+  entity_name: string | null;
   before: any;
   after: any;
   request_id: string | null;

@@ -15,6 +15,13 @@ const AuditEntry = v.object({
   action: v.string(),
   entity_type: v.string(),
   entity_id: v.nullable(v.string()),
+  entity_name: v.pipe(
+    v.nullable(v.string()),
+    v.description(
+      'readable label of the entity when the entry was written (server name, username); kept after it is deleted. ' +
+        'Display only: not covered by the chain hash (before/after, which are, hold the same name for row changes)',
+    ),
+  ),
   before: v.nullable(v.unknown()),
   after: v.nullable(v.unknown()),
   request_id: v.nullable(v.string()),
@@ -89,7 +96,7 @@ export const auditResource: ResourceDef = {
   },
   sortable: ['id', 'ts', 'actor', 'action', 'entity_type'],
   defaultSort: '-id',
-  searchable: ['actor', 'entity_type', 'entity_id', 'action'],
+  searchable: ['actor', 'entity_type', 'entity_id', 'entity_name', 'action'],
   hidden: ['prev_hash', 'hash'],
   access: { read: 'audit:read', write: 'audit:read' },
   ops: ['list', 'get'],

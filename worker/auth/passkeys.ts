@@ -364,6 +364,7 @@ export async function verifyLogin(
         action: 'login',
         entityType: 'session',
         entityId: found.user.id,
+        entityName: found.user.username,
         details: { method: 'passkey', passkey_id: found.passkey.id, user_verified: userVerified },
       }),
     ),

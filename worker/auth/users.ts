@@ -134,7 +134,15 @@ export async function authenticate(ctx: ServiceContext, username: string, passwo
       .update(users)
       .set({ last_login_at: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` })
       .where(eq(users.id, user.id)) as unknown as Statement,
-    toStatement(actorCtx, auditEvent(actorCtx, { action: 'login', entityType: 'session', entityId: user.id })),
+    toStatement(
+      actorCtx,
+      auditEvent(actorCtx, {
+        action: 'login',
+        entityType: 'session',
+        entityId: user.id,
+        entityName: user.username,
+      }),
+    ),
   ]);
   return user;
 }
