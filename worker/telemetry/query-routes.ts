@@ -18,6 +18,8 @@ const metricList = v.pipe(
   v.transform((s) => s.split(',').map((m) => m.trim())),
   v.check((ms) => ms.length > 0 && ms.length <= 50 && ms.every((m) => METRIC_NAME.test(m)), 'must be metric names'),
 );
+/** The last instant a Date can hold (ECMAScript: 8.64e15 ms, year 275760); a later one would throw when shown. */
+const LAST_DATE_MS = 8.64e15;
 /** ms since the epoch, ISO-8601, or relative to now: -1h, -30m, -7d */
 const instant = v.pipe(
   v.string(),
@@ -27,7 +29,10 @@ const instant = v.pipe(
     if (/^\d+$/.test(s)) return Number(s);
     return Date.parse(s);
   }),
-  v.check((n) => Number.isFinite(n), 'must be ms since the epoch, an ISO-8601 time, or relative like -1h'),
+  v.check(
+    (n) => Number.isFinite(n) && n >= 0 && n <= LAST_DATE_MS,
+    'must be ms since the epoch, an ISO-8601 time, or relative like -1h, between 1970 and the year 275760',
+  ),
 );
 const step = v.pipe(
   v.string(),
