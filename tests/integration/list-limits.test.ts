@@ -74,6 +74,9 @@ describe('list filters', () => {
     expect(audit.body.length).toBeGreaterThan(0);
     await refused(`/api/racks?datacenter_id=${ids(101)}`, 422, ['query.datacenter_id']);
     await refused(`/api/audit/logs?id=${ids(500)}`, 422, ['query.id']);
+    await refused(`/api/metrics/latest?server_id=${ids(101)}`, 422, ['query.server_id']);
+    const latest = await get(`/api/metrics/latest?rack_id=${ids(100, 1_000_000)}`);
+    expect(latest.status, latest.text).toBe(200);
   });
 
   it('refuse impossible dates instead of comparing them as text', async () => {

@@ -9,13 +9,14 @@ import { latestByServer, latestListQuery, ServerLatest } from './latest-by-serve
 import { strictQuery } from '../http/query-params';
 import { parseOrThrow } from '../http/validation';
 import { paginationLinks } from '../http/pagination';
+import { MAX_LIST_VALUES } from '../http/list-query';
 
 const idList = (what: string) =>
   v.pipe(
     v.string(),
     v.regex(/^\d+(,\d+)*$/, `must be a comma-separated list of ${what} ids`),
     v.transform((s) => s.split(',').map(Number)),
-    v.check((ids) => ids.length <= 500, 'at most 500 ids'),
+    v.check((ids) => ids.length <= MAX_LIST_VALUES, `at most ${MAX_LIST_VALUES} ids`),
   );
 const metricList = v.pipe(
   v.string(),
