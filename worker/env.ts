@@ -57,6 +57,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   INGEST_MAX_DECODED_BYTES?: string;
   INGEST_MAX_SAMPLES_PER_REQUEST?: string;
+  /** samples stamped further ahead than this are refused one by one (the oldest accepted: the raw retention) */
+  INGEST_MAX_FUTURE_SECONDS?: string;
   /** "true": GET /metrics needs no token (behind a private network only) */
   METRICS_PUBLIC?: string;
 }

@@ -100,15 +100,21 @@ describe('POST /api/metrics/ingest (JSON)', () => {
     expect(await latest(`server_id=${servers[0].id}&metric=disk_pct`)).toEqual([]);
   });
 
-  it('refuses timestamps beyond the raw retention or in the future', async () => {
-    const old = await ingestJson(ingestToken, [
-      { server: servers[0].id, metric: 'fan_rpm', value: 1, ts: Date.now() - 49 * 3_600_000 },
+  it('refuses samples beyond the raw retention or in the future one by one, storing the rest', async () => {
+    const now = Date.now();
+    const res = await ingestJson(ingestToken, [
+      { server: servers[0].id, metric: 'fan_rpm', value: 1, ts: now - 49 * 3_600_000 },
+      { server: servers[0].id, metric: 'fan_rpm', value: 2, ts: now + 3_600_000 },
+      { server: servers[0].id, metric: 'fan_rpm', value: 3, ts: now },
     ]);
-    expect(expectProblem(old, 400).detail).toMatch(/older than the raw retention/);
-    const future = await ingestJson(ingestToken, [
-      { server: servers[0].id, metric: 'fan_rpm', value: 1, ts: Date.now() + 3_600_000 },
-    ]);
-    expect(expectProblem(future, 400).detail).toMatch(/future/);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({
+      accepted: 1,
+      refused: 2,
+      refused_reasons: { too_far_in_future: 1, too_old: 1, invalid_timestamp: 0, non_finite_value: 0 },
+    });
+    expect(res.headers.get('X-Ingest-Refused-Reasons')).toBe('too_far_in_future=1, too_old=1');
+    expect((await latest(`server_id=${servers[0].id}&metric=fan_rpm`)).map((r) => r.value)).toEqual([3]);
   });
 
   it('needs a token that allows ingest: none → 401, unknown → 401, read scope → 403', async () => {

@@ -1,7 +1,8 @@
-// Pure HTTP helpers: Link-header pagination and list query parsing.
+// Pure HTTP helpers: Link-header pagination, strict query strings and list query parsing.
 import { describe, expect, it } from 'vitest';
 import { paginationLinks } from '../../worker/http/pagination';
 import { DEFAULT_LIMIT, MAX_LIMIT, parseListQuery, type FilterSpec } from '../../worker/http/list-query';
+import { strictQuery } from '../../worker/http/query-params';
 import { ProblemError } from '../../worker/http/problem';
 
 const url = new URL('http://localhost/api/servers?status=active&limit=10&offset=20');
@@ -59,7 +60,7 @@ const opts = {
   sortable: ['id', 'name', 'u_position'],
   defaultSort: 'name',
 };
-const parse = (qs: string) => parseListQuery(new URLSearchParams(qs), opts);
+const parse = (qs: string) => parseListQuery(strictQuery(`http://localhost/api/servers?${qs}`), opts);
 function fieldsOfError(qs: string): string[] {
   try {
     parse(qs);
@@ -82,7 +83,6 @@ describe('parseListQuery', () => {
       q: undefined,
       filters: [],
     });
-    expect(parse('limit=&offset=').limit).toBe(50);
   });
 
   it('reads limit, offset, multi-field sort and a trimmed q', () => {
@@ -132,6 +132,16 @@ describe('parseListQuery', () => {
     expect(fieldsOfError('before=31/01/2026')).toEqual(['query.before']);
     expect(fieldsOfError('before=2026-02-31T25:00Z')).toEqual(['query.before']);
     expect(fieldsOfError(`q=${'x'.repeat(201)}`)).toEqual(['query.q']);
+    // 200 characters is the cap, not 200 UTF-16 units or bytes: 200 "é" (400 bytes) pass, 201 do not
+    expect(parse(`q=${'%C3%A9'.repeat(200)}`).q).toBe('é'.repeat(200));
+    expect(fieldsOfError(`q=${'%C3%A9'.repeat(201)}`)).toEqual(['query.q']);
+    expect(fieldsOfError('limit=&offset=')).toEqual(['query.limit', 'query.offset']);
+    expect(fieldsOfError('rack_id=')).toEqual(['query.rack_id']);
+    expect(fieldsOfError('limit=1e2')).toEqual(['query.limit']);
+    expect(fieldsOfError(`offset=${'9'.repeat(30)}`)).toEqual(['query.offset']);
+    expect(fieldsOfError(`rack_id=${'9'.repeat(30)}`)).toEqual(['query.rack_id']);
+    expect(fieldsOfError('before=2026-02-30')).toEqual(['query.before']);
+    expect(fieldsOfError('before=9999-99-99')).toEqual(['query.before']);
     expect(fieldsOfError('sort=bogus&limit=0&status=nope&rack_id=z')).toEqual([
       'query.limit',
       'query.sort',
@@ -140,7 +150,42 @@ describe('parseListQuery', () => {
     ]);
   });
 
+  it('takes at most 4 sort keys, each once, and at most 100 values per list filter', () => {
+    expect(parse('sort=name,-id,u_position').sort).toHaveLength(3);
+    expect(fieldsOfError('sort=id,id')).toEqual(['query.sort']);
+    expect(fieldsOfError('sort=name,-name')).toEqual(['query.sort']);
+    expect(fieldsOfError('sort=id,name,u_position,-id,name')).toEqual(['query.sort']);
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(',');
+    expect(parse(`rack_id=${ids(100)}`).filters[0].values).toHaveLength(100);
+    expect(fieldsOfError(`rack_id=${ids(101)}`)).toEqual(['query.rack_id']);
+    expect(fieldsOfError('sort=')).toEqual(['query.sort']);
+  });
+
   it('ignores parameters it does not know', () => {
     expect(parse('colour=blue').filters).toEqual([]);
+  });
+});
+
+describe('strictQuery', () => {
+  const problem = (qs: string) => {
+    try {
+      strictQuery(`http://localhost/api/x?${qs}`);
+    } catch (e) {
+      const p = e as ProblemError;
+      return { status: p.status, fields: p.errors!.map((x) => x.field) };
+    }
+    throw new Error(`"${qs}" was accepted`);
+  };
+
+  it('decodes percent-escapes and "+" once, and keeps a parameter named __proto__ as a parameter', () => {
+    const q = strictQuery('http://localhost/api/x?q=50%25+off&name=a%2Bb&flag&__proto__=1');
+    expect(q).toEqual({ q: '50% off', name: 'a+b', flag: '', ['__proto__']: '1' });
+    expect(Object.getPrototypeOf(q)).toBe(Object.prototype);
+  });
+
+  it('refuses escapes that are not UTF-8 with a 400 and a repeated parameter with a 422, naming each', () => {
+    expect(problem('q=%ff')).toEqual({ status: 400, fields: ['query.q'] });
+    expect(problem('q=%C3')).toEqual({ status: 400, fields: ['query.q'] });
+    expect(problem('limit=1&limit=2&q=a&q=a')).toEqual({ status: 422, fields: ['query.limit', 'query.q'] });
   });
 });

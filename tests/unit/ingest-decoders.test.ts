@@ -125,7 +125,7 @@ describe('parsePromText', () => {
     expect(parsePromText(mixedProm, { now }).samples).toHaveLength(22);
   });
 
-  it('unescapes label values, reads timestamps, skips NaN and infinities', () => {
+  it('unescapes label values, reads timestamps, passes NaN and infinities on (refused per sample later)', () => {
     const text = [
       '# a free comment',
       'm{a="x\\\\y",b="q\\"z",c="l\\nm",} 1 1700000000123',
@@ -136,11 +136,16 @@ describe('parsePromText', () => {
       'n{k="4"} -1.5e3',
     ].join('\r\n');
     const { samples, skipped } = parsePromText(text, { now });
-    expect(skipped).toBe(3);
+    expect(skipped).toBe(0);
     expect(samples).toEqual([
       { device: {}, metric: 'm', value: 1, ts: 1_700_000_000_123, labels: { a: 'x\\y', b: 'q"z', c: 'l\nm' } },
+      { device: {}, metric: 'n', value: NaN, ts: now, labels: { k: '1' } },
+      { device: {}, metric: 'n', value: Infinity, ts: now, labels: { k: '2' } },
+      { device: {}, metric: 'n', value: -Infinity, ts: now, labels: { k: '3' } },
       { device: {}, metric: 'n', value: -1500, ts: now, labels: { k: '4' } },
     ]);
+    // a timestamp no Date can hold is syntax-valid: the accepted window refuses it, per sample
+    expect(parsePromText('m 1 99999999999999999999', { now }).samples[0].ts).toBe(1e20);
   });
 
   it('lets push-URL labels pin the device and fill in other labels', () => {
@@ -225,12 +230,18 @@ describe('parseInfluxLines', () => {
     expect([e.where, e.message]).toEqual(['line 4', 'field "value" has an invalid value "abc"']);
   });
 
+  it('passes +Inf values and timestamps beyond any Date on, for the accepted window to refuse per sample', () => {
+    expect(parseInfluxLines('cpu value=1e999', { now }).samples[0].value).toBe(Infinity);
+    // year ~287,000 in seconds: 9.06e15 ms is past the largest Date (8.64e15 ms), and still a number
+    const far = parseInfluxLines('cpu value=1 9000000000000', { now, precision: 's' }).samples[0].ts;
+    expect(far).toBe(9e15);
+  });
+
   it.each([
     ['cpu', 'expected a space and fields after the measurement and tags'],
     ['cpu,host value=1', 'tag "host" has no value'],
     ['cpu,host= value=1', 'tag "host" has an empty value'],
     ['cpu value', 'field "value" has no value'],
-    ['cpu value=1e999', 'field "value" is out of range'],
     ['cpu s="open', 'the string value of field "s" is not terminated'],
     ['cpu value=1 12:00', '"12:00" is not a timestamp (an integer in ns)'],
     ['1cpu value=1', '"1cpu" (from measurement and field "value") is not a metric name'],
@@ -294,7 +305,7 @@ describe('parseOtlpJson', () => {
       ],
     );
     const { samples, skipped } = parseOtlpJson(body, { now });
-    expect(skipped).toBe(2); // NaN and "no recorded value"
+    expect(skipped).toBe(1); // "no recorded value"; the NaN goes on, to be refused per sample
     expect(samples).toEqual([
       {
         device: { server: 'i-123', instance: 'web-01', rack: 'R1' },
@@ -302,6 +313,13 @@ describe('parseOtlpJson', () => {
         value: 9007199254740992, // nearest double to 2^53 + 1
         ts: 1_700_000_000_123,
         labels: { service_name: 'ipmi', psu: '2' },
+      },
+      {
+        device: { server: 'i-123', instance: 'web-01', rack: 'R1' },
+        metric: 'hw_power',
+        value: NaN,
+        ts: 1_700_000_000_123,
+        labels: { service_name: 'ipmi' },
       },
       {
         device: { server: 'i-123', instance: 'web-01', rack: 'R2' },
@@ -355,16 +373,39 @@ describe('remote_write', () => {
     ]);
     expect(body).toBeInstanceOf(Uint8Array);
     const { samples, skipped } = decodeRemoteWrite(body, { maxDecodedBytes: max, now });
-    expect(skipped).toBe(2);
+    expect(skipped).toBe(0);
+    const node = { device: { instance: 'web-01:9100' }, metric: 'node_load1', labels: { job: 'node' } };
     expect(samples).toEqual([
-      {
-        device: { instance: 'web-01:9100' },
-        metric: 'node_load1',
-        value: 0.21,
-        ts: 1_700_000_000_123,
-        labels: { job: 'node' },
-      },
+      { ...node, value: 0.21, ts: 1_700_000_000_123 },
+      { ...node, value: NaN, ts: 1_700_000_015_123 },
+      { device: { rack: 'R1' }, metric: 'up', value: Infinity, ts: 1, labels: {} },
       { device: { rack: 'R1' }, metric: 'up', value: 1, ts: 2, labels: {} },
+    ]);
+  });
+
+  it('skips staleness markers (that exact NaN) but passes other NaNs and any int64 timestamp on', () => {
+    const w = new BinaryWriter();
+    w.tag(1, WireType.LengthDelimited).fork();
+    w.tag(1, WireType.LengthDelimited).fork().tag(1, WireType.LengthDelimited).string('__name__');
+    w.tag(2, WireType.LengthDelimited).string('up').join();
+    const sample = (bits: bigint, ts: bigint) =>
+      w
+        .tag(2, WireType.LengthDelimited)
+        .fork()
+        .tag(1, WireType.Bit64)
+        .fixed64(bits)
+        .tag(2, WireType.Varint)
+        .int64(ts)
+        .join();
+    sample(0x7ff0000000000002n, 1_700_000_000_000n); // Prometheus' StaleNaN
+    sample(0x7ff8000000000001n, 1_700_000_000_000n); // an ordinary NaN
+    sample(0x3ff0000000000000n, 9_000_000_000_000_000_000n); // 1.0 in the year ~285 million
+    w.join();
+    const { samples, skipped } = decodeRemoteWrite(compress(w.finish()), { maxDecodedBytes: max, now });
+    expect(skipped).toBe(1);
+    expect(samples.map((s) => [s.value, s.ts])).toEqual([
+      [NaN, 1_700_000_000_000],
+      [1, 9e18],
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { and, inArray, notInArray, sql } from 'drizzle-orm';
 import { racks, servers } from '../db/schema';
 import { conflict, type FieldError } from '../http/problem';
+import { anyOf } from '../http/sql-match';
 import type { Change, ResourceDef } from '../http/resource';
 import type { ServiceContext } from '../context';
 import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from '../schemas/server';
@@ -87,7 +88,7 @@ export const serversResource: ResourceDef = {
       type: 'int',
       description: 'Servers in racks of these datacenters (comma-separated ids).',
       where: (ids) =>
-        sql`${servers.rack_id} IN (SELECT ${racks.id} FROM ${racks} WHERE ${inArray(racks.datacenter_id, ids as number[])})`,
+        sql`${servers.rack_id} IN (SELECT ${racks.id} FROM ${racks} WHERE ${anyOf(racks.datacenter_id, ids)})`,
     },
     server_type: { type: 'string', values: SERVER_TYPES },
     status: { type: 'string', values: SERVER_STATUSES },

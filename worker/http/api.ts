@@ -8,6 +8,7 @@ import { ProblemError, forbidden, unauthorized } from './problem';
 import { runBatch } from '../db/client';
 import { auditEvent, toStatement } from '../audit/trail';
 import { parseOrThrow, readJsonBody } from './validation';
+import { strictQuery } from './query-params';
 
 export type AppEnv = {
   Bindings: Env;
@@ -139,7 +140,8 @@ export class Api {
         throw e;
       }
       const params = spec.params ? parseOrThrow(spec.params, c.req.param(), 'path.') : undefined;
-      const query = spec.query && !spec.rawQuery ? parseOrThrow(spec.query, c.req.query(), 'query.') : undefined;
+      const query =
+        spec.query && !spec.rawQuery ? parseOrThrow(spec.query, strictQuery(c.req.url), 'query.') : undefined;
       let body: unknown;
       if (spec.bodyForm) {
         const form = await readForm(c.req.raw);

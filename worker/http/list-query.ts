@@ -29,20 +29,29 @@ export interface ListQuery {
 
 const isoDate = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
+/** Beyond these a request is a mistake or a probe, and SQLite would refuse it anyway (ORDER BY terms, variables). */
+export const MAX_SORT_KEYS = 4;
+export const MAX_LIST_VALUES = 100;
+export const MAX_SEARCH_CHARS = 200;
+
 function parseValue(raw: string, spec: FilterSpec): string | number | boolean | undefined {
   switch (spec.type) {
-    case 'int':
-      return /^-?\d+$/.test(raw) ? Number(raw) : undefined;
+    case 'int': {
+      const n = Number(raw);
+      return /^-?\d+$/.test(raw) && Number.isSafeInteger(n) ? n : undefined;
+    }
     case 'number':
       return raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : undefined;
     case 'bool':
       return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : undefined;
     case 'date': {
       if (!isoDate.test(raw)) return undefined;
-      if (!raw.includes('T')) return raw;
+      // a day that does not exist (2025-02-30, 9999-99-99) is refused rather than compared as text
+      const t = new Date(raw.includes('T') ? raw : `${raw}T00:00:00Z`);
+      if (Number.isNaN(t.getTime())) return undefined;
+      if (!raw.includes('T')) return t.toISOString().slice(0, 10) === raw ? raw : undefined;
       // stored timestamps are compared as text (YYYY-MM-DDTHH:MM:SS.sssZ): bring a time to exactly that form
-      const t = new Date(raw);
-      return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+      return t.toISOString();
     }
     default:
       if (spec.values && !spec.values.includes(raw)) return undefined;
@@ -50,17 +59,25 @@ function parseValue(raw: string, spec: FilterSpec): string | number | boolean | 
   }
 }
 
-/** Parse limit/offset/sort/q and the declared filters; every bad parameter is named in one 422. */
+/**
+ * Parse limit/offset/sort/q and the declared filters from `strictQuery`'s output; every bad parameter is named
+ * in one 422. An empty `q` is no search (a cleared search box); any other empty parameter is refused.
+ */
 export function parseListQuery(
-  params: URLSearchParams,
+  params: Record<string, string>,
   opts: { filters: Record<string, FilterSpec>; sortable: readonly string[]; defaultSort: string },
 ): ListQuery {
   const errors: FieldError[] = [];
+  const given = (name: string): string | undefined => {
+    const raw = params[name];
+    if (raw === '') errors.push({ field: `query.${name}`, message: 'must not be empty (leave it out instead)' });
+    return raw || undefined;
+  };
   const int = (name: string, dflt: number, min: number, max: number) => {
-    const raw = params.get(name);
-    if (raw === null || raw === '') return dflt;
+    const raw = given(name);
+    if (raw === undefined) return dflt;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
       errors.push({ field: `query.${name}`, message: `must be an integer between ${min} and ${max}` });
       return dflt;
     }
@@ -70,25 +87,39 @@ export function parseListQuery(
   const offset = int('offset', 0, 0, Number.MAX_SAFE_INTEGER);
 
   const sort: ListQuery['sort'] = [];
-  for (const part of (params.get('sort') || opts.defaultSort).split(',')) {
-    const p = part.trim();
-    if (!p) continue;
-    const desc = p.startsWith('-');
-    const field = desc ? p.slice(1) : p.replace(/^\+/, '');
-    if (!opts.sortable.includes(field)) {
-      errors.push({ field: 'query.sort', message: `cannot sort by "${field}"; sortable: ${opts.sortable.join(', ')}` });
-    } else sort.push({ field, desc });
+  const sortParts = (given('sort') ?? opts.defaultSort).split(',').map((p) => p.trim());
+  if (sortParts.length > MAX_SORT_KEYS) {
+    errors.push({ field: 'query.sort', message: `at most ${MAX_SORT_KEYS} sort keys` });
+  } else {
+    for (const p of sortParts) {
+      const desc = p.startsWith('-');
+      const field = desc ? p.slice(1) : p.replace(/^\+/, '');
+      if (!opts.sortable.includes(field)) {
+        errors.push({
+          field: 'query.sort',
+          message: `cannot sort by "${field}"; sortable: ${opts.sortable.join(', ')}`,
+        });
+      } else if (sort.some((s) => s.field === field)) {
+        errors.push({ field: 'query.sort', message: `sorts by "${field}" twice` });
+      } else sort.push({ field, desc });
+    }
   }
 
-  const q = params.get('q')?.trim() || undefined;
-  if (q && q.length > 200) errors.push({ field: 'query.q', message: 'must be at most 200 characters' });
+  const q = params.q?.trim() || undefined;
+  if (q && [...q].length > MAX_SEARCH_CHARS) {
+    errors.push({ field: 'query.q', message: `must be at most ${MAX_SEARCH_CHARS} characters` });
+  }
 
   const filters: ListQuery['filters'] = [];
   for (const [name, spec] of Object.entries(opts.filters)) {
-    const raw = params.get(name);
-    if (raw === null || raw === '') continue;
+    const raw = given(name);
+    if (raw === undefined) continue;
     const multi = spec.op === undefined || spec.op === 'eq';
     const parts = multi && (spec.type === 'int' || spec.values) ? raw.split(',') : [raw];
+    if (parts.length > MAX_LIST_VALUES) {
+      errors.push({ field: `query.${name}`, message: `at most ${MAX_LIST_VALUES} values` });
+      continue;
+    }
     const values: (string | number | boolean)[] = [];
     for (const part of parts) {
       const val = parseValue(part.trim(), spec);
@@ -128,19 +159,26 @@ export function listQuerySchema(opts: {
       v.pipe(
         v.string(),
         v.description(
-          `Comma-separated fields, "-" for descending (default "${opts.defaultSort}"). Sortable: ${opts.sortable.join(', ')}.`,
+          `Comma-separated fields, "-" for descending, at most ${MAX_SORT_KEYS}, each once (default "${opts.defaultSort}"). Sortable: ${opts.sortable.join(', ')}.`,
         ),
       ),
     ),
   };
   if (opts.searchable.length) {
-    entries.q = v.optional(v.pipe(v.string(), v.description(`Text search in ${opts.searchable.join(', ')}.`)));
+    entries.q = v.optional(
+      v.pipe(
+        v.string(),
+        v.description(
+          `Case-insensitive text search in ${opts.searchable.join(', ')}, taken literally; at most ${MAX_SEARCH_CHARS} characters.`,
+        ),
+      ),
+    );
   }
   for (const [name, spec] of Object.entries(opts.filters)) {
     const base = spec.values ? v.picklist(spec.values as [string, ...string[]]) : v.string();
     const desc =
       spec.description ??
-      `${spec.op === 'gte' ? 'At least' : spec.op === 'lte' ? 'At most' : 'Equals'} (${spec.type}${spec.values || spec.type === 'int' ? ', comma-separated for any of several' : ''}).`;
+      `${spec.op === 'gte' ? 'At least' : spec.op === 'lte' ? 'At most' : 'Equals'} (${spec.type}${spec.values || spec.type === 'int' ? `, comma-separated for any of up to ${MAX_LIST_VALUES}` : ''}).`;
     entries[name] = v.optional(v.pipe(base, v.description(desc)));
   }
   return v.object(entries);

@@ -7,6 +7,8 @@ import { auditDeletedRow, auditInsertedRow, auditUpdatedRow, toStatement } from 
 import type { Access, Api } from './api';
 import { listQuerySchema, parseListQuery, type FilterSpec, type ListQuery } from './list-query';
 import { paginationLinks } from './pagination';
+import { strictQuery } from './query-params';
+import { anyOf, containsText } from './sql-match';
 import { conflict, notFound, unprocessable, type FieldError } from './problem';
 import { parseOrThrow, issuesToFieldErrors, readJsonBody } from './validation';
 
@@ -83,10 +85,7 @@ export function toOutput(def: ResourceDef, row: Row): Row {
 
 function whereOf(ctx: ServiceContext, def: ResourceDef, q: Pick<ListQuery, 'q' | 'filters'>): SQL | undefined {
   const conds: (SQL | undefined)[] = [def.scope?.(ctx)];
-  if (q.q && def.searchable.length) {
-    const pattern = `%${q.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`;
-    conds.push(or(...def.searchable.map((k) => sql`${col(def, k)} LIKE ${pattern} ESCAPE '\\'`)));
-  }
+  if (q.q && def.searchable.length) conds.push(or(...def.searchable.map((k) => containsText(col(def, k), q.q!))));
   for (const f of q.filters) {
     if (f.spec.where) {
       conds.push(f.spec.where(f.values));
@@ -96,8 +95,8 @@ function whereOf(ctx: ServiceContext, def: ResourceDef, q: Pick<ListQuery, 'q' |
     const op = f.spec.op ?? 'eq';
     if (op === 'gte') conds.push(gte(c, f.values[0]));
     else if (op === 'lte') conds.push(lte(c, f.values[0]));
-    else if (op === 'like') conds.push(sql`${c} LIKE ${'%' + String(f.values[0]) + '%'}`);
-    else conds.push(f.values.length === 1 ? eq(c, f.values[0]) : inArray(c, f.values));
+    else if (op === 'like') conds.push(containsText(c, String(f.values[0])));
+    else conds.push(anyOf(c, f.values));
   }
   return and(...conds);
 }
@@ -353,7 +352,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
       },
       async (c, { ctx }) => {
         const url = new URL(c.req.url);
-        const q = parseListQuery(url.searchParams, listOpts);
+        const q = parseListQuery(strictQuery(url), listOpts);
         const { rows, total } = await listRows(ctx, def, q);
         c.header('X-Total-Count', String(total));
         c.header('Link', paginationLinks(url, total, q.limit, q.offset));

@@ -16,13 +16,13 @@ export interface TelemetryConfig {
   maxBodyBytes: number;
   maxDecodedBytes: number;
   maxSamplesPerRequest: number;
-  /** samples timestamped further than this in the future are refused */
+  /** samples timestamped further than this in the future are refused one by one (clock skew allowance) */
   maxFutureSkewMs: number;
 }
 
-const num = (v: string | undefined, fallback: number) => {
+const num = (v: string | undefined, fallback: number, min = Number.MIN_VALUE) => {
   const n = Number(v);
-  return v !== undefined && v !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
+  return v !== undefined && v !== '' && Number.isFinite(n) && n >= min ? n : fallback;
 };
 
 export function telemetryConfig(env: Partial<Env>): TelemetryConfig {
@@ -36,7 +36,7 @@ export function telemetryConfig(env: Partial<Env>): TelemetryConfig {
     maxBodyBytes: num(env.INGEST_MAX_BODY_BYTES, 10 * 1024 * 1024),
     maxDecodedBytes: num(env.INGEST_MAX_DECODED_BYTES, 64 * 1024 * 1024),
     maxSamplesPerRequest: num(env.INGEST_MAX_SAMPLES_PER_REQUEST, 100_000),
-    maxFutureSkewMs: 5 * 60_000,
+    maxFutureSkewMs: num(env.INGEST_MAX_FUTURE_SECONDS, 600, 0) * 1000,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Api, Ctx } from '../http/api';
 import { ProblemError } from '../http/problem';
 import { IngestDecodeError, type ParsedSample } from './samples';
 import { telemetryConfig } from './config';
+import { REFUSAL_REASONS, describeRefusals, type RefusalReason } from './sample-window';
 import { ingest, type IngestFormat, type IngestOutcome } from './ingest-service';
 import { readBodyCapped, bodyText } from './body';
 import { decodeJsonBatch, IngestBatchSchema, IngestValidationError } from './ingest/json-batch';
@@ -18,7 +19,17 @@ const IngestOutcomeSchema = v.object({
   rejected: v.pipe(v.number(), v.description('samples of new series refused: the rack holds its maximum of series')),
   unmatched: v.pipe(v.number(), v.description('samples whose device matched nothing; see GET /api/metrics/unmatched')),
   unmatched_devices: v.array(v.object({ device: v.string(), example_metric: v.string(), samples: v.number() })),
-  skipped: v.pipe(v.number(), v.description('NaN/Inf values and kinds not stored (histograms, string fields)')),
+  skipped: v.pipe(
+    v.number(),
+    v.description('kinds not stored (histograms, string fields, exemplars) and "no value" markers (staleness)'),
+  ),
+  refused: v.pipe(
+    v.number(),
+    v.description('samples refused one by one while the rest was stored: outside the accepted time window or NaN/Inf'),
+  ),
+  refused_reasons: v.object(
+    Object.fromEntries(REFUSAL_REASONS.map((r) => [r, v.number()])) as Record<RefusalReason, v.NumberSchema<undefined>>,
+  ),
   racks: v.number(),
 });
 
@@ -58,6 +69,8 @@ const outcomeHeaders = (o: IngestOutcome): Record<string, string> => ({
   'X-Ingest-Unmatched': String(o.unmatched),
   'X-Ingest-Rejected': String(o.rejected),
   'X-Ingest-Skipped': String(o.skipped),
+  'X-Ingest-Refused': String(o.refused),
+  ...(o.refused ? { 'X-Ingest-Refused-Reasons': describeRefusals(o.refused_reasons) } : {}),
 });
 
 async function run(
@@ -83,7 +96,9 @@ export function mountIngestRoutes(api: Api) {
       summary: 'Ingest a JSON batch of samples (servers, racks, datacenter facility meters)',
       description:
         'Each sample names its device by `server` (id, name or serial), `rack` (id or name) or `datacenter`. ' +
-        'All-or-nothing: one invalid sample or unknown device refuses the whole batch. Needs a token with the ' +
+        'All-or-nothing for validity: one invalid sample or unknown device refuses the whole batch. Samples ' +
+        'stamped outside the accepted window (raw retention back, INGEST_MAX_FUTURE_SECONDS ahead) are refused ' +
+        'one by one and counted in `refused_reasons`, as in every ingest format. Needs a token with the ' +
         '`ingest` scope (or an operator/admin session).',
       tags: ['Telemetry'],
       access: 'metrics:ingest',
@@ -187,17 +202,15 @@ export function mountIngestRoutes(api: Api) {
         }
         return parseOtlpJson(body, { now: Date.now() });
       });
-      const rejected = outcome.unmatched + outcome.rejected;
+      const rejected = outcome.unmatched + outcome.rejected + outcome.refused;
+      const why = [
+        outcome.unmatched ? `no device matches ${outcome.unmatched_devices.map((u) => u.device).join('; ')}` : '',
+        outcome.rejected ? 'the rack holds its maximum number of series' : '',
+        outcome.refused ? `refused: ${describeRefusals(outcome.refused_reasons)}` : '',
+      ];
       const response =
         rejected > 0
-          ? {
-              partialSuccess: {
-                rejectedDataPoints: String(rejected),
-                errorMessage: outcome.unmatched
-                  ? `no device matches ${outcome.unmatched_devices.map((u) => u.device).join('; ')}`
-                  : 'the rack holds its maximum number of series',
-              },
-            }
+          ? { partialSuccess: { rejectedDataPoints: String(rejected), errorMessage: why.filter(Boolean).join('; ') } }
           : {};
       return c.json(response, 200, outcomeHeaders(outcome));
     },

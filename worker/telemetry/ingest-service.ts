@@ -3,6 +3,7 @@ import type { IngestSample, RackMeta } from '../../durable-objects/rack-telemetr
 import { IngestDecodeError, type DeviceRef, type ParsedSample } from './samples';
 import { resolveDevices, type Target } from './resolve';
 import { telemetryConfig } from './config';
+import { acceptWindow, screenSamples, type Refusals } from './sample-window';
 
 export type IngestFormat = 'json' | 'prom_remote_write' | 'otlp' | 'influx' | 'prom_push';
 
@@ -19,8 +20,11 @@ export interface IngestOutcome {
   /** samples whose device matched nothing (visible to the sender): counted and listed, not stored */
   unmatched: number;
   unmatched_devices: UnmatchedDevice[];
-  /** non-finite values and kinds we do not store (histograms, strings), as the decoder reported */
+  /** kinds we do not store (histograms, strings, exemplars) and "no value" markers, as the decoder reported */
   skipped: number;
+  /** samples refused one by one (outside the accepted time window, or not a finite value); the rest is stored */
+  refused: number;
+  refused_reasons: Refusals;
   racks: number;
 }
 
@@ -30,8 +34,9 @@ export const describeDevice = (d: DeviceRef) =>
     .join(',') || '(no device labels)';
 
 /**
- * Check a decoded request as a whole (size, timestamps), resolve its devices, and hand each rack its samples.
- * Nothing is written until every check has passed, so a bad request changes nothing. `strict` (our JSON format)
+ * Check a decoded request's size, set aside the samples outside the accepted window (counted per reason), resolve
+ * the devices of the rest, and hand each rack its samples. Nothing is written until every check has passed, so a
+ * refused request changes nothing. `strict` (our JSON format)
  * turns an unknown device into an error; the agent formats count and report unmatched series instead, because
  * one unknown host must not make Prometheus drop a whole batch.
  */
@@ -53,30 +58,18 @@ export async function ingest(
       413,
     );
   }
-  const oldest = now - cfg.rawRetentionMs;
-  for (let i = 0; i < samples.length; i++) {
-    const ts = samples[i].ts;
-    if (!Number.isFinite(ts) || ts > now + cfg.maxFutureSkewMs) {
-      throw new IngestDecodeError(`timestamp ${new Date(ts).toISOString()} is in the future (clock skew?)`, where(i));
-    }
-    if (ts < oldest) {
-      throw new IngestDecodeError(
-        `timestamp ${new Date(ts).toISOString()} is older than the raw retention (${cfg.rawRetentionMs / 3_600_000} h)`,
-        where(i),
-      );
-    }
-  }
+  const { kept, refused, refusedTotal } = screenSamples(samples, acceptWindow(cfg, now));
 
   // resolve each distinct device once
   const keys = new Map<string, number>();
   const refs: DeviceRef[] = [];
-  const refIndex = samples.map((s) => {
-    const k = describeDevice(s.device);
+  const refIndex = kept.map((i) => {
+    const k = describeDevice(samples[i].device);
     let idx = keys.get(k);
     if (idx === undefined) {
       idx = refs.length;
       keys.set(k, idx);
-      refs.push(s.device);
+      refs.push(samples[i].device);
     }
     return idx;
   });
@@ -85,9 +78,10 @@ export async function ingest(
   const byRack = new Map<number, { meta: RackMeta; samples: IngestSample[] }>();
   const byDc = new Map<number, { metric: string; ts: number; value: number }[]>();
   const unmatched = new Map<string, UnmatchedDevice>();
-  for (let i = 0; i < samples.length; i++) {
+  for (let k = 0; k < kept.length; k++) {
+    const i = kept[k];
     const s = samples[i];
-    const target: Target | null = targets[refIndex[i]];
+    const target: Target | null = targets[refIndex[k]];
     if (!target) {
       const device = describeDevice(s.device);
       if (opts.strict) {
@@ -137,6 +131,8 @@ export async function ingest(
     unmatched: unmatchedList.reduce((n, u) => n + u.samples, 0),
     unmatched_devices: unmatchedList.slice(0, 20),
     skipped: decoded.skipped,
+    refused: refusedTotal,
+    refused_reasons: refused,
     racks: byRack.size,
   };
 }

@@ -5,19 +5,26 @@ import { notFound, unprocessable } from '../http/problem';
 import { METRIC_NAME } from './samples';
 import { STEPS } from './series-math';
 import { latestValues, querySeries, visibleRack, visibleRacks, visibleServer } from './query';
+import { latestByServer, latestListQuery, ServerLatest } from './latest-by-server';
+import { strictQuery } from '../http/query-params';
+import { parseOrThrow } from '../http/validation';
+import { paginationLinks } from '../http/pagination';
+import { MAX_LIST_VALUES } from '../http/list-query';
 
 const idList = (what: string) =>
   v.pipe(
     v.string(),
     v.regex(/^\d+(,\d+)*$/, `must be a comma-separated list of ${what} ids`),
     v.transform((s) => s.split(',').map(Number)),
-    v.check((ids) => ids.length <= 500, 'at most 500 ids'),
+    v.check((ids) => ids.length <= MAX_LIST_VALUES, `at most ${MAX_LIST_VALUES} ids`),
   );
 const metricList = v.pipe(
   v.string(),
   v.transform((s) => s.split(',').map((m) => m.trim())),
   v.check((ms) => ms.length > 0 && ms.length <= 50 && ms.every((m) => METRIC_NAME.test(m)), 'must be metric names'),
 );
+/** The last instant a Date can hold (ECMAScript: 8.64e15 ms, year 275760); a later one would throw when shown. */
+const LAST_DATE_MS = 8.64e15;
 /** ms since the epoch, ISO-8601, or relative to now: -1h, -30m, -7d */
 const instant = v.pipe(
   v.string(),
@@ -27,7 +34,10 @@ const instant = v.pipe(
     if (/^\d+$/.test(s)) return Number(s);
     return Date.parse(s);
   }),
-  v.check((n) => Number.isFinite(n), 'must be ms since the epoch, an ISO-8601 time, or relative like -1h'),
+  v.check(
+    (n) => Number.isFinite(n) && n >= 0 && n <= LAST_DATE_MS,
+    'must be ms since the epoch, an ISO-8601 time, or relative like -1h, between 1970 and the year 275760',
+  ),
 );
 const step = v.pipe(
   v.string(),
@@ -83,23 +93,43 @@ const Latest = v.object({
 });
 
 const HOUR = 3_600_000;
+/** any of these asks GET /metrics/servers for one server's history rather than the latest of all */
+const HISTORY_PARAMS = Object.keys(ServerRange.entries);
 
 export function mountQueryRoutes(api: Api) {
   api.op(
     {
       method: 'get',
       path: '/metrics/servers',
-      summary: "A server's metric history (one series per metric and label set)",
+      summary: "Server metrics: the latest of every visible server, or one server's history (with server_id)",
       description:
-        'from/to: ms, ISO-8601 or relative (-24h); default the last hour. step (s): 10 reads raw samples (last ' +
-        '48 h), 60 and up read 1-minute rollups, 3600 and up 1-hour rollups; default: ~720 points. The last ' +
-        'minutes come from the rack object, so the series ends now.',
+        'Without server_id: a page of servers (limit/offset, X-Total-Count, Link; filters datacenter_id, rack_id, ' +
+        'type) with the latest value of each standard metric. With server_id and metric: its history, one ' +
+        'series per metric and label set. from/to: ms, ISO-8601 or relative (-24h); default the last hour. step ' +
+        '(s): 10 reads raw samples (last 48 h), 60 and up read 1-minute rollups, 3600 and up 1-hour rollups; ' +
+        'default: ~720 points. The last minutes come from the rack object, so the series ends now.',
       tags: ['Telemetry'],
       access: 'inventory:read',
-      query: ServerRange,
-      responses: [{ status: 200, description: 'Series', schema: Series, list: true }],
+      query: v.object({ ...latestListQuery.entries, ...v.partial(ServerRange).entries }),
+      rawQuery: true,
+      responses: [
+        {
+          status: 200,
+          description: 'Latest per server, or series',
+          schema: v.union([ServerLatest, Series]),
+          list: true,
+        },
+      ],
     },
-    async (c, { ctx, query }) => {
+    async (c, { ctx }) => {
+      const params = strictQuery(c.req.url);
+      if (!HISTORY_PARAMS.some((p) => p in params)) {
+        const { rows, total, query } = await latestByServer(ctx, params);
+        c.header('X-Total-Count', String(total));
+        c.header('Link', paginationLinks(new URL(c.req.url), total, query.limit, query.offset));
+        return c.json(rows);
+      }
+      const query = parseOrThrow(ServerRange, params, 'query.');
       const server = await visibleServer(ctx, query.server_id);
       const now = Date.now();
       const series = await querySeries(

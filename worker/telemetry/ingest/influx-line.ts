@@ -117,8 +117,8 @@ export function parseInfluxLines(
     const rest = line.slice(i).trim();
     if (rest) {
       if (!TIMESTAMP.test(rest)) fail(`"${rest}" is not a timestamp (an integer in ${precision})`);
+      // a timestamp outside the accepted window is refused per sample later (ingest-service), not per request
       ts = toMs(rest, precision);
-      if (!Number.isSafeInteger(ts)) fail(`timestamp "${rest}" is out of range`);
     }
 
     // Telegraf names the machine in "host"; it is the device unless a tag already says which server it is
@@ -141,7 +141,7 @@ function fieldValue(raw: string, key: string, fail: (message: string) => never):
   if (INTEGER.test(raw) || UNSIGNED.test(raw)) value = Number(raw.slice(0, -1));
   else if (BOOLEANS.has(raw)) value = BOOLEANS.get(raw);
   else if (FLOAT.test(raw)) value = Number(raw);
+  // 1e999 is valid syntax for +Inf: refused per sample later (non_finite_value), not per request
   if (value === undefined) return fail(`field "${key}" has an invalid value "${raw}"`);
-  if (!Number.isFinite(value)) return fail(`field "${key}" is out of range`);
   return value;
 }

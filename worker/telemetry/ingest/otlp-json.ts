@@ -147,13 +147,14 @@ export function parseOtlpJson(body: unknown, opts: { now: number }): { samples: 
             const pWhere = `${mWhere}.${kind}.dataPoints[${d}]`;
             if (!isObj(p)) return fail('must be an object', pWhere);
             const flags = typeof p.flags === 'number' ? p.flags : 0;
-            const value = flags & NO_RECORDED_VALUE ? NaN : pointValue(p, pWhere);
-            const ts = timeMs(p.timeUnixNano, pWhere, opts.now);
-            const point = toLabels(attributes(p, pWhere));
-            if (!Number.isFinite(value)) {
+            // a gap marker, not a measurement; a NaN/Inf value goes on, to be refused per sample
+            if (flags & NO_RECORDED_VALUE) {
               skipped++;
               return;
             }
+            const value = pointValue(p, pWhere);
+            const ts = timeMs(p.timeUnixNano, pWhere, opts.now);
+            const point = toLabels(attributes(p, pWhere));
             // the data point is more specific than its resource (a collector polling many PDUs labels each point)
             const own = splitDeviceLabels(point);
             samples.push({

@@ -52,14 +52,23 @@ function readLabel(reader: BinaryReader): [string, string] {
   return [name, value];
 }
 
-function readSample(reader: BinaryReader): { value: number; ts: number } {
+/** Prometheus' staleness marker: a NaN with this exact bit pattern, meaning "the series ended", not a value. */
+const STALE_NAN_BITS = 0x7ff0000000000002n;
+
+/** `bytes`: what `reader` reads, to see a value's bit pattern before it becomes a (canonical) NaN. */
+function readSample(reader: BinaryReader, bytes: Uint8Array): { value: number; ts: number; stale: boolean } {
   const end = messageEnd(reader);
   let value = 0;
   let ts = 0;
+  let stale = false;
   while (reader.pos < end) {
     const [no, wt] = reader.tag();
     if (no === 1) {
       expectWire(wt, WireType.Bit64, 'Sample.value');
+      if (reader.pos + 8 <= reader.len) {
+        const bits = new DataView(bytes.buffer, bytes.byteOffset + reader.pos, 8).getBigUint64(0, true);
+        stale = bits === STALE_NAN_BITS;
+      }
       value = reader.double();
     } else if (no === 2) {
       expectWire(wt, WireType.Varint, 'Sample.timestamp');
@@ -67,7 +76,7 @@ function readSample(reader: BinaryReader): { value: number; ts: number } {
     } else reader.skip(wt, no);
   }
   if (reader.pos !== end) throw new RangeError('a Sample overruns its length');
-  return { value, ts };
+  return { value, ts, stale };
 }
 
 export function decodeRemoteWrite(
@@ -107,7 +116,7 @@ export function decodeRemoteWrite(
       expectWire(wt, WireType.LengthDelimited, 'WriteRequest.timeseries');
       const end = messageEnd(reader);
       const all: Record<string, string> = {};
-      const points: { value: number; ts: number }[] = [];
+      const points: { value: number; ts: number; stale: boolean }[] = [];
       while (reader.pos < end) {
         const [f, w] = reader.tag();
         if (f === 1) {
@@ -118,7 +127,7 @@ export function decodeRemoteWrite(
           all[name] = value;
         } else if (f === 2) {
           expectWire(w, WireType.LengthDelimited, 'TimeSeries.samples');
-          points.push(readSample(reader));
+          points.push(readSample(reader, raw));
         } else {
           // exemplars (3) and native histograms (4) have no single value to store
           if (f === 3 || f === 4) skipped++;
@@ -135,8 +144,8 @@ export function decodeRemoteWrite(
       for (const [k, v] of Object.entries(all)) if (k !== '__name__' && v !== '') named[k] = v;
       const { device, labels } = splitDeviceLabels(named);
       for (const p of points) {
-        // NaN includes Prometheus' staleness marker, which says "series ended", not a value
-        if (!Number.isFinite(p.value)) skipped++;
+        // other NaN and ±Inf values go on, to be refused and counted per sample (non_finite_value)
+        if (p.stale) skipped++;
         else samples.push({ device, metric, value: p.value, ts: p.ts, labels: { ...labels } });
       }
     }

@@ -107,8 +107,9 @@ export function parsePromText(
     if (value === undefined) fail(`"${rest[0]}" is not a number`);
     let ts = opts.now;
     if (rest.length === 2) {
+      if (!INT.test(rest[1])) fail(`"${rest[1]}" is not a timestamp in milliseconds`);
+      // how far from now it may be is the accepted window's business (ingest-service), per sample
       ts = Number(rest[1]);
-      if (!INT.test(rest[1]) || !Number.isSafeInteger(ts)) fail(`"${rest[1]}" is not a timestamp in milliseconds`);
     }
 
     // an empty label value is the same as no label; URL labels pin the device, body labels are more specific
@@ -123,10 +124,6 @@ export function parsePromText(
     if (earlier !== undefined) fail(`duplicate series: the same metric and labels as line ${earlier}`);
     seen.set(key, n + 1);
 
-    if (!Number.isFinite(value)) {
-      skipped++;
-      continue;
-    }
     const { device, labels } = splitDeviceLabels(all);
     samples.push({ device, metric: name, value, ts, labels });
   }
