@@ -18,7 +18,8 @@ const excerpt = (b: FuzzRequest['body']) => {
 /** One line a person can act on: the request, who sent it, the status, the seed that reproduces it. */
 export function describeRequest(req: FuzzRequest): string {
   const query = req.query.length > 300 ? `${req.query.slice(0, 300)}... (${req.query.length} chars)` : req.query;
-  return `${req.method} ${req.path}${query ? `?${query}` : ''} as ${req.as}, content-type ${req.contentType ?? '(none)'}, body ${excerpt(req.body)}`;
+  const as = req.as === 'garbage' ? `garbage credentials ${JSON.stringify(req.headers).slice(0, 120)}` : req.as;
+  return `${req.method} ${req.path}${query ? `?${query}` : ''} as ${as}, content-type ${req.contentType ?? '(none)'}, body ${excerpt(req.body)}`;
 }
 
 export class FuzzFailure extends Error {}
@@ -54,8 +55,7 @@ function problemIssues(status: number, type: string | null, text: string): strin
 export async function sendAndCheck(req: FuzzRequest, tokens: Tokens, seed: string): Promise<number> {
   const headers = new Headers(req.headers);
   const token = tokens[req.as];
-  if (req.as === 'garbage') headers.set('Authorization', 'Bearer not.a.jwt');
-  else if (token) headers.set('Authorization', `Bearer ${token}`);
+  if (token) headers.set('Authorization', `Bearer ${token}`);
   if (req.contentType) headers.set('content-type', req.contentType);
   const url = `${BASE}${req.path}${req.query ? `?${req.query}` : ''}`;
 

@@ -43,6 +43,26 @@ export interface FuzzRequest {
   as: Identity;
 }
 
+/** What a `garbage` caller sends instead of credentials: forged, truncated and oversized tokens and cookies. */
+export const garbageCredentials: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  fc
+    .constantFrom(
+      'Bearer not.a.jwt',
+      'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIiwicm9sZSI6ImFkbWluIn0.',
+      'Bearer dcp_',
+      'Bearer dcp_' + 'A'.repeat(64),
+      'Bearer dcp_%00%zz',
+      'Bearer ' + 'a'.repeat(10_000),
+      'Bearer',
+      'Basic YWRtaW46YWRtaW4xMjM=',
+      'bearer  x y',
+    )
+    .map((v) => ({ Authorization: v })),
+  fc
+    .constantFrom('dc_session=garbage', 'dc_refresh=garbage', 'dc_session=a.b.c; dc_refresh=' + 'x'.repeat(5000), 'dc_refresh=%zz')
+    .map((v) => ({ Cookie: v, Origin: 'https://evil.example' })),
+);
+
 /** Ids the fixtures created, so generated requests also reach existing objects, not only 404s. */
 export interface Fixtures {
   /** ids that exist for a path parameter, by the path's first segment (`racks`, `users`, `sessions` ...) */
@@ -368,6 +388,13 @@ export function requestsFor(op: Operation, fx: Fixtures, knobs: Knobs): fc.Arbit
     .tuple(...pathParams.map((p) => pathValue(p, op, fx)))
     .map((values) => pathParams.reduce((acc, p, i) => acc.replace(`{${p.name}}`, values[i]), op.path));
   return fc
-    .record({ path, query: queryString(op, fx, knobs), body: bodyOf(op, fx), as: identity })
-    .map(({ path, query, body, as }) => ({ method: op.method, path, query, as, ...body }));
+    .record({ path, query: queryString(op, fx, knobs), body: bodyOf(op, fx), as: identity, garbage: garbageCredentials })
+    .map(({ path, query, body, as, garbage }) => ({
+      method: op.method,
+      path,
+      query,
+      as,
+      ...body,
+      ...(as === 'garbage' ? { headers: garbage } : {}),
+    }));
 }
