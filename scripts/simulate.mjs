@@ -40,6 +40,8 @@ Pushes metrics for every active server, rack and datacenter through POST /api/me
                         one of each is also injected within the first two minutes
   --seed N              seed of the anomaly schedule (default 1)
   --concurrency 2       ingest requests in flight
+  --batch 4000          samples per backfill request
+  --duty 50             % of the time the platform may spend on backfill and history (100: no pauses)
   --once                send one tick (after any backfill) and exit: 0 if every request was accepted
   --quiet               print only problems (npm start runs it so)
   --help
@@ -65,6 +67,8 @@ function options(argv) {
         'anomaly-every': { type: 'string', default: '15m' },
         seed: { type: 'string', default: '1' },
         concurrency: { type: 'string', default: '2' },
+        batch: { type: 'string', default: '4000' },
+        duty: { type: 'string', default: '50' },
         once: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -88,6 +92,10 @@ function options(argv) {
   const everyOff = /^(off|0|none|never)$/i.test(values['anomaly-every']);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) fail('--concurrency must be 1 to 64');
+  const batch = Number(values.batch);
+  if (!Number.isInteger(batch) || batch < 100 || batch > 50_000) fail('--batch must be 100 to 50000');
+  const duty = Number(values.duty);
+  if (!(duty >= 1 && duty <= 100)) fail('--duty must be 1 to 100');
   return {
     base: values.base.replace(/\/+$/, '').replace(/\/api$/, ''),
     token: values.token ?? null,
@@ -101,6 +109,8 @@ function options(argv) {
     anomalyEveryMs: everyOff ? 0 : duration('anomaly-every'),
     seed: seedOf(values.seed),
     concurrency,
+    batch,
+    duty,
     once: values.once,
     quiet: values.quiet,
   };
@@ -115,11 +125,11 @@ const HOUR = 3_600_000;
 const opts = options(process.argv.slice(2));
 const API = `${opts.base}/api`;
 /**
- * Samples per backfill request (the endpoint takes up to 50,000). Small on purpose: `wrangler dev` serves every
- * request, the Worker and all its Durable Objects on one thread, so a 20,000-sample request holds up every click
- * made meanwhile for seconds.
+ * Samples per backfill request (--batch; the endpoint takes up to 50,000). Small on purpose: `wrangler dev` serves
+ * every request, the Worker and all its Durable Objects on one thread, so a 20,000-sample request holds up every
+ * click made meanwhile for seconds.
  */
-const MAX_SAMPLES_PER_REQUEST = 4_000;
+const MAX_SAMPLES_PER_REQUEST = opts.batch;
 /** Racks per request in live ticks. */
 const RACKS_PER_REQUEST = 4;
 const ESTATE_REFRESH_MS = 5 * 60_000;
@@ -629,10 +639,11 @@ const POINTS_PER_HOUR = 6;
 const POINTS_PER_MINUTE = 2;
 
 /**
- * Waits as long as the last request took: the platform spends at most about half its time on work that can
- * wait (history, backfill), so a person's clicks are served in between instead of queueing behind it.
+ * After a request of work that can wait (history, backfill), pause so that the platform spends at most --duty %
+ * of its time on it (50: as long as the request took): a person's clicks are served in between instead of
+ * queueing behind it.
  */
-const yieldAfter = (startedAt) => sleep(Math.min(Date.now() - startedAt, 5_000));
+const yieldAfter = (startedAt) => sleep(Math.min(((Date.now() - startedAt) * (100 - opts.duty)) / opts.duty, 5_000));
 
 /**
  * Writes simulated 1-hour rollups for [to - historyMs, to) and 1-minute ones for the last historyMinutesMs of
