@@ -9,7 +9,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminToken, startDevServer } from '../scripts/lib/dev-server.mjs';
+import { adminToken, startApp } from '../scripts/lib/dev-server.mjs';
 
 const PROMETHEUS = process.env.PROMETHEUS ?? 'prometheus';
 const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
@@ -98,9 +98,9 @@ process.once('SIGTERM', () => stopAll().finally(() => process.exit(143)));
 
 try {
   const port = await pickPort(8791);
-  server = await startDevServer({ port });
+  server = await startApp({ port, env: { SEED: '0', SIMULATE: '0' } });
   const { base, origin } = server;
-  log(`wrangler ready on ${origin}`);
+  log(`npm start running on ${origin}`);
 
   let access; // admin bearer
   let ingestToken;
@@ -381,7 +381,7 @@ remote_write:
     expect(lint.status === 0, `promtool check metrics exited ${lint.status}`);
   });
 
-  if (failed) console.error('--- wrangler log (tail) ---\n' + server.log().slice(-3000));
+  if (failed) console.error('--- npm start output (tail) ---\n' + server.log().slice(-3000));
 } catch (e) {
   failed++;
   failures.push('setup');

@@ -646,21 +646,23 @@ const POINTS_PER_MINUTE = 2;
 const yieldAfter = (startedAt) => sleep(Math.min(((Date.now() - startedAt) * (100 - opts.duty)) / opts.duty, 5_000));
 
 /**
- * Writes simulated 1-hour rollups for [to - historyMs, to) and 1-minute ones for the last historyMinutesMs of
- * it, newest first, only before what D1 already holds (a second run adds nothing). One request at a time.
+ * Writes simulated 1-minute rollups for the last historyMinutesMs before `to` (where raw samples begin) and
+ * 1-hour ones for historyMs before its hour, newest first, only before what D1 already holds (a second run adds
+ * nothing). One request at a time.
  */
 async function writeHistory(estate, to) {
   const token = await accessToken();
   const { data: have } = await http('GET', '/demo/history', { token, attempts: 3 });
+  const hoursTo = Math.floor(to / HOUR) * HOUR;
   const plans = [
-    { stepMs: HOUR, points: POINTS_PER_HOUR, from: to - opts.historyMs, first: have.first_hour },
-    { stepMs: 60_000, points: POINTS_PER_MINUTE, from: to - opts.historyMinutesMs, first: have.first_minute },
+    { stepMs: 60_000, points: POINTS_PER_MINUTE, to, from: to - opts.historyMinutesMs, first: have.first_minute },
+    { stepMs: HOUR, points: POINTS_PER_HOUR, to: hoursTo, from: hoursTo - opts.historyMs, first: have.first_hour },
   ];
   const started = Date.now();
   let written = 0;
   let rows = 0;
-  for (const { stepMs, points, from, first } of plans) {
-    const end = Math.min(to, first ?? to);
+  for (const { stepMs, points, to: planTo, from, first } of plans) {
+    const end = Math.min(planTo, first ?? planTo);
     let batch = [];
     const flush = async () => {
       if (batch.length === 0) return;
@@ -671,7 +673,7 @@ async function writeHistory(estate, to) {
       batch = [];
       await yieldAfter(sentAt);
     };
-    for (let t = Math.floor(end / stepMs) * stepMs - stepMs; t >= from; t -= stepMs) {
+    for (let t = end - stepMs; t >= from; t -= stepMs) {
       const bucket = historyRows(estate, t, stepMs, points);
       if (batch.length + bucket.length > HISTORY_ROWS_PER_REQUEST) await flush();
       batch.push(...bucket);
@@ -727,11 +729,9 @@ async function main() {
   const anomalies = new Anomalies(prng(opts.seed), opts.anomalyEveryMs);
   let next = Math.floor(Date.now() / rate) * rate;
 
-  // With --history the raw backfill starts on the hour, where the simulated hourly rollups end, so no bucket
-  // is written twice.
-  const rawFrom = opts.historyMs
-    ? Math.floor((next - opts.backfillMs) / HOUR) * HOUR
-    : next - Math.floor(opts.backfillMs / rate) * rate;
+  // With --history the raw backfill starts on a minute, where the simulated 1-minute rollups end (the hour it
+  // starts in is left to the rack objects), so no bucket is written twice.
+  const rawFrom = Math.floor((next - Math.floor(opts.backfillMs / rate) * rate) / 60_000) * 60_000;
   let backfill = async () => {};
   if (rawFrom < next) {
     const from = rawFrom;
