@@ -40,8 +40,8 @@ Pushes metrics for every active server, rack and datacenter through POST /api/me
                         one of each is also injected within the first two minutes
   --seed N              seed of the anomaly schedule (default 1)
   --concurrency 2       ingest requests in flight
-  --batch 4000          samples per backfill request
-  --duty 50             % of the time the platform may spend on backfill and history (100: no pauses)
+  --batch 1000          samples per backfill request
+  --duty 25             % of the time the platform may spend on backfill and history (100: no pauses)
   --once                send one tick (after any backfill) and exit: 0 if every request was accepted
   --quiet               print only problems (npm start runs it so)
   --help
@@ -67,8 +67,8 @@ function options(argv) {
         'anomaly-every': { type: 'string', default: '15m' },
         seed: { type: 'string', default: '1' },
         concurrency: { type: 'string', default: '2' },
-        batch: { type: 'string', default: '4000' },
-        duty: { type: 'string', default: '50' },
+        batch: { type: 'string', default: '1000' },
+        duty: { type: 'string', default: '25' },
         once: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -587,8 +587,9 @@ async function postSamples(estate, samples, attempts, unknownLeft = 20) {
 }
 
 /**
- * Simulate and send the ticks `times` (ascending). Live ticks go as one request per rack group; a backfill packs
- * many ticks of a group into each request, chunk by chunk in time order.
+ * Simulate and send the ticks `times` in the order given (live: ascending; backfill: newest first). Live ticks go
+ * as one request per rack group, --concurrency at a time; a backfill (`pace`) packs many ticks of a group into
+ * each request, one request at a time with a pause after each (see yieldAfter).
  */
 async function sendTicks(estate, times, anomaliesAt, attempts, { pace = false } = {}) {
   if (times.length === 0 || estate.groups.length === 0) return true;
@@ -615,7 +616,7 @@ async function sendTicks(estate, times, anomaliesAt, attempts, { pace = false } 
     }
     const results = await mapLimit(
       batches.filter((b) => b.length > 0),
-      opts.concurrency,
+      pace ? 1 : opts.concurrency,
       async (b) => {
         const sentAt = Date.now();
         const ok = await postSamples(estate, b, attempts);
@@ -634,14 +635,14 @@ async function sendTicks(estate, times, anomaliesAt, attempts, { pace = false } 
 // Simulated history (rollups, not raw samples)
 
 /** History rows per request (the route takes up to 10,000) and model evaluations per bucket. */
-const HISTORY_ROWS_PER_REQUEST = 8_000;
+const HISTORY_ROWS_PER_REQUEST = 2_000;
 const POINTS_PER_HOUR = 6;
 const POINTS_PER_MINUTE = 2;
 
 /**
  * After a request of work that can wait (history, backfill), pause so that the platform spends at most --duty %
- * of its time on it (50: as long as the request took): a person's clicks are served in between instead of
- * queueing behind it.
+ * of its time on it (25: three times as long as the request took): a person's clicks are served in between
+ * instead of queueing behind it, and small requests (--batch) keep the wait for one short.
  */
 const yieldAfter = (startedAt) => sleep(Math.min(((Date.now() - startedAt) * (100 - opts.duty)) / opts.duty, 5_000));
 
@@ -736,7 +737,8 @@ async function main() {
   if (rawFrom < next) {
     const from = rawFrom;
     const times = [];
-    for (let t = from; t < next; t += rate) times.push(t);
+    // newest first: the 1-hour chart fills from the right while the rest arrives
+    for (let t = next - rate; t >= from; t -= rate) times.push(t);
     const past = backfillAnomalies(estate, from, next);
     for (const a of past) {
       log(`  history: ${ANOMALY_LABELS[a.kind]} on ${where(a)}, ${formatDuration(next - a.start)} ago`);
