@@ -97,7 +97,9 @@ process.once('SIGINT', () => stopAll().finally(() => process.exit(130)));
 process.once('SIGTERM', () => stopAll().finally(() => process.exit(143)));
 
 try {
-  const port = await pickPort(8791);
+  // E2E_PORT fixes the platform's port; the exporter and Prometheus then take the next free ones after it
+  const fixed = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : null;
+  const port = fixed ?? (await pickPort(8791));
   server = await startApp({ port, env: { SEED: '0', SIMULATE: '0' } });
   const { base, origin } = server;
   log(`npm start running on ${origin}`);
@@ -191,10 +193,10 @@ try {
       scrapes++;
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(exposition());
     });
-    const exporterPort = await pickPort(9391, [port]);
+    const exporterPort = await pickPort(fixed ? fixed + 1 : 9391, [port]);
     await new Promise((r) => exporter.listen(exporterPort, '127.0.0.1', r));
 
-    const promPort = await pickPort(9491, [port, exporterPort]);
+    const promPort = await pickPort(fixed ? fixed + 1 : 9491, [port, exporterPort]);
     writeFileSync(join(work, 'ingest-token'), ingestToken + '\n', { mode: 0o600 });
     const config = `# written by e2e/prometheus-agent.mjs
 global:

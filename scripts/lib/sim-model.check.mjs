@@ -203,7 +203,10 @@ ok(chooseAnomaly(estate, 'pdu_near_limit', prng(1), start, 1000, [pdu]).rack_id 
     ok(p95 === max, 'p95 of three points is the largest (nearest rank 3 of 3)');
   }
   const minutes = historyRows(estate, start, 60_000, 2);
-  ok(minutes.every((r) => r[3] === 60 && r[5] === 2), '1-minute rows of two points');
+  ok(
+    minutes.every((r) => r[3] === 60 && r[5] === 2),
+    '1-minute rows of two points',
+  );
   ok(!rows.some((r) => r[1] === 0 && r[2] === 'facility_power_kw'), 'facility meters are not rack rollups');
 }
 
