@@ -4,6 +4,7 @@
 //   npm run bench                       (defaults below)
 //   BENCH_SCALE=26 BENCH_CONCURRENCY=8 BENCH_REQUESTS=400 npm run bench
 import { adminToken, startDevServer } from '../scripts/lib/dev-server.mjs';
+import { mapLimit } from '../util/map-limit.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 29); // demo estate x29 ≈ 10,000 servers
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -27,20 +28,14 @@ const fmt = (ms) => `${ms.toFixed(2)} ms`;
 
 /** Fire `count` requests with `CONCURRENCY` in flight; returns each request's latency. */
 async function load(count, makeRequest) {
-  const latencies = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const t0 = performance.now();
-      const res = await makeRequest(i);
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`HTTP ${res.status} for request ${i}`);
-      latencies.push(performance.now() - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return latencies;
+  const indices = Array.from({ length: count }, (_, i) => i);
+  return mapLimit(indices, CONCURRENCY, async (i) => {
+    const t0 = performance.now();
+    const res = await makeRequest(i);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`HTTP ${res.status} for request ${i}`);
+    return performance.now() - t0;
+  });
 }
 
 const server = await startDevServer({ port: PORT });

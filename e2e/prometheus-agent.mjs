@@ -9,7 +9,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminToken, startDevServer } from '../scripts/lib/dev-server.mjs';
+import { adminToken, startApp } from '../scripts/lib/dev-server.mjs';
 
 const PROMETHEUS = process.env.PROMETHEUS ?? 'prometheus';
 const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
@@ -97,10 +97,12 @@ process.once('SIGINT', () => stopAll().finally(() => process.exit(130)));
 process.once('SIGTERM', () => stopAll().finally(() => process.exit(143)));
 
 try {
-  const port = await pickPort(8791);
-  server = await startDevServer({ port });
+  // E2E_PORT fixes the platform's port; the exporter and Prometheus then take the next free ones after it
+  const fixed = process.env.E2E_PORT ? Number(process.env.E2E_PORT) : null;
+  const port = fixed ?? (await pickPort(8791));
+  server = await startApp({ port, env: { SEED: '0', SIMULATE: '0' } });
   const { base, origin } = server;
-  log(`wrangler ready on ${origin}`);
+  log(`npm start running on ${origin}`);
 
   let access; // admin bearer
   let ingestToken;
@@ -191,10 +193,10 @@ try {
       scrapes++;
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(exposition());
     });
-    const exporterPort = await pickPort(9391, [port]);
+    const exporterPort = await pickPort(fixed ? fixed + 1 : 9391, [port]);
     await new Promise((r) => exporter.listen(exporterPort, '127.0.0.1', r));
 
-    const promPort = await pickPort(9491, [port, exporterPort]);
+    const promPort = await pickPort(fixed ? fixed + 1 : 9491, [port, exporterPort]);
     writeFileSync(join(work, 'ingest-token'), ingestToken + '\n', { mode: 0o600 });
     const config = `# written by e2e/prometheus-agent.mjs
 global:
@@ -381,7 +383,7 @@ remote_write:
     expect(lint.status === 0, `promtool check metrics exited ${lint.status}`);
   });
 
-  if (failed) console.error('--- wrangler log (tail) ---\n' + server.log().slice(-3000));
+  if (failed) console.error('--- npm start output (tail) ---\n' + server.log().slice(-3000));
 } catch (e) {
   failed++;
   failures.push('setup');

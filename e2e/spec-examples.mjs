@@ -1,8 +1,8 @@
-// Runs the spec's Python client examples (e2e/spec_examples.py) against a fresh `wrangler dev`.
+// Runs the spec's Python client examples (e2e/spec_examples.py) against `npm start` on a fresh, empty database.
 import { spawnSync } from 'node:child_process';
-import { startDevServer } from '../scripts/lib/dev-server.mjs';
+import { startApp } from '../scripts/lib/dev-server.mjs';
 
-const PORT = Number(process.env.SPEC_PORT ?? 8797);
+const PORT = Number(process.env.SPEC_PORT ?? process.env.E2E_PORT ?? 8797);
 // the first python3 that has `requests` (CI installs Debian's python3-requests when none has)
 const python = ['python3', '/usr/bin/python3'].find(
   (p) => spawnSync(p, ['-c', 'import requests'], { stdio: 'ignore' }).status === 0,
@@ -12,7 +12,7 @@ if (!python) {
   process.exit(1);
 }
 
-const server = await startDevServer({ port: PORT });
+const server = await startApp({ port: PORT, env: { SEED: '0', SIMULATE: '0' } });
 let status = 1;
 try {
   const r = spawnSync(python, ['e2e/spec_examples.py'], {

@@ -4,6 +4,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseDuration } from '../util/duration.ts';
+import { mapLimit } from '../util/map-limit.ts';
+import { mulberry32 as prng } from '../util/random.ts';
 import {
   ANOMALY_AFTERGLOW_MS,
   ANOMALY_KINDS,
@@ -11,8 +15,7 @@ import {
   buildEstate,
   chooseAnomaly,
   formatDuration,
-  parseDuration,
-  prng,
+  historyRows,
   seedOf,
   simulateTick,
 } from './lib/sim-model.mjs';
@@ -28,77 +31,89 @@ Pushes metrics for every active server, rack and datacenter through POST /api/me
                         token if it can read, else an admin sign-in (env DCP_USERNAME / DCP_PASSWORD,
                         default admin / admin123)
   --rate 10s            time between samples (5s, 30s, 1m, ...)
-  --backfill 2h         first send history from now-2h to now, so charts have data at once
+  --backfill 2h         first send raw history from now-2h to now (at most 47h), so charts have data at once
+  --history 30d         also write simulated history before that straight into the 1-hour rollups (and the last
+                        --history-minutes into 1-minute rollups) through POST /api/demo/history: a demo-only
+                        admin route, cheap (no raw samples), idempotent, in the background while live ticks run
+  --history-minutes 6h  how much of --history also gets 1-minute rollups (at most 7d)
   --anomaly-every 15m   inject a fan failure, runaway process or PDU overload this often ("off" disables);
                         one of each is also injected within the first two minutes
   --seed N              seed of the anomaly schedule (default 1)
-  --concurrency 8       requests in flight
+  --concurrency 2       ingest requests in flight
+  --batch 1000          samples per backfill request
+  --duty 25             % of the time the platform may spend on backfill and history (100: no pauses)
   --once                send one tick (after any backfill) and exit: 0 if every request was accepted
+  --quiet               print only problems (npm start runs it so)
   --help
 `;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Options
 
-function parseArgs(argv) {
-  const opts = {
-    base: process.env.DCP_BASE ?? 'http://localhost:8787',
-    token: process.env.DCP_INGEST_TOKEN || null,
-    readToken: process.env.DCP_READ_TOKEN || null,
-    rate: '10s',
-    backfill: null,
-    anomalyEvery: '15m',
-    seed: '1',
-    concurrency: '8',
-    once: false,
-  };
-  const names = {
-    '--base': 'base',
-    '--token': 'token',
-    '--read-token': 'readToken',
-    '--rate': 'rate',
-    '--backfill': 'backfill',
-    '--anomaly-every': 'anomalyEvery',
-    '--seed': 'seed',
-    '--concurrency': 'concurrency',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    if (flag === '--help' || flag === '-h') {
-      process.stdout.write(HELP);
-      process.exit(0);
-    } else if (flag === '--once') opts.once = true;
-    else if (names[flag]) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) fail(`${flag} needs a value`);
-      opts[names[flag]] = value;
-    } else fail(`unknown option ${argv[i]} (see --help)`);
-  }
+function options(argv) {
+  let values;
   try {
-    const rateMs = parseDuration(opts.rate);
-    if (rateMs < 1000) throw new Error('--rate must be at least 1s');
-    const backfillMs = opts.backfill ? parseDuration(opts.backfill) : 0;
-    // the platform refuses samples older than its raw retention (48 h by default)
-    if (backfillMs > 47 * 3_600_000) throw new Error('--backfill must be at most 47h (the raw retention is 48 h)');
-    const everyOff = /^(off|0|none|never)$/i.test(opts.anomalyEvery);
-    const concurrency = Number(opts.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-      throw new Error('--concurrency must be 1 to 64');
-    }
-    return {
-      base: opts.base.replace(/\/+$/, '').replace(/\/api$/, ''),
-      token: opts.token,
-      readToken: opts.readToken,
-      rateMs,
-      backfillMs,
-      anomalyEveryMs: everyOff ? 0 : parseDuration(opts.anomalyEvery),
-      seed: seedOf(opts.seed),
-      concurrency,
-      once: opts.once,
-    };
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        base: { type: 'string', default: process.env.DCP_BASE ?? 'http://localhost:8787' },
+        token: { type: 'string', default: process.env.DCP_INGEST_TOKEN || undefined },
+        'read-token': { type: 'string', default: process.env.DCP_READ_TOKEN || undefined },
+        rate: { type: 'string', default: '10s' },
+        backfill: { type: 'string', default: '0s' },
+        history: { type: 'string', default: '0s' },
+        'history-minutes': { type: 'string', default: '6h' },
+        'anomaly-every': { type: 'string', default: '15m' },
+        seed: { type: 'string', default: '1' },
+        concurrency: { type: 'string', default: '2' },
+        batch: { type: 'string', default: '1000' },
+        duty: { type: 'string', default: '25' },
+        once: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
   } catch (e) {
-    fail(e.message);
+    fail(`${e.message} (see --help)`);
   }
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const duration = (flag, max = Infinity) => {
+    const ms = parseDuration(values[flag]);
+    if (Number.isNaN(ms)) fail(`--${flag}: not a duration: "${values[flag]}" (use e.g. 10s, 1m, 2h, 30d)`);
+    if (ms > max) fail(`--${flag} must be at most ${formatDuration(max)}`);
+    return ms;
+  };
+  const rateMs = duration('rate');
+  if (rateMs < 1000) fail('--rate must be at least 1s');
+  const everyOff = /^(off|0|none|never)$/i.test(values['anomaly-every']);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) fail('--concurrency must be 1 to 64');
+  const batch = Number(values.batch);
+  if (!Number.isInteger(batch) || batch < 100 || batch > 50_000) fail('--batch must be 100 to 50000');
+  const duty = Number(values.duty);
+  if (!(duty >= 1 && duty <= 100)) fail('--duty must be 1 to 100');
+  return {
+    base: values.base.replace(/\/+$/, '').replace(/\/api$/, ''),
+    token: values.token ?? null,
+    readToken: values['read-token'] ?? null,
+    rateMs,
+    // the platform refuses samples older than its raw retention (48 h by default)
+    backfillMs: duration('backfill', 47 * HOUR),
+    historyMs: duration('history', 400 * 24 * HOUR),
+    // 1-minute rollups are kept 7 days
+    historyMinutesMs: duration('history-minutes', 7 * 24 * HOUR),
+    anomalyEveryMs: everyOff ? 0 : duration('anomaly-every'),
+    seed: seedOf(values.seed),
+    concurrency,
+    batch,
+    duty,
+    once: values.once,
+    quiet: values.quiet,
+  };
 }
 
 function fail(message, code = 2) {
@@ -106,10 +121,15 @@ function fail(message, code = 2) {
   process.exit(code);
 }
 
-const opts = parseArgs(process.argv.slice(2));
+const HOUR = 3_600_000;
+const opts = options(process.argv.slice(2));
 const API = `${opts.base}/api`;
-/** Samples per ingest request (the endpoint takes up to 50,000; smaller requests spread over Durable Objects). */
-const MAX_SAMPLES_PER_REQUEST = 20_000;
+/**
+ * Samples per backfill request (--batch; the endpoint takes up to 50,000). Small on purpose: `wrangler dev` serves
+ * every request, the Worker and all its Durable Objects on one thread, so a 20,000-sample request holds up every
+ * click made meanwhile for seconds.
+ */
+const MAX_SAMPLES_PER_REQUEST = opts.batch;
 /** Racks per request in live ticks. */
 const RACKS_PER_REQUEST = 4;
 const ESTATE_REFRESH_MS = 5 * 60_000;
@@ -121,8 +141,10 @@ const paint = (code) => (text) => (COLOR ? `\x1b[${code}m${text}\x1b[0m` : text)
 const yellow = paint(33);
 const green = paint(32);
 const clock = () => new Date().toTimeString().slice(0, 8);
-const log = (msg) => console.log(`${clock()} ${msg}`);
-const warn = (msg) => log(yellow(msg));
+const say = (msg) => console.log(`${clock()} ${msg}`);
+/** routine progress (silenced by --quiet); warn: problems, always shown */
+const log = (msg) => opts.quiet || say(msg);
+const warn = (msg) => say(yellow(msg));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
@@ -564,25 +586,12 @@ async function postSamples(estate, samples, attempts, unknownLeft = 20) {
   }
 }
 
-async function pool(items, n, fn) {
-  let next = 0;
-  const results = [];
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return results;
-}
-
 /**
- * Simulate and send the ticks `times` (ascending). Live ticks go as one request per rack group; a backfill packs
- * many ticks of a group into each request, chunk by chunk in time order.
+ * Simulate and send the ticks `times` in the order given (live: ascending; backfill: newest first). Live ticks go
+ * as one request per rack group, --concurrency at a time; a backfill (`pace`) packs many ticks of a group into
+ * each request, one request at a time with a pause after each (see yieldAfter).
  */
-async function sendTicks(estate, times, anomaliesAt, attempts) {
+async function sendTicks(estate, times, anomaliesAt, attempts, { pace = false } = {}) {
   if (times.length === 0 || estate.groups.length === 0) return true;
   let perTick = 1;
   const probe = simulateTick(estate, times[0], anomaliesAt(times[0]));
@@ -605,16 +614,77 @@ async function sendTicks(estate, times, anomaliesAt, attempts) {
       });
       stats.last = tick;
     }
-    const results = await pool(
+    const results = await mapLimit(
       batches.filter((b) => b.length > 0),
-      opts.concurrency,
-      (b) => postSamples(estate, b, attempts),
+      pace ? 1 : opts.concurrency,
+      async (b) => {
+        const sentAt = Date.now();
+        const ok = await postSamples(estate, b, attempts);
+        if (pace) await yieldAfter(sentAt);
+        return ok;
+      },
     );
     ok &&= results.every(Boolean);
     stats.ticks += chunk.length;
     minute.ticks += chunk.length;
   }
   return ok;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Simulated history (rollups, not raw samples)
+
+/** History rows per request (the route takes up to 10,000) and model evaluations per bucket. */
+const HISTORY_ROWS_PER_REQUEST = 2_000;
+const POINTS_PER_HOUR = 6;
+const POINTS_PER_MINUTE = 2;
+
+/**
+ * After a request of work that can wait (history, backfill), pause so that the platform spends at most --duty %
+ * of its time on it (25: three times as long as the request took): a person's clicks are served in between
+ * instead of queueing behind it, and small requests (--batch) keep the wait for one short.
+ */
+const yieldAfter = (startedAt) => sleep(Math.min(((Date.now() - startedAt) * (100 - opts.duty)) / opts.duty, 5_000));
+
+/**
+ * Writes simulated 1-minute rollups for the last historyMinutesMs before `to` (where raw samples begin) and
+ * 1-hour ones for historyMs before its hour, newest first, only before what D1 already holds (a second run adds
+ * nothing). One request at a time.
+ */
+async function writeHistory(estate, to) {
+  const token = await accessToken();
+  const { data: have } = await http('GET', '/demo/history', { token, attempts: 3 });
+  const hoursTo = Math.floor(to / HOUR) * HOUR;
+  const plans = [
+    { stepMs: 60_000, points: POINTS_PER_MINUTE, to, from: to - opts.historyMinutesMs, first: have.first_minute },
+    { stepMs: HOUR, points: POINTS_PER_HOUR, to: hoursTo, from: hoursTo - opts.historyMs, first: have.first_hour },
+  ];
+  const started = Date.now();
+  let written = 0;
+  let rows = 0;
+  for (const { stepMs, points, to: planTo, from, first } of plans) {
+    const end = Math.min(planTo, first ?? planTo);
+    let batch = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const sentAt = Date.now();
+      const { data } = await http('POST', '/demo/history', { token: await accessToken(), json: { rows: batch } });
+      written += data.written;
+      rows += batch.length;
+      batch = [];
+      await yieldAfter(sentAt);
+    };
+    for (let t = end - stepMs; t >= from; t -= stepMs) {
+      const bucket = historyRows(estate, t, stepMs, points);
+      if (batch.length + bucket.length > HISTORY_ROWS_PER_REQUEST) await flush();
+      batch.push(...bucket);
+    }
+    await flush();
+  }
+  log(
+    `simulated history: ${fmt(written)} rollup rows written (${fmt(rows - written)} already there) ` +
+      `in ${formatDuration(Date.now() - started)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -660,27 +730,42 @@ async function main() {
   const anomalies = new Anomalies(prng(opts.seed), opts.anomalyEveryMs);
   let next = Math.floor(Date.now() / rate) * rate;
 
-  if (opts.backfillMs > 0) {
-    const from = next - Math.floor(opts.backfillMs / rate) * rate;
+  // With --history the raw backfill starts on a minute, where the simulated 1-minute rollups end (the hour it
+  // starts in is left to the rack objects), so no bucket is written twice.
+  const rawFrom = Math.floor((next - Math.floor(opts.backfillMs / rate) * rate) / 60_000) * 60_000;
+  let backfill = async () => {};
+  if (rawFrom < next) {
+    const from = rawFrom;
     const times = [];
-    for (let t = from; t < next; t += rate) times.push(t);
+    // newest first: the 1-hour chart fills from the right while the rest arrives
+    for (let t = next - rate; t >= from; t -= rate) times.push(t);
     const past = backfillAnomalies(estate, from, next);
     for (const a of past) {
       log(`  history: ${ANOMALY_LABELS[a.kind]} on ${where(a)}, ${formatDuration(next - a.start)} ago`);
     }
-    log(`backfilling ${formatDuration(opts.backfillMs)}: ${times.length} ticks ...`);
-    const started = Date.now();
-    const before = { samples: stats.samples, requests: stats.requests, errors: stats.errors };
     const during = (t) => past.filter((a) => a.start <= t && t <= a.end + ANOMALY_AFTERGLOW_MS);
-    await sendTicks(estate, times, during, 8);
-    log(
-      `backfill done: ${fmt(stats.samples - before.samples)} samples in ${stats.requests - before.requests} ` +
-        `requests (${stats.errors - before.errors} errors) in ${formatDuration(Date.now() - started)}`,
-    );
     anomalies.list.push(...past.filter((a) => a.end + ANOMALY_AFTERGLOW_MS > next));
+    backfill = async () => {
+      log(`backfilling ${formatDuration(next - from)}: ${times.length} ticks ...`);
+      const started = Date.now();
+      const before = { samples: stats.samples, requests: stats.requests, errors: stats.errors };
+      await sendTicks(estate, times, during, 8, { pace: true });
+      log(
+        `backfill done: ${fmt(stats.samples - before.samples)} samples in ${stats.requests - before.requests} ` +
+          `requests (${stats.errors - before.errors} errors) in ${formatDuration(Date.now() - started)}`,
+      );
+    };
   }
+  // History first reaches the newest buckets; both run paced beside the live ticks (or before the --once tick).
+  const background = (async () => {
+    await backfill();
+    if (opts.historyMs > 0 && estate.counts.simulated > 0) await writeHistory(estate, rawFrom);
+  })().catch((e) =>
+    warn(`history stopped: ${e instanceof HttpError ? `${e.status} ${e.detail}` : (e.cause?.code ?? e.message)}`),
+  );
 
   if (opts.once) {
+    await background;
     const ok = await sendTicks(estate, [next], (t) => anomalies.at(t), 4);
     log(
       `once: ${fmt(stats.samples)} samples accepted in ${stats.requests} requests, ${stats.errors} errors` +

@@ -1,13 +1,19 @@
 // `npm start`: build the UI, migrate the local D1 database, start `wrangler dev`, seed the demo estate when the
-// database is empty, then keep running until Ctrl-C. PORT overrides 8787; SKIP_BUILD=1 reuses build/.
+// database is empty, start the telemetry simulator, then keep running until Ctrl-C. A few lines of output; the
+// full output of a step that fails is shown. Settings (environment): PORT, HOST, SKIP_BUILD=1, SIMULATE=0,
+// SEED=0, DC_STATE_DIR (where the local database lives; default .wrangler/state), VERBOSE=1 (wrangler's own log).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const HOST = process.env.HOST ?? '127.0.0.1';
 const BASE = `http://localhost:${PORT}`;
+const STATE = process.env.DC_STATE_DIR || null;
+const VERBOSE = process.env.VERBOSE === '1';
 const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 const step = (msg) => console.log(`\x1b[36m▸\x1b[0m ${msg}`);
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 if (Number(process.versions.node.split('.')[0]) < 22) {
   console.error(
@@ -15,45 +21,114 @@ if (Number(process.versions.node.split('.')[0]) < 22) {
   );
   process.exit(1);
 }
+if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65535) {
+  console.error(`PORT=${process.env.PORT} is not a port number.`);
+  process.exit(1);
+}
 
+/** Runs a command with its output captured; on failure prints all of it and exits. */
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: quietEnv });
+  const r = spawnSync(cmd, args, { env: quietEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) {
-    console.error(`\n${cmd} ${args.join(' ')} failed (exit ${r.status}).`);
-    process.exit(r.status ?? 1);
+    process.stdout.write(r.stdout ?? '');
+    process.stderr.write(r.stderr ?? '');
+    console.error(`\n${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal ?? r.error?.message}).`);
+    process.exit(r.status || 1);
   }
+  return `${r.stdout}\n${r.stderr}`;
 }
 
+/** Variables set in .dev.vars (wrangler reads that file itself; we only need to know what the user chose). */
+function devVarNames() {
+  if (!existsSync('.dev.vars')) return new Set();
+  const lines = readFileSync('.dev.vars', 'utf8').split('\n');
+  return new Set(lines.map((l) => /^\s*(?:export\s+)?([A-Za-z_]\w*)\s*=/.exec(l)?.[1]).filter(Boolean));
+}
+
+/**
+ * Passkeys are bound to the page's origin: unless the user configured RP_ORIGIN / RP_ID (environment or
+ * .dev.vars), derive them from where this server listens, so `PORT=8811 npm start` works as 8787 does.
+ * Browsers allow WebAuthn over plain http only on localhost, so a loopback or wildcard HOST means localhost.
+ */
+function relyingPartyVars() {
+  const configured = devVarNames();
+  const loopback = ['127.0.0.1', 'localhost', '0.0.0.0', '::', '::1', '[::1]'].includes(HOST);
+  const host = loopback ? 'localhost' : HOST;
+  const derived = { RP_ORIGIN: `http://${host}:${PORT}`, RP_ID: host };
+  const vars = {};
+  for (const [name, value] of Object.entries(derived)) {
+    if (process.env[name]) vars[name] = process.env[name];
+    else if (!configured.has(name)) vars[name] = value;
+  }
+  return vars;
+}
+
+const persist = STATE ? ['--persist-to', STATE] : [];
+
+let t = Date.now();
 if (process.env.SKIP_BUILD !== '1' || !existsSync('build/index.html')) {
-  step('Building the UI');
   run('npm', ['run', '--silent', 'build']);
+  step(`UI built (${seconds(t)})`);
 }
-step('Applying D1 migrations to the local database (.wrangler/state)');
-run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local']);
 
-step(`Starting wrangler dev on ${BASE}`);
-const wrangler = spawn('wrangler', ['dev', '--port', String(PORT), '--ip', HOST], {
-  env: quietEnv,
-  stdio: ['inherit', 'pipe', 'pipe'],
-});
+t = Date.now();
+const migrated = run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', ...persist]);
+const applied = Number(/About to apply (\d+) migration/.exec(migrated)?.[1] ?? 0);
+step(`database ${STATE ?? '.wrangler/state'}: ${applied ? `${applied} migrations applied` : 'up to date'}`);
+
+const rp = relyingPartyVars();
+const varArgs = Object.entries(rp).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+t = Date.now();
+const wrangler = spawn(
+  'wrangler',
+  ['dev', '--port', String(PORT), '--ip', HOST, '--show-interactive-dev-session=false', ...persist, ...varArgs],
+  { env: quietEnv, stdio: ['ignore', 'pipe', 'pipe'] },
+);
+let ready = false;
+let startupLog = '';
+// Once running, wrangler logs a line per request: only what is not routine reaches the terminal.
+const ROUTINE =
+  /^\[wrangler:info\] (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) |Request\.cf|getaddrinfo ENOTFOUND workers\.cloudflare\.com|^\s+at (GetAddrInfoReqWrap|.*callbackTrampoline)/;
+for (const [stream, out] of [
+  [wrangler.stdout, process.stdout],
+  [wrangler.stderr, process.stderr],
+]) {
+  createInterface({ input: stream }).on('line', (line) => {
+    if (!ready) startupLog += `${line}\n`;
+    else if (VERBOSE || !ROUTINE.test(line)) out.write(`${line}\n`);
+  });
+}
 const stop = () => {
   wrangler.kill('SIGTERM');
   setTimeout(() => process.exit(0), 500);
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-wrangler.on('exit', (code) => process.exit(code ?? 0));
-
-const ready = new Promise((resolve) => {
-  const watch = (stream, out) =>
-    stream.on('data', (buf) => {
-      out.write(buf);
-      if (/Ready on/.test(buf.toString())) resolve();
-    });
-  watch(wrangler.stdout, process.stdout);
-  watch(wrangler.stderr, process.stderr);
+wrangler.on('exit', (code) => {
+  if (!ready) process.stderr.write(startupLog);
+  console.error(`wrangler dev exited (code ${code})`);
+  process.exit(code || 1);
 });
-await ready;
+
+/** Ready when the Worker answers (wrangler's "Ready on" comes before its first request is served). */
+async function waitUntilServing(timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await fetch(`${BASE}/api/health`, { signal: AbortSignal.timeout(5_000) })
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  process.stderr.write(startupLog);
+  console.error(`wrangler dev did not answer on ${BASE} within ${timeoutMs / 1000} s`);
+  wrangler.kill('SIGTERM');
+  process.exit(1);
+}
+await waitUntilServing();
+ready = true;
+if (VERBOSE) process.stdout.write(startupLog);
+step(`wrangler dev serving on ${BASE} (${seconds(t)})`);
 
 async function seed() {
   const tokenRes = await fetch(`${BASE}/api/token`, {
@@ -78,17 +153,22 @@ async function seed() {
     : 'kept the existing data';
 }
 
-const seeded = await seed().catch((e) => `failed: ${e.message}`);
+const seeded = process.env.SEED === '0' ? 'not loaded (SEED=0)' : await seed().catch((e) => `failed: ${e.message}`);
+step(`demo estate ${seeded}`);
 
-// The telemetry simulator (scripts/simulate.mjs) pushes live metrics for the estate through the ingest API, with an
-// hour of history first, so charts are populated on first load. SIMULATE=0 turns it off.
+// The telemetry simulator (scripts/simulate.mjs) pushes live metrics for the estate through the ingest API. It
+// first writes 30 days of simulated hourly history (and a day of minutes) straight into the rollups and sends the
+// last hour as raw samples, so every chart range has data. --quiet: only its problems are shown.
 const simulate = process.env.SIMULATE !== '0';
 if (simulate) {
-  const { createInterface } = await import('node:readline');
-  const sim = spawn(process.execPath, ['scripts/simulate.mjs', '--base', BASE, '--backfill', '1h'], {
-    env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const sim = spawn(
+    process.execPath,
+    ['scripts/simulate.mjs', '--base', BASE, '--backfill', '1h', '--history', '30d', '--quiet'],
+    {
+      env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const [stream, out] of [
     [sim.stdout, process.stdout],
     [sim.stderr, process.stderr],
@@ -103,6 +183,11 @@ if (simulate) {
   process.on('SIGTERM', stopSim);
   process.on('exit', stopSim);
 }
+step(
+  simulate
+    ? 'telemetry simulator pushing every 10 s, 30 days of simulated history loading (SIMULATE=0 turns it off)'
+    : 'telemetry simulator off (SIMULATE=0)',
+);
 
 // Cron Triggers do not fire under `wrangler dev`: run the same schedule locally (audit checkpoints, and later
 // forecasting and remediation) through wrangler's scheduled-handler endpoint.
@@ -112,11 +197,8 @@ setInterval(
   5 * 60_000,
 ).unref();
 console.log(`
-\x1b[1mDC Platform is running\x1b[0m
-  UI             ${BASE}/
-  API            ${BASE}/api   (reference: ${BASE}/api/docs)
-  Sign in        admin / admin123   (demo: ops.lead, noc.viewer, auditor / demo-password-2026)
-  Demo estate    ${seeded}
-  Telemetry      ${simulate ? 'simulator pushing every 10 s (SIMULATE=0 to disable)' : 'simulator off (SIMULATE=0)'}
-Press Ctrl-C to stop.
+\x1b[1mDC Platform is running\x1b[0m (Ctrl-C stops it)
+  API        ${BASE}/api   (reference: ${BASE}/api/docs)
+  UI         \x1b[1m${BASE}/\x1b[0m
+  Sign in    \x1b[1madmin / admin123\x1b[0m   (demo: ops.lead, noc.viewer, auditor / demo-password-2026)
 `);

@@ -4,6 +4,7 @@
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { adminToken, startDevServer } from '../../scripts/lib/dev-server.mjs';
+import { mapLimit } from '../../util/map-limit.ts';
 
 export { adminToken, startDevServer };
 
@@ -155,41 +156,34 @@ export function sampleStream(serverIds, startTs) {
  */
 export async function sendAll(url, token, bodies, concurrency, { expectAccepted } = {}) {
   const latencies = [];
-  let next = 0;
   let accepted = 0;
   let retries = 0;
   const t0 = performance.now();
-  const worker = async () => {
-    while (next < bodies.length) {
-      const i = next++;
-      for (let attempt = 0; ; attempt++) {
-        const s = performance.now();
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: bodies[i].body,
-        });
-        const text = await res.text();
-        const ms = performance.now() - s;
-        if (res.status === 503 && /restarted/i.test(text) && attempt < 3) {
-          retries++;
-          console.log(`   (request ${i}: "${text.slice(0, 80)}" after ${ms.toFixed(0)} ms; retrying)`);
-          continue;
-        }
-        if (!res.ok) throw new Error(`POST ${url} request ${i}: HTTP ${res.status} after ${ms.toFixed(0)} ms: ${text}`);
-        const out = JSON.parse(text);
-        if (expectAccepted && out.accepted !== bodies[i].n) {
-          throw new Error(
-            `POST ${url} request ${i}: accepted ${out.accepted} of ${bodies[i].n}: ${text.slice(0, 500)}`,
-          );
-        }
-        accepted += out.accepted;
-        latencies.push(ms);
-        break;
+  await mapLimit(bodies, concurrency, async (_, i) => {
+    for (let attempt = 0; ; attempt++) {
+      const s = performance.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: bodies[i].body,
+      });
+      const text = await res.text();
+      const ms = performance.now() - s;
+      if (res.status === 503 && /restarted/i.test(text) && attempt < 3) {
+        retries++;
+        console.log(`   (request ${i}: "${text.slice(0, 80)}" after ${ms.toFixed(0)} ms; retrying)`);
+        continue;
       }
+      if (!res.ok) throw new Error(`POST ${url} request ${i}: HTTP ${res.status} after ${ms.toFixed(0)} ms: ${text}`);
+      const out = JSON.parse(text);
+      if (expectAccepted && out.accepted !== bodies[i].n) {
+        throw new Error(`POST ${url} request ${i}: accepted ${out.accepted} of ${bodies[i].n}: ${text.slice(0, 500)}`);
+      }
+      accepted += out.accepted;
+      latencies.push(ms);
+      break;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, worker));
+  });
   return { wallMs: performance.now() - t0, latencies, accepted, retries };
 }
 

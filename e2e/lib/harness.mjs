@@ -1,5 +1,5 @@
-// The browser-test harness every e2e/*.mjs suite runs in: its own `wrangler dev` on a fresh local D1 (see
-// scripts/lib/dev-server.mjs), Debian's Chromium driven by playwright-core over CDP, numbered steps with a
+// The browser-test harness every e2e/*.mjs suite runs in: its own `npm start`, as a user runs it, on a fresh
+// local D1 (see startApp in scripts/lib/dev-server.mjs), Debian's Chromium driven by playwright-core over CDP, numbered steps with a
 // screenshot on failure, and the closing "N passed, M failed" line CI reads. Exits 1 on any failure.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startDevServer } from '../../scripts/lib/dev-server.mjs';
+import { startApp } from '../../scripts/lib/dev-server.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHOTS = join(ROOT, 'e2e', 'screenshots');
@@ -82,9 +82,11 @@ async function launchChromium(profile) {
 /**
  * Run one browser suite. `scenario` receives { page, context, origin, base, step, shot, log, expect, pageErrors }
  * and calls `step(name, fn)` for each check. `port` is where the search for a free port starts (suites may run
- * side by side); the WebAuthn origin of the server is set to the page's origin.
+ * side by side; E2E_PORT fixes it). The server is `npm start` with nothing configured but PORT, so passkeys work
+ * only if it derives its WebAuthn origin as it does for users. `env` adds `npm start` settings; by default the
+ * suite starts from an empty database without the simulator (SEED=0, SIMULATE=0) and builds its own data.
  */
-export async function browserSuite(name, { port: firstPort = 8788 } = {}, scenario) {
+export async function browserSuite(name, { port: firstPort = 8788, env = {} } = {}, scenario) {
   let passed = 0;
   let failed = 0;
   const failures = [];
@@ -114,8 +116,8 @@ export async function browserSuite(name, { port: firstPort = 8788 } = {}, scenar
 
     const port = await pickPort(firstPort);
     const origin = `http://localhost:${port}`;
-    server = await startDevServer({ port, vars: { RP_ORIGIN: origin } });
-    log(`${name}: wrangler ready on ${origin}`);
+    server = await startApp({ port, env: { SEED: '0', SIMULATE: '0', ...env } });
+    log(`${name}: npm start running on ${origin}`);
     ({ chrome, browser } = await launchChromium(profile));
     const context = browser.contexts()[0];
     const page = await context.newPage();
@@ -149,7 +151,7 @@ export async function browserSuite(name, { port: firstPort = 8788 } = {}, scenar
     const shot = (file, fullPage = true) => page.screenshot({ path: join(SHOTS, `${file}.png`), fullPage });
 
     await scenario({ page, context, origin, base: `${origin}/api`, step, shot, log, expect, pageErrors });
-    if (failed) console.error('--- wrangler log (tail) ---\n' + server.log().slice(-3000));
+    if (failed) console.error('--- npm start output (tail) ---\n' + server.log().slice(-3000));
   } catch (e) {
     failed++;
     failures.push('setup');

@@ -1,4 +1,5 @@
-// Starts `wrangler dev` on a fresh, throwaway local database for tests and benchmarks, and stops it again.
+// Starts the platform on a fresh, throwaway local database for tests and benchmarks, and stops it again:
+// startApp runs `npm start` exactly as a user does (browser suites); startDevServer runs bare `wrangler dev`.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +72,56 @@ export async function startDevServer({ port, vars = {}, timeoutMs = 60_000 }) {
       rmSync(state, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `npm start` on a fresh database in a temporary DC_STATE_DIR, with the build already made (SKIP_BUILD=1).
+ * `env` adds settings such as SIMULATE=0 (no simulator) and SEED=0 (no demo estate, for suites that build
+ * their own data). Resolves once it prints that it is running.
+ * @param {{ port: number, env?: Record<string,string>, timeoutMs?: number }} opts
+ * @returns {Promise<{ base: string, origin: string, log: () => string, stop: () => Promise<void> }>}
+ */
+export async function startApp({ port, env = {}, timeoutMs = 180_000 }) {
+  const state = mkdtempSync(join(tmpdir(), 'dc-platform-state-'));
+  const proc = spawn('npm', ['start'], {
+    env: { ...process.env, SKIP_BUILD: '1', ...env, PORT: String(port), DC_STATE_DIR: state },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group: npm, node, wrangler, workerd and the simulator stop together
+  });
+  let output = '';
+  const stop = async () => {
+    try {
+      process.kill(-proc.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(state, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  };
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start not running after ${timeoutMs} ms`)), timeoutMs);
+      const onData = (buf) => {
+        output += buf;
+        if (/DC Platform is running/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      proc.stdout.on('data', onData);
+      proc.stderr.on('data', onData);
+      proc.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`npm start exited with ${code}`));
+      });
+    });
+  } catch (e) {
+    await stop();
+    throw new Error(`${e.message}:\n${output}`);
+  }
+  proc.removeAllListeners('exit');
+  const origin = `http://localhost:${port}`;
+  return { origin, base: `${origin}/api`, log: () => output, stop };
 }
 
 /** A bearer token for the default local admin (created on first use). */

@@ -6,12 +6,13 @@ import {
   chooseAnomaly,
   diurnal,
   formatDuration,
-  parseDuration,
-  prng,
+  historyRows,
   simulateServer,
   simulateTick,
   timeZoneFor,
 } from './sim-model.mjs';
+import { parseDuration } from '../../util/duration.ts';
+import { mulberry32 as prng } from '../../util/random.ts';
 
 const datacenters = [
   { id: 1, name: 'DC-NYC-1', location: 'Secaucus, New Jersey, USA', pue_target: 1.28 },
@@ -185,13 +186,38 @@ ok(pd > 0.9 * cap && pd < cap, `PDU near its limit (${pd} of ${cap} kW)`);
 ok(probe(pdu, pdu.end + 10 * 60_000).rack('power_kw') < 0.8 * cap, 'PDU back to normal');
 ok(chooseAnomaly(estate, 'pdu_near_limit', prng(1), start, 1000, [pdu]).rack_id !== pdu.rack_id, 'busy racks avoided');
 
+// --- simulated history: one row per series and bucket, aggregating the model at evenly spaced instants
+{
+  const start = T0 + 5 * HOUR;
+  const rows = historyRows(estate, start, HOUR, 3); // the model at :00, :20 and :40
+  const at = [0, 20, 40].map((m) => simulateTick(estate, start + m * 60_000, []));
+  const valueAt = (tick, rackId, serverId, metric) =>
+    tick.byRack.get(rackId).find((x) => (x.server ?? 0) === serverId && x.metric === metric).value;
+  const expected = [...at[0].byRack.values()].reduce((n, samples) => n + samples.length, 0);
+  ok(rows.length === expected, `a row per series (${rows.length} of ${expected})`);
+  for (const [rack, server, metric, step, bucket, count, sum, min, max, last, p95] of rows) {
+    const v = at.map((tick) => valueAt(tick, rack, server, metric));
+    ok(step === 3600 && bucket === start && count === 3, 'bucket and count');
+    ok(Math.abs(sum - (v[0] + v[1] + v[2])) < 1e-9, `${metric} sum`);
+    ok(min === Math.min(...v) && max === Math.max(...v) && last === v[2], `${metric} min/max/last`);
+    ok(p95 === max, 'p95 of three points is the largest (nearest rank 3 of 3)');
+  }
+  const minutes = historyRows(estate, start, 60_000, 2);
+  ok(
+    minutes.every((r) => r[3] === 60 && r[5] === 2),
+    '1-minute rows of two points',
+  );
+  ok(!rows.some((r) => r[1] === 0 && r[2] === 'facility_power_kw'), 'facility meters are not rack rollups');
+}
+
 // --- helpers
 assert.equal(parseDuration('10s'), 10_000);
 assert.equal(parseDuration('5'), 5_000);
 assert.equal(parseDuration('1m'), 60_000);
 assert.equal(parseDuration('2h'), 7_200_000);
 assert.equal(parseDuration('250ms'), 250);
-assert.throws(() => parseDuration('soon'));
+assert.ok(Number.isNaN(parseDuration('soon')));
+assert.equal(parseDuration('30d'), 30 * 86_400_000);
 assert.equal(formatDuration(125_000), '2m05s');
 assert.equal(timeZoneFor('Secaucus, New Jersey, USA'), 'America/New_York');
 assert.equal(timeZoneFor('Saint-Denis, Paris, France'), 'Europe/Paris');

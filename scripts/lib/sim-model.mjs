@@ -71,22 +71,6 @@ export function seedOf(value) {
   return h >>> 0;
 }
 
-/** A small seeded PRNG (mulberry32) for the anomaly schedule: next() in [0, 1). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: (list) => list[Math.floor(next() * list.length)],
-  };
-}
-
 /** Smooth value noise in [-1, 1]: a hashed lattice every `periodMs`, smoothstep-interpolated. */
 export function valueNoise(seed, t, periodMs) {
   const x = t / periodMs;
@@ -633,18 +617,53 @@ export function chooseAnomaly(estate, kind, rng, start, durationMs, busy = []) {
   };
 }
 
-/** "10s", "5s", "1m", "2h", "1d", "250ms", or a bare number of seconds, to milliseconds. */
-export function parseDuration(text) {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$/i.exec(String(text));
-  if (!m) throw new Error(`not a duration: "${text}" (use e.g. 10s, 1m, 2h)`);
-  const unit = { ms: 1, s: 1000, m: MINUTE, min: MINUTE, h: HOUR, d: DAY }[(m[2] ?? 's').toLowerCase()];
-  return Math.round(Number(m[1]) * unit);
-}
-
 /** 125000 → "2m05s" */
 export function formatDuration(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * Simulated rollup rows of one bucket [start, start + stepMs) for every server and rack of the estate: the model
+ * evaluated at `points` evenly spaced instants (not every 10 s: history stays cheap), aggregated as the rack
+ * objects aggregate samples. Rows are POST /api/demo/history's:
+ * [rack_id, server_id (0: the rack's own sensors), metric, step_s, bucket_start, count, sum, min, max, last, p95].
+ */
+export function historyRows(estate, start, stepMs, points) {
+  const acc = new Map();
+  for (let i = 0; i < points; i++) {
+    const tick = simulateTick(estate, start + Math.floor((i * stepMs) / points), []);
+    for (const [rackId, samples] of tick.byRack) {
+      for (const s of samples) {
+        const key = `${rackId}|${s.server ?? 0}|${s.metric}`;
+        let a = acc.get(key);
+        if (!a) acc.set(key, (a = { rackId, serverId: s.server ?? 0, metric: s.metric, values: [] }));
+        a.values.push(s.value);
+      }
+    }
+  }
+  const rows = [];
+  for (const a of acc.values()) {
+    const sorted = [...a.values].sort((x, y) => x - y);
+    const sum = a.values.reduce((n, x) => n + x, 0);
+    // nearest rank, as a p95 of so few points can only be
+    const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
+    const last = a.values[a.values.length - 1];
+    rows.push([
+      a.rackId,
+      a.serverId,
+      a.metric,
+      stepMs / 1000,
+      start,
+      a.values.length,
+      sum,
+      sorted[0],
+      sorted.at(-1),
+      last,
+      p95,
+    ]);
+  }
+  return rows;
 }

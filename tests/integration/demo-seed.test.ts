@@ -16,8 +16,8 @@ beforeAll(async () => {
 describe('POST /api/demo/seed', () => {
   it('creates 3 datacenters, 40 racks and about 400 servers, plus demo users', async () => {
     expect(first).toMatchObject({ seeded: true, datacenters: 3, racks: 40, users: 3 });
-    expect(first.servers).toBeGreaterThanOrEqual(300);
-    expect(first.servers).toBeLessThanOrEqual(500);
+    expect(first.servers).toBeGreaterThanOrEqual(380);
+    expect(first.servers).toBeLessThanOrEqual(420);
     expect(await countRows('datacenters')).toBe(3);
     expect(await countRows('racks')).toBe(40);
     expect(await countRows('servers')).toBe(first.servers);

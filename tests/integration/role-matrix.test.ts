@@ -159,6 +159,10 @@ const BODIES: Record<
   'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
   'patch /api/servers/{id}': () => ({ json: { os: uniqueName('Ubuntu') } }),
   'post /api/demo/seed': () => ({ json: { users: false } }),
+  'post /api/demo/history': () => {
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 48 * 3_600_000;
+    return { json: { rows: [[rack.id, server.id, 'cpu_pct', 3600, hour, 1, 5, 5, 5, 5, 5]] } };
+  },
   'post /api/metrics/ingest': () => ({ json: [{ server: server.id, metric: 'cpu_pct', value: 1, ts: Date.now() }] }),
   'post /api/otlp/v1/metrics': () => ({
     json: {

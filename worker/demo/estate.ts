@@ -1,5 +1,6 @@
 // A believable, deterministic demo estate: the same seed always yields the same datacenters, racks and servers.
 // Pure data generation; worker/demo/seed.ts writes it through the same services the API uses.
+import { mulberry32, type Random } from '../../util/random';
 
 export interface PlannedDatacenter {
   name: string;
@@ -50,24 +51,6 @@ export interface PlannedServer {
 
 type RackProfile = 'compute' | 'gpu' | 'storage' | 'database' | 'edge';
 
-/** mulberry32: tiny, fast, and identical on every platform */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)],
-    chance: (p: number) => next() < p,
-  };
-}
-
 interface Model {
   manufacturer: string;
   model: string;
@@ -81,13 +64,13 @@ interface Model {
   cost: number;
   os: readonly string[];
   role: string;
-  serial: (r: ReturnType<typeof rng>) => string;
+  serial: (r: Random) => string;
 }
 
 const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
-const chars = (r: ReturnType<typeof rng>, n: number, set = ALNUM) =>
+const chars = (r: Random, n: number, set = ALNUM) =>
   Array.from({ length: n }, () => set[Math.floor(r.next() * set.length)]).join('');
-const digits = (r: ReturnType<typeof rng>, n: number) => chars(r, n, '0123456789');
+const digits = (r: Random, n: number) => chars(r, n, '0123456789');
 
 const LINUX = ['Ubuntu 22.04 LTS', 'Ubuntu 24.04 LTS', 'Red Hat Enterprise Linux 9.4', 'Rocky Linux 9.4'] as const;
 const HYPERVISOR = ['VMware ESXi 8.0 U3', 'Proxmox VE 8.2', 'Ubuntu 24.04 LTS'] as const;
@@ -374,7 +357,7 @@ const SITES: SiteSpec[] = [
   },
 ];
 
-function rackShape(profile: RackProfile, r: ReturnType<typeof rng>, code: string) {
+function rackShape(profile: RackProfile, r: Random, code: string) {
   switch (profile) {
     case 'gpu':
       return {
@@ -392,7 +375,7 @@ function rackShape(profile: RackProfile, r: ReturnType<typeof rng>, code: string
     default:
       return {
         u: 42,
-        kw: r.pick([15, 15, 17.3, 20]),
+        kw: r.pick([17.3, 20, 22, 24]),
         cooling: r.pick(['Air Cooling', 'Air Cooling', 'In-Row']),
         zone: 'Internal',
       };
@@ -406,7 +389,7 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
  * scale 1 gives 40 racks and roughly 400 servers.
  */
 export function demoEstate(seed = 20261129, scale = 1) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const datacenters = SITES.map((s) => s.dc);
   const racks: PlannedRack[] = [];
   const servers: PlannedServer[] = [];
@@ -435,7 +418,7 @@ export function demoEstate(seed = 20261129, scale = 1) {
       });
 
       // fill from U1 upwards, keeping the top 2U for patch panels and leaving some racks part-empty for growth
-      const fillTarget = profile === 'gpu' ? 0.9 : r.int(45, 88) / 100;
+      const fillTarget = profile === 'gpu' ? 0.9 : r.int(60, 92) / 100;
       let u = 1;
       let watts = 0;
       for (let attempts = 0; attempts < 60; attempts++) {

@@ -2,7 +2,7 @@ import type { Env } from '../env';
 import type { Actor } from '../context';
 import { zonesFor } from '../auth/clearance';
 import { Exposition } from './exposition';
-import { mapLimit } from './map-limit';
+import { mapLimit } from '../../util/map-limit';
 import type { RackSummary } from './protocol';
 import type { LatestValue } from './rack-summary';
 import { FRESH_MS, isWholeDevice } from './rack-summary';

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { parseDuration } from '../../util/duration';
 import type { Api } from '../http/api';
 import { IdParams } from '../http/resource';
 import { notFound, unprocessable } from '../http/problem';
@@ -29,8 +30,7 @@ const LAST_DATE_MS = 8.64e15;
 const instant = v.pipe(
   v.string(),
   v.transform((s): number => {
-    const rel = /^-(\d+)([smhd])$/.exec(s);
-    if (rel) return Date.now() - Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[2] as 's']!;
+    if (s.startsWith('-')) return Date.now() - parseDuration(s.slice(1));
     if (/^\d+$/.test(s)) return Number(s);
     return Date.parse(s);
   }),
@@ -41,10 +41,7 @@ const instant = v.pipe(
 );
 const step = v.pipe(
   v.string(),
-  v.transform((s) => {
-    const m = /^(\d+)([smhd]?)$/.exec(s);
-    return m ? Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as ''] : NaN;
-  }),
+  v.transform((s) => parseDuration(s) / 1000),
   v.check(
     (n) => (STEPS as readonly number[]).includes(n),
     `must be one of ${STEPS.join(', ')} seconds (or 1m, 5m, 1h…)`,

@@ -14,7 +14,7 @@ import {
 } from './series-math';
 import type { RackMeta } from '../../durable-objects/rack-telemetry';
 import type { LatestValue } from './rack-summary';
-import { mapLimit } from './map-limit';
+import { mapLimit } from '../../util/map-limit';
 
 export interface RackRef {
   rack_id: number;
