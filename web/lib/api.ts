@@ -1,6 +1,7 @@
 // Typed fetch wrapper for the DC Platform API. The session lives in an HttpOnly cookie (never in JS): requests
 // are same-origin with default credentials. Errors arrive as RFC 9457 problem+json and become ApiError.
 import { goto } from '$app/navigation';
+import { endsSession } from './session-end';
 
 export interface FieldProblem {
   field: string;
@@ -82,19 +83,6 @@ export function toQueryString(query: Query = {}): string {
   return s ? `?${s}` : '';
 }
 
-/**
- * Only these 401s mean the session itself is gone (expired, revoked, never there). Any other 401 type is a
- * verification that failed inside a live session (a passkey assertion, an MFA code, a sign-in step) and must not
- * sign the user out. A 401 without a problem type (a proxy, not the API) is treated as the session ending.
- */
-const SESSION_ENDED_TYPES = ['unauthorized'];
-
-export function endsSession(problem: Problem): boolean {
-  if (problem.status !== 401) return false;
-  const type = String(problem.type ?? '');
-  return !type || SESSION_ENDED_TYPES.some((slug) => type.endsWith(`/${slug}`));
-}
-
 // Registration seams: session and step-up modules plug in here so this module imports neither of them.
 type SessionEndedHandler = () => void;
 type StepUpHandler = (problem: Problem, path: string) => Promise<boolean>;
@@ -150,7 +138,12 @@ async function raw(method: string, path: string, opts: RequestOptions = {}): Pro
     toLogin();
   }
   // a Top Secret object asks for a recent passkey confirmation: prompt (StepUpDialog), then retry once
-  if (res.status === 403 && !opts.steppedUp && stepUpHandler && String(problem.type ?? '').endsWith('/step-up-required')) {
+  if (
+    res.status === 403 &&
+    !opts.steppedUp &&
+    stepUpHandler &&
+    String(problem.type ?? '').endsWith('/step-up-required')
+  ) {
     if (await stepUpHandler(problem, path)) return raw(method, path, { ...opts, steppedUp: true });
   }
   throw new ApiError(problem);

@@ -37,8 +37,7 @@ export const isVerificationFailure = (e: unknown) =>
  * assertion the server rejects both mean the same to the user: the authenticator did not verify them.
  */
 export function passkeyErrorMessage(e: unknown): string {
-  if (isCancelled(e))
-    return 'Your authenticator did not verify you (it was cancelled or timed out). Try again.';
+  if (isCancelled(e)) return 'Your authenticator did not verify you (it was cancelled or timed out). Try again.';
   if (isVerificationFailure(e))
     return 'Your authenticator did not verify you: this passkey is not registered here, was revoked, or its answer did not check out.';
   return errorMessage(e);

@@ -2,7 +2,7 @@
 // grouped by kind, in the order the API ranked them.
 import { api } from './api';
 import type { IconName } from './components/Icon.svelte';
-import type { SearchResults } from '../../worker/search/service';
+import type { SearchResults } from '../../worker/search/types';
 
 export type { SearchResults };
 

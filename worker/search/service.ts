@@ -3,6 +3,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { ServiceContext } from '../context';
 import { datacenters, racks, servers } from '../db/schema';
 import { rackScope, viaRackScope } from '../dcim/zones';
+import type { MatchRank, SearchResults } from './types';
 
 // Global search (the top bar's type-ahead): one query per kind, each behind the same clearance scope as its
 // list, ranked exact > prefix > substring over the fields a person types (names, serial numbers, IPs).
@@ -10,42 +11,6 @@ import { rackScope, viaRackScope } from '../dcim/zones';
 export const SEARCH_Q_MAX = 200;
 export const SEARCH_LIMIT_MAX = 25;
 export const SEARCH_LIMIT_DEFAULT = 5;
-
-/** 0 exact, 1 prefix, 2 substring: lower is better. */
-export type MatchRank = 0 | 1 | 2;
-
-interface Hit {
-  id: number;
-  name: string;
-  rank: MatchRank;
-  /** the field that matched best (what the UI quotes under the name) */
-  matched: string;
-}
-export interface DatacenterHit extends Hit {
-  location: string | null;
-  status: string;
-}
-export interface RackHit extends Hit {
-  datacenter_id: number;
-  datacenter_name: string | null;
-  security_zone: string;
-  status: string;
-}
-export interface ServerHit extends Hit {
-  serial_number: string;
-  ip_address: string | null;
-  management_ip: string | null;
-  rack_id: number;
-  rack_name: string | null;
-  status: string;
-  health: string;
-}
-export interface SearchResults {
-  q: string;
-  datacenters: DatacenterHit[];
-  racks: RackHit[];
-  servers: ServerHit[];
-}
 
 type Fields = Record<string, SQLiteColumn>;
 

@@ -9,6 +9,9 @@ import type { SocketState } from './types';
 
 export type { SocketState };
 
+export interface LiveSocketOptions<M> {
+  /** API path without /api, e.g. `/live/racks/5?server_id=3` */
+  path: string;
   onMessage: (msg: M) => void;
   /** after a (re)connection opens, before its first frame */
   onOpen?: () => void;

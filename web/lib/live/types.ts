@@ -22,10 +22,6 @@ export type SocketState =
   | 'error' // stopped for good: no access, not found, revoked
   | 'closed'; // closed by the page
 
-export interface LiveSocketOptions<M> {
-  /** API path without /api, e.g. `/live/racks/5?server_id=3` */
-  path: string;
-
 /** One point of a chart: Unix ms and a value. */
 export interface Pt {
   ts: number;
