@@ -60,7 +60,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
           id: v.id,
           impact: v.impact,
           help: v.help,
-          nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1] ?? ''}`),
+          nodes: v.nodes.slice(0, 8).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1] ?? ''}`),
           count: v.nodes.length,
         }));
     });
@@ -69,7 +69,12 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
     const report = violations
       .map((v) => `${v.impact} ${v.id} (${v.count}): ${v.help}\n      ${v.nodes.join('\n      ')}`)
       .join('\n    ');
-    expect(!violations.length, `${violations.length} serious/critical violation(s) on ${path}:\n    ${report}`);
+    // the harness prints a failure's first lines only: the whole report goes to the log
+    if (violations.length) log(`  ${path} (${variant.name}):\n    ${report}`);
+    expect(
+      !violations.length,
+      `${violations.length} serious/critical violation(s) on ${path}: ${violations.map((v) => v.id).join(', ')}`,
+    );
   }
 
   const signedOut = ['/login', '/register'];
