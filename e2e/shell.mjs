@@ -158,6 +158,43 @@ browserSuite('shell', { port: 8852 }, async ({ page, origin, step, shot, expect,
     await shot('shell-404');
   });
 
+  const problem = (slug, detail) => ({
+    status: 401,
+    contentType: 'application/problem+json',
+    body: JSON.stringify({
+      type: `https://dc-platform.dev/problems/${slug}`,
+      title: 'Unauthorized',
+      status: 401,
+      detail,
+    }),
+  });
+
+  await step('a 401 that is a failed verification keeps the user signed in and shows its message', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.route(
+      '**/api/dashboard/metrics',
+      (r) => r.fulfill(problem('passkey-verification-failed', 'The passkey response did not verify: test.')),
+      { times: 1 },
+    );
+    await page.goto(url('/'));
+    await page.locator('.err', { hasText: 'did not verify' }).waitFor();
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).pathname === '/', `moved to ${page.url()}`);
+    expect(await page.locator('[data-testid=user-menu]').isVisible(), 'still signed in');
+  });
+
+  await step('a 401 that ends the session sends the user to sign in', async () => {
+    await page.route(
+      '**/api/dashboard/metrics',
+      (r) => r.fulfill(problem('unauthorized', 'This session has ended; sign in again.')),
+      { times: 1 },
+    );
+    await page.goto(url('/capacity'));
+    await page.locator('main#main').waitFor();
+    await page.click('#app-sidebar a[href="/"]');
+    await page.waitForURL((u) => u.pathname === '/login');
+  });
+
   await step('a rack or server that answers 404 opens no live socket and asks for no metrics', async () => {
     const sockets = [];
     const metrics = [];
