@@ -147,7 +147,7 @@ async function scenario(page, origin, pageErrors, step) {
       serverId = Number(page.url().split('/').pop());
       await toast('Server created');
       expect((await text('h1')) === 'ams1-web-001', 'server heading');
-      await page.locator('[data-testid=warranty]', { hasText: '30 Jun 2029' }).waitFor();
+      await page.locator('[data-testid=warranty]', { hasText: '2029-06-30' }).waitFor();
     },
     page,
   );

@@ -18,6 +18,7 @@ import { mountAudit } from './audit/routes';
 import { mountDemo } from './demo/routes';
 import { mountCompliance } from './compliance/routes';
 import { mountSystem } from './system/routes';
+import { mountSearch } from './search/routes';
 import { sealAuditChain } from './audit/chain-client';
 
 /** D1/SQLite constraint failures that slipped past the services' own checks still answer 409, not 500. */
@@ -88,6 +89,7 @@ export function createApp() {
   mountAnalytics(api);
   mountAudit(api);
   mountCompliance(api);
+  mountSearch(api);
   mountDemo(api);
   mountIngestRoutes(api);
   mountQueryRoutes(api);

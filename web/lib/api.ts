@@ -1,6 +1,7 @@
 // Typed fetch wrapper for the DC Platform API. The session lives in an HttpOnly cookie (never in JS): requests
 // are same-origin with default credentials. Errors arrive as RFC 9457 problem+json and become ApiError.
 import { goto } from '$app/navigation';
+import { endsSession } from './session-end';
 
 export interface FieldProblem {
   field: string;
@@ -69,7 +70,7 @@ export interface RequestOptions {
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
-  /** a 401 normally sends the user to /login; the sign-in form itself handles its own 401 */
+  /** a session-ending 401 normally sends the user to /login; the sign-in form itself handles its own 401 */
   allow401?: boolean;
   /** set on the one retry after a step-up (a second 403 step-up-required is then thrown, not prompted again) */
   steppedUp?: boolean;
@@ -80,6 +81,23 @@ export function toQueryString(query: Query = {}): string {
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
   const s = p.toString();
   return s ? `?${s}` : '';
+}
+
+// Registration seams: session and step-up modules plug in here so this module imports neither of them.
+type SessionEndedHandler = () => void;
+type StepUpHandler = (problem: Problem, path: string) => Promise<boolean>;
+const sessionEndedHandlers = new Set<SessionEndedHandler>();
+let stepUpHandler: StepUpHandler | null = null;
+
+/** Called when the API says the session has ended (before the redirect to /login). Returns an unsubscribe. */
+export function onSessionEnded(handler: SessionEndedHandler): () => void {
+  sessionEndedHandlers.add(handler);
+  return () => sessionEndedHandlers.delete(handler);
+}
+
+/** The one prompt for 403 step-up-required; resolves true once the user has stepped up. */
+export function setStepUpHandler(handler: StepUpHandler | null) {
+  stepUpHandler = handler;
 }
 
 let redirecting = false;
@@ -115,15 +133,18 @@ async function raw(method: string, path: string, opts: RequestOptions = {}): Pro
   } catch {
     /* not JSON: keep the status line */
   }
-  if (res.status === 401 && !opts.allow401) {
-    const { session } = await import('./session.svelte');
-    session.clear();
+  if (!opts.allow401 && endsSession(problem)) {
+    for (const handler of sessionEndedHandlers) handler();
     toLogin();
   }
   // a Top Secret object asks for a recent passkey confirmation: prompt (StepUpDialog), then retry once
-  if (res.status === 403 && !opts.steppedUp && String(problem.type ?? '').endsWith('/step-up-required')) {
-    const { stepUp } = await import('./step-up.svelte');
-    if (await stepUp.request(problem, path)) return raw(method, path, { ...opts, steppedUp: true });
+  if (
+    res.status === 403 &&
+    !opts.steppedUp &&
+    stepUpHandler &&
+    String(problem.type ?? '').endsWith('/step-up-required')
+  ) {
+    if (await stepUpHandler(problem, path)) return raw(method, path, { ...opts, steppedUp: true });
   }
   throw new ApiError(problem);
 }

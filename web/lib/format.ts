@@ -4,13 +4,12 @@ const nf0 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const nf1 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 const nf2 = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => String(n).padStart(2, '0');
-const dateFmt = { format: (d: Date) => `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}` };
-const dateTimeFmt = {
-  format: (d: Date) =>
-    `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`,
-};
+// Dates read as they are typed (forms take YYYY-MM-DD, see DateInput.svelte): one order, whatever the locale.
+const localDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const localTime = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+/** a calendar date as the API stores it */
+export const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export const DASH = '—';
 const none = (v: unknown) => v === null || v === undefined || v === '' || (typeof v === 'number' && !isFinite(v));
@@ -31,17 +30,22 @@ export const fmtTb = (n: number | null | undefined) => (none(n) ? DASH : `${nf2.
 export const fmtMoney = (n: number | null | undefined) => (none(n) ? DASH : usd.format(n!));
 export const fmtText = (s: string | null | undefined) => (none(s) ? DASH : s!);
 
-/** "2026-05-25" (a calendar date) is shown as "25 May 2026" without shifting it through the local zone. */
+/**
+ * "2026-05-25": a calendar date is shown as stored (never shifted through the local zone); a timestamp as the
+ * local day it fell on.
+ */
 export function fmtDate(s: string | null | undefined): string {
   if (none(s)) return DASH;
-  const d = new Date(s!.length === 10 ? `${s}T00:00:00Z` : s!);
-  return isNaN(d.getTime()) ? s! : dateFmt.format(d);
+  if (ISO_DAY.test(s!)) return s!;
+  const d = new Date(s!);
+  return isNaN(d.getTime()) ? s! : localDay(d);
 }
 
+/** "2026-05-25 14:03:09", local time */
 export function fmtDateTime(s: string | null | undefined): string {
   if (none(s)) return DASH;
   const d = new Date(s!);
-  return isNaN(d.getTime()) ? s! : dateTimeFmt.format(d);
+  return isNaN(d.getTime()) ? s! : `${localDay(d)} ${localTime(d)}`;
 }
 
 export function fmtRelative(s: string | null | undefined, now = Date.now()): string {

@@ -1,6 +1,6 @@
 // Passkey (WebAuthn) ceremonies against /api/passkeys: the browser half runs in @simplewebauthn/browser.
 import { browserSupportsWebAuthn, startAuthentication, startRegistration } from '@simplewebauthn/browser';
-import { api } from './api';
+import { ApiError, api, errorMessage } from './api';
 import { session } from './session.svelte';
 import type { Me } from './types';
 
@@ -27,6 +27,21 @@ export const passkeysSupported = () => typeof window !== 'undefined' && browserS
 /** A cancelled or timed-out browser prompt (the user closed it): not worth an error banner. */
 export const isCancelled = (e: unknown) =>
   e instanceof Error && (e.name === 'NotAllowedError' || e.name === 'AbortError');
+
+/** The verification failed on the server (the assertion or attestation did not check out). */
+export const isVerificationFailure = (e: unknown) =>
+  e instanceof ApiError && String(e.problem.type ?? '').endsWith('/passkey-verification-failed');
+
+/**
+ * What to show when a passkey ceremony fails, where it failed. A closed or timed-out browser prompt and an
+ * assertion the server rejects both mean the same to the user: the authenticator did not verify them.
+ */
+export function passkeyErrorMessage(e: unknown): string {
+  if (isCancelled(e)) return 'Your authenticator did not verify you (it was cancelled or timed out). Try again.';
+  if (isVerificationFailure(e))
+    return 'Your authenticator did not verify you: this passkey is not registered here, was revoked, or its answer did not check out.';
+  return errorMessage(e);
+}
 
 /** Add a passkey to the signed-in account. */
 export async function addPasskey(name: string): Promise<Passkey> {

@@ -1,5 +1,5 @@
 // The signed-in user and what they may do. The session itself is an HttpOnly cookie the browser sends.
-import { api } from './api';
+import { api, onSessionEnded } from './api';
 import type { Me } from './types';
 
 export type Permission =
@@ -51,3 +51,5 @@ class Session {
 }
 
 export const session = new Session();
+
+onSessionEnded(() => session.clear());

@@ -1,6 +1,6 @@
-// The step-up prompt: lib/api.ts asks here when the API answers 403 step-up-required; StepUpDialog (mounted once
+// The step-up prompt: lib/api.ts asks here (through the handler registered below) when the API answers 403 step-up-required; StepUpDialog (mounted once
 // in the app layout) shows the request and resolves it. Concurrent requests share one prompt.
-import type { Problem } from './api';
+import { setStepUpHandler, type Problem } from './api';
 
 export interface StepUpRequest {
   problem: Problem;
@@ -42,3 +42,5 @@ class StepUp {
 }
 
 export const stepUp = new StepUp();
+
+setStepUpHandler((problem, path) => stepUp.request(problem, path));

@@ -5,16 +5,9 @@
 import { untrack } from 'svelte';
 import { api, ApiError } from '$lib/api';
 import { liveStatus } from './status.svelte';
+import type { SocketState } from './types';
 
-export type SocketState =
-  | 'idle' // not started
-  | 'connecting' // first connection under way
-  | 'live' // open, frames flowing
-  | 'reconnecting' // lost, waiting to retry or retrying
-  | 'paused' // tab hidden for long: closed until it is visible again
-  | 'offline' // the browser is offline
-  | 'error' // stopped for good: no access, not found, revoked
-  | 'closed'; // closed by the page
+export type { SocketState };
 
 export interface LiveSocketOptions<M> {
   /** API path without /api, e.g. `/live/racks/5?server_id=3` */

@@ -1,6 +1,6 @@
 // The app-wide live connection status: one figure aggregated over every open live socket, shown by the
 // indicator in the top bar (LiveIndicator.svelte).
-import type { SocketState } from './socket.svelte';
+import type { SocketState } from './types';
 
 export type LiveStatus = 'idle' | 'live' | 'connecting' | 'reconnecting' | 'paused' | 'offline';
 
