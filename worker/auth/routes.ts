@@ -3,9 +3,19 @@ import * as v from 'valibot';
 import type { Api, Ctx } from '../http/api';
 import { IdParams, mountResource, type ResourceDef } from '../http/resource';
 import { users } from '../db/schema';
-import { Register, SessionLogin, TokenRequest, TokenResponse, User, UserUpdate, ROLE_NAMES } from '../schemas/user';
+import {
+  Register,
+  SessionLogin,
+  TokenRequest,
+  TokenResponse,
+  User,
+  UserCreate,
+  UserCreated,
+  UserUpdate,
+  ROLE_NAMES,
+} from '../schemas/user';
 import { SECURITY_ZONES } from '../schemas/common';
-import { authenticate, getUser, publicUser, register, updateUser, USER_HIDDEN } from './users';
+import { authenticate, createUserByAdmin, getUser, publicUser, register, updateUser, USER_HIDDEN } from './users';
 import { permissionsOf } from './roles';
 import type { ServiceContext } from '../context';
 import { unprocessable } from '../http/problem';
@@ -165,6 +175,31 @@ export function mountAuth(api: Api) {
   );
 
   mountResource(api, usersResource);
+
+  api.op(
+    {
+      method: 'post',
+      path: '/users',
+      summary: 'Create or invite a user (admin): role and clearance set directly, a temporary password to change',
+      tags: ['Users'],
+      access: 'users:manage',
+      body: UserCreate,
+      responses: [
+        {
+          status: 201,
+          description: 'The new account (with the generated password when none was sent)',
+          schema: UserCreated,
+        },
+        { status: 409, description: 'Username or email already taken' },
+        { status: 422, description: 'Invalid fields, e.g. a weak password' },
+      ],
+    },
+    async (c, { ctx, body }) => {
+      const created = await createUserByAdmin(ctx, body);
+      c.header('Location', `/api/users/${created.id}`);
+      return c.json(created, 201);
+    },
+  );
 
   api.op(
     {

@@ -60,9 +60,19 @@ export function buildOpenApi(ops: OpSpec[], version: string): Json {
         continue;
       }
       const body = r.schema ? (r.list ? { type: 'array', items: schemaOf(r.schema) } : schemaOf(r.schema)) : undefined;
+      // a second entry with the same status is another representation of it (format=csv)
+      const prev = responses[r.status];
       responses[r.status] = {
-        description: r.description,
-        ...(body ? { content: { [r.contentType ?? 'application/json']: { schema: body } } } : {}),
+        description: prev ? `${prev.description}; or ${r.description}` : r.description,
+        ...(body || prev?.content
+          ? {
+              content: {
+                ...prev?.content,
+                ...(body ? { [r.contentType ?? 'application/json']: { schema: body } } : {}),
+              },
+            }
+          : {}),
+        ...(prev?.headers ? { headers: prev.headers } : {}),
         ...(r.list
           ? {
               headers: {
