@@ -79,7 +79,7 @@ export function mountAuth(api: Api) {
       access: 'public',
       bodyForm: TokenRequest,
       responses: [
-        { status: 200, description: 'A bearer token', schema: TokenResponse },
+        { status: 200, description: 'A bearer token', schema: TokenResponse, name: 'TokenResponse' },
         {
           status: 401,
           description:
@@ -114,7 +114,7 @@ export function mountAuth(api: Api) {
       access: 'public',
       body: SessionLogin,
       responses: [
-        { status: 200, description: 'The signed-in user', schema: Me },
+        { status: 200, description: 'The signed-in user', schema: Me, name: 'Me' },
         {
           status: 401,
           description:
@@ -151,7 +151,7 @@ export function mountAuth(api: Api) {
       access: 'public',
       body: Register,
       responses: [
-        { status: 201, description: 'The new account', schema: User },
+        { status: 201, description: 'The new account', schema: User, name: 'User', complete: true },
         { status: 409, description: 'Username or email already taken' },
         { status: 422, description: 'Invalid fields, e.g. a weak password' },
       ],
@@ -166,7 +166,7 @@ export function mountAuth(api: Api) {
       summary: 'The signed-in user, with the permissions of their role',
       tags: ['Users'],
       access: 'authenticated',
-      responses: [{ status: 200, description: 'The current user', schema: Me }],
+      responses: [{ status: 200, description: 'The current user', schema: Me, name: 'Me' }],
     },
     async (c, { ctx, user }) => {
       const row = await getUser(ctx, user!.id);
@@ -189,6 +189,7 @@ export function mountAuth(api: Api) {
           status: 201,
           description: 'The new account (with the generated password when none was sent)',
           schema: UserCreated,
+          name: 'UserCreated',
         },
         { status: 409, description: 'Username or email already taken' },
         { status: 422, description: 'Invalid fields, e.g. a weak password' },
@@ -211,7 +212,7 @@ export function mountAuth(api: Api) {
       params: IdParams,
       body: UserUpdate,
       responses: [
-        { status: 200, description: 'The updated user', schema: User },
+        { status: 200, description: 'The updated user', schema: User, name: 'User', complete: true },
         { status: 404, description: 'No such user' },
         { status: 409, description: 'Email already registered' },
       ],

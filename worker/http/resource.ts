@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import type { ServiceContext } from '../context';
 import { runBatch, type Statement } from '../db/client';
 import { auditDeletedRow, auditInsertedRow, auditUpdatedRow, toStatement } from '../audit/trail';
-import type { Access, Api } from './api';
+import type { Access, Api, OpResponse } from './api';
 import { listQuerySchema, parseListQuery, type FilterSpec, type ListQuery } from './list-query';
 import { paginationLinks } from './pagination';
 import { CSV_MAX_ROWS, toCsv } from './csv';
@@ -424,6 +424,11 @@ const csvColumns = (ctx: ServiceContext, def: ResourceDef) =>
 
 /** Mount the declared operations of a resource on the API. */
 export function mountResource(api: Api, def: ResourceDef): void {
+  const out: Pick<OpResponse, 'name' | 'schema' | 'complete'> = {
+    name: def.entity.replace(/(^|\s)(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
+    schema: def.schemas.output,
+    complete: true,
+  };
   const ops = def.ops ?? ['list', 'get', 'create', 'update', 'delete'];
   const name = def.path.replace(/^\//, '');
   const listOpts = { filters: def.filters, sortable: def.sortable, defaultSort: def.defaultSort };
@@ -442,7 +447,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
         query: listQuerySchema({ ...listOpts, searchable: def.searchable, csvLimit: CSV_MAX_ROWS }),
         rawQuery: true,
         responses: [
-          { status: 200, description: `A page of ${name}`, schema: def.schemas.output, list: true },
+          { status: 200, description: `A page of ${name}`, ...out, list: true },
           {
             status: 200,
             description: `format=csv: up to ${CSV_MAX_ROWS} rows as RFC 4180 CSV with a header row`,
@@ -494,7 +499,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
         access: def.access.read,
         params: IdParams,
         responses: [
-          { status: 200, description: def.label, schema: def.schemas.output },
+          { status: 200, description: def.label, ...out },
           ...problemsRead.map((s) => ({ status: s, description: '' })),
         ],
       },
@@ -516,7 +521,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
           {
             status: 201,
             description: `The created ${def.entity} (an array for a bulk create)`,
-            schema: def.schemas.output,
+            ...out,
           },
           { status: 409, description: 'Conflicts with existing data' },
           { status: 422, description: 'Invalid fields' },
@@ -542,7 +547,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
         params: IdParams,
         body: def.schemas.update,
         responses: [
-          { status: 200, description: `The updated ${def.entity}`, schema: def.schemas.output },
+          { status: 200, description: `The updated ${def.entity}`, ...out },
           { status: 404, description: 'No such object' },
           { status: 409, description: 'Conflicts with existing data' },
           { status: 422, description: 'Invalid fields' },
@@ -573,7 +578,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
           {
             status: 200,
             description: `The updated ${name}, in the order sent`,
-            schema: def.schemas.output,
+            ...out,
             list: true,
           },
           { status: 404, description: 'An id names no object' },
