@@ -5,21 +5,23 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { adminToken, startDevServer } from '../../scripts/lib/dev-server.mjs';
 import { mapLimit } from '../../util/map-limit.ts';
+import { SERVER_METRICS } from '../../worker/telemetry/metric-names.ts';
 
 export { adminToken, startDevServer };
 
-/** The nine per-server metrics an agent sends (bench/ingest.mjs: 40 servers x 9 = 360 series in one rack). */
-export const METRICS = [
-  ['cpu_pct', 5, 95],
-  ['mem_pct', 20, 90],
-  ['disk_pct', 10, 80],
-  ['net_in_bps', 1e6, 9e8],
-  ['net_out_bps', 1e6, 9e8],
-  ['power_w', 150, 480],
-  ['inlet_temp_c', 18, 27],
-  ['outlet_temp_c', 28, 42],
-  ['fan_rpm', 4000, 12000],
-];
+/** Value ranges of the per-server metrics an agent sends (bench/ingest.mjs: 40 servers x 9 = 360 series in one rack). */
+const RANGES = {
+  cpu_pct: [5, 95],
+  mem_pct: [20, 90],
+  disk_pct: [10, 80],
+  net_in_bps: [1e6, 9e8],
+  net_out_bps: [1e6, 9e8],
+  power_w: [150, 480],
+  inlet_temp_c: [18, 27],
+  outlet_temp_c: [28, 42],
+  fan_rpm: [4000, 12000],
+};
+export const METRICS = SERVER_METRICS.map((m) => [m, ...RANGES[m]]);
 
 export const RESOLUTION_MS = 10_000;
 export const HOUR_MS = 3_600_000;

@@ -10,19 +10,9 @@
 // Objects are the API's own shapes (GET /api/servers, /api/racks, /api/datacenters). Samples are the JSON
 // ingest format: { server: id, metric, value, ts } / { rack: id, ... } / { datacenter: id, ... }.
 
-export const SERVER_METRICS = [
-  'cpu_pct',
-  'mem_pct',
-  'disk_pct',
-  'net_in_bps',
-  'net_out_bps',
-  'power_w',
-  'inlet_temp_c',
-  'outlet_temp_c',
-  'fan_rpm',
-];
-export const RACK_METRICS = ['power_kw', 'inlet_temp_c', 'humidity_pct'];
-export const DATACENTER_METRICS = ['facility_power_kw'];
+import { DATACENTER_METRICS, RACK_METRICS, SERVER_METRICS } from '../../worker/telemetry/metric-names.ts';
+
+export { DATACENTER_METRICS, RACK_METRICS, SERVER_METRICS };
 
 export const ANOMALY_KINDS = ['fan_failure', 'runaway_process', 'pdu_near_limit'];
 export const ANOMALY_LABELS = {

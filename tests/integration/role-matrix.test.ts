@@ -152,6 +152,13 @@ const BODIES: Record<
     return { json: { username, email: `${username}@example.com`, password: 'Matrix-Pass-2026!' } };
   },
   'patch /api/users/{id}': () => ({ json: { full_name: uniqueName('Full Name') } }),
+  'post /api/users': () => {
+    const username = uniqueName('invite').toLowerCase();
+    return { json: { username, email: `${username}@example.com`, role: 'viewer' } };
+  },
+  'patch /api/datacenters': () => ({ json: [{ id: dc.id, location: uniqueName('Moved') }] }),
+  'patch /api/racks': () => ({ json: [{ id: rack.id, location: uniqueName('Row Z') }] }),
+  'patch /api/servers': () => ({ json: [{ id: server.id, os: uniqueName('Ubuntu') }] }),
   'post /api/datacenters': () => ({ json: datacenterBody() }),
   'patch /api/datacenters/{id}': () => ({ json: { location: uniqueName('Moved') } }),
   'post /api/racks': () => ({ json: rackBody(dc.id) }),
@@ -395,7 +402,7 @@ describe('role matrix', () => {
     }
     expect(mismatches).toEqual([]);
     expect(seen).toHaveLength(routes.length * callers.length);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('the permission matrix itself', () => {

@@ -2,8 +2,9 @@
 import { api, onSessionEnded } from './api';
 import type { Me } from './types';
 
-export type Permission =
-  'inventory:read' | 'inventory:write' | 'audit:read' | 'audit:checkpoint' | 'users:manage' | 'demo:seed';
+import type { Permission } from '../../worker/auth/permissions';
+
+export type { Permission };
 
 class Session {
   user = $state<Me | null>(null);

@@ -1,5 +1,6 @@
 import type { Api } from '../http/api';
 import { capacity, dashboardMetrics } from './service';
+import { CapacityReport, DashboardMetrics } from '../schemas/reports';
 
 export function mountAnalytics(api: Api) {
   api.op(
@@ -9,7 +10,9 @@ export function mountAnalytics(api: Api) {
       summary: 'Estate KPIs: counts, PUE, active alerts, rack-space and power utilisation, warranty exposure',
       tags: ['Analytics'],
       access: 'inventory:read',
-      responses: [{ status: 200, description: 'Dashboard metrics' }],
+      responses: [
+        { status: 200, description: 'Dashboard metrics', schema: DashboardMetrics, name: 'DashboardMetrics' },
+      ],
     },
     async (c, { ctx }) => c.json(await dashboardMetrics(ctx)),
   );
@@ -20,7 +23,7 @@ export function mountAnalytics(api: Api) {
       summary: 'Rack-space (U) and power (kW) capacity: total, used, free, utilisation, overall and per datacenter',
       tags: ['Analytics'],
       access: 'inventory:read',
-      responses: [{ status: 200, description: 'Capacity report' }],
+      responses: [{ status: 200, description: 'Capacity report', schema: CapacityReport, name: 'CapacityReport' }],
     },
     async (c, { ctx }) => c.json(await capacity(ctx)),
   );

@@ -22,8 +22,8 @@ const AuditEntry = v.object({
         'Display only: not covered by the chain hash (before/after, which are, hold the same name for row changes)',
     ),
   ),
-  before: v.nullable(v.unknown()),
-  after: v.nullable(v.unknown()),
+  before: v.nullable(v.record(v.string(), v.unknown())),
+  after: v.nullable(v.record(v.string(), v.unknown())),
   request_id: v.nullable(v.string()),
   client_ip: v.nullable(v.string()),
 });
@@ -140,7 +140,9 @@ export function mountAudit(api: Api) {
         'hash does not match; `checkpoints.problems` reports deletions and truncation. Always 200: `ok` is the answer.',
       tags: ['Audit'],
       access: 'audit:read',
-      responses: [{ status: 200, description: 'The verification report', schema: VerifyResult }],
+      responses: [
+        { status: 200, description: 'The verification report', schema: VerifyResult, name: 'AuditVerifyResult' },
+      ],
     },
     async (c, { ctx }) => c.json(await verifyAuditTrail(ctx)),
   );
@@ -154,7 +156,13 @@ export function mountAudit(api: Api) {
       tags: ['Audit'],
       access: 'audit:checkpoint',
       responses: [
-        { status: 201, description: 'The new checkpoint', schema: AuditCheckpoint },
+        {
+          status: 201,
+          description: 'The new checkpoint',
+          schema: AuditCheckpoint,
+          name: 'AuditCheckpoint',
+          complete: true,
+        },
         { status: 409, description: 'The audit trail is empty: nothing to sign' },
       ],
     },

@@ -55,7 +55,7 @@ export function mountPasskeyRoutes(api: Api) {
       access: 'authenticated',
       body: PasskeyRegisterVerify,
       responses: [
-        { status: 201, description: 'The new passkey', schema: Passkey },
+        { status: 201, description: 'The new passkey', schema: Passkey, name: 'Passkey' },
         { status: 400, description: 'Unknown, used or expired challenge' },
         { status: 401, description: 'The response did not verify' },
         { status: 409, description: 'This passkey is already registered' },
@@ -70,7 +70,7 @@ export function mountPasskeyRoutes(api: Api) {
       summary: 'Your passkeys (never their keys): name, device type, backed up, created and last used',
       tags: TAGS,
       access: 'authenticated',
-      responses: [{ status: 200, description: 'Passkeys', schema: Passkey, list: true }],
+      responses: [{ status: 200, description: 'Passkeys', schema: Passkey, name: 'Passkey', list: true }],
     },
     async (c, { ctx }) => c.json(await listPasskeys(ctx)),
   );
@@ -84,7 +84,7 @@ export function mountPasskeyRoutes(api: Api) {
       params: PasskeyIdParams,
       body: PasskeyRename,
       responses: [
-        { status: 200, description: 'The renamed passkey', schema: Passkey },
+        { status: 200, description: 'The renamed passkey', schema: Passkey, name: 'Passkey' },
         { status: 404, description: 'No such passkey of yours' },
       ],
     },
@@ -134,7 +134,7 @@ export function mountPasskeyRoutes(api: Api) {
       access: 'public',
       body: PasskeyAssertion,
       responses: [
-        { status: 200, description: 'The signed-in user', schema: Me },
+        { status: 200, description: 'The signed-in user', schema: Me, name: 'Me' },
         { status: 400, description: 'Unknown, used or expired challenge' },
         { status: 401, description: 'The assertion did not verify, or its counter went backwards' },
       ],

@@ -1,20 +1,6 @@
-export const ROLES = ['admin', 'operator', 'viewer', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+import { PERMISSIONS, type Permission } from './permissions';
 
-/**
- * The permission matrix. Every route names one permission; tests/integration/role-matrix.test.ts walks every
- * registered route against every role.
- */
-export const PERMISSIONS = {
-  'inventory:read': ['admin', 'operator', 'viewer', 'auditor'],
-  'inventory:write': ['admin', 'operator'],
-  'audit:read': ['admin', 'auditor'],
-  'audit:checkpoint': ['admin'],
-  'users:manage': ['admin'],
-  'demo:seed': ['admin'],
-  'metrics:ingest': ['admin', 'operator'],
-} as const satisfies Record<string, readonly Role[]>;
-export type Permission = keyof typeof PERMISSIONS;
+export { ROLES, PERMISSIONS, type Role, type Permission } from './permissions';
 
 export const can = (role: string, permission: Permission): boolean =>
   (PERMISSIONS[permission] as readonly string[]).includes(role);

@@ -3,9 +3,19 @@ import * as v from 'valibot';
 import type { Api, Ctx } from '../http/api';
 import { IdParams, mountResource, type ResourceDef } from '../http/resource';
 import { users } from '../db/schema';
-import { Register, SessionLogin, TokenRequest, TokenResponse, User, UserUpdate, ROLE_NAMES } from '../schemas/user';
+import {
+  Register,
+  SessionLogin,
+  TokenRequest,
+  TokenResponse,
+  User,
+  UserCreate,
+  UserCreated,
+  UserUpdate,
+  ROLE_NAMES,
+} from '../schemas/user';
 import { SECURITY_ZONES } from '../schemas/common';
-import { authenticate, getUser, publicUser, register, updateUser, USER_HIDDEN } from './users';
+import { authenticate, createUserByAdmin, getUser, publicUser, register, updateUser, USER_HIDDEN } from './users';
 import { permissionsOf } from './roles';
 import type { ServiceContext } from '../context';
 import { unprocessable } from '../http/problem';
@@ -69,7 +79,7 @@ export function mountAuth(api: Api) {
       access: 'public',
       bodyForm: TokenRequest,
       responses: [
-        { status: 200, description: 'A bearer token', schema: TokenResponse },
+        { status: 200, description: 'A bearer token', schema: TokenResponse, name: 'TokenResponse' },
         {
           status: 401,
           description:
@@ -104,7 +114,7 @@ export function mountAuth(api: Api) {
       access: 'public',
       body: SessionLogin,
       responses: [
-        { status: 200, description: 'The signed-in user', schema: Me },
+        { status: 200, description: 'The signed-in user', schema: Me, name: 'Me' },
         {
           status: 401,
           description:
@@ -141,7 +151,7 @@ export function mountAuth(api: Api) {
       access: 'public',
       body: Register,
       responses: [
-        { status: 201, description: 'The new account', schema: User },
+        { status: 201, description: 'The new account', schema: User, name: 'User', complete: true },
         { status: 409, description: 'Username or email already taken' },
         { status: 422, description: 'Invalid fields, e.g. a weak password' },
       ],
@@ -156,7 +166,7 @@ export function mountAuth(api: Api) {
       summary: 'The signed-in user, with the permissions of their role',
       tags: ['Users'],
       access: 'authenticated',
-      responses: [{ status: 200, description: 'The current user', schema: Me }],
+      responses: [{ status: 200, description: 'The current user', schema: Me, name: 'Me' }],
     },
     async (c, { ctx, user }) => {
       const row = await getUser(ctx, user!.id);
@@ -168,6 +178,32 @@ export function mountAuth(api: Api) {
 
   api.op(
     {
+      method: 'post',
+      path: '/users',
+      summary: 'Create or invite a user (admin): role and clearance set directly, a temporary password to change',
+      tags: ['Users'],
+      access: 'users:manage',
+      body: UserCreate,
+      responses: [
+        {
+          status: 201,
+          description: 'The new account (with the generated password when none was sent)',
+          schema: UserCreated,
+          name: 'UserCreated',
+        },
+        { status: 409, description: 'Username or email already taken' },
+        { status: 422, description: 'Invalid fields, e.g. a weak password' },
+      ],
+    },
+    async (c, { ctx, body }) => {
+      const created = await createUserByAdmin(ctx, body);
+      c.header('Location', `/api/users/${created.id}`);
+      return c.json(created, 201);
+    },
+  );
+
+  api.op(
+    {
       method: 'patch',
       path: '/users/{id}',
       summary: 'Change a user: role, clearance, disable, approve a requested role',
@@ -176,7 +212,7 @@ export function mountAuth(api: Api) {
       params: IdParams,
       body: UserUpdate,
       responses: [
-        { status: 200, description: 'The updated user', schema: User },
+        { status: 200, description: 'The updated user', schema: User, name: 'User', complete: true },
         { status: 404, description: 'No such user' },
         { status: 409, description: 'Email already registered' },
       ],

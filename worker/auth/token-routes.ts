@@ -24,7 +24,12 @@ export function mountTokenRoutes(api: Api) {
       access: 'authenticated',
       body: ApiTokenCreate,
       responses: [
-        { status: 201, description: 'The token, including its secret', schema: ApiTokenCreated },
+        {
+          status: 201,
+          description: 'The token, including its secret',
+          schema: ApiTokenCreated,
+          name: 'ApiTokenCreated',
+        },
         { status: 422, description: 'Invalid fields' },
       ],
     },
@@ -41,7 +46,7 @@ export function mountTokenRoutes(api: Api) {
       tags: ['Auth'],
       access: 'authenticated',
       query: AllQuery,
-      responses: [{ status: 200, description: 'Tokens', schema: ApiToken, list: true }],
+      responses: [{ status: 200, description: 'Tokens', schema: ApiToken, name: 'ApiToken', list: true }],
     },
     async (c, { ctx, query, user }) => {
       assertCredentialManager(user);
@@ -76,7 +81,7 @@ export function mountTokenRoutes(api: Api) {
       summary: 'Your sign-in sessions, the current one marked',
       tags: ['Auth'],
       access: 'authenticated',
-      responses: [{ status: 200, description: 'Sessions', schema: Session, list: true }],
+      responses: [{ status: 200, description: 'Sessions', schema: Session, name: 'SignInSession', list: true }],
     },
     async (c, { ctx, user }) => {
       assertCredentialManager(user);

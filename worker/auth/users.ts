@@ -188,6 +188,9 @@ export interface Registration {
   password: string;
   full_name?: string | null;
   role?: string;
+  /** admins only: the zone the account may see, and a temporary password to replace at first sign-in */
+  clearance?: string;
+  must_change_password?: boolean;
 }
 
 /**
@@ -209,6 +212,8 @@ export async function register(ctx: ServiceContext, input: Registration): Promis
     password_hash: await hashPassword(input.password, iterations(ctx)),
     role,
     requested_role: !byAdmin && asked !== 'viewer' ? asked : null,
+    ...(byAdmin && input.clearance ? { clearance: input.clearance } : {}),
+    ...(byAdmin && input.must_change_password ? { must_change_password: true } : {}),
   };
   const [rows] = await runBatch(ctx.db, [
     ctx.db.insert(users).values(values).returning() as unknown as Statement,
@@ -261,4 +266,23 @@ export async function updateUser(ctx: ServiceContext, id: number, patch: UserPat
     toStatement(ctx, auditUpdatedRow(ctx, auditUsers, id, publicUser(before))),
   ]);
   return publicUser((rows as UserRow[])[0]);
+}
+
+/** 20 characters from a 64-letter alphabet (120 bits): an invite password the user must replace at first sign-in. */
+export function generatePassword(): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.!@#$%';
+  return [...crypto.getRandomValues(new Uint8Array(20))].map((b) => alphabet[b % 64]).join('');
+}
+
+/**
+ * An admin creates an account with its role and clearance granted directly. The password is temporary either way
+ * (must_change_password): the admin's own, or a generated one returned once as `temporary_password`.
+ */
+export async function createUserByAdmin(
+  ctx: ServiceContext,
+  input: Omit<Registration, 'password' | 'must_change_password'> & { password?: string },
+): Promise<PublicUser & { temporary_password?: string }> {
+  const generated = input.password ? undefined : generatePassword();
+  const user = await register(ctx, { ...input, password: input.password ?? generated!, must_change_password: true });
+  return generated ? { ...user, temporary_password: generated } : user;
 }

@@ -1,3 +1,4 @@
+import { Elevation } from '../schemas/reports';
 import { eq } from 'drizzle-orm';
 import type { Api } from '../http/api';
 import { IdParams, getRow, mountResource } from '../http/resource';
@@ -21,7 +22,7 @@ export function mountDcim(api: Api) {
       access: 'inventory:read',
       params: IdParams,
       responses: [
-        { status: 200, description: 'The elevation' },
+        { status: 200, description: 'The elevation', schema: Elevation, name: 'Elevation' },
         { status: 404, description: 'No such rack' },
       ],
     },

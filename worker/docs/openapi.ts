@@ -1,6 +1,6 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
-import type * as v from 'valibot';
-import type { OpSpec } from '../http/api';
+import * as v from 'valibot';
+import type { OpResponse, OpSpec } from '../http/api';
 import { PERMISSIONS } from '../auth/roles';
 
 type Json = Record<string, any>;
@@ -49,6 +49,21 @@ function parameters(schema: v.ObjectSchema<any, any> | undefined, where: 'path' 
 /** OpenAPI 3.1, built from the same route declarations (and valibot schemas) that the API runs on. */
 export function buildOpenApi(ops: OpSpec[], version: string): Json {
   const paths: Json = {};
+  const named: Json = { Problem: PROBLEM };
+  const schemaRef = (r: OpResponse & { schema: v.GenericSchema }): Json => {
+    const json = schemaOf(r.schema);
+    // answers carry every field even where the (input-mode) schema marks it optional
+    if (r.complete) {
+      json.required = Object.keys(json.properties ?? {});
+    }
+    const name = r.name;
+    if (!name) return json;
+    if (named[name] && JSON.stringify(named[name]) !== JSON.stringify(json)) {
+      throw new Error(`OpenAPI: two different schemas are both named ${name}`);
+    }
+    named[name] = json;
+    return { $ref: `#/components/schemas/${name}` };
+  };
   for (const op of ops) {
     const responses: Json = {};
     for (const r of op.responses) {
@@ -59,10 +74,21 @@ export function buildOpenApi(ops: OpSpec[], version: string): Json {
         };
         continue;
       }
-      const body = r.schema ? (r.list ? { type: 'array', items: schemaOf(r.schema) } : schemaOf(r.schema)) : undefined;
+      const one = r.schema && schemaRef(r as OpResponse & { schema: v.GenericSchema });
+      const body = one ? (r.list ? { type: 'array', items: one } : one) : undefined;
+      // a second entry with the same status is another representation of it (format=csv)
+      const prev = responses[r.status];
       responses[r.status] = {
-        description: r.description,
-        ...(body ? { content: { [r.contentType ?? 'application/json']: { schema: body } } } : {}),
+        description: prev ? `${prev.description}; or ${r.description}` : r.description,
+        ...(body || prev?.content
+          ? {
+              content: {
+                ...prev?.content,
+                ...(body ? { [r.contentType ?? 'application/json']: { schema: body } } : {}),
+              },
+            }
+          : {}),
+        ...(prev?.headers ? { headers: prev.headers } : {}),
         ...(r.list
           ? {
               headers: {
@@ -125,7 +151,7 @@ export function buildOpenApi(ops: OpSpec[], version: string): Json {
     tags: [...new Set(ops.flatMap((o) => o.tags))].map((name) => ({ name })),
     paths,
     components: {
-      schemas: { Problem: PROBLEM },
+      schemas: named,
       responses: {
         Unauthorized: {
           description: 'Missing, invalid or expired credentials',

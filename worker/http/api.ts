@@ -27,6 +27,10 @@ export interface OpResponse {
   /** a bare JSON array of `schema`, paginated with X-Total-Count and Link */
   list?: boolean;
   contentType?: string;
+  /** a named schema: listed once under components.schemas and referenced (what the UI's generated types call it) */
+  name?: string;
+  /** every property is always present (rows carry every column, null when empty) though the schema says optional */
+  complete?: boolean;
 }
 
 export interface OpSpec {

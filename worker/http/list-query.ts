@@ -145,6 +145,8 @@ export function listQuerySchema(opts: {
   sortable: readonly string[];
   defaultSort: string;
   searchable: readonly string[];
+  /** rows of a `format=csv` export */
+  csvLimit?: number;
 }) {
   const entries: Record<string, v.GenericSchema> = {
     limit: v.optional(
@@ -164,6 +166,16 @@ export function listQuerySchema(opts: {
       ),
     ),
   };
+  if (opts.csvLimit) {
+    entries.format = v.optional(
+      v.pipe(
+        v.picklist(['json', 'csv']),
+        v.description(
+          `"csv": the whole filtered, sorted list (up to ${opts.csvLimit} rows, no paging) as text/csv with a header row.`,
+        ),
+      ),
+    );
+  }
   if (opts.searchable.length) {
     entries.q = v.optional(
       v.pipe(

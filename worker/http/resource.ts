@@ -4,12 +4,13 @@ import * as v from 'valibot';
 import type { ServiceContext } from '../context';
 import { runBatch, type Statement } from '../db/client';
 import { auditDeletedRow, auditInsertedRow, auditUpdatedRow, toStatement } from '../audit/trail';
-import type { Access, Api } from './api';
+import type { Access, Api, OpResponse } from './api';
 import { listQuerySchema, parseListQuery, type FilterSpec, type ListQuery } from './list-query';
 import { paginationLinks } from './pagination';
 import { strictQuery } from './query-params';
 import { anyOf, containsText } from './sql-match';
-import { conflict, notFound, unprocessable, type FieldError } from './problem';
+import { CSV_MAX_ROWS, toCsv } from './csv';
+import { ProblemError, conflict, notFound, unprocessable, type FieldError } from './problem';
 import { parseOrThrow, issuesToFieldErrors, readJsonBody } from './validation';
 
 export type Row = Record<string, any>;
@@ -261,26 +262,83 @@ async function withComputed(ctx: ServiceContext, def: ResourceDef, rows: Row[]):
 }
 
 export async function updateRow(ctx: ServiceContext, def: ResourceDef, id: number, patch: Row): Promise<Row> {
-  const before = await getRow(ctx, def, id);
-  const changed = Object.fromEntries(
-    Object.entries(patch).filter(([k, val]) => JSON.stringify(before[k]) !== JSON.stringify(val)),
-  );
-  if (Object.keys(changed).length === 0)
-    return toOutput(def, def.computed ? (await withComputed(ctx, def, [before]))[0] : before);
-  await validateChanges(ctx, def, [{ before, after: { ...before, ...changed }, prefix: '' }]);
-  // getRow guarded the object as it is; this guards where it goes (a rack moved into another zone, a server to another rack)
-  await def.guard?.(ctx, [{ ...before, ...changed }]);
+  return (await updateRows(ctx, def, [{ id, patch }], false))[0];
+}
+
+/** Rows as stored (within the caller's scope), one query per 90 ids; an id that is missing is a 404 naming it. */
+async function getRows(ctx: ServiceContext, def: ResourceDef, ids: number[], prefixes: string[]): Promise<Row[]> {
   const idCol = col(def, 'id');
-  const [rows] = await runBatch(ctx.db, [
-    ctx.db
-      .update(def.table)
-      .set({ ...changed, updated_at: NOW })
-      .where(eq(idCol, id))
-      .returning() as unknown as Statement,
-    toStatement(ctx, auditUpdatedRow(ctx, auditTarget(def), id, toOutput(def, before))),
-  ]);
-  const updated = (rows as Row[])[0];
-  return toOutput(def, def.computed ? (await withComputed(ctx, def, [updated]))[0] : updated);
+  const byId = new Map<number, Row>();
+  for (const part of chunks(ids, 90)) {
+    for (const r of await ctx.db
+      .select()
+      .from(def.table)
+      .where(and(inArray(idCol, part), def.scope?.(ctx)))
+      .all()) {
+      byId.set(Number((r as Row).id), r as Row);
+    }
+  }
+  const missing = ids.map((id, i) => ({ id, i })).filter(({ id }) => !byId.has(id));
+  if (missing.length) {
+    throw new ProblemError(404, 'not-found', `${def.label} ${missing.map((m) => m.id).join(', ')} not found.`, {
+      errors: missing.map(({ id, i }) => ({ field: `${prefixes[i]}id`, message: `${def.label} ${id} does not exist` })),
+    });
+  }
+  return ids.map((id) => byId.get(id)!);
+}
+
+/**
+ * Update one row, or many atomically (all or nothing): each item is checked like a single update (references,
+ * uniqueness, domain rules, guard), errors are named `[i].field`, and the writes with one audit entry per
+ * changed row go in one db.batch.
+ */
+export async function updateRows(
+  ctx: ServiceContext,
+  def: ResourceDef,
+  items: { id: number; patch: Row }[],
+  bulk = true,
+): Promise<Row[]> {
+  const prefixes = items.map((_, i) => (bulk ? `[${i}].` : ''));
+  const befores = bulk
+    ? await getRows(
+        ctx,
+        def,
+        items.map((it) => it.id),
+        prefixes,
+      )
+    : [await getRow(ctx, def, items[0].id)];
+  if (bulk) await def.guard?.(ctx, befores);
+  const changes: (Change & { changed: Row })[] = [];
+  items.forEach(({ patch }, i) => {
+    const before = befores[i];
+    const changed = Object.fromEntries(
+      Object.entries(patch).filter(([k, val]) => JSON.stringify(before[k]) !== JSON.stringify(val)),
+    );
+    if (Object.keys(changed).length)
+      changes.push({ before, after: { ...before, ...changed }, prefix: prefixes[i], changed });
+  });
+  if (changes.length) {
+    await validateChanges(ctx, def, changes);
+    // getRow guarded the object as it is; this guards where it goes (a rack moved into another zone, a server to another rack)
+    await def.guard?.(
+      ctx,
+      changes.map((ch) => ch.after),
+    );
+    const idCol = col(def, 'id');
+    await runBatch(
+      ctx.db,
+      changes.flatMap((ch) => [
+        ctx.db
+          .update(def.table)
+          .set({ ...ch.changed, updated_at: NOW })
+          .where(eq(idCol, ch.before!.id)) as unknown as Statement,
+        toStatement(ctx, auditUpdatedRow(ctx, auditTarget(def), Number(ch.before!.id), toOutput(def, ch.before!))),
+      ]),
+    );
+  }
+  // re-read: the answer has the stored values and the computed fields, like a GET
+  const fresh = await withComputed(ctx, def, befores);
+  return fresh.map((r) => toOutput(def, r));
 }
 
 export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: number): Promise<void> {
@@ -308,12 +366,11 @@ export const IdParams = v.object({
   id: v.pipe(v.string(), v.regex(/^[1-9]\d{0,15}$/, 'must be a positive integer'), v.transform(Number)),
 });
 
-/** Validate a create body: one object, or an array of up to MAX_BULK objects with errors named `[i].field`. */
-export function parseCreateBody(schema: v.ObjectSchema<any, any>, body: unknown): { items: Row[]; bulk: boolean } {
-  if (!Array.isArray(body)) return { items: [parseOrThrow(schema, body)], bulk: false };
+/** Validate a bulk body: an array of 1 to MAX_BULK items, each parsed by `schema`, errors named `[i].field`. */
+function parseItems<S extends v.GenericSchema>(schema: S, body: unknown[]): v.InferOutput<S>[] {
   if (body.length === 0 || body.length > MAX_BULK) {
     throw unprocessable([
-      { field: '(body)', message: `a bulk create takes 1 to ${MAX_BULK} items, got ${body.length}` },
+      { field: '(body)', message: `a bulk write takes 1 to ${MAX_BULK} items, got ${body.length}` },
     ]);
   }
   const errors: FieldError[] = [];
@@ -323,11 +380,54 @@ export function parseCreateBody(schema: v.ObjectSchema<any, any>, body: unknown)
     return r.success ? r.output : {};
   });
   if (errors.length) throw unprocessable(errors);
-  return { items, bulk: true };
+  return items;
 }
+
+/** Validate a create body: one object, or an array of up to MAX_BULK objects with errors named `[i].field`. */
+export function parseCreateBody(schema: v.ObjectSchema<any, any>, body: unknown): { items: Row[]; bulk: boolean } {
+  if (!Array.isArray(body)) return { items: [parseOrThrow(schema, body)], bulk: false };
+  return { items: parseItems(schema, body), bulk: true };
+}
+
+const definedOnly = (patch: Row) => Object.fromEntries(Object.entries(patch).filter(([, val]) => val !== undefined));
+
+/** The body of a bulk update: `[{ id, ...fields to change }]`, each item like a single PATCH plus its id. */
+export const bulkUpdateSchema = (update: v.ObjectSchema<any, any>) =>
+  v.object({
+    id: v.pipe(v.number('must be a number'), v.integer('must be an integer'), v.minValue(1)),
+    ...update.entries,
+  });
+
+export function parseBulkUpdateBody(update: v.ObjectSchema<any, any>, body: unknown): { id: number; patch: Row }[] {
+  if (!Array.isArray(body))
+    throw unprocessable([{ field: '(body)', message: 'must be an array of { id, ...changes }' }]);
+  const items = parseItems(bulkUpdateSchema(update), body).map(({ id, ...rest }: Row) => ({
+    id,
+    patch: definedOnly(rest),
+  }));
+  const errors: FieldError[] = [];
+  const seen = new Set<number>();
+  items.forEach((it, i) => {
+    if (seen.has(it.id)) errors.push({ field: `[${i}].id`, message: `id ${it.id} appears more than once` });
+    seen.add(it.id);
+    if (Object.keys(it.patch).length === 0)
+      errors.push({ field: `[${i}]`, message: 'send at least one field to change' });
+  });
+  if (errors.length) throw unprocessable(errors);
+  return items;
+}
+
+/** Header of a CSV export: every output column, in table order, then the computed ones. */
+const csvColumns = (ctx: ServiceContext, def: ResourceDef) =>
+  Object.keys(selection(ctx, def, true)).filter((k) => !def.hidden?.includes(k));
 
 /** Mount the declared operations of a resource on the API. */
 export function mountResource(api: Api, def: ResourceDef): void {
+  const out: Pick<OpResponse, 'name' | 'schema' | 'complete'> = {
+    name: def.entity.replace(/(^|\s)(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
+    schema: def.schemas.output,
+    complete: true,
+  };
   const ops = def.ops ?? ['list', 'get', 'create', 'update', 'delete'];
   const name = def.path.replace(/^\//, '');
   const listOpts = { filters: def.filters, sortable: def.sortable, defaultSort: def.defaultSort };
@@ -343,16 +443,43 @@ export function mountResource(api: Api, def: ResourceDef): void {
           `${def.description ?? ''} Returns a bare JSON array; X-Total-Count and Link headers paginate.`.trim(),
         tags: [def.tag],
         access: def.access.read,
-        query: listQuerySchema({ ...listOpts, searchable: def.searchable }),
+        query: listQuerySchema({ ...listOpts, searchable: def.searchable, csvLimit: CSV_MAX_ROWS }),
         rawQuery: true,
         responses: [
-          { status: 200, description: `A page of ${name}`, schema: def.schemas.output, list: true },
+          { status: 200, description: `A page of ${name}`, ...out, list: true },
+          {
+            status: 200,
+            description: `format=csv: up to ${CSV_MAX_ROWS} rows as RFC 4180 CSV with a header row`,
+            contentType: 'text/csv',
+            schema: v.string(),
+          },
           { status: 422, description: 'Bad list parameters' },
         ],
       },
       async (c, { ctx }) => {
         const url = new URL(c.req.url);
-        const q = parseListQuery(strictQuery(url), listOpts);
+        const params = strictQuery(url);
+        const { format = null, ...listParams } = params;
+        if (format === 'csv') {
+          // same filters, sort and search as the page on screen; paging is replaced by the export cap
+          const { limit: _limit, offset: _offset, ...unpaged } = listParams;
+          const q = { ...parseListQuery(unpaged, listOpts), limit: CSV_MAX_ROWS, offset: 0 };
+          const { rows, total } = await listRows(ctx, def, q);
+          const stamp = new Date().toISOString().slice(0, 10);
+          return c.body(toCsv(csvColumns(ctx, def), rows), 200, {
+            'Content-Type': 'text/csv; charset=utf-8; header=present',
+            'Content-Disposition': `attachment; filename="${name}-${stamp}.csv"`,
+            'X-Total-Count': String(total),
+            'X-Export-Limit': String(CSV_MAX_ROWS),
+          });
+        }
+        if (format !== null && format !== 'json') {
+          throw unprocessable(
+            [{ field: 'query.format', message: 'must be one of: json, csv' }],
+            'Invalid list parameters.',
+          );
+        }
+        const q = parseListQuery(listParams, listOpts);
         const { rows, total } = await listRows(ctx, def, q);
         c.header('X-Total-Count', String(total));
         c.header('Link', paginationLinks(url, total, q.limit, q.offset));
@@ -370,7 +497,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
         access: def.access.read,
         params: IdParams,
         responses: [
-          { status: 200, description: def.label, schema: def.schemas.output },
+          { status: 200, description: def.label, ...out },
           ...problemsRead.map((s) => ({ status: s, description: '' })),
         ],
       },
@@ -392,7 +519,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
           {
             status: 201,
             description: `The created ${def.entity} (an array for a bulk create)`,
-            schema: def.schemas.output,
+            ...out,
           },
           { status: 409, description: 'Conflicts with existing data' },
           { status: 422, description: 'Invalid fields' },
@@ -418,19 +545,47 @@ export function mountResource(api: Api, def: ResourceDef): void {
         params: IdParams,
         body: def.schemas.update,
         responses: [
-          { status: 200, description: `The updated ${def.entity}`, schema: def.schemas.output },
+          { status: 200, description: `The updated ${def.entity}`, ...out },
           { status: 404, description: 'No such object' },
           { status: 409, description: 'Conflicts with existing data' },
           { status: 422, description: 'Invalid fields' },
         ],
       },
       async (c, { ctx, params, body }) => {
-        const patch = Object.fromEntries(Object.entries(body as Row).filter(([, val]) => val !== undefined));
+        const patch = definedOnly(body as Row);
         if (Object.keys(patch).length === 0) {
           throw unprocessable([{ field: '(body)', message: 'send at least one field to change' }]);
         }
         return c.json(await updateRow(ctx, def, params.id, patch));
       },
+    );
+  }
+  if (ops.includes('update') && def.schemas.update) {
+    const update = def.schemas.update;
+    api.op(
+      {
+        method: 'patch',
+        path: def.path,
+        summary: `Update many ${name} at once (all or nothing)`,
+        description: `An array of up to ${MAX_BULK} \`{ id, ...fields to change }\`; errors name \`[i].field\`. One audit entry per changed row.`,
+        tags: [def.tag],
+        access: def.access.write,
+        body: v.array(bulkUpdateSchema(update)),
+        rawBody: true,
+        responses: [
+          {
+            status: 200,
+            description: `The updated ${name}, in the order sent`,
+            ...out,
+            list: true,
+          },
+          { status: 404, description: 'An id names no object' },
+          { status: 409, description: 'Conflicts with existing data' },
+          { status: 422, description: 'Invalid fields' },
+        ],
+      },
+      async (c, { ctx }) =>
+        c.json(await updateRows(ctx, def, parseBulkUpdateBody(update, await readJsonBody(c.req.raw)))),
     );
   }
   if (ops.includes('delete')) {

@@ -33,6 +33,24 @@ export const Register = v.pipe(
   ),
 );
 
+/** An admin creating an account: a temporary password, or none for a generated one; either must be changed at first sign-in. */
+export const UserCreate = v.pipe(
+  v.object({
+    username,
+    email: v.pipe(v.string('must be text'), v.trim(), v.email('must be a valid email address'), v.maxLength(254)),
+    full_name: optionalText(120),
+    role: oneOf(ROLE_NAMES),
+    clearance: v.optional(oneOf(SECURITY_ZONES)),
+    password: v.optional(
+      v.pipe(password, v.description('Temporary password; omit to have one generated and returned once')),
+    ),
+  }),
+  v.forward(
+    v.check((u) => !u.password?.toLowerCase().includes(u.username.toLowerCase()), 'must not contain the username'),
+    ['password'],
+  ),
+);
+
 export const TokenRequest = v.object({
   grant_type: v.optional(
     v.picklist(['password', 'refresh_token'], 'must be "password" (the default) or "refresh_token"'),
@@ -70,6 +88,14 @@ export const User = v.object({
   last_login_at: v.nullable(v.string()),
   created_at: v.string(),
   updated_at: v.string(),
+});
+
+export const UserCreated = v.object({
+  ...User.entries,
+  must_change_password: v.boolean(),
+  temporary_password: v.optional(
+    v.pipe(v.string(), v.description('Only when generated: the one time it is shown; hand it over securely')),
+  ),
 });
 
 export const TokenResponse = v.object({

@@ -147,7 +147,7 @@ export function mountQueryRoutes(api: Api) {
       tags: ['Telemetry'],
       access: 'inventory:read',
       query: RackRange,
-      responses: [{ status: 200, description: 'Series', schema: Series, list: true }],
+      responses: [{ status: 200, description: 'Series', schema: Series, name: 'MetricSeries', list: true }],
     },
     async (c, { ctx, query }) => {
       const rack = await visibleRack(ctx, query.rack_id);
@@ -175,7 +175,7 @@ export function mountQueryRoutes(api: Api) {
         datacenter_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a datacenter id'), v.transform(Number))),
         metric: v.optional(metricList),
       }),
-      responses: [{ status: 200, description: 'Latest values', schema: Latest, list: true }],
+      responses: [{ status: 200, description: 'Latest values', schema: Latest, name: 'LatestSample', list: true }],
     },
     async (c, { ctx, query }) => {
       if (!query.server_id && !query.rack_id && query.datacenter_id === undefined) {

@@ -8,22 +8,7 @@ export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Prometheus label name rules. */
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Standard per-server metrics (units in the name). */
-export const SERVER_METRICS = [
-  'cpu_pct',
-  'mem_pct',
-  'disk_pct',
-  'net_in_bps',
-  'net_out_bps',
-  'power_w',
-  'inlet_temp_c',
-  'outlet_temp_c',
-  'fan_rpm',
-] as const;
-/** Standard per-rack metrics (PDU and rack sensors). */
-export const RACK_METRICS = ['power_kw', 'inlet_temp_c', 'humidity_pct'] as const;
-/** Standard per-datacenter metrics (facility meters), used for PUE. */
-export const DATACENTER_METRICS = ['facility_power_kw'] as const;
+export { SERVER_METRICS, RACK_METRICS, DATACENTER_METRICS } from './metric-names';
 
 /**
  * How a sample names its device. Decoders fill what the payload says; the resolver matches it against the

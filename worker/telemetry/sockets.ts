@@ -8,9 +8,7 @@ export interface SocketAttachment {
   server_id?: number | null;
 }
 
-/** Close codes the UI's live store understands (web/lib/live/). */
-export const CLOSE_EXPIRED = 4401;
-export const CLOSE_FORBIDDEN = 4403;
+export { CLOSE_UNAUTHENTICATED as CLOSE_EXPIRED, CLOSE_FORBIDDEN } from './close-codes';
 
 export function socketAttachment(ws: WebSocket): SocketAttachment | null {
   try {

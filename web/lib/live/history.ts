@@ -23,7 +23,7 @@ export const RANGES: Range[] = [
 
 export function serverHistory(
   serverId: number,
-  metrics: string[],
+  metrics: readonly string[],
   from: number,
   to: number,
   step: number,
@@ -37,7 +37,7 @@ export function serverHistory(
 
 export function rackHistory(
   rackId: number,
-  metrics: string[],
+  metrics: readonly string[],
   from: number,
   to: number,
   step: number,
@@ -52,7 +52,7 @@ export function rackHistory(
 /** Several servers' history, a few requests at a time; a server that fails is left out. */
 export async function serversHistory(
   ids: number[],
-  metrics: string[],
+  metrics: readonly string[],
   from: number,
   to: number,
   step: number,

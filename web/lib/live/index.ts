@@ -7,3 +7,5 @@ export * from './types';
 export * from './metrics';
 export * from './heat';
 export * from './history';
+export * from './readings';
+export { LatestPoll } from './latest.svelte';

@@ -1,20 +1,9 @@
 // What the telemetry metrics are called, in which unit they are shown and how their values are formatted.
-// Names follow worker/telemetry/samples.ts (units in the name).
+// The names themselves are defined once in worker/telemetry/metric-names.ts.
+import { RACK_METRICS, SERVER_METRICS, type MetricName } from '../../../worker/telemetry/metric-names';
 import { fmtBps, fmtKw, fmtNum, fmtPct, fmtRpm, fmtTemp, fmtW } from '$lib/format';
 
-export type MetricName =
-  | 'cpu_pct'
-  | 'mem_pct'
-  | 'disk_pct'
-  | 'net_in_bps'
-  | 'net_out_bps'
-  | 'power_w'
-  | 'inlet_temp_c'
-  | 'outlet_temp_c'
-  | 'fan_rpm'
-  | 'power_kw'
-  | 'humidity_pct'
-  | 'facility_power_kw';
+export type { MetricName };
 
 export interface MetricInfo {
   label: string;
@@ -40,18 +29,7 @@ export const METRICS: Record<MetricName, MetricInfo> = {
   facility_power_kw: { label: 'Facility power', short: 'Facility', unit: 'kW', format: fmtKw },
 };
 
-export const SERVER_METRICS: MetricName[] = [
-  'cpu_pct',
-  'mem_pct',
-  'disk_pct',
-  'net_in_bps',
-  'net_out_bps',
-  'power_w',
-  'inlet_temp_c',
-  'outlet_temp_c',
-  'fan_rpm',
-];
-export const RACK_METRICS: MetricName[] = ['power_kw', 'inlet_temp_c', 'humidity_pct'];
+export { SERVER_METRICS, RACK_METRICS };
 
 export function metricInfo(name: string): MetricInfo {
   return METRICS[name as MetricName] ?? { label: name, short: name, unit: '', format: (v) => fmtNum(v, 2) };

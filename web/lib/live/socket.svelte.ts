@@ -2,6 +2,7 @@
 // exponential backoff and jitter (1 s → 30 s), pauses while the tab is hidden for long, and gives up on
 // "no access" (4403) or "not found" (4404). A 4401 (the access cookie expired) renews the session the way
 // any API call does and reconnects. Auth is the HttpOnly session cookie the browser sends with the upgrade.
+import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED } from '../../../worker/telemetry/close-codes';
 import { untrack } from 'svelte';
 import { api, ApiError } from '$lib/api';
 import { liveStatus } from './status.svelte';
@@ -31,9 +32,7 @@ const HIDDEN_PAUSE_MS = 60_000;
 /** no frame at all (not even a pong) for this long: the connection is dead even if the socket says open */
 const SILENT_MS = 2 * PING_MS + 5_000;
 
-export const CLOSE_UNAUTHENTICATED = 4401;
-export const CLOSE_FORBIDDEN = 4403;
-export const CLOSE_NOT_FOUND = 4404;
+export { CLOSE_UNAUTHENTICATED, CLOSE_FORBIDDEN, CLOSE_NOT_FOUND };
 
 /** Full-range exponential backoff with "equal jitter": between half and all of 1 s · 2^attempt, capped at 30 s. */
 export function backoffDelay(attempt: number, random = Math.random): number {

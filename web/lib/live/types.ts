@@ -28,22 +28,5 @@ export interface Pt {
   value: number;
 }
 
-/** GET /api/metrics/servers and /api/metrics/racks: one series per (device, metric). */
-export interface MetricSeries {
-  server_id: number | null;
-  rack_id: number;
-  metric: string;
-  labels: Record<string, string>;
-  step_s: number;
-  points: { ts: number; avg: number; min: number; max: number; p95: number; last: number; count: number }[];
-}
-
-/** GET /api/metrics/latest */
-export interface LatestSample {
-  server_id: number | null;
-  rack_id: number | null;
-  metric: string;
-  labels: Record<string, string>;
-  ts: number;
-  value: number;
-}
+/** GET /api/metrics/servers, /racks (one series per device and metric) and /latest: the generated API types. */
+export type { LatestSample, MetricSeries } from '../types';
