@@ -150,12 +150,63 @@ function remoteWrite(pts: Point[]): Uint8Array {
 }
 
 const RW_HEADERS = 'application/x-protobuf';
+const RW_EXTRA = { 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' };
+const PRECISION = { ns: 1_000_000n, us: 1_000n, ms: 1n, s: 0n } as const;
+
+/**
+ * One well-formed sample for a real server, except its timestamp: year 287,000, before 1970 or past what a Date
+ * holds, in every format's own unit (the known RangeError class, left out with `skipKnown`).
+ */
+function absurdTimestamp(fx: IngestFixtures): fc.Arbitrary<FuzzRequest> {
+  const server = fc.constantFrom(...fx.servers.map((s) => s.name));
+  const ms = fc.constantFrom(YEAR_287000_MS, 8.64e15 + 1, 2 ** 53, -1, -8.64e15 - 1, 1e17);
+  const base = { method: 'POST', as: 'admin' as const, query: '' };
+  return fc
+    .tuple(server, ms, fc.constantFrom<keyof typeof PRECISION>('ns', 'us', 'ms', 's'))
+    .chain(([s, t, precision]) => {
+      const whole = BigInt(Math.trunc(t));
+      const scaled = precision === 's' ? whole / 1000n : whole * PRECISION[precision];
+      const point: Point = { device: s, metric: 'cpu_pct', value: 1, ts: t, labels: {} };
+      return fc.constantFrom<FuzzRequest>(
+        {
+          ...base,
+          path: '/api/influx/write',
+          query: `precision=${precision}`,
+          contentType: 'text/plain',
+          body: `cpu_pct,server=${s} value=1 ${scaled}`,
+        },
+        { ...base, path: '/api/prom/push', contentType: 'text/plain', body: `cpu_pct{server="${s}"} 1 ${whole}` },
+        {
+          ...base,
+          path: '/api/metrics/ingest',
+          contentType: 'application/json',
+          body: JSON.stringify([{ server: s, metric: 'cpu_pct', value: 1, ts: t }]),
+        },
+        {
+          ...base,
+          path: '/api/otlp/v1/metrics',
+          contentType: 'application/json',
+          body: JSON.stringify(otlp([point])).replace(
+            /"timeUnixNano":"-?\d+"/,
+            `"timeUnixNano":"${whole * 1_000_000n}"`,
+          ),
+        },
+        {
+          ...base,
+          path: '/api/prom/write',
+          contentType: RW_HEADERS,
+          headers: RW_EXTRA,
+          body: compress(remoteWrite([point])),
+        },
+      );
+    });
+}
 
 /** One ingest request in one of the five formats, spoiled in the ways listed above. */
 export function ingestRequests(fx: IngestFixtures, knobs: Knobs): fc.Arbitrary<FuzzRequest> {
   const base = { method: 'POST', as: 'admin' as const, query: '' };
   const bad = fc.constantFrom('0', '-1', 'abc', '1e999', 'NaN', '99999999999999999999999999');
-  return fc.tuple(points(fx, knobs), truncate, bad).chain(([pts, at, badNum]) =>
+  const spoiled = fc.tuple(points(fx, knobs), truncate, bad).chain(([pts, at, badNum]) =>
     fc.constantFrom(
       {
         ...base,
@@ -212,11 +263,14 @@ export function ingestRequests(fx: IngestFixtures, knobs: Knobs): fc.Arbitrary<F
         ...base,
         path: '/api/prom/write',
         contentType: RW_HEADERS,
-        headers: { 'Content-Encoding': 'snappy', 'X-Prometheus-Remote-Write-Version': '0.1.0' },
+        headers: RW_EXTRA,
         body: ((b: Uint8Array) => (at === undefined ? b : b.slice(0, Math.floor(b.length * at))))(
           compress(remoteWrite(pts)),
         ),
       },
     ),
   );
+  return knobs.skipKnown
+    ? spoiled
+    : fc.oneof({ weight: 4, arbitrary: spoiled }, { weight: 1, arbitrary: absurdTimestamp(fx) });
 }
