@@ -254,6 +254,7 @@ const INGEST = new Set([
 /** Routes that need a query string to succeed once access is granted. */
 const QUERIES: Record<string, () => string> = {
   'get /api/metrics/servers': () => `server_id=${server.id}&metric=cpu_pct`,
+  'get /api/search': () => `q=${encodeURIComponent(server.name)}`,
   'get /api/metrics/racks': () => `rack_id=${rack.id}&metric=power_kw`,
   'get /api/metrics/latest': () => `rack_id=${rack.id}`,
   'post /api/prom/push': () => `server=${encodeURIComponent(server.name)}`,
