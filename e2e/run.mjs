@@ -332,9 +332,9 @@ async function scenario(page, origin, pageErrors, step) {
       await page.waitForFunction(
         () => !/of 344 /.test(document.querySelector('[data-testid=table-count]')?.textContent ?? ''),
       );
-      await page.click('th button:has-text("Power")');
+      await page.click('th button:has-text("Nameplate W")');
       await page.waitForURL(/sort=power_supply_w/);
-      await page.click('th button:has-text("Power")');
+      await page.click('th button:has-text("Nameplate W")');
       await page.waitForURL(/sort=-power_supply_w/);
       await page.selectOption('select[aria-label=Status]', 'active');
       await page.waitForURL(/status=active/);
@@ -345,7 +345,7 @@ async function scenario(page, origin, pageErrors, step) {
       await page.reload();
       await page.locator('[data-testid=table-search]').waitFor();
       expect((await page.inputValue('[data-testid=table-search]')) === 'gpu', 'search restored after reload');
-      await page.locator('th[aria-sort=ascending] button:has-text("Power")').waitFor();
+      await page.locator('th[aria-sort=ascending] button:has-text("Nameplate W")').waitFor();
     },
     page,
   );
@@ -560,52 +560,22 @@ async function scenario(page, origin, pageErrors, step) {
   );
 
   await step(
-    'a missing server shows a not-found state',
-    async () => {
-      await page.goto(url('/servers/999999'));
-      await page.locator('text=Not found').first().waitFor();
-      await page.locator('text=Server 999999 does not exist').first().waitFor();
-    },
-    page,
-  );
-
-  await step(
-    'sign out, then a viewer sees no write actions',
-    async () => {
-      await page.goto(url('/'));
-      await page.click('[data-testid=user-menu]');
-      await page.click('button:has-text("Sign out")');
-      await page.waitForURL(/\/login/);
-      await login('noc.viewer', 'demo-password-2026');
-      await page.waitForURL((u) => u.pathname === '/');
-      await page.goto(url('/servers'));
-      await page.locator('[data-testid=servers-table] tbody tr').first().waitFor();
-      expect((await page.locator('a:has-text("Add server")').count()) === 0, 'no Add server button');
-      expect((await page.locator('nav a:has-text("Users")').count()) === 0, 'no Users link');
-      await page.goto(url('/servers/new'));
-      await page.locator('text=You do not have permission').first().waitFor();
-      await page.goto(url(`/racks/${ids.rack}`));
-      await page.locator('[data-testid=elevation-device]').first().waitFor();
-      expect((await page.locator('button:has-text("Delete")').count()) === 0, 'no Delete button');
-    },
-    page,
-  );
-
-  await step(
     'lists: racks and servers show live kW and °C columns, and the racks list is not clipped at 1280-1920 px',
     async () => {
       const token = await apiToken(page, origin);
+      const auth = { authorization: `Bearer ${token}` };
+      const [srv] = await (await page.request.get(url('/api/servers?limit=1&sort=id'), { headers: auth })).json();
       const ingest = await page.request.post(url('/api/metrics/ingest'), {
         headers: { authorization: `Bearer ${token}` },
         data: [
-          { server: serverId, metric: 'power_w', value: 352, ts: Date.now() },
-          { server: serverId, metric: 'inlet_temp_c', value: 23.4, ts: Date.now() },
+          { server: srv.id, metric: 'power_w', value: 352, ts: Date.now() },
+          { server: srv.id, metric: 'inlet_temp_c', value: 23.4, ts: Date.now() },
         ],
       });
       expect(ingest.ok(), `ingest: ${ingest.status()} ${await ingest.text()}`);
       for (const width of [1280, 1440, 1920]) {
         await page.setViewportSize({ width, height: 900 });
-        await page.goto(url('/racks'));
+        await page.goto(url(`/racks?q=${encodeURIComponent(srv.rack_name)}`));
         await page.locator('[data-testid=racks-table] tbody tr').first().waitFor();
         const heads = await page.locator('[data-testid=racks-table] thead').innerText();
         expect(/Power now/.test(heads) && /Inlet max/.test(heads) && /Status/.test(heads), `rack headers: ${heads}`);
@@ -621,7 +591,7 @@ async function scenario(page, origin, pageErrors, step) {
         .locator('[data-testid=racks-table] [data-testid=live-kw]', { hasText: /0\.4 kW|352|0\.35/ })
         .first()
         .waitFor({ timeout: 30_000 });
-      await page.goto(url('/servers'));
+      await page.goto(url(`/servers?q=${encodeURIComponent(srv.name)}`));
       const heads = await page.locator('[data-testid=servers-table] thead').innerText();
       expect(/Nameplate W/.test(heads) && /Draw now/.test(heads) && /Inlet/.test(heads), `server headers: ${heads}`);
       await page.locator('[data-testid=live-w]', { hasText: '352' }).first().waitFor({ timeout: 30_000 });
@@ -634,8 +604,9 @@ async function scenario(page, origin, pageErrors, step) {
   await step(
     'Export CSV downloads the filtered list as CSV',
     async () => {
-      await page.goto(url('/servers?q=ams1-web'));
+      await page.goto(url('/servers?q=gpu&sort=-power_supply_w'));
       await page.locator('[data-testid=servers-table] tbody tr').first().waitFor();
+      const shown = await text('[data-testid=table-count]');
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.click('[data-testid=servers-table] [data-testid=export-csv]'),
@@ -645,7 +616,8 @@ async function scenario(page, origin, pageErrors, step) {
       const csv = await readFile(await download.path(), 'utf8');
       const [header, ...lines] = csv.trim().split('\r\n');
       expect(header.split(',').includes('name') && header.includes('rack_name'), `header: ${header}`);
-      expect(lines.length >= 1 && lines.every((l) => l.includes('ams1-web')), `rows: ${lines.join(' | ')}`);
+      // every matching row, not just the page on screen
+      expect(shown.includes(`of ${lines.length} servers`), `${lines.length} rows exported; table: ${shown}`);
     },
     page,
   );
@@ -690,6 +662,39 @@ async function scenario(page, origin, pageErrors, step) {
       await page.click('button:has-text("Done")');
       await page.fill('[data-testid=table-search]', 'e2e.invitee');
       await page.locator('tbody', { hasText: 'e2e.invitee' }).first().waitFor();
+    },
+    page,
+  );
+
+  await step(
+    'a missing server shows a not-found state',
+    async () => {
+      await page.goto(url('/servers/999999'));
+      await page.locator('text=Not found').first().waitFor();
+      await page.locator('text=Server 999999 does not exist').first().waitFor();
+    },
+    page,
+  );
+
+  await step(
+    'sign out, then a viewer sees no write actions',
+    async () => {
+      await page.goto(url('/'));
+      await page.click('[data-testid=user-menu]');
+      await page.click('button:has-text("Sign out")');
+      await page.waitForURL(/\/login/);
+      await login('noc.viewer', 'demo-password-2026');
+      await page.waitForURL((u) => u.pathname === '/');
+      await page.goto(url('/servers'));
+      await page.locator('[data-testid=servers-table] tbody tr').first().waitFor();
+      expect((await page.locator('a:has-text("Add server")').count()) === 0, 'no Add server button');
+      expect((await page.locator('[data-testid=select-row]').count()) === 0, 'no bulk-edit checkboxes');
+      expect((await page.locator('nav a:has-text("Users")').count()) === 0, 'no Users link');
+      await page.goto(url('/servers/new'));
+      await page.locator('text=You do not have permission').first().waitFor();
+      await page.goto(url(`/racks/${ids.rack}`));
+      await page.locator('[data-testid=elevation-device]').first().waitFor();
+      expect((await page.locator('button:has-text("Delete")').count()) === 0, 'no Delete button');
     },
     page,
   );
