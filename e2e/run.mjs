@@ -335,9 +335,9 @@ async function scenario(page, origin, pageErrors, step) {
         (all) => !document.querySelector('[data-testid=table-count]')?.textContent?.includes(`of ${all} `),
         ids.servers,
       );
-      await page.click('th button:has-text("Power")');
+      await page.click('th button:has-text("Nameplate W")');
       await page.waitForURL(/sort=power_supply_w/);
-      await page.click('th button:has-text("Power")');
+      await page.click('th button:has-text("Nameplate W")');
       await page.waitForURL(/sort=-power_supply_w/);
       await page.selectOption('select[aria-label=Status]', 'active');
       await page.waitForURL(/status=active/);
@@ -348,7 +348,7 @@ async function scenario(page, origin, pageErrors, step) {
       await page.reload();
       await page.locator('[data-testid=table-search]').waitFor();
       expect((await page.inputValue('[data-testid=table-search]')) === 'gpu', 'search restored after reload');
-      await page.locator('th[aria-sort=ascending] button:has-text("Power")').waitFor();
+      await page.locator('th[aria-sort=ascending] button:has-text("Nameplate W")').waitFor();
     },
     page,
   );
@@ -564,6 +564,113 @@ async function scenario(page, origin, pageErrors, step) {
   );
 
   await step(
+    'lists: racks and servers show live kW and °C columns, and the racks list is not clipped at 1280-1920 px',
+    async () => {
+      const token = await apiToken(page, origin);
+      const auth = { authorization: `Bearer ${token}` };
+      const [srv] = await (await page.request.get(url('/api/servers?limit=1&sort=id'), { headers: auth })).json();
+      const ingest = await page.request.post(url('/api/metrics/ingest'), {
+        headers: { authorization: `Bearer ${token}` },
+        data: [
+          { server: srv.id, metric: 'power_w', value: 352, ts: Date.now() },
+          { server: srv.id, metric: 'inlet_temp_c', value: 23.4, ts: Date.now() },
+        ],
+      });
+      expect(ingest.ok(), `ingest: ${ingest.status()} ${await ingest.text()}`);
+      for (const width of [1280, 1440, 1920]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(url(`/racks?q=${encodeURIComponent(srv.rack_name)}`));
+        await page.locator('[data-testid=racks-table] tbody tr').first().waitFor();
+        const heads = await page.locator('[data-testid=racks-table] thead').innerText();
+        expect(/Power now/.test(heads) && /Inlet max/.test(heads) && /Status/.test(heads), `rack headers: ${heads}`);
+        const fits = await page.evaluate(() => {
+          const box = document.querySelector('[data-testid=racks-table] .scroll');
+          const table = box?.querySelector('table');
+          return box && table ? table.scrollWidth <= box.clientWidth + 1 : false;
+        });
+        expect(fits, `the racks table fits at ${width} px`);
+        if (width === 1440) await shot('racks-1440', false);
+      }
+      await page
+        .locator('[data-testid=racks-table] [data-testid=live-kw]', { hasText: /0\.4 kW|352|0\.35/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await page.goto(url(`/servers?q=${encodeURIComponent(srv.name)}`));
+      const heads = await page.locator('[data-testid=servers-table] thead').innerText();
+      expect(/Nameplate W/.test(heads) && /Draw now/.test(heads) && /Inlet/.test(heads), `server headers: ${heads}`);
+      await page.locator('[data-testid=live-w]', { hasText: '352' }).first().waitFor({ timeout: 30_000 });
+      await page.locator('[data-testid=live-inlet]', { hasText: '23.4' }).first().waitFor();
+      await shot('servers-live-columns', false);
+    },
+    page,
+  );
+
+  await step(
+    'Export CSV downloads the filtered list as CSV',
+    async () => {
+      await page.goto(url('/servers?q=gpu&sort=-power_supply_w'));
+      await page.locator('[data-testid=servers-table] tbody tr').first().waitFor();
+      const shown = await text('[data-testid=table-count]');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-testid=servers-table] [data-testid=export-csv]'),
+      ]);
+      expect(/^servers-\d{4}-\d{2}-\d{2}\.csv$/.test(download.suggestedFilename()), download.suggestedFilename());
+      const { readFile } = await import('node:fs/promises');
+      const csv = await readFile(await download.path(), 'utf8');
+      const [header, ...lines] = csv.trim().split('\r\n');
+      expect(header.split(',').includes('name') && header.includes('rack_name'), `header: ${header}`);
+      // every matching row, not just the page on screen
+      expect(shown.includes(`of ${lines.length} servers`), `${lines.length} rows exported; table: ${shown}`);
+    },
+    page,
+  );
+
+  await step(
+    'bulk edit: select rows, set their status in one action',
+    async () => {
+      await page.goto(url('/servers'));
+      await page.locator('[data-testid=servers-table] tbody tr').first().waitFor();
+      await page.click('[data-testid=select-all]');
+      await page.locator('[data-testid=bulk-bar]').waitFor();
+      const selected = await page.locator('[data-testid=select-row]:checked').count();
+      await page.selectOption('[data-testid=bulk-status]', 'maintenance');
+      await shot('bulk-edit', false);
+      await page.click('[data-testid=bulk-status-apply]');
+      await toast('Status set on');
+      const token = await apiToken(page, origin);
+      const res = await page.request.get(url('/api/servers?limit=1000'), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const all = await res.json();
+      const inMaintenance = all.filter((s) => s.status === 'maintenance').length;
+      expect(selected > 0 && inMaintenance >= selected, `${selected} selected, ${inMaintenance} in maintenance`);
+      expect((await page.locator('[data-testid=bulk-bar]').count()) === 0, 'the selection is cleared');
+    },
+    page,
+  );
+
+  await step(
+    'an admin creates a user from the Users page and gets the invite password once',
+    async () => {
+      await page.goto(url('/users'));
+      await page.click('[data-testid=invite-user]');
+      await page.fill('#invite-username', 'e2e.invitee');
+      await page.fill('#invite-email', 'e2e.invitee@example.com');
+      await page.fill('#invite-full_name', 'Eve Invitee');
+      await page.selectOption('#invite-role', 'operator');
+      await page.click('[data-testid=invite-submit]');
+      const pw = (await page.locator('[data-testid=invite-password]').innerText()).trim();
+      expect(pw.length === 20, `generated password: ${pw.length} characters`);
+      await shot('user-invite', false);
+      await page.click('button:has-text("Done")');
+      await page.fill('[data-testid=table-search]', 'e2e.invitee');
+      await page.locator('tbody', { hasText: 'e2e.invitee' }).first().waitFor();
+    },
+    page,
+  );
+
+  await step(
     'a missing server shows a not-found state',
     async () => {
       await page.goto(url('/servers/999999'));
@@ -585,6 +692,7 @@ async function scenario(page, origin, pageErrors, step) {
       await page.goto(url('/servers'));
       await page.locator('[data-testid=servers-table] tbody tr').first().waitFor();
       expect((await page.locator('a:has-text("Add server")').count()) === 0, 'no Add server button');
+      expect((await page.locator('[data-testid=select-row]').count()) === 0, 'no bulk-edit checkboxes');
       expect((await page.locator('nav a:has-text("Users")').count()) === 0, 'no Users link');
       await page.goto(url('/servers/new'));
       await page.locator('text=You do not have permission').first().waitFor();

@@ -403,7 +403,7 @@ describe('role matrix', () => {
     }
     expect(mismatches).toEqual([]);
     expect(seen).toHaveLength(routes.length * callers.length);
-  }, 300_000);
+  }, 600_000);
 });
 
 describe('the permission matrix itself', () => {
