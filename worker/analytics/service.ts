@@ -3,6 +3,7 @@ import { runBatch } from '../db/client';
 import type { ServiceContext } from '../context';
 import { zoneAnd } from '../dcim/zones';
 import { capacityReport, weightedPue, type DatacenterTotals } from './capacity';
+import { datacenterLive } from '../../durable-objects/datacenter-client';
 
 export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterTotals[]> {
   const [dcs, rackAgg, serverAgg] = await runBatch(ctx.db, [
@@ -94,9 +95,7 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
 /** Live power across datacenters from their DatacenterLive objects (what the caller is cleared for). */
 async function liveTotals(ctx: ServiceContext, datacenterIds: number[]) {
   const views = await Promise.all(
-    datacenterIds.map((id) =>
-      ctx.env.DATACENTER_LIVE.getByName(String(id)).view(ctx.actor?.clearance ?? null, Date.now(), id),
-    ),
+    datacenterIds.map((id) => datacenterLive(ctx.env, id).view(ctx.actor?.clearance ?? null, Date.now(), id)),
   );
   let it = 0;
   let meteredIt = 0;

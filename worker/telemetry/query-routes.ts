@@ -5,6 +5,8 @@ import { notFound, unprocessable } from '../http/problem';
 import { METRIC_NAME } from './samples';
 import { STEPS } from './series-math';
 import { latestValues, querySeries, visibleRack, visibleRacks, visibleServer } from './query';
+import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
+import { datacenterLive } from '../../durable-objects/datacenter-client';
 
 const idList = (what: string) =>
   v.pipe(
@@ -182,7 +184,7 @@ export function mountQueryRoutes(api: Api) {
     },
     async (c, { ctx, params }) => {
       const rack = await visibleRack(ctx, params.id);
-      return c.json(await ctx.env.RACK_TELEMETRY.getByName(String(rack.rack_id)).stats());
+      return c.json(await rackTelemetry(ctx.env, rack.rack_id).stats());
     },
   );
 
@@ -234,11 +236,7 @@ export function mountQueryRoutes(api: Api) {
     async (c, { ctx, params }) => {
       const dc = await ctx.env.DB.prepare('SELECT id FROM datacenters WHERE id = ?').bind(params.id).first();
       if (!dc) throw notFound('datacenter', params.id);
-      const view = await ctx.env.DATACENTER_LIVE.getByName(String(params.id)).view(
-        ctx.actor?.clearance ?? null,
-        Date.now(),
-        params.id,
-      );
+      const view = await datacenterLive(ctx.env, params.id).view(ctx.actor?.clearance ?? null, Date.now(), params.id);
       return c.json(view);
     },
   );
