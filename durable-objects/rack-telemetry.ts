@@ -132,14 +132,18 @@ export class RackTelemetry extends DurableObject<Env> {
 
   /**
    * The inventory changed (called by the Worker in the request that wrote it, worker/telemetry/inventory.ts):
-   * the rack's new metadata and, for a server that moved here from elsewhere or away, nothing else; for a
-   * server that LEFT this rack for a zone `server_zone`, its subscribers below that zone are closed.
-   * Returns how many sockets were closed.
+   * the rack's new metadata (sockets its zone no longer admits are closed), or a server that LEFT this rack for
+   * a rack of a higher `zone` (the sockets following that server below that zone are closed). Returns how many
+   * sockets were closed.
    */
-  inventoryChanged(change: { meta?: RackMeta; server_left?: { server_id: number; zone: string } }): number {
+  async inventoryChanged(change: { meta?: RackMeta; server_left?: { server_id: number; zone: string } }): Promise<number> {
     const now = Date.now();
     let closed = 0;
-    if (change.meta) closed += this.applyMeta(change.meta, now, true);
+    if (change.meta) {
+      closed += this.applyMeta(change.meta, now, true);
+      // the datacenter's viewers filter racks by the zone in this summary
+      if (this.series.size) await this.fanout.sendSummary(now);
+    }
     if (change.server_left) closed += this.fanout.revokeBelow(change.server_left.zone, change.server_left.server_id);
     return closed;
   }
@@ -265,7 +269,7 @@ export class RackTelemetry extends DurableObject<Env> {
     if (!attachment) return new Response('missing identity', { status: 400 });
     const now = Date.now();
     if (request.headers.has('x-dcp-rack-meta'))
-      this.applyMeta(JSON.parse(request.headers.get('x-dcp-rack-meta')!), now, true);
+      this.applyMeta(JSON.parse(request.headers.get('x-dcp-rack-meta')!), now, false);
     return new Response(null, { status: 101, webSocket: this.fanout.accept(attachment, now) });
   }
 

@@ -52,16 +52,17 @@ export class LiveFanout {
   /** Push and report what is due at `now` (everything waiting when `force`). */
   tick(now: number, force = false): void {
     if (this.pending.size && (force || now - this.lastPushAt >= this.pushIntervalMs)) this.push(now);
-    if (this.summaryDirty && (force || now - this.lastSummaryAt >= SUMMARY_EVERY_MS)) this.sendSummary(now);
+    if (this.summaryDirty && (force || now - this.lastSummaryAt >= SUMMARY_EVERY_MS)) void this.sendSummary(now);
   }
 
-  private sendSummary(now: number) {
+  /** The summary to the datacenter's object; awaited only when the inventory changed (a zone must not lag). */
+  sendSummary(now: number): Promise<void> {
     this.lastSummaryAt = now;
     this.summaryDirty = false;
     const summary = this.views.summary(now);
-    if (!summary) return;
-    // fire and forget: the datacenter view is a convenience; the next summary a second later repairs a miss
-    datacenterLive(this.env, summary.datacenter_id)
+    if (!summary) return Promise.resolve();
+    // the datacenter view is a convenience; the next summary a second later repairs a miss
+    return datacenterLive(this.env, summary.datacenter_id)
       .updateRack(summary)
       .catch((e: unknown) => console.warn(`rack ${summary.rack_id}: summary not delivered`, e));
   }

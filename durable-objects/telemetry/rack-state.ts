@@ -1,3 +1,4 @@
+import { zoneRank } from '../../worker/auth/clearance';
 import type { RackMeta } from './types';
 
 /** How long metadata sent by an inventory write outranks metadata sent with ingests (cached up to 30 s). */
@@ -32,11 +33,13 @@ export class RackState {
   /**
    * New metadata; returns the previous one when it changed (null otherwise). Metadata from an inventory write
    * (`fromInventory`) is authoritative for a while: an ingest routed by another isolate's device cache may
-   * still carry the old zone, and must not lower it back.
+   * still carry the old zone, and must not lower it back (it may raise it).
    */
   update(meta: RackMeta, now: number, fromInventory = false): RackMeta | null {
-    if (!fromInventory && now < this.pinnedUntil) return null;
     const before = this.meta;
+    // a raised zone is always safe to take; anything else waits for the pin to lapse
+    if (!fromInventory && now < this.pinnedUntil && !(before && zoneRank(meta.zone) > zoneRank(before.zone)))
+      return null;
     if (fromInventory) {
       this.pinnedUntil = now + INVENTORY_PIN_MS;
       this.set('meta_pinned_until', this.pinnedUntil);

@@ -60,6 +60,12 @@ export interface ResourceDef {
    * Lists do not call it. Throw a ProblemError to refuse.
    */
   guard?: (ctx: ServiceContext, rows: Row[]) => Promise<void> | void;
+  /**
+   * Runs after an update committed, in the same request, with the row before and after (live state that must
+   * follow the inventory at once: a rack's zone reaching its telemetry object). A failure here is logged; the
+   * write stands.
+   */
+  afterCommit?: (ctx: ServiceContext, changes: Change[]) => Promise<void>;
   description?: string;
 }
 
@@ -281,6 +287,9 @@ export async function updateRow(ctx: ServiceContext, def: ResourceDef, id: numbe
     toStatement(ctx, auditUpdatedRow(ctx, auditTarget(def), id, toOutput(def, before))),
   ]);
   const updated = (rows as Row[])[0];
+  await def.afterCommit?.(ctx, [{ before, after: updated, prefix: '' }]).catch((e: unknown) => {
+    console.error(`${def.entity} ${id}: after-commit hook failed`, e);
+  });
   return toOutput(def, def.computed ? (await withComputed(ctx, def, [updated]))[0] : updated);
 }
 
