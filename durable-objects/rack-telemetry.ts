@@ -136,7 +136,10 @@ export class RackTelemetry extends DurableObject<Env> {
    * a rack of a higher `zone` (the sockets following that server below that zone are closed). Returns how many
    * sockets were closed.
    */
-  async inventoryChanged(change: { meta?: RackMeta; server_left?: { server_id: number; zone: string } }): Promise<number> {
+  async inventoryChanged(change: {
+    meta?: RackMeta;
+    server_left?: { server_id: number; zone: string };
+  }): Promise<number> {
     const now = Date.now();
     let closed = 0;
     if (change.meta) {
