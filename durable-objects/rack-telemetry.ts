@@ -73,7 +73,9 @@ export class RackTelemetry extends DurableObject<Env> {
     const now = Date.now();
     if (this.series.size) this.rolling.rebuild(this.ring, now, this.cfg.maxFutureSkewMs, (id) => !!this.series.get(id));
     this.armedAt = await this.ctx.storage.getAlarm();
-    // dirty rollups left by an earlier instance always have an alarm to flush them
+    // dirty rollups left by an earlier instance (or process) get an alarm set anew: one stored before a crash
+    // is not trusted to be scheduled
+    if (this.flusher.dueAt !== Infinity) this.armedAt = null;
     await this.arm(now);
   }
 
