@@ -173,7 +173,7 @@ export function mountQueryRoutes(api: Api) {
     {
       method: 'get',
       path: '/metrics/racks/{id}/storage',
-      summary: "A rack object's storage: series, raw ring rows, database size, rollup watermarks",
+      summary: "A rack object's storage: series, raw ring rows, database size, rollup buckets waiting for D1",
       tags: ['Telemetry'],
       access: 'inventory:read',
       params: IdParams,
