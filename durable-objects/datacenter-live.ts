@@ -86,10 +86,11 @@ export class DatacenterLive extends DurableObject<Env> {
     return accepted;
   }
 
-  /** The summary as seen with a clearance (null: everything). */
+  /** The summary as seen with a clearance (null: everything): visible racks only, the site's PUE. */
   view(clearance: string | null, now = Date.now(), datacenterId = this.datacenterId) {
-    const racks = [...this.racks.values()].filter((r) => clearance === null || zoneRank(r.zone) <= zoneRank(clearance));
-    return { summary: summarizeDatacenter(this.datacenterId || datacenterId, racks, this.facility, now), racks };
+    const all = [...this.racks.values()];
+    const racks = all.filter((r) => clearance === null || zoneRank(r.zone) <= zoneRank(clearance));
+    return { summary: summarizeDatacenter(this.datacenterId || datacenterId, racks, this.facility, now, all), racks };
   }
 
   private schedule() {

@@ -8,11 +8,13 @@ import { join } from 'node:path';
 export const quietEnv = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' };
 
 /**
- * @param {{ port: number, vars?: Record<string,string>, timeoutMs?: number }} opts
- * @returns {Promise<{ base: string, origin: string, log: () => string, stop: () => Promise<void> }>}
+ * `stateDir`: persist there (and keep it on stop), e.g. to restart on the state a killed server left.
+ * `kill()` is a kill -9 of the whole process group, leaving the state as the crash left it.
+ * @param {{ port: number, vars?: Record<string,string>, timeoutMs?: number, stateDir?: string }} opts
+ * @returns {Promise<{ base: string, origin: string, log: () => string, stop: () => Promise<void>, kill: () => Promise<void> }>}
  */
-export async function startDevServer({ port, vars = {}, timeoutMs = 60_000 }) {
-  const state = mkdtempSync(join(tmpdir(), 'dc-platform-state-'));
+export async function startDevServer({ port, vars = {}, timeoutMs = 60_000, stateDir }) {
+  const state = stateDir ?? mkdtempSync(join(tmpdir(), 'dc-platform-state-'));
   mkdirSync('build', { recursive: true }); // wrangler refuses to start without the assets directory
   const migrate = spawnSync('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', state], {
     env: quietEnv,
@@ -69,7 +71,15 @@ export async function startDevServer({ port, vars = {}, timeoutMs = 60_000 }) {
         /* already gone */
       }
       await new Promise((r) => setTimeout(r, 300));
-      rmSync(state, { recursive: true, force: true });
+      if (!stateDir) rmSync(state, { recursive: true, force: true });
+    },
+    async kill() {
+      try {
+        process.kill(-proc.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      await new Promise((r) => setTimeout(r, 500));
     },
   };
 }

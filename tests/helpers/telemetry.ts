@@ -19,6 +19,15 @@ export async function estate(admin: string, n = 2, rackOverrides: Row = {}) {
   return { dc, rack, servers };
 }
 
+/** Wait until `ok` holds (an alarm that fired by itself may still be writing to D1); fails after 5 s. */
+export async function eventually(ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met in 5 s');
+}
+
 export const ingestJson = (token: string, samples: unknown) => api('/api/metrics/ingest', { token, json: samples });
 
 export interface LiveSocket {

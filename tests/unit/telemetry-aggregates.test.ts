@@ -138,5 +138,9 @@ describe('summaries', () => {
     expect(dc).toMatchObject({ it_power_kw: 10, facility_power_kw: 14, pue: 1.4, racks_reporting: 2 });
     expect(dc.hottest.map((h) => h.rack_id)).toEqual([2, 1]);
     expect(summarizeDatacenter(2, racks, { ts: now - 600_000, value: 14 }, now).pue).toBeNull();
+    // a viewer who sees rack 1 only: its totals are rack 1's, the PUE stays the site's (14 / (4 + 6))
+    const partial = summarizeDatacenter(2, [racks[0]], { ts: now, value: 14 }, now, racks);
+    expect(partial).toMatchObject({ it_power_kw: 4, site_it_power_kw: 10, pue: 1.4, racks_reporting: 1 });
+    expect(partial.hottest.map((h) => h.rack_id)).toEqual([1]);
   });
 });

@@ -3,6 +3,7 @@ import { runBatch } from '../db/client';
 import type { ServiceContext } from '../context';
 import { zoneAnd } from '../dcim/zones';
 import { capacityReport, weightedPue, type DatacenterTotals } from './capacity';
+import { datacenterLive } from '../../durable-objects/datacenter-client';
 
 export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterTotals[]> {
   const [dcs, rackAgg, serverAgg] = await runBatch(ctx.db, [
@@ -91,12 +92,10 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
   };
 }
 
-/** Live power across datacenters from their DatacenterLive objects (what the caller is cleared for). */
+/** Live power across datacenters from their DatacenterLive objects: IT power the caller is cleared for, the sites' PUE. */
 async function liveTotals(ctx: ServiceContext, datacenterIds: number[]) {
   const views = await Promise.all(
-    datacenterIds.map((id) =>
-      ctx.env.DATACENTER_LIVE.getByName(String(id)).view(ctx.actor?.clearance ?? null, Date.now(), id),
-    ),
+    datacenterIds.map((id) => datacenterLive(ctx.env, id).view(ctx.actor?.clearance ?? null, Date.now(), id)),
   );
   let it = 0;
   let meteredIt = 0;
@@ -105,9 +104,10 @@ async function liveTotals(ctx: ServiceContext, datacenterIds: number[]) {
   for (const { summary } of views) {
     it += summary.it_power_kw;
     racks += summary.racks_reporting;
-    if (summary.facility_power_kw !== null && summary.it_power_kw > 0) {
+    // PUE is the sites': facility over ALL their racks' IT power, whatever the caller may see of them
+    if (summary.facility_power_kw !== null && summary.site_it_power_kw > 0) {
       facility += summary.facility_power_kw;
-      meteredIt += summary.it_power_kw;
+      meteredIt += summary.site_it_power_kw;
     }
   }
   return {

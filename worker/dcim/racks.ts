@@ -10,6 +10,7 @@ import { canSee } from '../auth/clearance';
 import { requireStepUpToDeclassify } from '../auth/step-up';
 import { forbidden } from '../http/problem';
 import { requireStepUpForZones } from '../auth/step-up';
+import { racksChanged } from '../telemetry/inventory';
 
 export const racksResource: ResourceDef = {
   path: '/racks',
@@ -65,6 +66,7 @@ export const racksResource: ResourceDef = {
       rows.map((r) => r.security_zone ?? 'Internal'),
     ),
   description: 'Racks: U space (1-52U), power budget, cooling type and security zone.',
+  afterCommit: (ctx, changes) => racksChanged(ctx.env, changes),
   async check(ctx, changes) {
     for (const { before, after } of changes) {
       // nobody places an object in a zone they could not see afterwards

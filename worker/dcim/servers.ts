@@ -10,6 +10,7 @@ import { racksByIds } from './racks';
 import { requireStepUpToDeclassify } from '../auth/step-up';
 import { rackScope, viaRackScope } from './zones';
 import { mayNeedStepUp, requireStepUpForZones } from '../auth/step-up';
+import { serversChanged } from '../telemetry/inventory';
 
 /** Servers inherit the zone of their rack, and with it the rack's step-up policy. */
 async function guardServers(ctx: ServiceContext, rows: Record<string, any>[]) {
@@ -153,4 +154,5 @@ export const serversResource: ResourceDef = {
     await checkPlacement(ctx, changes);
   },
   guard: guardServers,
+  afterCommit: (ctx, changes) => serversChanged(ctx.env, changes),
 };

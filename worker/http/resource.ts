@@ -63,6 +63,12 @@ export interface ResourceDef {
    * Lists do not call it. Throw a ProblemError to refuse.
    */
   guard?: (ctx: ServiceContext, rows: Row[]) => Promise<void> | void;
+  /**
+   * Runs after an update committed, in the same request, with the row before and after (live state that must
+   * follow the inventory at once: a rack's zone reaching its telemetry object). A failure here is logged; the
+   * write stands.
+   */
+  afterCommit?: (ctx: ServiceContext, changes: Change[]) => Promise<void>;
   description?: string;
 }
 
@@ -335,6 +341,9 @@ export async function updateRows(
         toStatement(ctx, auditUpdatedRow(ctx, auditTarget(def), Number(ch.before!.id), toOutput(def, ch.before!))),
       ]),
     );
+    await def.afterCommit?.(ctx, changes).catch((e: unknown) => {
+      console.error(`${def.entity}: after-commit hook failed`, e);
+    });
   }
   // re-read: the answer has the stored values and the computed fields, like a GET
   const fresh = await withComputed(ctx, def, befores);

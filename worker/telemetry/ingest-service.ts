@@ -4,6 +4,8 @@ import { IngestDecodeError, type DeviceRef, type ParsedSample } from './samples'
 import { resolveDevices, type Target } from './resolve';
 import { telemetryConfig } from './config';
 import { acceptWindow, screenSamples, type Refusals } from './sample-window';
+import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
+import { datacenterLive } from '../../durable-objects/datacenter-client';
 
 export type IngestFormat = 'json' | 'prom_remote_write' | 'otlp' | 'influx' | 'prom_push';
 
@@ -114,15 +116,13 @@ export async function ingest(
 
   const results = await Promise.all([
     ...[...byRack.values()].map(async (g) => {
-      const stub = env.RACK_TELEMETRY.getByName(String(g.meta.rack_id));
+      const stub = rackTelemetry(env, g.meta.rack_id);
       // benchmarks' ceiling: the same request reaching the same object, which then stores nothing
       if (opts.noop) return { accepted: await stub.noop(g.samples), rejected: 0, samples_total: 0 };
       return stub.ingest(g.meta, g.samples, format);
     }),
   ]);
-  const facility = await Promise.all(
-    [...byDc].map(([dc, list]) => env.DATACENTER_LIVE.getByName(String(dc)).ingestFacility(dc, list)),
-  );
+  const facility = await Promise.all([...byDc].map(([dc, list]) => datacenterLive(env, dc).ingestFacility(dc, list)));
   const unmatchedList = [...unmatched.values()];
   if (unmatchedList.length) await recordUnmatched(env.DB, format, unmatchedList, now);
   return {

@@ -6,6 +6,8 @@ import { requireStepUp } from '../auth/step-up';
 import type { Actor } from '../context';
 import type { SocketAttachment } from './sockets';
 import { rackMeta, visibleRack, visibleServer } from './query';
+import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
+import { datacenterLive } from '../../durable-objects/datacenter-client';
 
 function upgradeOnly(c: Ctx) {
   if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
@@ -62,7 +64,7 @@ export function mountLiveRoutes(api: Api) {
         if (server.rack_id !== rack.rack_id) throw notFound('server', query.server_id);
       }
       requireStepUp(ctx, rack.zone);
-      const stub = c.env.RACK_TELEMETRY.getByName(String(rack.rack_id));
+      const stub = rackTelemetry(c.env, rack.rack_id);
       return forward(c, stub, {
         'x-dcp-socket': JSON.stringify(attachmentFor(c, user!, query.server_id ?? null)),
         'x-dcp-rack-meta': JSON.stringify(rackMeta(rack)),
@@ -88,7 +90,7 @@ export function mountLiveRoutes(api: Api) {
       upgradeOnly(c);
       const dc = await ctx.env.DB.prepare('SELECT id FROM datacenters WHERE id = ?').bind(params.id).first();
       if (!dc) throw notFound('datacenter', params.id);
-      const stub = c.env.DATACENTER_LIVE.getByName(String(params.id));
+      const stub = datacenterLive(c.env, params.id);
       return forward(c, stub, {
         'x-dcp-socket': JSON.stringify(attachmentFor(c, user!, null)),
         'x-dcp-datacenter': String(params.id),

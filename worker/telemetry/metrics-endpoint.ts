@@ -6,6 +6,8 @@ import { mapLimit } from '../../util/map-limit';
 import type { RackSummary } from './protocol';
 import type { LatestValue } from './rack-summary';
 import { FRESH_MS, isWholeDevice } from './rack-summary';
+import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
+import { datacenterLive } from '../../durable-objects/datacenter-client';
 
 /** Per-server families: our metric name → exposition name, help. */
 const SERVER_FAMILIES: [string, string, string][] = [
@@ -61,8 +63,8 @@ export async function renderMetrics(env: Env, actor: Actor | null, now = Date.no
   const dcs = dcsRes.results as unknown as { id: number; name: string; power_capacity_mw: number | null }[];
   const clearance = actor?.clearance ?? null;
 
-  const views = await mapLimit(dcs, 8, (d) => env.DATACENTER_LIVE.getByName(String(d.id)).view(clearance, now, d.id));
-  const live = await mapLimit(racks, 32, (r) => env.RACK_TELEMETRY.getByName(String(r.rack_id)).latest());
+  const views = await mapLimit(dcs, 8, (d) => datacenterLive(env, d.id).view(clearance, now, d.id));
+  const live = await mapLimit(racks, 32, (r) => rackTelemetry(env, r.rack_id).latest());
   const summaries = new Map<number, RackSummary>();
   for (const v of views) for (const r of v.racks) summaries.set(r.rack_id, r);
 

@@ -71,8 +71,13 @@ export interface DatacenterSummary {
   it_power_kw: number;
   /** metered facility power (facility_power_kw) when reported in the last few minutes */
   facility_power_kw: number | null;
-  /** facility / IT when both are metered; null otherwise (never guessed) */
+  /**
+   * The SITE's facility / IT power when both are metered, over all its racks whatever the viewer's clearance
+   * (a PUE over the visible racks only would be no site's); null otherwise (never guessed)
+   */
   pue: number | null;
+  /** IT power of all the site's reporting racks (PUE's denominator); it_power_kw counts the visible ones only */
+  site_it_power_kw: number;
   racks_reporting: number;
   /** up to 5 racks by inlet temperature, hottest first */
   hottest: { rack_id: number; name: string; inlet_temp_c: number }[];

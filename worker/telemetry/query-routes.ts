@@ -11,6 +11,8 @@ import { strictQuery } from '../http/query-params';
 import { parseOrThrow } from '../http/validation';
 import { paginationLinks } from '../http/pagination';
 import { MAX_LIST_VALUES } from '../http/list-query';
+import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
+import { datacenterLive } from '../../durable-objects/datacenter-client';
 
 const idList = (what: string) =>
   v.pipe(
@@ -198,7 +200,7 @@ export function mountQueryRoutes(api: Api) {
     {
       method: 'get',
       path: '/metrics/racks/{id}/storage',
-      summary: "A rack object's storage: series, raw ring rows, database size, rollup watermarks",
+      summary: "A rack object's storage: series, raw ring rows, database size, rollup buckets waiting for D1",
       tags: ['Telemetry'],
       access: 'inventory:read',
       params: IdParams,
@@ -209,7 +211,7 @@ export function mountQueryRoutes(api: Api) {
     },
     async (c, { ctx, params }) => {
       const rack = await visibleRack(ctx, params.id);
-      return c.json(await ctx.env.RACK_TELEMETRY.getByName(String(rack.rack_id)).stats());
+      return c.json(await rackTelemetry(ctx.env, rack.rack_id).stats());
     },
   );
 
@@ -261,11 +263,7 @@ export function mountQueryRoutes(api: Api) {
     async (c, { ctx, params }) => {
       const dc = await ctx.env.DB.prepare('SELECT id FROM datacenters WHERE id = ?').bind(params.id).first();
       if (!dc) throw notFound('datacenter', params.id);
-      const view = await ctx.env.DATACENTER_LIVE.getByName(String(params.id)).view(
-        ctx.actor?.clearance ?? null,
-        Date.now(),
-        params.id,
-      );
+      const view = await datacenterLive(ctx.env, params.id).view(ctx.actor?.clearance ?? null, Date.now(), params.id);
       return c.json(view);
     },
   );

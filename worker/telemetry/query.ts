@@ -15,6 +15,7 @@ import {
 import type { RackMeta } from '../../durable-objects/rack-telemetry';
 import type { LatestValue } from './rack-summary';
 import { mapLimit } from '../../util/map-limit';
+import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
 
 export interface RackRef {
   rack_id: number;
@@ -117,7 +118,7 @@ export async function querySeries(
     ]);
   }
   const serverKey = target.server_id ?? 0;
-  const stub = ctx.env.RACK_TELEMETRY.getByName(String(target.rack.rack_id));
+  const stub = rackTelemetry(ctx.env, target.rack.rack_id);
   const live = await stub.range({ server_id: target.server_id, metrics: q.metrics, from: q.from, to, raw });
 
   const series = new Map<string, { metric: string; labels: Record<string, string>; parts: AggPoint[] }>();
@@ -204,7 +205,7 @@ export async function latestValues(
   opts: { server_ids?: number[]; metrics?: string[] },
 ): Promise<LatestRow[]> {
   const rows = await mapLimit(racks, 32, async (r) => {
-    const { values } = await ctx.env.RACK_TELEMETRY.getByName(String(r.rack_id)).latest(opts.server_ids);
+    const { values } = await rackTelemetry(ctx.env, r.rack_id).latest(opts.server_ids);
     return values
       .filter((v) => !opts.metrics || opts.metrics.includes(v.metric))
       .map((v) => ({ rack_id: r.rack_id, ...v }));

@@ -47,6 +47,23 @@ function rememberShared(key: string, value: unknown, now: number) {
 /** Tests change the inventory between requests. */
 export const forgetDevices = () => cache.clear();
 
+/**
+ * Drop what this isolate cached about a rack (and the servers in it) or a server, after an inventory write:
+ * its next sample is routed with fresh data. Other isolates keep theirs until TTL_MS; the rack object refuses
+ * their stale, lower zone meanwhile (durable-objects/telemetry/rack-state.ts).
+ */
+export function forgetInventory(what: { rack_id?: number; server_id?: number }): void {
+  for (const [k, hit] of cache) {
+    const v = hit.value as Partial<ServerRow> | null;
+    if (!v || typeof v !== 'object') continue;
+    if (
+      (what.rack_id !== undefined && v.rack_id === what.rack_id) ||
+      (what.server_id !== undefined && v.server_id === what.server_id)
+    )
+      cache.delete(k);
+  }
+}
+
 const metaOf = (r: RackRow): RackMeta => ({
   rack_id: r.rack_id,
   datacenter_id: r.datacenter_id,

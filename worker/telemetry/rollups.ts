@@ -18,16 +18,14 @@ export interface RollupRow {
 const CHUNK = 2000;
 
 /**
- * Write a rack object's flushed buckets and its new watermarks in one atomic batch. A bucket already in D1 (late
- * samples after its first flush) is merged: counts and sums add, min/max/last combine, p95 keeps the larger.
- * Each statement carries its rows as one JSON parameter unpacked by json_each: D1 allows 100 bound parameters
- * per statement, which would be 8 rows.
+ * Write rollup rows recomputed from a rack object's raw ring, in one atomic batch. A row REPLACES the bucket
+ * already in D1 (the ring holds every sample of the bucket, so nothing is merged and a repeated write changes
+ * nothing), unless it holds fewer samples: a bucket reaching past the ring's retention has lost its oldest
+ * samples to the ring's next lap, and D1's fuller row is kept. Each statement carries its rows as one JSON
+ * parameter unpacked by json_each: D1 allows 100 bound parameters per statement, which would be 8 rows.
  */
-export async function writeRollups(
-  db: D1Database,
-  rows: RollupRow[],
-  watermark: { rack_id: number; flushed_1m: number; flushed_1h: number },
-): Promise<void> {
+export async function writeRollups(db: D1Database, rows: RollupRow[]): Promise<void> {
+  if (!rows.length) return;
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows
@@ -55,37 +53,14 @@ export async function writeRollups(
                   j.value ->> 6, j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10, j.value ->> 11, j.value ->> 12
              FROM json_each(?) AS j WHERE true
            ON CONFLICT (rack_id, server_id, metric, step_s, bucket_start, labels) DO UPDATE SET
-             count = metric_rollups.count + excluded.count,
-             sum = metric_rollups.sum + excluded.sum,
-             min = min(metric_rollups.min, excluded.min),
-             max = max(metric_rollups.max, excluded.max),
-             last = CASE WHEN excluded.last_ts >= metric_rollups.last_ts THEN excluded.last ELSE metric_rollups.last END,
-             last_ts = max(metric_rollups.last_ts, excluded.last_ts),
-             p95 = max(metric_rollups.p95, excluded.p95)`,
+             count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
+             last = excluded.last, last_ts = excluded.last_ts, p95 = excluded.p95
+           WHERE excluded.count >= metric_rollups.count`,
         )
         .bind(JSON.stringify(chunk)),
     );
   }
-  statements.push(
-    db
-      .prepare(
-        `INSERT INTO rollup_watermarks (rack_id, flushed_1m, flushed_1h) VALUES (?, ?, ?)
-         ON CONFLICT (rack_id) DO UPDATE SET flushed_1m = excluded.flushed_1m, flushed_1h = excluded.flushed_1h`,
-      )
-      .bind(watermark.rack_id, watermark.flushed_1m, watermark.flushed_1h),
-  );
   await db.batch(statements);
-}
-
-export async function readWatermark(
-  db: D1Database,
-  rackId: number,
-): Promise<{ flushed_1m: number; flushed_1h: number }> {
-  const row = await db
-    .prepare('SELECT flushed_1m, flushed_1h FROM rollup_watermarks WHERE rack_id = ?')
-    .bind(rackId)
-    .first<{ flushed_1m: number; flushed_1h: number }>();
-  return row ?? { flushed_1m: 0, flushed_1h: 0 };
 }
 
 /** Compaction (cron): 1-minute rollups older than their retention go (the 1-hour ones stay), then old hours. */
