@@ -3,11 +3,11 @@ import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
   dialect: 'sqlite',
   schema: [
-    './worker/db/schema.ts',
-    './worker/db/auth-tables.ts',
-    './worker/db/webauthn-tables.ts',
-    './worker/db/mfa-tables.ts',
-    './worker/db/telemetry-tables.ts',
+    './worker/dcim/tables.ts',
+    './worker/platform/identity/tables/sessions.ts',
+    './worker/platform/identity/tables/passkeys.ts',
+    './worker/platform/identity/tables/mfa.ts',
+    './worker/telemetry/tables.ts',
   ],
   out: './migrations',
 });

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../worker/env';
-import { GENESIS_HASH, chainEntryOf, entryHash, type ChainHead } from '../worker/audit/chain';
+import { GENESIS_HASH, chainEntryOf, entryHash, type ChainHead } from '../worker/platform/audit/chain';
 
 /** Rows read (and hashed) per round trip to D1. */
 const PAGE = 500;

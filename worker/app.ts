@@ -1,24 +1,24 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { Api, type AppEnv, type Ctx } from './http/api';
+import { Api, type AppEnv, type Ctx } from './platform/http/api';
 import { mountIngestRoutes } from './telemetry/ingest-routes';
 import { mountQueryRoutes } from './telemetry/query-routes';
 import { mountLiveRoutes } from './telemetry/live-routes';
 import { mountMetricsEndpoint } from './telemetry/metrics-route';
-import { authenticate, requestContext } from './http/middleware';
-import { securityHeaders } from './http/security-headers';
-import { ProblemError, problemResponse } from './http/problem';
-import { mountAuth } from './auth/routes';
-import { mountTokenRoutes } from './auth/token-routes';
-import { mountPasskeyRoutes } from './auth/passkey-routes';
-import { mountMfaRoutes } from './auth/mfa-routes';
+import { authenticate, requestContext } from './platform/http/middleware';
+import { securityHeaders } from './platform/http/security-headers';
+import { ProblemError, problemResponse } from './platform/http/problem';
+import { mountAuth } from './platform/identity/routes';
+import { mountTokenRoutes } from './platform/identity/token-routes';
+import { mountPasskeyRoutes } from './platform/identity/passkey-routes';
+import { mountMfaRoutes } from './platform/identity/mfa-routes';
 import { mountDcim } from './dcim/routes';
 import { mountAnalytics } from './analytics/routes';
-import { mountAudit } from './audit/routes';
+import { mountAudit } from './platform/audit/routes';
 import { mountDemo } from './demo/routes';
 import { mountCompliance } from './compliance/routes';
-import { mountSystem } from './system/routes';
-import { sealAuditChain } from './audit/chain-client';
+import { mountSystem } from './platform/system/routes';
+import { sealAuditChain } from './platform/audit/chain-client';
 
 /** D1/SQLite constraint failures that slipped past the services' own checks still answer 409, not 500. */
 function constraintProblem(err: unknown): ProblemError | undefined {

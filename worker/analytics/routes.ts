@@ -1,4 +1,4 @@
-import type { Api } from '../http/api';
+import type { Api } from '../platform/http/api';
 import { capacity, dashboardMetrics } from './service';
 
 export function mountAnalytics(api: Api) {

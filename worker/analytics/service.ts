@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { runBatch } from '../db/client';
-import type { ServiceContext } from '../context';
+import { runBatch } from '../platform/db/client';
+import type { ServiceContext } from '../platform/context';
 import { zoneAnd } from '../dcim/zones';
 import { capacityReport, weightedPue, type DatacenterTotals } from './capacity';
 

@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { scheduledCheckpoint } from '../audit/checkpoints';
+import { scheduledCheckpoint } from '../platform/audit/checkpoints';
 import { compactRollups } from '../telemetry/rollups';
 import { telemetryConfig } from '../telemetry/config';
 

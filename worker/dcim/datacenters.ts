@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { zoneAnd } from './zones';
-import { datacenters, racks } from '../db/schema';
-import type { ResourceDef } from '../http/resource';
-import { Datacenter, DatacenterCreate, DatacenterUpdate, DATACENTER_STATUSES, TIERS } from '../schemas/datacenter';
+import { datacenters, racks } from './tables';
+import type { ResourceDef } from '../platform/http/resource';
+import { Datacenter, DatacenterCreate, DatacenterUpdate, DATACENTER_STATUSES, TIERS } from './schemas/datacenter';
 
 export const datacentersResource: ResourceDef = {
   path: '/datacenters',

@@ -1,15 +1,15 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { datacenters, racks, servers } from '../db/schema';
-import { conflict } from '../http/problem';
-import type { ResourceDef } from '../http/resource';
-import { SECURITY_ZONES } from '../schemas/common';
-import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from '../schemas/rack';
+import { datacenters, racks, servers } from './tables';
+import { conflict } from '../platform/http/problem';
+import type { ResourceDef } from '../platform/http/resource';
+import { SECURITY_ZONES } from '../platform/schemas/common';
+import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from './schemas/rack';
 import { rackResizeConflicts } from './placement';
 import { rackScope } from './zones';
-import { canSee } from '../auth/clearance';
-import { requireStepUpToDeclassify } from '../auth/step-up';
-import { forbidden } from '../http/problem';
-import { requireStepUpForZones } from '../auth/step-up';
+import { canSee } from '../platform/access/clearance';
+import { requireStepUpToDeclassify } from '../platform/identity/step-up';
+import { forbidden } from '../platform/http/problem';
+import { requireStepUpForZones } from '../platform/identity/step-up';
 
 export const racksResource: ResourceDef = {
   path: '/racks',
@@ -88,5 +88,5 @@ export const racksResource: ResourceDef = {
   },
 };
 
-export const racksByIds = (ctx: { db: import('../db/client').Db }, ids: number[]) =>
+export const racksByIds = (ctx: { db: import('../platform/db/client').Db }, ids: number[]) =>
   ids.length ? ctx.db.select().from(racks).where(inArray(racks.id, ids)).all() : Promise.resolve([]);

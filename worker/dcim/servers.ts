@@ -1,14 +1,14 @@
 import { and, inArray, notInArray, sql } from 'drizzle-orm';
-import { racks, servers } from '../db/schema';
-import { conflict, type FieldError } from '../http/problem';
-import type { Change, ResourceDef } from '../http/resource';
-import type { ServiceContext } from '../context';
-import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from '../schemas/server';
+import { racks, servers } from './tables';
+import { conflict, type FieldError } from '../platform/http/problem';
+import type { Change, ResourceDef } from '../platform/http/resource';
+import type { ServiceContext } from '../platform/context';
+import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from './schemas/server';
 import { placementConflicts, type Candidate } from './placement';
 import { racksByIds } from './racks';
-import { requireStepUpToDeclassify } from '../auth/step-up';
+import { requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { rackScope, viaRackScope } from './zones';
-import { mayNeedStepUp, requireStepUpForZones } from '../auth/step-up';
+import { mayNeedStepUp, requireStepUpForZones } from '../platform/identity/step-up';
 
 /** Servers inherit the zone of their rack, and with it the rack's step-up policy. */
 async function guardServers(ctx: ServiceContext, rows: Record<string, any>[]) {

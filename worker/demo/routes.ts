@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import type { Api } from '../http/api';
+import type { Api } from '../platform/http/api';
 import { isProduction } from '../env';
-import { forbidden } from '../http/problem';
+import { forbidden } from '../platform/http/problem';
 import { seedDemo } from './seed';
 
 const SeedOptions = v.object({

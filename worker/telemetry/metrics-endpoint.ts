@@ -1,6 +1,6 @@
 import type { Env } from '../env';
-import type { Actor } from '../context';
-import { zonesFor } from '../auth/clearance';
+import type { Actor } from '../platform/context';
+import { zonesFor } from '../platform/access/clearance';
 import { Exposition } from './exposition';
 import { mapLimit } from './map-limit';
 import type { RackSummary } from './protocol';

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import type { Api } from '../http/api';
-import { IdParams } from '../http/resource';
-import { notFound, unprocessable } from '../http/problem';
+import type { Api } from '../platform/http/api';
+import { IdParams } from '../platform/http/resource';
+import { notFound, unprocessable } from '../platform/http/problem';
 import { METRIC_NAME } from './samples';
 import { STEPS } from './series-math';
 import { latestValues, querySeries, visibleRack, visibleRacks, visibleServer } from './query';

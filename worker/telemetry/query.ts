@@ -1,7 +1,7 @@
-import type { ServiceContext } from '../context';
-import { canSee, zonesFor } from '../auth/clearance';
-import { requireStepUp } from '../auth/step-up';
-import { notFound, unprocessable } from '../http/problem';
+import type { ServiceContext } from '../platform/context';
+import { canSee, zonesFor } from '../platform/access/clearance';
+import { requireStepUp } from '../platform/identity/step-up';
+import { notFound, unprocessable } from '../platform/http/problem';
 import { canonicalLabels, telemetryConfig } from './config';
 import {
   MAX_POINTS,

@@ -1,0 +1,37 @@
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
+import * as tables from '../../dcim/tables';
+import * as authTables from '../identity/tables/sessions';
+import * as webauthnTables from '../identity/tables/passkeys';
+import * as mfaTables from '../identity/tables/mfa';
+import * as telemetryTables from '../../telemetry/tables';
+
+const schema = { ...tables, ...authTables, ...webauthnTables, ...mfaTables, ...telemetryTables };
+
+export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
+export type Statement = BatchItem<'sqlite'>;
+
+export const createDb = (d1: D1Database): Db => drizzle(d1, { schema });
+
+interface Prepared {
+  getQuery(): { sql: string; params: unknown[] };
+  mapResult(result: unknown, isFromBatch: boolean): unknown;
+}
+
+/**
+ * db.batch runs every statement in one transaction: all land or none does. drizzle 0.45's own D1 batch cannot
+ * bind parameters of raw `db.run(sql\`...\`)` statements (it reads a prepared statement they do not have), so
+ * every statement is prepared here from its SQL text and mapped back with drizzle's own result mapper.
+ */
+export async function runBatch<const T extends readonly Statement[]>(db: Db, statements: T): Promise<BatchResponse<T>> {
+  if (statements.length === 0) return [] as unknown as BatchResponse<T>;
+  const prepared = statements.map((s) => (s as unknown as { _prepare(): Prepared })._prepare());
+  const d1 = db.$client;
+  const results = await d1.batch(
+    prepared.map((p) => {
+      const q = p.getQuery();
+      return d1.prepare(q.sql).bind(...q.params);
+    }),
+  );
+  return results.map((r, i) => prepared[i].mapResult(r, true)) as unknown as BatchResponse<T>;
+}
