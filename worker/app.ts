@@ -1,24 +1,12 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { Api, type AppEnv, type Ctx } from './platform/http/api';
-import { mountIngestRoutes } from './telemetry/ingest-routes';
-import { mountQueryRoutes } from './telemetry/query-routes';
-import { mountLiveRoutes } from './telemetry/live-routes';
-import { mountMetricsEndpoint } from './telemetry/metrics-route';
 import { authenticate, requestContext } from './platform/http/middleware';
 import { securityHeaders } from './platform/http/security-headers';
 import { ProblemError, problemResponse } from './platform/http/problem';
-import { mountAuth } from './platform/identity/routes';
-import { mountTokenRoutes } from './platform/identity/token-routes';
-import { mountPasskeyRoutes } from './platform/identity/passkey-routes';
-import { mountMfaRoutes } from './platform/identity/mfa-routes';
-import { mountDcim } from './dcim/routes';
-import { mountAnalytics } from './analytics/routes';
-import { mountAudit } from './platform/audit/routes';
-import { mountDemo } from './demo/routes';
-import { mountCompliance } from './compliance/routes';
-import { mountSystem } from './platform/system/routes';
 import { sealAuditChain } from './platform/audit/chain-client';
+import type { Domain } from './platform/domain';
+import { DOMAINS, schema } from './domains';
 
 /** D1/SQLite constraint failures that slipped past the services' own checks still answer 409, not 500. */
 function constraintProblem(err: unknown): ProblemError | undefined {
@@ -54,32 +42,20 @@ const sealAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   );
 };
 
-export function createApp() {
-  // the root serves /metrics (where Prometheus looks) beside the API under /api
+export function createApp(domains: readonly Domain[] = DOMAINS) {
+  const platform = [requestContext(schema), securityHeaders, authenticate];
+  // the root serves what lives outside /api (GET /metrics, where Prometheus looks)
   const root = new Hono<AppEnv>();
-  root.use('/metrics', requestContext, securityHeaders, authenticate);
-  mountMetricsEndpoint(root);
+  for (const d of domains) d.mountRoot?.(root, platform);
 
   const app = new Hono<AppEnv>().basePath('/api');
-  app.use('*', requestContext);
+  app.use('*', platform[0]);
   app.use('*', securityHeaders);
   app.use('*', sealAfterWrites);
   app.use('*', authenticate);
 
   const api = new Api(app);
-  mountSystem(api);
-  mountAuth(api);
-  mountTokenRoutes(api);
-  mountPasskeyRoutes(api);
-  mountMfaRoutes(api);
-  mountDcim(api);
-  mountAnalytics(api);
-  mountAudit(api);
-  mountCompliance(api);
-  mountDemo(api);
-  mountIngestRoutes(api);
-  mountQueryRoutes(api);
-  mountLiveRoutes(api);
+  for (const d of domains) d.mount?.(api);
   root.route('/', app);
 
   root.notFound((c) => {

@@ -1,37 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
-
-// ISO-8601 UTC with milliseconds: sorts lexicographically, reads well in the API and the audit trail
-const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
-const timestamps = {
-  created_at: text('created_at').notNull().default(nowIso),
-  updated_at: text('updated_at').notNull().default(nowIso),
-};
-
-export const users = sqliteTable(
-  'users',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    username: text('username').notNull(),
-    email: text('email').notNull(),
-    full_name: text('full_name'),
-    password_hash: text('password_hash').notNull(),
-    role: text('role').notNull().default('viewer'),
-    // role asked for at self-registration, granted only when an admin approves it
-    requested_role: text('requested_role'),
-    // highest security zone the user may see; enforced by the security issue
-    clearance: text('clearance').notNull().default('Internal'),
-    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
-    // set for the default admin outside local demo mode: sign-in asks for a new password before anything else
-    must_change_password: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
-    last_login_at: text('last_login_at'),
-    ...timestamps,
-  },
-  (t) => [
-    uniqueIndex('users_username_uq').on(sql`lower(${t.username})`),
-    uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
-  ],
-);
+import { timestamps } from '../platform/db/columns';
 
 export const datacenters = sqliteTable(
   'datacenters',
@@ -46,7 +15,7 @@ export const datacenters = sqliteTable(
     pue_target: real('pue_target'),
     certifications: text('certifications', { mode: 'json' }).$type<string[]>().notNull().default([]),
     status: text('status').notNull().default('active'),
-    ...timestamps,
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('datacenters_name_uq').on(t.name),
@@ -72,7 +41,7 @@ export const racks = sqliteTable(
     cooling_type: text('cooling_type').notNull().default('Air Cooling'),
     security_zone: text('security_zone').notNull().default('Internal'),
     status: text('status').notNull().default('active'),
-    ...timestamps,
+    ...timestamps(),
   },
   (t) => [
     // rack names are unique within a datacenter, as on a floor plan
@@ -110,7 +79,7 @@ export const servers = sqliteTable(
     warranty_expires: text('warranty_expires'),
     purchase_date: text('purchase_date'),
     purchase_cost: real('purchase_cost'),
-    ...timestamps,
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('servers_name_uq').on(t.name),
@@ -128,54 +97,6 @@ export const servers = sqliteTable(
   ],
 );
 
-// Append-only. `id` orders the trail. Each entry is written with its change in one batch, `prev_hash`/`hash`
-// NULL; the AuditChain Durable Object (the only writer of those two columns) seals entries in id order right
-// after: hash = SHA-256(prev_hash || canonical JSON of the entry), see worker/audit/chain.ts.
-export const auditLog = sqliteTable(
-  'audit_log',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    ts: text('ts').notNull().default(nowIso),
-    actor_id: integer('actor_id'),
-    actor: text('actor').notNull(),
-    action: text('action').notNull(),
-    entity_type: text('entity_type').notNull(),
-    entity_id: text('entity_id'),
-    before: text('before', { mode: 'json' }),
-    after: text('after', { mode: 'json' }),
-    request_id: text('request_id'),
-    client_ip: text('client_ip'),
-    prev_hash: text('prev_hash'),
-    hash: text('hash'),
-  },
-  (t) => [
-    index('audit_ts_idx').on(t.ts),
-    index('audit_entity_idx').on(t.entity_type, t.entity_id),
-    index('audit_actor_idx').on(t.actor, t.ts),
-    index('audit_action_idx').on(t.action, t.ts),
-  ],
-);
-
-// Signed statements "the trail had entry_count entries up to last_entry_id, whose hash was head_hash": entries
-// deleted or cut off behind the API's back are detected against them. Ed25519 over the canonical JSON of
-// {last_entry_id, entry_count, head_hash, created_at, key_id}; signature in base64url.
-export const auditCheckpoints = sqliteTable(
-  'audit_checkpoints',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    last_entry_id: integer('last_entry_id').notNull(),
-    entry_count: integer('entry_count').notNull(),
-    head_hash: text('head_hash').notNull(),
-    created_at: text('created_at').notNull(),
-    key_id: text('key_id').notNull(),
-    signature: text('signature').notNull(),
-  },
-  (t) => [index('audit_checkpoints_last_entry_idx').on(t.last_entry_id)],
-);
-
-export type UserRow = typeof users.$inferSelect;
 export type DatacenterRow = typeof datacenters.$inferSelect;
 export type RackRow = typeof racks.$inferSelect;
 export type ServerRow = typeof servers.$inferSelect;
-export type AuditRow = typeof auditLog.$inferSelect;
-export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;

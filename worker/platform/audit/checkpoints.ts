@@ -1,7 +1,7 @@
 import { desc } from 'drizzle-orm';
 import type { ServiceContext } from '../context';
 import { createDb, runBatch, type Statement } from '../db/client';
-import { auditCheckpoints, type AuditCheckpointRow } from '../../dcim/tables';
+import { auditCheckpoints, type AuditCheckpointRow } from './tables';
 import type { Env } from '../../env';
 import { signCheckpoint, type CheckpointPayload } from './chain';
 import { sealAuditChain } from './chain-client';

@@ -1,4 +1,4 @@
-import { auditCheckpoints, auditLog } from '../../dcim/tables';
+import { auditCheckpoints, auditLog } from './tables';
 import type { Api } from '../http/api';
 import { ProblemError } from '../http/problem';
 import { mountResource, type ResourceDef } from '../http/resource';

@@ -1,17 +1,13 @@
 import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
 import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
-import * as tables from '../../dcim/tables';
-import * as authTables from '../identity/tables/sessions';
-import * as webauthnTables from '../identity/tables/passkeys';
-import * as mfaTables from '../identity/tables/mfa';
-import * as telemetryTables from '../../telemetry/tables';
 
-const schema = { ...tables, ...authTables, ...webauthnTables, ...mfaTables, ...telemetryTables };
-
-export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
+/** drizzle tables by export name; worker/domains.ts assembles every domain's into one */
+export type Schema = Record<string, unknown>;
+export type Db = DrizzleD1Database<Schema> & { $client: D1Database };
 export type Statement = BatchItem<'sqlite'>;
 
-export const createDb = (d1: D1Database): Db => drizzle(d1, { schema });
+/** Services use the query builder and raw SQL; the schema only registers the tables with drizzle. */
+export const createDb = (d1: D1Database, schema: Schema = {}): Db => drizzle(d1, { schema });
 
 interface Prepared {
   getQuery(): { sql: string; params: unknown[] };

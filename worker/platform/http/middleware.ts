@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { createDb } from '../db/client';
+import { createDb, type Schema } from '../db/client';
 import { actorOf } from '../identity/users';
 import { ACCESS_COOKIE, REFRESH_COOKIE, clearSessionCookies, setSessionCookies } from '../identity/cookies';
 import { accessTokenFor, actorFromAccessToken, actorFromApiToken } from '../identity/identify';
@@ -10,18 +10,20 @@ import { forbidden, unauthorized } from './problem';
 import { serviceContext, type AppEnv } from './api';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/** Request id (echoed when the client sent a sane one), client address, database handle. */
-export const requestContext: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const incoming = c.req.header('X-Request-Id');
-  const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
-  c.set('requestId', id);
-  c.set('clientIp', c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? null);
-  c.set('db', createDb(c.env.DB));
-  c.set('user', null);
-  await next();
-  c.res.headers.set('X-Request-Id', id);
-  c.res.headers.append('Access-Control-Expose-Headers', 'X-Total-Count, Link, X-Request-Id, Location');
-};
+/** Request id (echoed when the client sent a sane one), client address, database handle over `schema`. */
+export const requestContext =
+  (schema: Schema): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const incoming = c.req.header('X-Request-Id');
+    const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set('requestId', id);
+    c.set('clientIp', c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? null);
+    c.set('db', createDb(c.env.DB, schema));
+    c.set('user', null);
+    await next();
+    c.res.headers.set('X-Request-Id', id);
+    c.res.headers.append('Access-Control-Expose-Headers', 'X-Total-Count, Link, X-Request-Id, Location');
+  };
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Actor, ServiceContext } from '../context';
 import { runBatch, type Statement } from '../db/client';
-import { users } from '../../dcim/tables';
+import { users } from './tables/users';
 import { apiTokens, type ApiTokenRow } from './tables/sessions';
 import { auditEvent, auditInsertedRow, toStatement } from '../audit/trail';
 import { forbidden, notFound } from '../http/problem';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Actor, ServiceContext } from '../context';
-import { users, type UserRow } from '../../dcim/tables';
+import { users, type UserRow } from './tables/users';
 import { sessions, type SessionRow } from './tables/sessions';
 import { unauthorized } from '../http/problem';
 import type { Env } from '../../env';

@@ -2,7 +2,7 @@ import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Actor, ServiceContext } from '../context';
 import { runBatch, type Statement } from '../db/client';
-import { users, type UserRow } from '../../dcim/tables';
+import { users, type UserRow } from './tables/users';
 import { sessions } from './tables/sessions';
 import { mfaPolicy, mfaTickets, recoveryCodes, totpFactors, type MfaTicketRow } from './tables/mfa';
 import { auditEvent, toStatement } from '../audit/trail';

@@ -12,7 +12,7 @@ import { isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
 import type { Actor, ServiceContext } from '../context';
 import type { Env } from '../../env';
 import { runBatch, type Statement } from '../db/client';
-import { users, type UserRow } from '../../dcim/tables';
+import { users, type UserRow } from './tables/users';
 import { sessions, type SessionRow } from './tables/sessions';
 import { passkeys, webauthnChallenges, type PasskeyRow } from './tables/passkeys';
 import { auditEvent, toStatement } from '../audit/trail';

@@ -2,7 +2,7 @@ import { isNotNull, isNull } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { Api, Ctx } from '../http/api';
 import { IdParams, mountResource, type ResourceDef } from '../http/resource';
-import { users } from '../../dcim/tables';
+import { users } from './tables/users';
 import { Register, SessionLogin, TokenRequest, TokenResponse, User, UserUpdate, ROLE_NAMES } from './schemas/user';
 import { SECURITY_ZONES } from '../schemas/common';
 import { authenticate, getUser, publicUser, register, updateUser, USER_HIDDEN } from './users';

@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../context';
 import { runBatch, type Statement } from '../db/client';
-import { users, type UserRow } from '../../dcim/tables';
+import { users, type UserRow } from './tables/users';
 import { refreshTokens, sessions, type SessionRow } from './tables/sessions';
 import { auditEvent, toStatement } from '../audit/trail';
 import { unauthorized } from '../http/problem';

@@ -1,6 +1,6 @@
 import type { Ctx } from '../http/api';
 import type { ServiceContext } from '../context';
-import type { UserRow } from '../../dcim/tables';
+import type { UserRow } from './tables/users';
 import { setSessionCookies } from './cookies';
 import { accessTokenFor } from './identify';
 import { permissionsOf } from './roles';

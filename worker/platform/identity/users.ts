@@ -1,6 +1,6 @@
 import { count, eq, sql } from 'drizzle-orm';
 import type { Actor, ServiceContext } from '../context';
-import { users, type UserRow } from '../../dcim/tables';
+import { users, type UserRow } from './tables/users';
 import { isProduction } from '../../env';
 import { runBatch, type Statement } from '../db/client';
 import { auditEvent, auditInsertedRow, auditUpdatedRow, toStatement } from '../audit/trail';

@@ -1,8 +1,6 @@
-import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { users } from '../../../dcim/tables';
-
-const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+import { users } from './users';
+import { nowIso } from '../../db/columns';
 
 /**
  * A user's TOTP (RFC 6238) authenticator: one per user. Unconfirmed until the user proves the app shows the

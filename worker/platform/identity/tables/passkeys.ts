@@ -1,8 +1,6 @@
-import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
-import { users } from '../../../dcim/tables';
-
-const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+import { users } from './users';
+import { nowIso } from '../../db/columns';
 
 /**
  * A WebAuthn credential (passkey) of a user. `id` is the credential id (base64url) the authenticator returns;

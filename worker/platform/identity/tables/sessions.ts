@@ -1,8 +1,6 @@
-import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { users } from '../../../dcim/tables';
-
-const nowIso = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+import { users } from './users';
+import { nowIso } from '../../db/columns';
 
 /**
  * A sign-in. Access tokens carry its id (`sid`), so revoking the session (sign-out, refresh-token reuse, an
