@@ -1,5 +1,8 @@
 import { isProduction, type Env } from '../../env';
 
+/** A secret: wrangler.toml carries a development key, a production deployment may lack one. */
+type SigningEnv = Pick<Env, 'ENVIRONMENT'> & { AUDIT_SIGNING_KEY?: string };
+
 /**
  * The checkpoint signing key: AUDIT_SIGNING_KEY is an Ed25519 private JWK (`kty: OKP, crv: Ed25519, d, x, kid`)
  * as a JSON string. wrangler.toml carries a development key whose private half is public; production must set
@@ -17,7 +20,7 @@ interface Ed25519Jwk {
   kid: string;
 }
 
-function parseJwk(env: Env): Ed25519Jwk {
+function parseJwk(env: SigningEnv): Ed25519Jwk {
   const raw = env.AUDIT_SIGNING_KEY;
   if (!raw) throw new Error('AUDIT_SIGNING_KEY is not set (an Ed25519 private JWK with a "kid")');
   let jwk: Partial<Ed25519Jwk>;
@@ -35,7 +38,7 @@ function parseJwk(env: Env): Ed25519Jwk {
 const isDevKey = (jwk: Ed25519Jwk) => jwk.kid === DEV_AUDIT_KEY_ID || jwk.x === DEV_AUDIT_KEY_X;
 
 /** The private key that signs checkpoints, with its key id. Throws in production when it is the dev key. */
-export async function checkpointSigner(env: Env): Promise<{ keyId: string; privateKey: CryptoKey }> {
+export async function checkpointSigner(env: SigningEnv): Promise<{ keyId: string; privateKey: CryptoKey }> {
   const jwk = parseJwk(env);
   if (!jwk.d) throw new Error('AUDIT_SIGNING_KEY has no private part ("d")');
   if (isProduction(env) && isDevKey(jwk)) {
@@ -51,7 +54,7 @@ export async function checkpointSigner(env: Env): Promise<{ keyId: string; priva
  * development key is refused rather than trusted (anyone can sign with it).
  */
 export async function checkpointVerifiers(
-  env: Env,
+  env: SigningEnv,
 ): Promise<{ keys: Map<string, CryptoKey>; refusedKeys: Map<string, string> }> {
   const keys = new Map<string, CryptoKey>();
   const refusedKeys = new Map<string, string>();
