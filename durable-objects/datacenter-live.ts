@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../worker/env';
 import type { DatacenterMessage, RackSummary } from '../worker/telemetry/protocol';
 import { summarizeDatacenter, type FacilityReading } from '../worker/telemetry/datacenter-summary';
-import { zoneRank } from '../worker/platform/access/clearance';
+import { zoneRank } from '../worker/platform/access/zones';
 import { socketAttachment, socketExpired, CLOSE_EXPIRED, type SocketAttachment } from '../worker/telemetry/sockets';
 
 /** At most one message per socket per second: the dashboard does not need more, and it bounds fan-out. */

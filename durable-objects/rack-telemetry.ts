@@ -12,7 +12,7 @@ import {
 } from '../worker/telemetry/protocol';
 import { summarizeRack, type LatestValue } from '../worker/telemetry/rack-summary';
 import { readWatermark, writeRollups, type RollupRow } from '../worker/telemetry/rollups';
-import { zoneRank } from '../worker/platform/access/clearance';
+import { zoneRank } from '../worker/platform/access/zones';
 import { RawRing } from './telemetry/raw-ring';
 import {
   socketAttachment,

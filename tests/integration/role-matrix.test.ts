@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../worker/platform/identity/secrets';
 import { totp } from '../../worker/platform/identity/totp';
-import { PERMISSIONS, ROLES, type Permission } from '../../worker/platform/identity/roles';
+import { PERMISSIONS, ROLES, type Permission } from '../../worker/platform/access/roles';
 import {
   adminToken,
   api,

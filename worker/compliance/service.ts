@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import { runBatch } from '../platform/db/client';
 import { isProduction } from '../env';
-import { canSee } from '../platform/access/clearance';
+import { canSee } from '../platform/access/zones';
 import { verifyPassword } from '../platform/identity/passwords';
 import { DEFAULT_ADMIN } from '../platform/identity/users';
 import { PASSWORD_MIN } from '../platform/identity/schemas/user';

@@ -6,7 +6,7 @@ import { SECURITY_ZONES } from '../platform/schemas/common';
 import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from './schemas/rack';
 import { rackResizeConflicts } from './placement';
 import { rackScope } from './zones';
-import { canSee } from '../platform/access/clearance';
+import { canSee } from '../platform/access/zones';
 import { requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { forbidden } from '../platform/http/problem';
 import { requireStepUpForZones } from '../platform/identity/step-up';

@@ -1,7 +1,7 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import { racks } from './tables';
-import { zonesFor } from '../platform/access/clearance';
+import { zonesFor } from '../platform/access/zones';
 
 // Clearance is enforced here, in the queries every DCIM read goes through: an object in a zone above the
 // caller's clearance does not exist for them (absent from lists, counts and figures; 404 when asked for).

@@ -1,6 +1,6 @@
 import type { Env } from '../env';
 import type { Actor } from '../platform/context';
-import { zonesFor } from '../platform/access/clearance';
+import { zonesFor } from '../platform/access/zones';
 import { Exposition } from './exposition';
 import { mapLimit } from './map-limit';
 import type { RackSummary } from './protocol';

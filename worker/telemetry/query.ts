@@ -1,5 +1,5 @@
 import type { ServiceContext } from '../platform/context';
-import { canSee, zonesFor } from '../platform/access/clearance';
+import { canSee, zonesFor } from '../platform/access/zones';
 import { requireStepUp } from '../platform/identity/step-up';
 import { notFound, unprocessable } from '../platform/http/problem';
 import { canonicalLabels, telemetryConfig } from './config';

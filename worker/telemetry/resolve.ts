@@ -1,6 +1,6 @@
 import type { DeviceRef } from './samples';
 import type { RackMeta } from '../../durable-objects/rack-telemetry';
-import { zoneRank } from '../platform/access/clearance';
+import { zoneRank } from '../platform/access/zones';
 
 /** Where a sample goes: a server (and its rack), a rack (PDU, sensors), or a datacenter (facility meters). */
 export type Target =

@@ -1,7 +1,7 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import type { OpSpec } from '../http/api';
-import { PERMISSIONS } from '../identity/roles';
+import { PERMISSIONS } from '../access/roles';
 
 type Json = Record<string, any>;
 

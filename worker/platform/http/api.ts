@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { Actor, ServiceContext } from '../context';
 import type { Db } from '../db/client';
 import type { Env } from '../../env';
-import { can, scopeAllows, type Permission } from '../identity/roles';
+import { can, scopeAllows, type Permission } from '../access/roles';
 import { ProblemError, forbidden, unauthorized } from './problem';
 import { runBatch } from '../db/client';
 import { auditEvent, toStatement } from '../audit/trail';

@@ -6,7 +6,7 @@ import { apiTokens, type ApiTokenRow } from './tables/sessions';
 import { auditEvent, auditInsertedRow, toStatement } from '../audit/trail';
 import { forbidden, notFound } from '../http/problem';
 import { randomSecret, sha256Hex } from './secrets';
-import { can } from './roles';
+import { can } from '../access/roles';
 
 export const API_TOKEN_PREFIX = 'dcp_';
 const HIDDEN = ['token_hash'] as const;

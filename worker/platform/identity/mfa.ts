@@ -11,7 +11,7 @@ import { issuesToFieldErrors } from '../http/validation';
 import { password as passwordRule } from './schemas/user';
 import { hashPassword, verifyPassword } from './passwords';
 import { randomSecret, sha256Hex } from './secrets';
-import { ROLES } from './roles';
+import { ROLES } from '../access/roles';
 import { actorOf } from './users';
 import { passkeyCount } from './passkeys';
 import { stepUpFresh } from './step-up';

@@ -13,7 +13,7 @@ import {
 import { setSessionCookies } from './cookies';
 import { accessTokenFor } from './identify';
 import { publicUser } from './users';
-import { permissionsOf } from './roles';
+import { permissionsOf } from '../access/roles';
 import {
   listPasskeys,
   loginOptions,

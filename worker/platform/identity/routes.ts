@@ -6,7 +6,7 @@ import { users } from './tables/users';
 import { Register, SessionLogin, TokenRequest, TokenResponse, User, UserUpdate, ROLE_NAMES } from './schemas/user';
 import { SECURITY_ZONES } from '../schemas/common';
 import { authenticate, getUser, publicUser, register, updateUser, USER_HIDDEN } from './users';
-import { permissionsOf } from './roles';
+import { permissionsOf } from '../access/roles';
 import type { ServiceContext } from '../context';
 import { unprocessable } from '../http/problem';
 import { clearSessionCookies } from './cookies';

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../context';
 import type { UserRow } from './tables/users';
 import { setSessionCookies } from './cookies';
 import { accessTokenFor } from './identify';
-import { permissionsOf } from './roles';
+import { permissionsOf } from '../access/roles';
 import { startSession } from './sessions';
 import { publicUser } from './users';
 import type { Via } from './mfa';

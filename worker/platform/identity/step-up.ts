@@ -1,7 +1,7 @@
 import type { Actor, ServiceContext } from '../context';
 import type { Env } from '../../env';
 import { ProblemError } from '../http/problem';
-import { zoneRank } from '../access/clearance';
+import { zoneRank } from '../access/zones';
 
 /**
  * Step-up: some zones ask for more than a valid session before a single object in them is read or written.

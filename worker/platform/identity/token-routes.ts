@@ -4,7 +4,7 @@ import { forbidden, notFound } from '../http/problem';
 import { assertCredentialManager } from './guards';
 import { IdParams } from '../http/resource';
 import { ApiToken, ApiTokenCreate, ApiTokenCreated, Session } from './schemas/token';
-import { can } from './roles';
+import { can } from '../access/roles';
 import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 import { getSession, listSessions, revokeSession } from './sessions';
 

@@ -16,7 +16,7 @@ import {
 import { throttle } from './throttle';
 import { isCommonPassword } from './common-passwords';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords';
-import { can } from './roles';
+import { can } from '../access/roles';
 
 export const USER_HIDDEN = ['password_hash'] as const;
 export const DEFAULT_ADMIN = { username: 'admin', password: 'admin123', email: 'admin@localhost' };
