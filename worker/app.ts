@@ -1,7 +1,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { Api, type AppEnv, type Ctx } from './platform/http/api';
-import { authenticate, requestContext } from './platform/http/middleware';
+import { requestContext } from './platform/http/middleware';
+import { authenticate } from './platform/identity/authenticate';
 import { securityHeaders } from './platform/http/security-headers';
 import { ProblemError, problemResponse } from './platform/http/problem';
 import { sealAuditChain } from './platform/audit/chain-client';
