@@ -12,7 +12,7 @@ import {
 } from '../worker/telemetry/protocol';
 import { summarizeRack, type LatestValue } from '../worker/telemetry/rack-summary';
 import { readWatermark, writeRollups, type RollupRow } from '../worker/telemetry/rollups';
-import { zoneRank } from '../worker/platform/access/zones';
+import { clearanceCovers, zoneRises } from '../worker/platform/access/zones';
 import { RawRing } from './telemetry/raw-ring';
 import {
   socketAttachment,
@@ -219,10 +219,10 @@ export class RackTelemetry extends DurableObject<Env> {
     this.meta = meta;
     this.setKv('meta', JSON.stringify(meta));
     // the rack moved to a more sensitive zone: sockets of users not cleared for it stop here
-    if (before && zoneRank(meta.zone) > zoneRank(before.zone)) {
+    if (before && zoneRises(before.zone, meta.zone)) {
       for (const ws of this.ctx.getWebSockets()) {
         const a = socketAttachment(ws);
-        if (a && zoneRank(a.clearance) < zoneRank(meta.zone)) this.revoke(ws);
+        if (a && !clearanceCovers(a.clearance, meta.zone)) this.revoke(ws);
       }
     }
   }
@@ -580,7 +580,7 @@ export class RackTelemetry extends DurableObject<Env> {
         ws.close(CLOSE_EXPIRED, 'session expired');
         continue;
       }
-      if (zoneRank(a.clearance) < zoneRank(this.meta.zone)) {
+      if (!clearanceCovers(a.clearance, this.meta.zone)) {
         this.revoke(ws);
         continue;
       }

@@ -5,8 +5,9 @@ import type { ResourceDef } from '../platform/http/resource';
 import { SECURITY_ZONES } from '../platform/schemas/common';
 import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from './schemas/rack';
 import { rackResizeConflicts } from './placement';
-import { rackScope } from './zones';
+import { rackEntity } from './access';
 import { canSee } from '../platform/access/zones';
+import { visibleWhere } from '../platform/access/entities';
 import { requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { forbidden } from '../platform/http/problem';
 import { requireStepUpForZones } from '../platform/identity/step-up';
@@ -45,7 +46,7 @@ export const racksResource: ResourceDef = {
   searchable: ['name', 'location', 'row'],
   unique: [{ fields: ['datacenter_id', 'name'], ignoreCase: true }],
   references: { datacenter_id: { table: datacenters, label: 'Datacenter' } },
-  scope: rackScope,
+  scope: (ctx) => visibleWhere(ctx, rackEntity),
   dependents: [{ table: servers, column: 'rack_id', label: 'servers' }],
   // raw SQL with aliases: drizzle leaves columns unqualified in single-table selects, which a correlated
   // subquery would resolve against its own table

@@ -7,7 +7,8 @@ import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, Ser
 import { placementConflicts, type Candidate } from './placement';
 import { racksByIds } from './racks';
 import { requireStepUpToDeclassify } from '../platform/identity/step-up';
-import { rackScope, viaRackScope } from './zones';
+import { rackEntity, serverEntity } from './access';
+import { visibleWhere } from '../platform/access/entities';
 import { mayNeedStepUp, requireStepUpForZones } from '../platform/identity/step-up';
 
 /** Servers inherit the zone of their rack, and with it the rack's step-up policy. */
@@ -135,8 +136,8 @@ export const serversResource: ResourceDef = {
     { fields: ['name'], ignoreCase: true },
     { fields: ['serial_number'], ignoreCase: true },
   ],
-  references: { rack_id: { table: racks, label: 'Rack', scope: rackScope } },
-  scope: viaRackScope(sql`${servers.rack_id}`),
+  references: { rack_id: { table: racks, label: 'Rack', scope: (ctx) => visibleWhere(ctx, rackEntity) } },
+  scope: (ctx) => visibleWhere(ctx, serverEntity),
   computed: () => ({
     rack_name: sql.raw('(SELECT r.name FROM racks r WHERE r.id = servers.rack_id)'),
     datacenter_id: sql.raw('(SELECT r.datacenter_id FROM racks r WHERE r.id = servers.rack_id)'),

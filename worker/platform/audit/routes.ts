@@ -5,7 +5,7 @@ import { mountResource, type ResourceDef } from '../http/resource';
 import * as v from 'valibot';
 import { createCheckpoint } from './checkpoints';
 import { verifyAuditTrail } from './verify';
-import { auditEntryScope } from '../../dcim/zones';
+import { auditEntryScope } from '../access/entities';
 
 const AuditEntry = v.object({
   id: v.number(),

@@ -1,7 +1,7 @@
 import type { Actor, ServiceContext } from '../context';
 import type { Env } from '../../env';
 import { ProblemError } from '../http/problem';
-import { zoneRank } from '../access/zones';
+import { zoneLowers } from '../access/zones';
 
 /**
  * Step-up: some zones ask for more than a valid session before a single object in them is read or written.
@@ -86,7 +86,7 @@ export function requireStepUpToDeclassify(
   from: string,
   to: string,
 ): void {
-  if (ctx.system || !ctx.actor || zoneRank(to) >= zoneRank(from) || stepUpFresh(ctx.actor)) return;
+  if (ctx.system || !ctx.actor || !zoneLowers(from, to) || stepUpFresh(ctx.actor)) return;
   throw stepUpProblem(ctx.actor, from, `Moving an object from the ${from} zone down to ${to} needs`);
 }
 
