@@ -13,7 +13,6 @@ import {
   registerPasskey,
   stepUp,
   type RoleName,
-  type TestUser,
 } from '../helpers';
 
 const grant = (u: { username: string; password: string }) =>

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { datacenters, racks, servers } from './tables';
-import { conflict } from '../platform/http/problem';
+import { conflict, forbidden } from '../platform/http/problem';
 import type { ResourceDef } from '../platform/http/resource';
 import { SECURITY_ZONES } from '../platform/schemas/common';
 import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from './schemas/rack';
@@ -8,9 +8,7 @@ import { rackResizeConflicts } from './placement';
 import { rackEntity } from './access';
 import { canSee } from '../platform/access/zones';
 import { visibleWhere } from '../platform/access/entities';
-import { requireStepUpToDeclassify } from '../platform/identity/step-up';
-import { forbidden } from '../platform/http/problem';
-import { requireStepUpForZones } from '../platform/identity/step-up';
+import { requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
 
 export const racksResource: ResourceDef = {
   path: '/racks',

@@ -6,10 +6,9 @@ import type { ServiceContext } from '../platform/context';
 import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from './schemas/server';
 import { placementConflicts, type Candidate } from './placement';
 import { racksByIds } from './racks';
-import { requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { rackEntity, serverEntity } from './access';
 import { visibleWhere } from '../platform/access/entities';
-import { mayNeedStepUp, requireStepUpForZones } from '../platform/identity/step-up';
+import { mayNeedStepUp, requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
 
 /** Servers inherit the zone of their rack, and with it the rack's step-up policy. */
 async function guardServers(ctx: ServiceContext, rows: Record<string, any>[]) {

@@ -201,7 +201,7 @@ async function lookup(
     }
   }
   if (d.length) {
-    const rows = results[i++].results as unknown as { id: number; name: string }[];
+    const rows = results[i].results as unknown as { id: number; name: string }[];
     for (const t of d) remember(`d:${t}`, rows.find((r) => String(r.id) === t || norm(r.name) === t)?.id ?? null);
   }
   return found;
