@@ -16,7 +16,7 @@ const latest = (...xs: (string | null | undefined)[]): string | null =>
   xs.filter((x): x is string => !!x).reduce<string | null>((a, b) => (a && a > b ? a : b), null);
 
 /**
- * Second factors per user: active passkeys, and confirmed TOTP factors (worker/db/mfa-tables.ts) when that table
+ * Second factors per user: active passkeys, and confirmed TOTP factors (worker/platform/identity/tables/mfa.ts) when that table
  * exists in the database (a database migrated before the MFA work has passkeys only).
  */
 async function secondFactors(ctx: ServiceContext): Promise<{ kinds: string[]; byUser: Map<number, string[]> }> {

@@ -1,7 +1,7 @@
 /**
  * The tamper-evident audit chain, as pure functions: canonical JSON of an entry, its hash, checkpoint payloads
  * and signatures, and the verifier. No D1, no Hono: the Durable Object (durable-objects/audit-chain.ts) seals
- * entries with these, the verify endpoint (worker/audit/verify.ts) streams rows from D1 through them, and
+ * entries with these, the verify endpoint (worker/platform/audit/verify.ts) streams rows from D1 through them, and
  * tests/unit/audit-chain.test.ts checks them directly.
  *
  *   hash = hex(SHA-256(prev_hash || canonicalJson(entry)))      prev_hash of the first entry = 64 zeros

@@ -3,7 +3,7 @@ import { nowIso } from '../db/columns';
 
 // Append-only. `id` orders the trail. Each entry is written with its change in one batch, `prev_hash`/`hash`
 // NULL; the AuditChain Durable Object (the only writer of those two columns) seals entries in id order right
-// after: hash = SHA-256(prev_hash || canonical JSON of the entry), see worker/audit/chain.ts.
+// after: hash = SHA-256(prev_hash || canonical JSON of the entry), see worker/platform/audit/chain.ts.
 export const auditLog = sqliteTable(
   'audit_log',
   {

@@ -455,7 +455,7 @@ export async function regenerateRecoveryCodes(ctx: ServiceContext, actor: Actor)
 const iterations = (ctx: ServiceContext) => Number(ctx.env.PASSWORD_HASH_ITERATIONS ?? 100_000);
 
 /**
- * Set a new password (rules of worker/schemas/user.ts, not containing the username, not the current one), clear
+ * Set a new password (rules of worker/platform/identity/schemas/user.ts, not containing the username, not the current one), clear
  * a forced change, and revoke the user's other sessions. `currentPassword` is checked when given (signed-in
  * callers); a password-change ticket stands for it.
  */

@@ -30,7 +30,7 @@ import { STEP_UP_MAX_AGE_SECONDS } from './step-up';
 const Me = v.object({ ...User.entries, permissions: v.array(v.string()) });
 const TAGS = ['Passkeys'];
 
-/** Passkeys (WebAuthn): registration, passwordless sign-in, step-up. Thin handlers over worker/auth/passkeys.ts. */
+/** Passkeys (WebAuthn): registration, passwordless sign-in, step-up. Thin handlers over worker/platform/identity/passkeys.ts. */
 export function mountPasskeyRoutes(api: Api) {
   api.op(
     {

@@ -442,7 +442,7 @@ export async function verifyStepUp(
 
 // ---- passkey as a second factor after a password ------------------------------------------------------------
 
-/** Request options for one user's own passkeys, after their password (worker/auth/mfa.ts holds the ticket). */
+/** Request options for one user's own passkeys, after their password (worker/platform/identity/mfa.ts holds the ticket). */
 export async function secondFactorOptions(ctx: ServiceContext, userId: number) {
   const mine = await activePasskeysOf(ctx, userId);
   if (!mine.length) throw new ProblemError(409, 'no-passkey', 'This account has no passkey.');

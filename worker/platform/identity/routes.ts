@@ -17,7 +17,7 @@ import { completeSignIn } from './sign-in';
 
 /**
  * Password sign-in. When a second factor, an enrolment or a password change is due, this answers 401
- * `mfa-required` / `password-change-required` with a ticket instead (worker/auth/mfa.ts); otherwise a new session.
+ * `mfa-required` / `password-change-required` with a ticket instead (worker/platform/identity/mfa.ts); otherwise a new session.
  */
 async function signIn(c: Ctx, ctx: ServiceContext, username: string, password: string, via: Via) {
   const user = await authenticate(ctx, username, password);

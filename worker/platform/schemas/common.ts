@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 
-// Shared building blocks. Everything under worker/schemas/ imports only valibot: the UI bundles these files to
+// Shared building blocks. Everything under worker/platform/schemas/ and each domain's schemas/ imports only valibot: the UI bundles these files to
 // validate forms with exactly the rules the API applies.
 
 export const name = (max = 64) =>
