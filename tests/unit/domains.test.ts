@@ -1,3 +1,4 @@
+import { DurableObject } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { is, Table } from 'drizzle-orm';
 import wranglerToml from '../../wrangler.toml?raw';
@@ -29,7 +30,11 @@ describe('the domain list (worker/domains.ts)', () => {
 
   it('exports every Durable Object from the Worker entry, each bound in wrangler.toml', () => {
     const objects = DOMAINS.flatMap((d) => Object.entries(d.objects ?? {}));
-    expect(objects.map(([name]) => name).sort()).toEqual(['AuditChain', 'DatacenterLive', 'RackTelemetry']);
+    const exported = Object.entries(worker).filter(
+      ([, value]) => typeof value === 'function' && value.prototype instanceof DurableObject,
+    );
+    expect(exported.length).toBeGreaterThan(0);
+    expect(objects.map(([name]) => name).sort()).toEqual(exported.map(([name]) => name).sort());
     for (const [name, cls] of objects) {
       expect((worker as Record<string, unknown>)[name]).toBe(cls);
       expect(wranglerToml).toContain(`class_name = "${name}"`);
