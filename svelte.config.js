@@ -14,6 +14,6 @@ export default {
       appTemplate: 'web/app.html',
     },
     // the UI validates forms with the very valibot schemas the API uses
-    alias: { $schemas: 'worker/schemas' },
+    alias: { $worker: 'worker' },
   },
 };

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../worker/env';
-import { GENESIS_HASH, chainEntryOf, entryHash, type ChainHead } from '../worker/audit/chain';
+import { GENESIS_HASH, chainEntryOf, entryHash, type ChainHead } from '../worker/platform/audit/chain';
 
 /** Rows read (and hashed) per round trip to D1. */
 const PAGE = 500;
@@ -16,7 +16,7 @@ export interface SealResult extends ChainHead {
 
 /**
  * The only writer of audit_log.prev_hash / audit_log.hash. One instance (by a fixed name, see
- * worker/audit/chain-client.ts) seals the entries that the Worker wrote atomically with their changes (hash
+ * worker/platform/audit/chain-client.ts) seals the entries that the Worker wrote atomically with their changes (hash
  * NULL), in id order, after the head it keeps in its own SQLite storage. D1 assigns ids serially and only this
  * object hashes, and calls are queued one after another inside it, so the chain cannot fork.
  *

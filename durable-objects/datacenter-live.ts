@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../worker/env';
 import type { DatacenterMessage, RackSummary } from '../worker/telemetry/protocol';
 import { summarizeDatacenter, type FacilityReading } from '../worker/telemetry/datacenter-summary';
-import { zoneRank } from '../worker/auth/clearance';
+import { clearanceCovers } from '../worker/platform/access/zones';
 import { socketAttachment, socketExpired, CLOSE_EXPIRED, type SocketAttachment } from '../worker/telemetry/sockets';
 
 /** At most one message per socket per second: the dashboard does not need more, and it bounds fan-out. */
@@ -89,7 +89,7 @@ export class DatacenterLive extends DurableObject<Env> {
   /** The summary as seen with a clearance (null: everything): visible racks only, the site's PUE. */
   view(clearance: string | null, now = Date.now(), datacenterId = this.datacenterId) {
     const all = [...this.racks.values()];
-    const racks = all.filter((r) => clearance === null || zoneRank(r.zone) <= zoneRank(clearance));
+    const racks = all.filter((r) => clearanceCovers(clearance, r.zone));
     return { summary: summarizeDatacenter(this.datacenterId || datacenterId, racks, this.facility, now, all), racks };
   }
 

@@ -4,7 +4,7 @@ import { telemetryConfig, type TelemetryConfig } from '../worker/telemetry/confi
 import { HOUR } from '../worker/telemetry/aggregate/series-windows';
 import type { RackSummary } from '../worker/telemetry/protocol';
 import type { LatestValue } from '../worker/telemetry/rack-summary';
-import { zoneRank } from '../worker/auth/clearance';
+import { zoneRises } from '../worker/platform/access/zones';
 import { socketAttachment, type SocketAttachment } from '../worker/telemetry/sockets';
 import { RawRing } from './telemetry/raw-ring';
 import { SeriesRegistry } from './telemetry/series-registry';
@@ -128,7 +128,7 @@ export class RackTelemetry extends DurableObject<Env> {
   private applyMeta(meta: RackMeta, now: number, fromInventory: boolean): number {
     const before = this.state.update(meta, now, fromInventory);
     // the rack moved to a more sensitive zone: sockets of users not cleared for it stop here
-    if (before && zoneRank(meta.zone) > zoneRank(before.zone)) return this.fanout.revokeBelow(meta.zone);
+    if (before && zoneRises(before.zone, meta.zone)) return this.fanout.revokeBelow(meta.zone);
     return 0;
   }
 

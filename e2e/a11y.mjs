@@ -52,7 +52,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
     await settled();
     await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate(async () => {
-      // @ts-ignore axe is the injected global
+      // @ts-expect-error axe is the injected global
       const r = await window.axe.run(document, { resultTypes: ['violations'] });
       return r.violations
         .filter((v) => v.impact === 'serious' || v.impact === 'critical')

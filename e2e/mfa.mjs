@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { browserSuite, expect, log, SHOTS } from './lib/harness.mjs';
 
-// ---- RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits), the same algorithm as worker/auth/totp.ts -------------------
+// ---- RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits), the same algorithm as worker/platform/identity/totp.ts -------------------
 function base32Decode(text) {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = 0;

@@ -25,7 +25,7 @@ if (!/^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/.test(values.username) || !/^[^\s@']+@[^
   process.exit(2);
 }
 
-// same format as worker/auth/passwords.ts: pbkdf2-sha256$<iterations>$<salt>$<hash>
+// same format as worker/platform/identity/passwords.ts: pbkdf2-sha256$<iterations>$<salt>$<hash>
 const iterations = 100_000;
 const salt = crypto.getRandomValues(new Uint8Array(16));
 const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);

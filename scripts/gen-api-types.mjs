@@ -1,6 +1,6 @@
 // Generates web/lib/api-types.gen.ts (the UI's API types) from the OpenAPI document the Worker serves at
-// /api/openapi.json, without a server: the app is bundled with esbuild (workerd-only modules left external,
-// never loaded), its route declarations are read and turned into the document, and openapi-typescript writes
+// /api/openapi.json, without a server: the app is bundled with esbuild (workerd-only modules stubbed,
+// never used), its route declarations are read and turned into the document, and openapi-typescript writes
 // the types. `--check` only compares, and fails when the checked-in file is stale (npm run api-types:check).
 import { build } from 'esbuild';
 import openapiTS, { astToString } from 'openapi-typescript';
@@ -14,6 +14,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const target = join(root, 'web/lib/api-types.gen.ts');
 const check = process.argv.includes('--check');
 
+const workerdStub = {
+  name: 'workerd-stub',
+  setup(b) {
+    b.onResolve({ filter: /^cloudflare:/ }, (a) => ({ path: a.path, namespace: 'workerd-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'workerd-stub' }, () => ({
+      contents: 'export class DurableObject {}\nexport class WorkerEntrypoint {}\nexport const env = {};\n',
+      loader: 'js',
+    }));
+  },
+};
+
 /** The document /api/openapi.json serves, built from the same route declarations. */
 export async function openApiDocument() {
   const dir = await mkdtemp(join(tmpdir(), 'dc-openapi-'));
@@ -22,7 +33,7 @@ export async function openApiDocument() {
     await build({
       stdin: {
         contents:
-          "import { createApp } from './worker/app';\nimport { buildOpenApi } from './worker/docs/openapi';\n" +
+          "import { createApp } from './worker/app';\nimport { buildOpenApi } from './worker/platform/docs/openapi';\n" +
           'export const document = (version) => buildOpenApi(createApp().api.ops, version);\n',
         resolveDir: root,
         loader: 'ts',
@@ -32,7 +43,10 @@ export async function openApiDocument() {
       platform: 'neutral',
       mainFields: ['module', 'main'],
       conditions: ['workerd', 'worker', 'import'],
-      external: ['cloudflare:*', 'node:*'],
+      external: ['node:*'],
+      // the domains list their Durable Object classes, which extend cloudflare:workers' DurableObject: only their
+      // definition runs here (nothing is constructed), so an empty base class stands in for the runtime's
+      plugins: [workerdStub],
       outfile,
       logLevel: 'error',
     });

@@ -1,7 +1,7 @@
 // Writes build/_headers: the security headers Cloudflare's asset server (and `wrangler dev`) adds to the UI's
 // static files. The Content-Security-Policy allows no inline script but the SPA shell's own, pinned by hash, so
 // this runs after `vite build` on the final index.html. API responses get theirs from the Worker
-// (worker/http/security-headers.ts).
+// (worker/platform/http/security-headers.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 

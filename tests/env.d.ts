@@ -1,13 +1,10 @@
 import type { D1Migration } from 'cloudflare:test';
-import type { Env as WorkerEnv } from '../worker/env';
 
+// the Worker's own bindings come from worker-configuration.d.ts and worker/env.ts; tests add their migrations
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
-    }
-    interface GlobalProps {
-      mainModule: typeof import('../worker/index');
     }
   }
 }

@@ -1,25 +1,13 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { Api, type AppEnv, type Ctx } from './http/api';
-import { mountIngestRoutes } from './telemetry/ingest-routes';
-import { mountQueryRoutes } from './telemetry/query-routes';
-import { mountLiveRoutes } from './telemetry/live-routes';
-import { mountMetricsEndpoint } from './telemetry/metrics-route';
-import { authenticate, limitBody, requestContext } from './http/middleware';
-import { securityHeaders } from './http/security-headers';
-import { ProblemError, conflict, problemResponse } from './http/problem';
-import { mountAuth } from './auth/routes';
-import { mountTokenRoutes } from './auth/token-routes';
-import { mountPasskeyRoutes } from './auth/passkey-routes';
-import { mountMfaRoutes } from './auth/mfa-routes';
-import { mountDcim } from './dcim/routes';
-import { mountAnalytics } from './analytics/routes';
-import { mountAudit } from './audit/routes';
-import { mountDemo } from './demo/routes';
-import { mountCompliance } from './compliance/routes';
-import { mountSystem } from './system/routes';
-import { mountSearch } from './search/routes';
-import { sealAuditChain } from './audit/chain-client';
+import { Api, type AppEnv, type Ctx } from './platform/http/api';
+import { limitBody, requestContext } from './platform/http/middleware';
+import { authenticate } from './platform/identity/authenticate';
+import { securityHeaders } from './platform/http/security-headers';
+import { ProblemError, conflict, problemResponse } from './platform/http/problem';
+import { sealAuditChain } from './platform/audit/chain-client';
+import type { Domain } from './platform/domain';
+import { DOMAINS, schema } from './domains';
 
 /** D1/SQLite constraint failures that slipped past the services' own checks still answer 409, not 500. */
 function constraintProblem(err: unknown): ProblemError | undefined {
@@ -63,14 +51,14 @@ const sealAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   );
 };
 
-export function createApp() {
-  // the root serves /metrics (where Prometheus looks) beside the API under /api
+export function createApp(domains: readonly Domain[] = DOMAINS) {
+  const platform = [requestContext(schema), securityHeaders, authenticate];
+  // the root serves what lives outside /api (GET /metrics, where Prometheus looks)
   const root = new Hono<AppEnv>();
-  root.use('/metrics', requestContext, securityHeaders, authenticate);
-  mountMetricsEndpoint(root);
+  for (const d of domains) d.mountRoot?.(root, platform);
 
   const app = new Hono<AppEnv>().basePath('/api');
-  app.use('*', requestContext);
+  app.use('*', platform[0]);
   app.use('*', securityHeaders);
   const api = new Api(app);
   app.use(
@@ -80,20 +68,7 @@ export function createApp() {
   app.use('*', sealAfterWrites);
   app.use('*', authenticate);
 
-  mountSystem(api);
-  mountAuth(api);
-  mountTokenRoutes(api);
-  mountPasskeyRoutes(api);
-  mountMfaRoutes(api);
-  mountDcim(api);
-  mountAnalytics(api);
-  mountAudit(api);
-  mountCompliance(api);
-  mountSearch(api);
-  mountDemo(api);
-  mountIngestRoutes(api);
-  mountQueryRoutes(api);
-  mountLiveRoutes(api);
+  for (const d of domains) d.mount?.(api);
   root.route('/', app);
 
   root.notFound((c) => {

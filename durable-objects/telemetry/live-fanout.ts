@@ -1,6 +1,6 @@
 import type { Env } from '../../worker/env';
 import type { LivePoint, RackMessage, RackSummary } from '../../worker/telemetry/protocol';
-import { zoneRank } from '../../worker/auth/clearance';
+import { clearanceCovers } from '../../worker/platform/access/zones';
 import {
   CLOSE_EXPIRED,
   CLOSE_FORBIDDEN,
@@ -85,7 +85,7 @@ export class LiveFanout {
         ws.close(CLOSE_EXPIRED, 'session expired');
         continue;
       }
-      if (zoneRank(a.clearance) < zoneRank(meta.zone)) {
+      if (!clearanceCovers(a.clearance, meta.zone)) {
         this.revoke(ws);
         continue;
       }
@@ -106,7 +106,7 @@ export class LiveFanout {
     let closed = 0;
     for (const ws of this.ctx.getWebSockets()) {
       const a = socketAttachment(ws);
-      if (!a || zoneRank(a.clearance) >= zoneRank(zone)) continue;
+      if (!a || clearanceCovers(a.clearance, zone)) continue;
       if (serverId !== undefined && a.server_id !== serverId) continue;
       this.revoke(ws);
       closed++;

@@ -1,4 +1,4 @@
-import { zoneRank } from '../../worker/auth/clearance';
+import { zoneRises } from '../../worker/platform/access/zones';
 import type { RackMeta } from './types';
 
 /** How long metadata sent by an inventory write outranks metadata sent with ingests (cached up to 30 s). */
@@ -38,8 +38,7 @@ export class RackState {
   update(meta: RackMeta, now: number, fromInventory = false): RackMeta | null {
     const before = this.meta;
     // a raised zone is always safe to take; anything else waits for the pin to lapse
-    if (!fromInventory && now < this.pinnedUntil && !(before && zoneRank(meta.zone) > zoneRank(before.zone)))
-      return null;
+    if (!fromInventory && now < this.pinnedUntil && !(before && zoneRises(before.zone, meta.zone))) return null;
     if (fromInventory) {
       this.pinnedUntil = now + INVENTORY_PIN_MS;
       this.set('meta_pinned_until', this.pinnedUntil);

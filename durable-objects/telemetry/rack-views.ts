@@ -1,7 +1,6 @@
 import { WINDOWS, type RackSummary, type SeriesLive } from '../../worker/telemetry/protocol';
 import { summarizeRack, type LatestValue } from '../../worker/telemetry/rack-summary';
-import { statsOf } from '../../worker/telemetry/aggregate/bucket';
-import { alignTo } from '../../worker/telemetry/aggregate/bucket';
+import { alignTo, statsOf } from '../../worker/telemetry/aggregate/bucket';
 import { MINUTE } from '../../worker/telemetry/aggregate/series-windows';
 import type { SeriesRegistry } from './series-registry';
 import type { RollingAggregates } from './rolling';

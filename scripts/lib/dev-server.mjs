@@ -127,7 +127,7 @@ export async function startApp({ port, env = {}, timeoutMs = 180_000 }) {
     });
   } catch (e) {
     await stop();
-    throw new Error(`${e.message}:\n${output}`);
+    throw new Error(`${e.message}:\n${output}`, { cause: e });
   }
   proc.removeAllListeners('exit');
   const origin = `http://localhost:${port}`;

@@ -19,12 +19,12 @@ import {
   entryHash,
   signCheckpoint,
   type Checkpoint,
-} from '../../worker/audit/chain';
-import { AUDIT_CHAIN_NAME, sealAuditChain } from '../../worker/audit/chain-client';
-import { checkpointVerifiers } from '../../worker/audit/signing';
-import { verifyAuditTrail } from '../../worker/audit/verify';
-import { createDb } from '../../worker/db/client';
-import type { ServiceContext } from '../../worker/context';
+} from '../../worker/platform/audit/chain';
+import { AUDIT_CHAIN_NAME, sealAuditChain } from '../../worker/platform/audit/chain-client';
+import { checkpointVerifiers } from '../../worker/platform/audit/signing';
+import { verifyAuditTrail } from '../../worker/platform/audit/verify';
+import { createDb } from '../../worker/platform/db/client';
+import type { ServiceContext } from '../../worker/platform/context';
 import {
   adminToken,
   api,

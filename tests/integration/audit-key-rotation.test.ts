@@ -3,11 +3,11 @@
 // that does not match is `bad_signature`.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { signCheckpoint } from '../../worker/audit/chain';
-import { createCheckpoint } from '../../worker/audit/checkpoints';
-import { verifyAuditTrail } from '../../worker/audit/verify';
-import { createDb } from '../../worker/db/client';
-import type { ServiceContext } from '../../worker/context';
+import { signCheckpoint } from '../../worker/platform/audit/chain';
+import { createCheckpoint } from '../../worker/platform/audit/checkpoints';
+import { verifyAuditTrail } from '../../worker/platform/audit/verify';
+import { createDb } from '../../worker/platform/db/client';
+import type { ServiceContext } from '../../worker/platform/context';
 import type { Env } from '../../worker/env';
 import { adminToken, createDatacenter } from '../helpers';
 

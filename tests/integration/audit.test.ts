@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDb } from '../../worker/db/client';
-import type { ServiceContext } from '../../worker/context';
-import { createRows } from '../../worker/http/resource';
+import { createDb } from '../../worker/platform/db/client';
+import type { ServiceContext } from '../../worker/platform/context';
+import { createRows } from '../../worker/platform/http/resource';
 import { serversResource } from '../../worker/dcim/servers';
 import {
   adminToken,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { SignJWT } from 'jose';
-import { signAccessToken, verifyAccessToken } from '../../worker/auth/jwt';
+import { signAccessToken, verifyAccessToken } from '../../worker/platform/identity/jwt';
 import {
   ADMIN,
   adminToken,

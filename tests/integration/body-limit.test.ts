@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app';
-import { BASE, adminToken, api, apiToken, countRows, datacenterBody, expectProblem } from '../helpers';
+import { BASE, adminToken, apiToken, countRows, datacenterBody, expectProblem } from '../helpers';
 
 const MIB = 1024 * 1024;
 let admin: string;

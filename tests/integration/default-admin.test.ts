@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../../worker/db/client';
-import { ensureDefaultAdmin } from '../../worker/auth/users';
+import { createDb } from '../../worker/platform/db/client';
+import { ensureDefaultAdmin } from '../../worker/platform/identity/users';
 import { PROBLEM_BASE, api, expectProblem } from '../helpers';
 
 // its own test file: the default admin is only created on an empty users table

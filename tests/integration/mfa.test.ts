@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { totp } from '../../worker/auth/totp';
+import { totp } from '../../worker/platform/identity/totp';
 import {
   PROBLEM_BASE,
   adminToken,
@@ -13,7 +13,6 @@ import {
   registerPasskey,
   stepUp,
   type RoleName,
-  type TestUser,
 } from '../helpers';
 
 const grant = (u: { username: string; password: string }) =>

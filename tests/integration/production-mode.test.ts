@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { env, exports } from 'cloudflare:workers';
-import { createDb } from '../../worker/db/client';
-import { authenticate, ensureDefaultAdmin } from '../../worker/auth/users';
-import { signAccessToken } from '../../worker/auth/jwt';
-import type { ServiceContext } from '../../worker/context';
+import { createDb } from '../../worker/platform/db/client';
+import { authenticate, ensureDefaultAdmin } from '../../worker/platform/identity/users';
+import { signAccessToken } from '../../worker/platform/identity/jwt';
+import type { ServiceContext } from '../../worker/platform/context';
 import type { Env } from '../../worker/env';
 
 const production = { ...env, ENVIRONMENT: 'production' };

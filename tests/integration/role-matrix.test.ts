@@ -1,9 +1,9 @@
 import { encodeRemoteWrite } from '../../worker/telemetry/ingest/prom-remote-write';
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../worker/auth/secrets';
-import { totp } from '../../worker/auth/totp';
-import { PERMISSIONS, ROLES, type Permission } from '../../worker/auth/roles';
+import { sha256Hex } from '../../worker/platform/identity/secrets';
+import { totp } from '../../worker/platform/identity/totp';
+import { PERMISSIONS, ROLES, type Permission } from '../../worker/platform/access/roles';
 import {
   adminToken,
   api,

@@ -3,8 +3,8 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app';
-import { totp } from '../../worker/auth/totp';
-import { DEV_TOTP_KID, openTotpSecret, sealTotpSecret } from '../../worker/auth/totp-crypto';
+import { totp } from '../../worker/platform/identity/totp';
+import { DEV_TOTP_KID, openTotpSecret, sealTotpSecret } from '../../worker/platform/identity/totp-crypto';
 import type { Env } from '../../worker/env';
 import { BASE, adminToken, api, createUser } from '../helpers';
 

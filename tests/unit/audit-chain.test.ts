@@ -18,8 +18,8 @@ import {
   type CheckpointPayload,
   type StoredEntry,
   type VerifierOptions,
-} from '../../worker/audit/chain';
-import { DEV_AUDIT_KEY_ID, checkpointSigner, checkpointVerifiers } from '../../worker/audit/signing';
+} from '../../worker/platform/audit/chain';
+import { DEV_AUDIT_KEY_ID, checkpointSigner, checkpointVerifiers } from '../../worker/platform/audit/signing';
 
 const ENTRY_1 = {
   id: 1,

@@ -1,10 +1,15 @@
 // Password hashing format and limits; datacenter tier normalisation.
-import { isCommonPassword } from '../../worker/auth/common-passwords';
-import { throttle } from '../../worker/auth/throttle';
+import { isCommonPassword } from '../../worker/platform/identity/common-passwords';
+import { throttle } from '../../worker/platform/identity/throttle';
 import { describe, expect, it } from 'vitest';
-import { MAX_ITERATIONS, burnPasswordCheck, hashPassword, verifyPassword } from '../../worker/auth/passwords';
+import {
+  MAX_ITERATIONS,
+  burnPasswordCheck,
+  hashPassword,
+  verifyPassword,
+} from '../../worker/platform/identity/passwords';
 import * as v from 'valibot';
-import { DatacenterCreate, normalizeTier } from '../../worker/schemas/datacenter';
+import { DatacenterCreate, normalizeTier } from '../../worker/dcim/schemas/datacenter';
 
 const FORMAT = /^pbkdf2-sha256\$(\d+)\$([A-Za-z0-9+/]{22})\$([A-Za-z0-9+/]{43})$/; // 16-byte salt, 32-byte hash, unpadded
 

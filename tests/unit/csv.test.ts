@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, toCsv } from '../../worker/http/csv';
+import { csvCell, toCsv } from '../../worker/platform/http/csv';
 
 describe('CSV (RFC 4180)', () => {
   it('quotes commas, quotes and line breaks, doubling inner quotes', () => {

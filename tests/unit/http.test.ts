@@ -1,9 +1,9 @@
 // Pure HTTP helpers: Link-header pagination, strict query strings and list query parsing.
 import { describe, expect, it } from 'vitest';
-import { paginationLinks } from '../../worker/http/pagination';
-import { DEFAULT_LIMIT, MAX_LIMIT, parseListQuery, type FilterSpec } from '../../worker/http/list-query';
-import { strictQuery } from '../../worker/http/query-params';
-import { ProblemError } from '../../worker/http/problem';
+import { paginationLinks } from '../../worker/platform/http/pagination';
+import { DEFAULT_LIMIT, MAX_LIMIT, parseListQuery, type FilterSpec } from '../../worker/platform/http/list-query';
+import { strictQuery } from '../../worker/platform/http/query-params';
+import { ProblemError } from '../../worker/platform/http/problem';
 
 const url = new URL('http://localhost/api/servers?status=active&limit=10&offset=20');
 /** rel -> offset */

@@ -216,6 +216,7 @@ describe('parseInfluxLines', () => {
       { now },
     );
     expect(samples.map((s) => [s.metric, s.value])).toEqual([
+      // eslint-disable-next-line no-loss-of-precision -- the u64 maximum, read as the float it becomes
       ['disk_io', 18446744073709551615],
       ['disk_io_free', -5],
       ['disk_io_ok', 0],

@@ -8,7 +8,7 @@ import {
   stepAt,
   totp,
   verifyTotp,
-} from '../../worker/auth/totp';
+} from '../../worker/platform/identity/totp';
 
 const RFC_SECRET = new TextEncoder().encode('12345678901234567890');
 const RFC_B32 = base32Encode(RFC_SECRET);

@@ -1,6 +1,6 @@
 // Pure web-client logic held against the API's own problem types and hand-checked dates.
 import { describe, expect, it } from 'vitest';
-import { ProblemError, unauthorized, unprocessable } from '../../worker/http/problem';
+import { ProblemError, unauthorized, unprocessable } from '../../worker/platform/http/problem';
 import { endsSession } from '../../web/lib/session-end';
 import { fmtDate, fmtDateTime } from '../../web/lib/format';
 

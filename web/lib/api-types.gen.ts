@@ -198,6 +198,30 @@ export interface paths {
     patch: operations['patchDatacentersById'];
     trace?: never;
   };
+  '/api/demo/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where stored rollups begin (local development only)
+     * @description The simulator writes simulated history only before `first_hour` / `first_minute` (ms).
+     */
+    get: operations['getDemoHistory'];
+    put?: never;
+    /**
+     * Write simulated rollup history for demo devices (local development only)
+     * @description Simulated, not measured: rows `[rack_id, server_id (0 for the rack), metric, step_s (60 or 3600), bucket_start (ms), count, sum, min, max, last, p95]`, at most 10000 per request, into the 1-minute / 1-hour rollups. Buckets that already exist are left as they are (idempotent); all rows are checked before any is written. Used by `npm start` so week and month charts have data.
+     */
+    post: operations['postDemoHistory'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/demo/seed': {
     parameters: {
       query?: never;
@@ -337,7 +361,7 @@ export interface paths {
     put?: never;
     /**
      * Ingest a JSON batch of samples (servers, racks, datacenter facility meters)
-     * @description Each sample names its device by `server` (id, name or serial), `rack` (id or name) or `datacenter`. All-or-nothing: one invalid sample or unknown device refuses the whole batch. Needs a token with the `ingest` scope (or an operator/admin session).
+     * @description Each sample names its device by `server` (id, name or serial), `rack` (id or name) or `datacenter`. All-or-nothing for validity: one invalid sample or unknown device refuses the whole batch. Samples stamped outside the accepted window (raw retention back, INGEST_MAX_FUTURE_SECONDS ahead) are refused one by one and counted in `refused_reasons`, as in every ingest format. Needs a token with the `ingest` scope (or an operator/admin session).
      */
     post: operations['postMetricsIngest'];
     delete?: never;
@@ -387,7 +411,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A rack object's storage: series, raw ring rows, database size, rollup watermarks */
+    /** A rack object's storage: series, raw ring rows, database size, rollup buckets waiting for D1 */
     get: operations['getMetricsRacksByIdStorage'];
     put?: never;
     post?: never;
@@ -405,8 +429,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * A server's metric history (one series per metric and label set)
-     * @description from/to: ms, ISO-8601 or relative (-24h); default the last hour. step (s): 10 reads raw samples (last 48 h), 60 and up read 1-minute rollups, 3600 and up 1-hour rollups; default: ~720 points. The last minutes come from the rack object, so the series ends now.
+     * Server metrics: the latest of every visible server, or one server's history (with server_id)
+     * @description Without server_id: a page of servers (limit/offset, X-Total-Count, Link; filters datacenter_id, rack_id, type) with the latest value of each standard metric. With server_id and metric: its history, one series per metric and label set. from/to: ms, ISO-8601 or relative (-24h); default the last hour. step (s): 10 reads raw samples (last 48 h), 60 and up read 1-minute rollups, 3600 and up 1-hour rollups; default: ~720 points. The last minutes come from the rack object, so the series ends now.
      */
     get: operations['getMetricsServers'];
     put?: never;
@@ -949,6 +973,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Global search: datacenters, racks and servers by name, serial number or IP, best matches first
+     * @description Case-insensitive; `%` and `_` match literally. Each kind is ranked exact > prefix > substring and holds at most `limit` hits; objects above the caller’s clearance are never returned.
+     */
+    get: operations['getSearch'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/servers': {
     parameters: {
       query?: never;
@@ -1233,6 +1277,8 @@ export interface components {
       } | null;
       client_ip: string | null;
       entity_id: string | null;
+      /** @description readable label of the entity when the entry was written (server name, username); kept after it is deleted. Display only: not covered by the chain hash (before/after, which are, hold the same name for row changes) */
+      entity_name: string | null;
       entity_type: string;
       id: number;
       request_id: string | null;
@@ -1251,7 +1297,7 @@ export interface components {
           checkpoint_id: number;
           detail: string;
           /** @enum {string} */
-          reason: 'bad_signature' | 'truncated' | 'entries_deleted' | 'head_mismatch';
+          reason: 'bad_signature' | 'unknown_key' | 'truncated' | 'entries_deleted' | 'head_mismatch';
         }[];
         valid: number;
       };
@@ -1715,7 +1761,7 @@ export interface operations {
         limit?: number;
         /** @description Rows to skip (default 0). */
         offset?: number;
-        /** @description Comma-separated fields, "-" for descending (default "-id"). Sortable: id, last_entry_id, created_at. */
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, last_entry_id, created_at. */
         sort?: string;
         /** @description Checkpoints at or before this ISO time. */
         to?: string;
@@ -1791,7 +1837,7 @@ export interface operations {
         action?: string;
         /** @description Equals (string). */
         actor?: string;
-        /** @description Equals (int, comma-separated for any of several). */
+        /** @description Equals (int, comma-separated for any of up to 100). */
         actor_id?: string;
         /** @description Equals (string). */
         entity_id?: string;
@@ -1807,11 +1853,11 @@ export interface operations {
         limit?: number;
         /** @description Rows to skip (default 0). */
         offset?: number;
-        /** @description Text search in actor, entity_type, entity_id, action. */
+        /** @description Case-insensitive text search in actor, entity_type, entity_id, entity_name, action, taken literally; at most 200 characters. */
         q?: string;
         /** @description Equals (string). */
         request_id?: string;
-        /** @description Comma-separated fields, "-" for descending (default "-id"). Sortable: id, ts, actor, action, entity_type. */
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, ts, actor, action, entity_type. */
         sort?: string;
         /** @description Entries at or before this ISO time. */
         to?: string;
@@ -2078,13 +2124,13 @@ export interface operations {
         limit?: number;
         /** @description Rows to skip (default 0). */
         offset?: number;
-        /** @description Text search in name, location. */
+        /** @description Case-insensitive text search in name, location, taken literally; at most 200 characters. */
         q?: string;
-        /** @description Comma-separated fields, "-" for descending (default "name"). Sortable: rack_count, server_count, id, name, location, tier, total_space_sqm, power_capacity_mw, pue_target, status, created_at. */
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: rack_count, server_count, id, name, location, tier, total_space_sqm, power_capacity_mw, pue_target, status, created_at. */
         sort?: string;
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         status?: 'planned' | 'active' | 'maintenance' | 'decommissioned';
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         tier?: 'Tier 1' | 'Tier 2' | 'Tier 3' | 'Tier 4';
       };
       header?: never;
@@ -2474,6 +2520,53 @@ export interface operations {
       };
     };
   };
+  getDemoHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `{simulated, first_hour, first_minute}` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  postDemoHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          rows: [number, number, string, 60 | 3600, number, number, number, number, number, number, number][];
+        };
+      };
+    };
+    responses: {
+      /** @description `{simulated, received, written, skipped}` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
   postDemoSeed: {
     parameters: {
       query?: never;
@@ -2762,9 +2855,17 @@ export interface operations {
           'application/json': {
             accepted: number;
             racks: number;
+            /** @description samples refused one by one while the rest was stored: outside the accepted time window or NaN/Inf */
+            refused: number;
+            refused_reasons: {
+              invalid_timestamp: number;
+              non_finite_value: number;
+              too_far_in_future: number;
+              too_old: number;
+            };
             /** @description samples of new series refused: the rack holds its maximum of series */
             rejected: number;
-            /** @description NaN/Inf values and kinds not stored (histograms, string fields) */
+            /** @description kinds not stored (histograms, string fields, exemplars) and "no value" markers (staleness) */
             skipped: number;
             /** @description samples whose device matched nothing; see GET /api/metrics/unmatched */
             unmatched: number;
@@ -2914,12 +3015,26 @@ export interface operations {
   };
   getMetricsServers: {
     parameters: {
-      query: {
+      query?: {
+        /** @description Servers in racks of these datacenters (comma-separated ids). */
+        datacenter_id?: string;
         from?: string;
-        metric: string;
-        server_id: string;
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        metric?: string;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        server_id?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: name, id, rack_id. */
+        sort?: string;
         step?: string;
         to?: string;
+        /** @description Server types (comma-separated). */
+        type?: 'Compute' | 'Storage' | 'GPU' | 'Database';
       };
       header?: never;
       path?: never;
@@ -2927,7 +3042,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Series */
+      /** @description Latest per server, or series */
       200: {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
@@ -2937,7 +3052,48 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['MetricSeries'][];
+          'application/json': (
+            | {
+                datacenter_id: number;
+                /** @description latest value of each standard metric (the whole-server series, not per-part ones); null: none */
+                metrics: {
+                  cpu_pct: number | null;
+                  disk_pct: number | null;
+                  fan_rpm: number | null;
+                  inlet_temp_c: number | null;
+                  mem_pct: number | null;
+                  net_in_bps: number | null;
+                  net_out_bps: number | null;
+                  outlet_temp_c: number | null;
+                  power_w: number | null;
+                };
+                name: string;
+                rack_id: number;
+                server_id: number;
+                server_type: string;
+                status: string;
+                /** @description ms of the newest of these readings; null: none yet */
+                ts: number | null;
+              }
+            | {
+                labels: {
+                  [key: string]: string;
+                };
+                metric: string;
+                points: {
+                  avg: number;
+                  count: number;
+                  last: number;
+                  max: number;
+                  min: number;
+                  p95: number;
+                  ts: number;
+                }[];
+                rack_id: number;
+                server_id: number | null;
+                step_s: number;
+              }
+          )[];
         };
       };
       401: components['responses']['Unauthorized'];
@@ -4088,9 +4244,17 @@ export interface operations {
           'application/json': {
             accepted: number;
             racks: number;
+            /** @description samples refused one by one while the rest was stored: outside the accepted time window or NaN/Inf */
+            refused: number;
+            refused_reasons: {
+              invalid_timestamp: number;
+              non_finite_value: number;
+              too_far_in_future: number;
+              too_old: number;
+            };
             /** @description samples of new series refused: the rack holds its maximum of series */
             rejected: number;
-            /** @description NaN/Inf values and kinds not stored (histograms, string fields) */
+            /** @description kinds not stored (histograms, string fields, exemplars) and "no value" markers (staleness) */
             skipped: number;
             /** @description samples whose device matched nothing; see GET /api/metrics/unmatched */
             unmatched: number;
@@ -4206,9 +4370,9 @@ export interface operations {
   getRacks: {
     parameters: {
       query?: {
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         cooling_type?: 'Air Cooling' | 'Liquid Cooling' | 'In-Row' | 'Rear-Door Heat Exchanger' | 'Immersion';
-        /** @description Equals (int, comma-separated for any of several). */
+        /** @description Equals (int, comma-separated for any of up to 100). */
         datacenter_id?: string;
         /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
         format?: 'json' | 'csv';
@@ -4216,15 +4380,15 @@ export interface operations {
         limit?: number;
         /** @description Rows to skip (default 0). */
         offset?: number;
-        /** @description Text search in name, location, row. */
+        /** @description Case-insensitive text search in name, location, row, taken literally; at most 200 characters. */
         q?: string;
         /** @description Equals (string). */
         row?: string;
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         security_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
-        /** @description Comma-separated fields, "-" for descending (default "name"). Sortable: used_u, allocated_w, server_count, id, name, datacenter_id, row, position, u_capacity, power_capacity_kw, cooling_type, security_zone, status, created_at. */
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: used_u, allocated_w, server_count, id, name, datacenter_id, row, position, u_capacity, power_capacity_kw, cooling_type, security_zone, status, created_at. */
         sort?: string;
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         status?: 'planned' | 'active' | 'maintenance' | 'decommissioned';
       };
       header?: never;
@@ -4650,6 +4814,30 @@ export interface operations {
       };
     };
   };
+  getSearch: {
+    parameters: {
+      query: {
+        limit?: string;
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Hits grouped by kind */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
   getServers: {
     parameters: {
       query?: {
@@ -4657,7 +4845,7 @@ export interface operations {
         datacenter_id?: string;
         /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
         format?: 'json' | 'csv';
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         health?: 'healthy' | 'warning' | 'critical' | 'unknown';
         /** @description Page size, 1-1000 (default 50). */
         limit?: number;
@@ -4665,15 +4853,15 @@ export interface operations {
         manufacturer?: string;
         /** @description Rows to skip (default 0). */
         offset?: number;
-        /** @description Text search in name, serial_number, manufacturer, model, cpu_model, os, ip_address, management_ip. */
+        /** @description Case-insensitive text search in name, serial_number, manufacturer, model, cpu_model, os, ip_address, management_ip, taken literally; at most 200 characters. */
         q?: string;
-        /** @description Equals (int, comma-separated for any of several). */
+        /** @description Equals (int, comma-separated for any of up to 100). */
         rack_id?: string;
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         server_type?: 'Compute' | 'Storage' | 'GPU' | 'Database';
-        /** @description Comma-separated fields, "-" for descending (default "name"). Sortable: rack_name, datacenter_name, id, name, serial_number, rack_id, u_position, server_type, manufacturer, model, status, health, power_supply_w, cpu_cores, ram_gb, storage_tb, ip_address, warranty_expires, purchase_date, purchase_cost, created_at. */
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: rack_name, datacenter_name, id, name, serial_number, rack_id, u_position, server_type, manufacturer, model, status, health, power_supply_w, cpu_cores, ram_gb, storage_tb, ip_address, warranty_expires, purchase_date, purchase_cost, created_at. */
         sort?: string;
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         status?: 'active' | 'maintenance' | 'offline' | 'decommissioned';
         /** @description Warranty ends on or after this date. */
         warranty_after?: string;
@@ -5323,7 +5511,7 @@ export interface operations {
   getUsers: {
     parameters: {
       query?: {
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         clearance?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
         /** @description Equals (bool). */
         disabled?: string;
@@ -5335,11 +5523,11 @@ export interface operations {
         offset?: number;
         /** @description true: only users whose requested role awaits approval. */
         pending?: string;
-        /** @description Text search in username, email, full_name. */
+        /** @description Case-insensitive text search in username, email, full_name, taken literally; at most 200 characters. */
         q?: string;
-        /** @description Equals (string, comma-separated for any of several). */
+        /** @description Equals (string, comma-separated for any of up to 100). */
         role?: 'admin' | 'operator' | 'viewer' | 'auditor';
-        /** @description Comma-separated fields, "-" for descending (default "username"). Sortable: id, username, email, role, created_at, last_login_at. */
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "username"). Sortable: id, username, email, role, created_at, last_login_at. */
         sort?: string;
       };
       header?: never;

@@ -1,9 +1,9 @@
 // Form definitions of the inventory resources: which fields, how they are grouped, which controls.
-// The values are validated by the API's own valibot schemas (imported from $schemas by the pages).
-import { SECURITY_ZONES } from '$schemas/common';
-import { CERTIFICATIONS, DATACENTER_STATUSES, TIERS } from '$schemas/datacenter';
-import { COOLING_TYPES, RACK_STATUSES } from '$schemas/rack';
-import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES } from '$schemas/server';
+// The values are validated by the API's own valibot schemas (imported from $worker by the pages).
+import { SECURITY_ZONES } from '$worker/platform/schemas/common';
+import { CERTIFICATIONS, DATACENTER_STATUSES, TIERS } from '$worker/dcim/schemas/datacenter';
+import { COOLING_TYPES, RACK_STATUSES } from '$worker/dcim/schemas/rack';
+import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES } from '$worker/dcim/schemas/server';
 import { humanize } from './format';
 import type { FieldSpec, Option, Section, Values } from './forms';
 import type { Datacenter, Elevation, Rack } from './types';

@@ -2,7 +2,7 @@
 import { api, onSessionEnded } from './api';
 import type { Me } from './types';
 
-import type { Permission } from '../../worker/auth/permissions';
+import type { Permission } from '../../worker/platform/access/permissions';
 
 export type { Permission };
 

@@ -1,6 +1,6 @@
 // Shapes of what the API returns: names for the schemas of the generated OpenAPI types (web/lib/api-types.gen.ts,
 // `npm run api-types`). A shape missing here is added to the Worker's route declarations, never typed by hand.
-// Inputs are validated with the shared valibot schemas in $schemas.
+// Inputs are validated with the shared valibot schemas ($worker/...).
 import type { components } from './api-types.gen';
 
 type Schemas = components['schemas'];

@@ -1,6 +1,6 @@
-import type { Api } from '../http/api';
+import type { Api } from '../platform/http/api';
 import { capacity, dashboardMetrics } from './service';
-import { CapacityReport, DashboardMetrics } from '../schemas/reports';
+import { CapacityReport, DashboardMetrics } from './schemas';
 
 export function mountAnalytics(api: Api) {
   api.op(

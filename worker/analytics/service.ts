@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { runBatch } from '../db/client';
-import type { ServiceContext } from '../context';
-import { zoneAnd } from '../dcim/zones';
+import { runBatch } from '../platform/db/client';
+import type { ServiceContext } from '../platform/context';
+import { andVisible } from '../platform/access/entities';
+import { rackEntity } from '../dcim/access';
 import { capacityReport, weightedPue, type DatacenterTotals } from './capacity';
 import { datacenterLive } from '../../durable-objects/datacenter-client';
 
@@ -16,12 +17,12 @@ export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterT
       power_capacity_mw: number | null;
     }>(sql`SELECT id, name, location, status, pue_target, power_capacity_mw FROM datacenters ORDER BY name`),
     ctx.db.all<{ datacenter_id: number; racks: number; total_u: number; rack_power_kw: number }>(
-      sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS racks, coalesce(sum(r.u_capacity), 0) AS total_u, coalesce(sum(r.power_capacity_kw), 0) AS rack_power_kw FROM racks r WHERE 1 = 1${zoneAnd(ctx, 'r')} GROUP BY r.datacenter_id`,
+      sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS racks, coalesce(sum(r.u_capacity), 0) AS total_u, coalesce(sum(r.power_capacity_kw), 0) AS rack_power_kw FROM racks r WHERE 1 = 1${andVisible(ctx, rackEntity, 'r')} GROUP BY r.datacenter_id`,
     ),
     ctx.db.all<{ datacenter_id: number; servers: number; used_u: number; allocated_w: number }>(
       sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS servers, coalesce(sum(s.u_size), 0) AS used_u,
             coalesce(sum(CASE WHEN s.status <> 'decommissioned' THEN s.power_supply_w ELSE 0 END), 0) AS allocated_w
-          FROM servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${zoneAnd(ctx, 'r')} GROUP BY r.datacenter_id`,
+          FROM servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${andVisible(ctx, rackEntity, 'r')} GROUP BY r.datacenter_id`,
     ),
   ]);
   const racksBy = new Map(rackAgg.map((r) => [r.datacenter_id, r]));
@@ -47,7 +48,7 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
   const day = today.toISOString().slice(0, 10);
   const in90 = new Date(today.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
   // servers of the racks the caller may see
-  const visible = sql`servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${zoneAnd(ctx, 'r')}`;
+  const visible = sql`servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${andVisible(ctx, rackEntity, 'r')}`;
   const [totals, [byStatus, byType, byHealth, warranty]] = await Promise.all([
     datacenterTotals(ctx),
     runBatch(ctx.db, [

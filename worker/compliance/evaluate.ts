@@ -1,3 +1,4 @@
+import { clearedForAll } from '../platform/access/zones';
 import { CONTROLS, FRAMEWORKS, type CheckId, type FrameworkId } from './controls';
 
 // Pure evaluation: plain data in, control results out. No database, no clock (the caller passes `now`).
@@ -223,7 +224,7 @@ const CHECKS: Record<CheckId, (d: ComplianceData, framework: FrameworkId) => Che
   },
 
   top_secret_access: (d) => {
-    const cleared = enabled(d).filter((u) => u.clearance === 'Top Secret');
+    const cleared = enabled(d).filter((u) => clearedForAll(u.clearance));
     const weak = cleared.filter((u) => u.second_factors.length === 0);
     const nonAdmins = cleared.filter((u) => u.role !== 'admin');
     const racks = d.top_secret_racks;

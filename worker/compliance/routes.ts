@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import type { Api } from '../http/api';
-import { ProblemError } from '../http/problem';
+import type { Api } from '../platform/http/api';
+import { ProblemError } from '../platform/http/problem';
 import { CHECK_IDS, FRAMEWORK_IDS, isFramework } from './controls';
 import { reportCsv, STATUSES } from './evaluate';
 import { complianceOverview, complianceReport } from './service';

@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
-import type { ServiceContext } from '../context';
-import { runBatch } from '../db/client';
+import type { ServiceContext } from '../platform/context';
+import { runBatch } from '../platform/db/client';
 import { isProduction } from '../env';
-import { canSee } from '../auth/clearance';
-import { verifyPassword } from '../auth/passwords';
-import { DEFAULT_ADMIN } from '../auth/users';
-import { PASSWORD_MIN } from '../schemas/user';
-import { verifyAuditTrail } from '../audit/verify';
-import { zoneAnd } from '../dcim/zones';
+import { canSee, TOP_ZONE } from '../platform/access/zones';
+import { verifyPassword } from '../platform/identity/passwords';
+import { DEFAULT_ADMIN } from '../platform/identity/users';
+import { PASSWORD_MIN } from '../platform/identity/schemas/user';
+import { verifyAuditTrail } from '../platform/audit/verify';
+import { andVisible, inZone } from '../platform/access/entities';
+import { rackEntity } from '../dcim/access';
 import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkId } from './controls';
 import { buildReport, type ComplianceData, type Report, type UserFacts } from './evaluate';
 
@@ -15,7 +16,7 @@ const latest = (...xs: (string | null | undefined)[]): string | null =>
   xs.filter((x): x is string => !!x).reduce<string | null>((a, b) => (a && a > b ? a : b), null);
 
 /**
- * Second factors per user: active passkeys, and confirmed TOTP factors (worker/db/mfa-tables.ts) when that table
+ * Second factors per user: active passkeys, and confirmed TOTP factors (worker/platform/identity/tables/mfa.ts) when that table
  * exists in the database (a database migrated before the MFA work has passkeys only).
  */
 async function secondFactors(ctx: ServiceContext): Promise<{ kinds: string[]; byUser: Map<number, string[]> }> {
@@ -41,7 +42,7 @@ async function secondFactors(ctx: ServiceContext): Promise<{ kinds: string[]; by
 
 /** Everything the checks look at, read once, with objects limited to the caller's clearance. */
 export async function gatherComplianceData(ctx: ServiceContext, now = new Date()): Promise<ComplianceData> {
-  const tsVisible = canSee(ctx.actor, 'Top Secret');
+  const tsVisible = canSee(ctx.actor, TOP_ZONE);
   const [users, sessionUse, tokenUse, tokens, tsRacks, servers, dcs, lastCheckpoint] = await runBatch(ctx.db, [
     ctx.db.all<{
       id: number;
@@ -80,12 +81,12 @@ export async function gatherComplianceData(ctx: ServiceContext, now = new Date()
     ctx.db.all<{ id: number; name: string; datacenter: string }>(
       tsVisible
         ? sql`SELECT r.id, r.name, d.name AS datacenter FROM racks r JOIN datacenters d ON d.id = r.datacenter_id
-              WHERE r.security_zone = 'Top Secret' ORDER BY d.name, r.name`
+              WHERE ${inZone(rackEntity, 'r', TOP_ZONE)} ORDER BY d.name, r.name`
         : sql`SELECT 0 AS id, '' AS name, '' AS datacenter WHERE 0`,
     ),
     ctx.db.all<{ id: number; name: string; rack: string; status: string; warranty_expires: string | null }>(
       sql`SELECT s.id, s.name, r.name AS rack, s.status, s.warranty_expires FROM servers s JOIN racks r ON r.id = s.rack_id
-          WHERE s.status <> 'decommissioned'${zoneAnd(ctx, 'r')}`,
+          WHERE s.status <> 'decommissioned'${andVisible(ctx, rackEntity, 'r')}`,
     ),
     ctx.db.all<{ id: number; name: string; status: string; certifications: string }>(
       sql`SELECT id, name, status, certifications FROM datacenters ORDER BY name`,

@@ -1,23 +1,10 @@
 import type { Env } from '../env';
-import { scheduledCheckpoint } from '../audit/checkpoints';
-import { compactRollups } from '../telemetry/rollups';
-import { telemetryConfig } from '../telemetry/config';
+import type { Job } from '../platform/domain';
+import { DOMAINS } from '../domains';
 
-/** 1-minute rollups older than their retention go; the 1-hour ones the rack objects wrote stay longer. */
-const scheduledCompaction = async (env: Env) => {
-  const cfg = telemetryConfig(env);
-  await compactRollups(env.DB, Date.now(), cfg.rollup1mRetentionMs, cfg.rollup1hRetentionMs);
-};
-
-type Job = (env: Env, controller: ScheduledController, ctx: ExecutionContext) => Promise<void>;
-
-/** What each Cron Trigger of wrangler.toml `[triggers] crons` runs, by its exact expression. */
-export const CRON_JOBS: Record<string, { name: string; run: Job }[]> = {
-  '*/5 * * * *': [
-    { name: 'audit checkpoint', run: (env) => scheduledCheckpoint(env) },
-    { name: 'telemetry rollup compaction', run: (env) => scheduledCompaction(env) },
-  ],
-};
+/** Every domain's jobs by the exact expression of wrangler.toml `[triggers] crons` that runs them. */
+export const CRON_JOBS: Record<string, Job[]> = {};
+for (const job of DOMAINS.flatMap((d) => d.jobs ?? [])) (CRON_JOBS[job.cron] ??= []).push(job);
 
 /**
  * The Worker's `scheduled` handler: runs the jobs of the trigger that fired, each independently of the others;

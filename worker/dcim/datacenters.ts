@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { zoneAnd } from './zones';
-import { datacenters, racks } from '../db/schema';
-import type { ResourceDef } from '../http/resource';
-import { Datacenter, DatacenterCreate, DatacenterUpdate, DATACENTER_STATUSES, TIERS } from '../schemas/datacenter';
+import { andVisible } from '../platform/access/entities';
+import { rackEntity } from './access';
+import { datacenters, racks } from './tables';
+import type { ResourceDef } from '../platform/http/resource';
+import { Datacenter, DatacenterCreate, DatacenterUpdate, DATACENTER_STATUSES, TIERS } from './schemas/datacenter';
 
 export const datacentersResource: ResourceDef = {
   path: '/datacenters',
@@ -33,8 +34,8 @@ export const datacentersResource: ResourceDef = {
   unique: [{ fields: ['name'], ignoreCase: true }],
   dependents: [{ table: racks, column: 'datacenter_id', label: 'racks' }],
   computed: (ctx) => ({
-    rack_count: sql`(SELECT count(*) FROM racks r WHERE r.datacenter_id = datacenters.id${zoneAnd(ctx, 'r')})`,
-    server_count: sql`(SELECT count(*) FROM servers s JOIN racks r ON r.id = s.rack_id WHERE r.datacenter_id = datacenters.id${zoneAnd(ctx, 'r')})`,
+    rack_count: sql`(SELECT count(*) FROM racks r WHERE r.datacenter_id = datacenters.id${andVisible(ctx, rackEntity, 'r')})`,
+    server_count: sql`(SELECT count(*) FROM servers s JOIN racks r ON r.id = s.rack_id WHERE r.datacenter_id = datacenters.id${andVisible(ctx, rackEntity, 'r')})`,
   }),
   access: { read: 'inventory:read', write: 'inventory:write' },
   description: 'Sites: tier, floor space, power and cooling capacity, PUE target and certifications.',

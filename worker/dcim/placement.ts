@@ -1,4 +1,4 @@
-import type { FieldError } from '../http/problem';
+import type { FieldError } from '../platform/http/problem';
 
 export interface RackLimits {
   id: number;

@@ -1,15 +1,14 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { datacenters, racks, servers } from '../db/schema';
-import { conflict } from '../http/problem';
-import type { ResourceDef } from '../http/resource';
-import { SECURITY_ZONES } from '../schemas/common';
-import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from '../schemas/rack';
+import { datacenters, racks, servers } from './tables';
+import { conflict, forbidden } from '../platform/http/problem';
+import type { ResourceDef } from '../platform/http/resource';
+import { SECURITY_ZONES } from '../platform/schemas/common';
+import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from './schemas/rack';
 import { rackResizeConflicts } from './placement';
-import { rackScope } from './zones';
-import { canSee } from '../auth/clearance';
-import { requireStepUpToDeclassify } from '../auth/step-up';
-import { forbidden } from '../http/problem';
-import { requireStepUpForZones } from '../auth/step-up';
+import { rackEntity } from './access';
+import { canSee } from '../platform/access/zones';
+import { visibleWhere } from '../platform/access/entities';
+import { requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { racksChanged } from '../telemetry/inventory';
 
 export const racksResource: ResourceDef = {
@@ -46,7 +45,7 @@ export const racksResource: ResourceDef = {
   searchable: ['name', 'location', 'row'],
   unique: [{ fields: ['datacenter_id', 'name'], ignoreCase: true }],
   references: { datacenter_id: { table: datacenters, label: 'Datacenter' } },
-  scope: rackScope,
+  scope: (ctx) => visibleWhere(ctx, rackEntity),
   dependents: [{ table: servers, column: 'rack_id', label: 'servers' }],
   // raw SQL with aliases: drizzle leaves columns unqualified in single-table selects, which a correlated
   // subquery would resolve against its own table
@@ -90,5 +89,5 @@ export const racksResource: ResourceDef = {
   },
 };
 
-export const racksByIds = (ctx: { db: import('../db/client').Db }, ids: number[]) =>
+export const racksByIds = (ctx: { db: import('../platform/db/client').Db }, ids: number[]) =>
   ids.length ? ctx.db.select().from(racks).where(inArray(racks.id, ids)).all() : Promise.resolve([]);

@@ -1,8 +1,8 @@
-import { Elevation } from '../schemas/reports';
+import { Elevation } from './schemas/elevation';
 import { eq } from 'drizzle-orm';
-import type { Api } from '../http/api';
-import { IdParams, getRow, mountResource } from '../http/resource';
-import { servers } from '../db/schema';
+import type { Api } from '../platform/http/api';
+import { IdParams, getRow, mountResource } from '../platform/http/resource';
+import { servers } from './tables';
 import { buildElevation, type ElevationDevice } from './elevation';
 import { datacentersResource } from './datacenters';
 import { racksResource } from './racks';

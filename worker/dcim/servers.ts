@@ -1,15 +1,15 @@
 import { and, inArray, notInArray, sql } from 'drizzle-orm';
-import { racks, servers } from '../db/schema';
-import { conflict, type FieldError } from '../http/problem';
-import { anyOf } from '../http/sql-match';
-import type { Change, ResourceDef } from '../http/resource';
-import type { ServiceContext } from '../context';
-import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from '../schemas/server';
+import { racks, servers } from './tables';
+import { conflict, type FieldError } from '../platform/http/problem';
+import type { Change, ResourceDef } from '../platform/http/resource';
+import type { ServiceContext } from '../platform/context';
+import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from './schemas/server';
+import { anyOf } from '../platform/http/sql-match';
 import { placementConflicts, type Candidate } from './placement';
 import { racksByIds } from './racks';
-import { requireStepUpToDeclassify } from '../auth/step-up';
-import { rackScope, viaRackScope } from './zones';
-import { mayNeedStepUp, requireStepUpForZones } from '../auth/step-up';
+import { rackEntity, serverEntity } from './access';
+import { visibleWhere } from '../platform/access/entities';
+import { mayNeedStepUp, requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { serversChanged } from '../telemetry/inventory';
 
 /** Servers inherit the zone of their rack, and with it the rack's step-up policy. */
@@ -137,8 +137,8 @@ export const serversResource: ResourceDef = {
     { fields: ['name'], ignoreCase: true },
     { fields: ['serial_number'], ignoreCase: true },
   ],
-  references: { rack_id: { table: racks, label: 'Rack', scope: rackScope } },
-  scope: viaRackScope(sql`${servers.rack_id}`),
+  references: { rack_id: { table: racks, label: 'Rack', scope: (ctx) => visibleWhere(ctx, rackEntity) } },
+  scope: (ctx) => visibleWhere(ctx, serverEntity),
   computed: () => ({
     rack_name: sql.raw('(SELECT r.name FROM racks r WHERE r.id = servers.rack_id)'),
     datacenter_id: sql.raw('(SELECT r.datacenter_id FROM racks r WHERE r.id = servers.rack_id)'),

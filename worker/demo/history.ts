@@ -3,8 +3,8 @@
 // data without sending hundreds of thousands of raw samples per series. Demo-only: the route refuses production,
 // and the rows only ever add buckets that do not exist (a bucket already in D1, e.g. flushed by a rack object
 // from real samples, is left as it is), so sending the same history twice changes nothing.
-import type { FieldError } from '../http/problem';
-import { unprocessable } from '../http/problem';
+import type { FieldError } from '../platform/http/problem';
+import { unprocessable } from '../platform/http/problem';
 
 export const HISTORY_MAX_ROWS = 10_000;
 /** one JSON parameter per statement (D1 allows 100 bound parameters), as the rack objects' flushes do */

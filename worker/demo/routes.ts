@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import type { Api } from '../http/api';
+import type { Api } from '../platform/http/api';
 import { isProduction } from '../env';
-import { forbidden } from '../http/problem';
+import { forbidden } from '../platform/http/problem';
 import { METRIC_NAME } from '../telemetry/samples';
 import { HISTORY_MAX_ROWS, historyCoverage, writeHistory, type HistoryRow } from './history';
 import { seedDemo } from './seed';

@@ -1,11 +1,11 @@
 import { count } from 'drizzle-orm';
-import type { ServiceContext } from '../context';
-import { datacenters } from '../db/schema';
-import { createRows, type Row } from '../http/resource';
+import type { ServiceContext } from '../platform/context';
+import { datacenters } from '../dcim/tables';
+import { createRows, type Row } from '../platform/http/resource';
 import { datacentersResource } from '../dcim/datacenters';
 import { racksResource } from '../dcim/racks';
 import { serversResource } from '../dcim/servers';
-import { register, updateUser } from '../auth/users';
+import { register, updateUser } from '../platform/identity/users';
 import { DEMO_PASSWORD, DEMO_USERS, demoEstate } from './estate';
 
 const CHUNK = 200;

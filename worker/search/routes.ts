@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { Api } from '../http/api';
+import type { Api } from '../platform/http/api';
 import { search, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, SEARCH_Q_MAX } from './service';
 
 const SearchQuery = v.object({

@@ -1,8 +1,9 @@
 import { and, asc, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { ServiceContext } from '../context';
-import { datacenters, racks, servers } from '../db/schema';
-import { rackScope, viaRackScope } from '../dcim/zones';
+import type { ServiceContext } from '../platform/context';
+import { visibleWhere } from '../platform/access/entities';
+import { datacenters, racks, servers } from '../dcim/tables';
+import { rackEntity, serverEntity } from '../dcim/access';
 import type { MatchRank, SearchResults } from './types';
 
 // Global search (the top bar's type-ahead): one query per kind, each behind the same clearance scope as its
@@ -87,7 +88,7 @@ export async function search(ctx: ServiceContext, q: string, limit: number): Pro
         matched: rk.matched,
       })
       .from(racks)
-      .where(and(rk.where, rackScope(ctx)))
+      .where(and(rk.where, visibleWhere(ctx, rackEntity)))
       .orderBy(...order(rk.rank, racks.name, racks.id))
       .limit(limit),
     ctx.db
@@ -105,7 +106,7 @@ export async function search(ctx: ServiceContext, q: string, limit: number): Pro
         matched: sv.matched,
       })
       .from(servers)
-      .where(and(sv.where, viaRackScope(sql`${servers.rack_id}`)(ctx)))
+      .where(and(sv.where, visibleWhere(ctx, serverEntity)))
       .orderBy(...order(sv.rank, servers.name, servers.id))
       .limit(limit),
   ]);

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import type { Api, Ctx } from '../http/api';
-import { ProblemError } from '../http/problem';
+import type { Api, Ctx } from '../platform/http/api';
+import { ProblemError } from '../platform/http/problem';
 import { IngestDecodeError, type ParsedSample } from './samples';
 import { telemetryConfig } from './config';
 import { REFUSAL_REASONS, describeRefusals, type RefusalReason } from './sample-window';
@@ -11,7 +11,7 @@ import { checkRemoteWriteHeaders, decodeRemoteWrite } from './ingest/prom-remote
 import { parseOtlpJson } from './ingest/otlp-json';
 import { INFLUX_PRECISIONS, parseInfluxLines, type InfluxPrecision } from './ingest/influx-line';
 import { parsePromText } from './ingest/prom-text';
-import type { Actor } from '../context';
+import type { Actor } from '../platform/context';
 import { isProduction } from '../env';
 
 const IngestOutcomeSchema = v.object({

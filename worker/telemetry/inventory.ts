@@ -1,6 +1,6 @@
 import type { Env } from '../env';
-import type { Change } from '../http/resource';
-import { zoneRank } from '../auth/clearance';
+import type { Change } from '../platform/http/resource';
+import { zoneRises } from '../platform/access/zones';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
 import { datacenterLive } from '../../durable-objects/datacenter-client';
 import { forgetInventory } from './resolve';
@@ -57,7 +57,7 @@ export async function serversChanged(env: Env, changes: Change[]): Promise<void>
       forgetInventory({ server_id: serverId });
       const from = zoneOf.get(Number(before!.rack_id));
       const to = zoneOf.get(Number(after.rack_id));
-      if (!from || !to || zoneRank(to) <= zoneRank(from)) return;
+      if (!from || !to || !zoneRises(from, to)) return;
       await rackTelemetry(env, Number(before!.rack_id)).inventoryChanged({
         server_left: { server_id: serverId, zone: to },
       });

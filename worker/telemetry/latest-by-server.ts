@@ -1,8 +1,8 @@
 import * as v from 'valibot';
-import type { ServiceContext } from '../context';
+import type { ServiceContext } from '../platform/context';
 import { serversResource } from '../dcim/servers';
-import { listQuerySchema, parseListQuery, type ListQuery } from '../http/list-query';
-import { listRows, type ResourceDef } from '../http/resource';
+import { listQuerySchema, parseListQuery, type ListQuery } from '../platform/http/list-query';
+import { listRows, type ResourceDef } from '../platform/http/resource';
 import { isWholeDevice } from './rack-summary';
 import { SERVER_METRICS } from './samples';
 import { latestValues, visibleRacks } from './query';

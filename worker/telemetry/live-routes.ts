@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import type { Api, Ctx } from '../http/api';
-import { IdParams } from '../http/resource';
-import { ProblemError, notFound } from '../http/problem';
-import { requireStepUp } from '../auth/step-up';
-import type { Actor } from '../context';
+import type { Api, Ctx } from '../platform/http/api';
+import { IdParams } from '../platform/http/resource';
+import { ProblemError, notFound } from '../platform/http/problem';
+import { requireStepUp } from '../platform/identity/step-up';
+import type { Actor } from '../platform/context';
 import type { SocketAttachment } from './sockets';
 import { rackMeta, visibleRack, visibleServer } from './query';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';

@@ -1,6 +1,7 @@
 import type { Env } from '../env';
-import type { Actor } from '../context';
-import { zonesFor } from '../auth/clearance';
+import type { Actor } from '../platform/context';
+import { rawVisibleClause } from '../platform/access/entities';
+import { rackEntity } from '../dcim/access';
 import { Exposition } from './exposition';
 import { mapLimit } from '../../util/map-limit';
 import type { RackSummary } from './protocol';
@@ -40,9 +41,9 @@ interface RackRow {
  * datacenter and rack objects, filtered by the caller's clearance like every other read.
  */
 export async function renderMetrics(env: Env, actor: Actor | null, now = Date.now()): Promise<string> {
-  const zones = zonesFor(actor);
-  const zoneFilter = zones ? `WHERE r.security_zone IN (SELECT value FROM json_each(?1))` : '';
-  const bind = zones ? [JSON.stringify(zones)] : [];
+  const zones = rawVisibleClause(actor, rackEntity, 'r', '?1');
+  const zoneFilter = zones ? `WHERE ${zones.sql}` : '';
+  const bind = zones?.bind ?? [];
   const [racksRes, serversRes, dcsRes, unmatchedRes, namesRes] = await env.DB.batch([
     env.DB.prepare(
       `SELECT r.id AS rack_id, r.name AS rack, r.datacenter_id, d.name AS datacenter, r.security_zone AS zone,

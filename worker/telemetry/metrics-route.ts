@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
-import type { AppEnv } from '../http/api';
-import { checkAccess } from '../http/api';
+import type { AppEnv } from '../platform/http/api';
+import { checkAccess } from '../platform/http/api';
 import { renderMetrics } from './metrics-endpoint';
 import { EXPOSITION_CONTENT_TYPE } from './exposition';
-import type { Actor } from '../context';
+import type { Actor } from '../platform/context';
 
 /**
  * GET /metrics, outside /api where Prometheus expects it. Needs a token with inventory:read (an API token with

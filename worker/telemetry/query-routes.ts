@@ -1,16 +1,16 @@
 import * as v from 'valibot';
 import { parseDuration } from '../../util/duration';
-import type { Api } from '../http/api';
-import { IdParams } from '../http/resource';
-import { notFound, unprocessable } from '../http/problem';
+import type { Api } from '../platform/http/api';
+import { IdParams } from '../platform/http/resource';
+import { notFound, unprocessable } from '../platform/http/problem';
 import { METRIC_NAME } from './samples';
 import { STEPS } from './series-math';
 import { latestValues, querySeries, visibleRack, visibleRacks, visibleServer } from './query';
 import { latestByServer, latestListQuery, ServerLatest } from './latest-by-server';
-import { strictQuery } from '../http/query-params';
-import { parseOrThrow } from '../http/validation';
-import { paginationLinks } from '../http/pagination';
-import { MAX_LIST_VALUES } from '../http/list-query';
+import { strictQuery } from '../platform/http/query-params';
+import { parseOrThrow } from '../platform/http/validation';
+import { paginationLinks } from '../platform/http/pagination';
+import { MAX_LIST_VALUES } from '../platform/http/list-query';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
 import { datacenterLive } from '../../durable-objects/datacenter-client';
 

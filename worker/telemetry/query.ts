@@ -1,7 +1,9 @@
-import type { ServiceContext } from '../context';
-import { canSee, zonesFor } from '../auth/clearance';
-import { requireStepUp } from '../auth/step-up';
-import { notFound, unprocessable } from '../http/problem';
+import type { ServiceContext } from '../platform/context';
+import { canSee } from '../platform/access/zones';
+import { rawVisibleClause } from '../platform/access/entities';
+import { rackEntity } from '../dcim/access';
+import { requireStepUp } from '../platform/identity/step-up';
+import { notFound, unprocessable } from '../platform/http/problem';
 import { canonicalLabels, telemetryConfig } from './config';
 import {
   MAX_POINTS,
@@ -55,7 +57,7 @@ export async function visibleServer(ctx: ServiceContext, serverId: number): Prom
 
 /** Racks of a datacenter (or of some ids) the caller may see. */
 export async function visibleRacks(ctx: ServiceContext, where: { datacenter_id?: number; rack_ids?: number[] }) {
-  const zones = zonesFor(ctx.actor);
+  const zones = rawVisibleClause(ctx.actor, rackEntity, 'r');
   const clauses: string[] = [];
   const binds: unknown[] = [];
   if (where.datacenter_id !== undefined) {
@@ -67,8 +69,8 @@ export async function visibleRacks(ctx: ServiceContext, where: { datacenter_id?:
     binds.push(JSON.stringify(where.rack_ids));
   }
   if (zones) {
-    clauses.push('r.security_zone IN (SELECT value FROM json_each(?))');
-    binds.push(JSON.stringify(zones));
+    clauses.push(zones.sql);
+    binds.push(...zones.bind);
   }
   const sql = `${RACK_SELECT}${clauses.length ? ` WHERE ${clauses.join(' AND ')}` : ''} ORDER BY r.id`;
   const { results } = await ctx.env.DB.prepare(sql)

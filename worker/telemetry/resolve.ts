@@ -1,6 +1,6 @@
 import type { DeviceRef } from './samples';
 import type { RackMeta } from '../../durable-objects/rack-telemetry';
-import { zoneRank } from '../auth/clearance';
+import { clearanceCovers } from '../platform/access/zones';
 
 /** Where a sample goes: a server (and its rack), a rack (PDU, sensors), or a datacenter (facility meters). */
 export type Target =
@@ -115,7 +115,7 @@ export async function resolveDevices(
   }
   for (const [k, v] of await lookup(db, wantServers, wantRacks, wantDcs, now)) local.set(k, v);
 
-  const visible = (zone: string) => clearance === null || zoneRank(zone) <= zoneRank(clearance);
+  const visible = (zone: string) => clearanceCovers(clearance, zone);
   return refs.map((r): Target | null => {
     if (r.server || r.serial || r.instance) {
       const server = r.server ? norm(r.server) : null;
@@ -218,7 +218,7 @@ async function lookup(
     }
   }
   if (d.length) {
-    const rows = results[i++].results as unknown as { id: number; name: string }[];
+    const rows = results[i].results as unknown as { id: number; name: string }[];
     for (const t of d) remember(`d:${t}`, rows.find((r) => String(r.id) === t || norm(r.name) === t)?.id ?? null);
   }
   return found;

@@ -4,8 +4,7 @@
 import fc from 'fast-check';
 import { compress } from 'snappyjs';
 import { encodeRemoteWrite } from '../../../worker/telemetry/ingest/prom-remote-write';
-import type { FuzzRequest } from './requests';
-import type { Knobs } from './requests';
+import type { FuzzRequest, Knobs } from './requests';
 
 export interface IngestFixtures {
   servers: { id: number; name: string }[];

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { issuesToFieldErrors } from '../../http/validation';
-import type { FieldError } from '../../http/problem';
+import { issuesToFieldErrors } from '../../platform/http/validation';
+import type { FieldError } from '../../platform/http/problem';
 import { IngestDecodeError, LABEL_NAME, METRIC_NAME, splitDeviceLabels, type ParsedSample } from '../samples';
 
 // Our own JSON format: one object per sample, the device named by id/name rather than by label.

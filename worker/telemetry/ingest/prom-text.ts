@@ -39,7 +39,6 @@ export function parsePromText(
   }
   const samples: ParsedSample[] = [];
   const seen = new Map<string, number>();
-  let skipped = 0;
   const lines = text.split('\n');
 
   let n = 0;
@@ -127,7 +126,8 @@ export function parsePromText(
     const { device, labels } = splitDeviceLabels(all);
     samples.push({ device, metric: name, value, ts, labels });
   }
-  return { samples, skipped };
+  // the text format has no stale markers: every line is a sample, a comment or an error
+  return { samples, skipped: 0 };
 }
 
 /** `# HELP name text` and `# TYPE name type` must be well-formed; anything else after `#` is a free comment. */

@@ -1,0 +1,34 @@
+// Output shape of a rack elevation, declared for the OpenAPI document and the UI's generated types;
+// worker/dcim/elevation.ts builds it.
+import * as v from 'valibot';
+import { Rack } from './rack';
+
+const n = v.number();
+const nullableText = v.nullable(v.string());
+
+export const ElevationDevice = v.object({
+  id: n,
+  name: v.string(),
+  u_position: n,
+  u_size: n,
+  power_supply_w: n,
+  server_type: v.string(),
+  status: v.string(),
+  health: v.string(),
+  manufacturer: nullableText,
+  model: nullableText,
+});
+
+export const Elevation = v.object({
+  // the stored row, without the list's computed fields
+  rack: v.omit(Rack, ['datacenter_name', 'server_count', 'used_u', 'allocated_w']),
+  rack_id: n,
+  u_capacity: n,
+  used_u: n,
+  free_u: n,
+  utilization_pct: n,
+  power: v.object({ capacity_w: n, allocated_w: n, utilization_pct: n }),
+  units: v.array(v.object({ u: n, device_id: v.nullable(n) })),
+  devices: v.array(ElevationDevice),
+  free_ranges: v.array(v.object({ from: n, to: n, size: n })),
+});

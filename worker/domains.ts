@@ -1,0 +1,31 @@
+import type { Domain } from './platform/domain';
+import { system } from './platform/system';
+import { identity } from './platform/identity';
+import { audit } from './platform/audit';
+import { dcim } from './dcim';
+import { analytics } from './analytics';
+import { compliance } from './compliance';
+import { search } from './search';
+import { demo } from './demo';
+import { telemetry } from './telemetry';
+
+/**
+ * The one list of what the Worker is made of, platform modules first. The app mounts their routes in this order,
+ * the db client takes their tables, the scheduled handler runs their jobs, worker/index.ts exports their Durable
+ * Objects (tests/unit/domains.test.ts checks that and drizzle.config.ts against this list).
+ * Adding a domain: a folder with the same inner shape as dcim/, and one line here.
+ */
+export const DOMAINS: readonly Domain[] = [
+  system,
+  identity,
+  dcim,
+  analytics,
+  audit,
+  compliance,
+  search,
+  demo,
+  telemetry,
+];
+
+/** Every table of every domain, by export name: the db client's schema. */
+export const schema = Object.assign({}, ...DOMAINS.map((d) => d.tables ?? {})) as Record<string, unknown>;

@@ -1,0 +1,33 @@
+import { drizzle, type DrizzleD1Database } from 'drizzle-orm/d1';
+import type { BatchItem, BatchResponse } from 'drizzle-orm/batch';
+
+/** drizzle tables by export name; worker/domains.ts assembles every domain's into one */
+export type Schema = Record<string, unknown>;
+export type Db = DrizzleD1Database<Schema> & { $client: D1Database };
+export type Statement = BatchItem<'sqlite'>;
+
+/** Services use the query builder and raw SQL; the schema only registers the tables with drizzle. */
+export const createDb = (d1: D1Database, schema: Schema = {}): Db => drizzle(d1, { schema });
+
+interface Prepared {
+  getQuery(): { sql: string; params: unknown[] };
+  mapResult(result: unknown, isFromBatch: boolean): unknown;
+}
+
+/**
+ * db.batch runs every statement in one transaction: all land or none does. drizzle 0.45's own D1 batch cannot
+ * bind parameters of raw `db.run(sql\`...\`)` statements (it reads a prepared statement they do not have), so
+ * every statement is prepared here from its SQL text and mapped back with drizzle's own result mapper.
+ */
+export async function runBatch<const T extends readonly Statement[]>(db: Db, statements: T): Promise<BatchResponse<T>> {
+  if (statements.length === 0) return [] as unknown as BatchResponse<T>;
+  const prepared = statements.map((s) => (s as unknown as { _prepare(): Prepared })._prepare());
+  const d1 = db.$client;
+  const results = await d1.batch(
+    prepared.map((p) => {
+      const q = p.getQuery();
+      return d1.prepare(q.sql).bind(...q.params);
+    }),
+  );
+  return results.map((r, i) => prepared[i].mapResult(r, true)) as unknown as BatchResponse<T>;
+}
