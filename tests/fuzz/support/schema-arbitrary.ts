@@ -144,11 +144,14 @@ export function validValue(s: Schema, depth = 0): fc.Arbitrary<Json> {
     }
     case 'string':
       return stringValue(s);
-    case 'array':
+    case 'array': {
+      // Short arrays keep requests cheap, but never shorter than the schema's own minimum.
+      const minLength = s.minItems ?? 0;
       return fc.array(validValue(s.items ?? {}, depth + 1), {
-        minLength: s.minItems ?? 0,
-        maxLength: Math.min(s.maxItems ?? 4, Math.max(s.minItems ?? 0, 4)),
+        minLength,
+        maxLength: Math.min(s.maxItems ?? Infinity, Math.max(minLength, 4)),
       });
+    }
     case 'object':
       return objectValue(s, depth);
     default:
