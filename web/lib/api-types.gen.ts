@@ -28,7 +28,7 @@ export interface paths {
     };
     /**
      * List audit/checkpoints
-     * @description Signed (size, head hash) statements of the audit chain, written by the Cron Trigger every 5 minutes when the trail grew, and on demand. Returns a bare JSON array; X-Total-Count and Link headers paginate.
+     * @description Signed (size, head hash) statements of the audit chain, written by the Cron Trigger every 5 minutes when the trail grew, and on demand. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
      */
     get: operations['getAuditCheckpoints'];
     put?: never;
@@ -52,7 +52,7 @@ export interface paths {
     };
     /**
      * List audit/logs
-     * @description The append-only audit trail: every change with before/after, sign-ins and failed sign-ins. Returns a bare JSON array; X-Total-Count and Link headers paginate.
+     * @description The append-only audit trail: every change with before/after, sign-ins and failed sign-ins. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
      */
     get: operations['getAuditLogs'];
     put?: never;
@@ -163,7 +163,7 @@ export interface paths {
     };
     /**
      * List datacenters
-     * @description Sites: tier, floor space, power and cooling capacity, PUE target and certifications. Returns a bare JSON array; X-Total-Count and Link headers paginate.
+     * @description Sites: tier, floor space, power and cooling capacity, PUE target and certifications. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
      */
     get: operations['getDatacenters'];
     put?: never;
@@ -904,7 +904,7 @@ export interface paths {
     };
     /**
      * List racks
-     * @description Racks: U space (1-52U), power budget, cooling type and security zone. Returns a bare JSON array; X-Total-Count and Link headers paginate.
+     * @description Racks: U space (1-52U), power budget, cooling type and security zone. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
      */
     get: operations['getRacks'];
     put?: never;
@@ -1002,7 +1002,7 @@ export interface paths {
     };
     /**
      * List servers
-     * @description Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle. Returns a bare JSON array; X-Total-Count and Link headers paginate.
+     * @description Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
      */
     get: operations['getServers'];
     put?: never;
@@ -1153,7 +1153,7 @@ export interface paths {
     };
     /**
      * List users
-     * @description Returns a bare JSON array; X-Total-Count and Link headers paginate.
+     * @description Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
      */
     get: operations['getUsers'];
     put?: never;
@@ -1751,6 +1751,8 @@ export interface operations {
   getAuditCheckpoints: {
     parameters: {
       query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
         /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
         format?: 'json' | 'csv';
         /** @description Checkpoints at or after this ISO time. */
@@ -1777,6 +1779,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -1839,6 +1843,8 @@ export interface operations {
         actor?: string;
         /** @description Equals (int, comma-separated for any of up to 100). */
         actor_id?: string;
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
         /** @description Equals (string). */
         entity_id?: string;
         /** @description Equals (string). */
@@ -1873,6 +1879,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -2118,6 +2126,8 @@ export interface operations {
   getDatacenters: {
     parameters: {
       query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
         /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
         format?: 'json' | 'csv';
         /** @description Page size, 1-1000 (default 50). */
@@ -2144,6 +2154,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -2309,6 +2321,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -2935,6 +2949,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -2968,6 +2984,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -3016,6 +3034,8 @@ export interface operations {
   getMetricsServers: {
     parameters: {
       query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
         /** @description Servers in racks of these datacenters (comma-separated ids). */
         datacenter_id?: string;
         from?: string;
@@ -3047,6 +3067,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -3115,6 +3137,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -3873,6 +3897,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -4370,6 +4396,8 @@ export interface operations {
   getRacks: {
     parameters: {
       query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
         /** @description Equals (string, comma-separated for any of up to 100). */
         cooling_type?: 'Air Cooling' | 'Liquid Cooling' | 'In-Row' | 'Rear-Door Heat Exchanger' | 'Immersion';
         /** @description Equals (int, comma-separated for any of up to 100). */
@@ -4402,6 +4430,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -4531,6 +4561,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -4841,6 +4873,8 @@ export interface operations {
   getServers: {
     parameters: {
       query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
         /** @description Servers in racks of these datacenters (comma-separated ids). */
         datacenter_id?: string;
         /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
@@ -4879,6 +4913,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -5041,6 +5077,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -5320,6 +5358,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -5427,6 +5467,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;
@@ -5511,6 +5553,8 @@ export interface operations {
   getUsers: {
     parameters: {
       query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
         /** @description Equals (string, comma-separated for any of up to 100). */
         clearance?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
         /** @description Equals (bool). */
@@ -5541,6 +5585,8 @@ export interface operations {
         headers: {
           /** @description RFC 8288 first/prev/next/last pages */
           Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
           /** @description Rows matching the filters */
           'X-Total-Count'?: number;
           [name: string]: unknown;

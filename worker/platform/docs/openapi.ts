@@ -94,6 +94,10 @@ export function buildOpenApi(ops: OpSpec[], version: string): Json {
               headers: {
                 'X-Total-Count': { description: 'Rows matching the filters', schema: { type: 'integer' } },
                 Link: { description: 'RFC 8288 first/prev/next/last pages', schema: { type: 'string' } },
+                'X-Next-Cursor': {
+                  description: 'When more rows follow: pass it as `after` (with the same sort) for the next page',
+                  schema: { type: 'string' },
+                },
               },
             }
           : {}),

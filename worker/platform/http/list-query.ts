@@ -2,6 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import * as v from 'valibot';
 import type { FieldError } from './problem';
 import { unprocessable } from './problem';
+import { decodeCursor, type Cursor } from './cursor';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
@@ -25,7 +26,12 @@ export interface ListQuery {
   sort: { field: string; desc: boolean }[];
   q?: string;
   filters: { name: string; spec: FilterSpec; values: (string | number | boolean)[] }[];
+  /** keyset pagination: the page starts after this row (instead of at `offset`) */
+  after?: Cursor;
 }
+
+/** The sort as one canonical string (cursors carry it, so a cursor cannot be replayed under another sort). */
+export const sortKey = (sort: ListQuery['sort']) => sort.map((s) => `${s.desc ? '-' : ''}${s.field}`).join(',');
 
 const isoDate = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
@@ -105,6 +111,19 @@ export function parseListQuery(
     }
   }
 
+  let after: Cursor | undefined;
+  const rawAfter = given('after');
+  if (rawAfter !== undefined) {
+    const cursor = decodeCursor(rawAfter);
+    if (params.offset !== undefined) {
+      errors.push({ field: 'query.after', message: 'cannot be combined with offset (a cursor already says where)' });
+    } else if (!cursor || cursor.keys.length !== sort.length + 1) {
+      errors.push({ field: 'query.after', message: 'is not a cursor from this list (take it from a Link header)' });
+    } else if (cursor.sort !== sortKey(sort)) {
+      errors.push({ field: 'query.after', message: `belongs to sort "${cursor.sort}"; send that sort with it` });
+    } else after = cursor;
+  }
+
   const q = params.q?.trim() || undefined;
   if (q && [...q].length > MAX_SEARCH_CHARS) {
     errors.push({ field: 'query.q', message: `must be at most ${MAX_SEARCH_CHARS} characters` });
@@ -136,7 +155,7 @@ export function parseListQuery(
   }
 
   if (errors.length) throw unprocessable(errors, 'Invalid list parameters.');
-  return { limit, offset, sort, q, filters };
+  return { limit, offset, sort, q, filters, after };
 }
 
 /** The same parameters as a valibot schema, so the OpenAPI document describes exactly what is accepted. */
@@ -157,6 +176,14 @@ export function listQuerySchema(opts: {
       ),
     ),
     offset: v.optional(v.pipe(v.string(), v.description('Rows to skip (default 0).'), v.metadata({ type: 'integer' }))),
+    after: v.optional(
+      v.pipe(
+        v.string(),
+        v.description(
+          'Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header\'s rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset.',
+        ),
+      ),
+    ),
     sort: v.optional(
       v.pipe(
         v.string(),

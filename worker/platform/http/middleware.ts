@@ -18,7 +18,7 @@ export const requestContext =
     c.set('user', null);
     await next();
     c.res.headers.set('X-Request-Id', id);
-    c.res.headers.append('Access-Control-Expose-Headers', 'X-Total-Count, Link, X-Request-Id, Location');
+    c.res.headers.append('Access-Control-Expose-Headers', 'X-Total-Count, X-Next-Cursor, Link, X-Request-Id, Location');
   };
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

@@ -5,7 +5,8 @@ import type { ServiceContext } from '../context';
 import { runBatch, type Statement } from '../db/client';
 import { auditDeletedRow, auditInsertedRow, auditUpdatedRow, toStatement } from '../audit/trail';
 import type { Access, Api, OpResponse } from './api';
-import { listQuerySchema, parseListQuery, type FilterSpec, type ListQuery } from './list-query';
+import { listQuerySchema, parseListQuery, sortKey, type FilterSpec, type ListQuery } from './list-query';
+import { afterCursor, encodeCursor, type CursorValue, type KeysetTerm } from './cursor';
 import { paginationLinks } from './pagination';
 import { strictQuery } from './query-params';
 import { anyOf, containsText } from './sql-match';
@@ -108,8 +109,25 @@ function whereOf(ctx: ServiceContext, def: ResourceDef, q: Pick<ListQuery, 'q' |
   return and(...conds);
 }
 
+/** The keyset terms of a list's order (its sort, then id), with the values of `keys` (a cursor's or a row's). */
+function keysetTerms(ctx: ServiceContext, def: ResourceDef, q: ListQuery, keys: CursorValue[]): KeysetTerm[] {
+  const terms = q.sort.map((s, i) => {
+    const expr = sortExpr(ctx, def, s.field);
+    const notNull = 'notNull' in expr && (expr as SQLiteColumn).notNull;
+    return { expr, desc: s.desc, notNull, value: keys[i] ?? null };
+  });
+  return [...terms, { expr: col(def, 'id'), desc: false, notNull: true, value: keys[q.sort.length] ?? null }];
+}
+
+const cursorOf = (q: ListQuery, row: Row): string =>
+  encodeCursor({
+    sort: sortKey(q.sort),
+    keys: [...q.sort.map((s) => (row[s.field] ?? null) as CursorValue), row.id as number],
+  });
+
 export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQuery) {
-  const where = whereOf(ctx, def, q);
+  const filtered = whereOf(ctx, def, q);
+  const where = q.after ? and(filtered, afterCursor(keysetTerms(ctx, def, q, q.after.keys))) : filtered;
   const order = [
     ...q.sort.map((s) => (s.desc ? desc(sortExpr(ctx, def, s.field)) : asc(sortExpr(ctx, def, s.field)))),
     asc(col(def, 'id')),
@@ -122,17 +140,20 @@ export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQue
     .from(def.table)
     .where(where)
     .orderBy(...order)
-    .limit(q.limit)
-    .offset(q.offset);
+    .limit(q.limit + 1) // one more than asked: whether a next page exists, without a second query
+    .offset(q.after ? 0 : q.offset);
   const [rows, totals] = await runBatch(ctx.db, [
     ctx.db
       .select(selection(ctx, def, true))
       .from(def.table)
       .where(inArray(idCol, page))
       .orderBy(...order),
-    ctx.db.select({ n: count() }).from(def.table).where(where),
+    ctx.db.select({ n: count() }).from(def.table).where(filtered),
   ]);
-  return { rows: (rows as Row[]).map((r) => toOutput(def, r)), total: totals[0]?.n ?? 0 };
+  const shown = (rows as Row[]).slice(0, q.limit);
+  // the next page's cursor is the last row's keys (read before hidden fields are dropped)
+  const next = rows.length > q.limit ? cursorOf(q, shown[shown.length - 1]!) : undefined;
+  return { rows: shown.map((r) => toOutput(def, r)), total: totals[0]?.n ?? 0, next };
 }
 
 /** One row as stored; `withComputed` adds the resource's computed fields (for API output, not for audit). */
@@ -449,7 +470,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
         path: def.path,
         summary: `List ${name}`,
         description:
-          `${def.description ?? ''} Returns a bare JSON array; X-Total-Count and Link headers paginate.`.trim(),
+          `${def.description ?? ''} Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).`.trim(),
         tags: [def.tag],
         access: def.access.read,
         query: listQuerySchema({ ...listOpts, searchable: def.searchable, csvLimit: CSV_MAX_ROWS }),
@@ -489,9 +510,10 @@ export function mountResource(api: Api, def: ResourceDef): void {
           );
         }
         const q = parseListQuery(listParams, listOpts);
-        const { rows, total } = await listRows(ctx, def, q);
+        const { rows, total, next } = await listRows(ctx, def, q);
         c.header('X-Total-Count', String(total));
-        c.header('Link', paginationLinks(url, total, q.limit, q.offset));
+        c.header('Link', paginationLinks(url, total, q.limit, q.offset, q.after ? { next } : undefined));
+        if (next) c.header('X-Next-Cursor', next);
         return c.json(rows);
       },
     );
