@@ -172,8 +172,8 @@ export const api = {
     return { items, total: Number.isFinite(total) ? total : items.length };
   },
   /** Every row of a small collection (pickers): up to the API's page maximum. */
-  async all<T>(path: string, query?: Query): Promise<T[]> {
-    return (await api.list<T>(path, { limit: 1000, ...query })).items;
+  async all<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T[]> {
+    return (await api.list<T>(path, { limit: 1000, ...query }, signal)).items;
   },
   async post<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T> {
     return json<T>(await raw('POST', path, { ...opts, body: body ?? {} }));
