@@ -98,10 +98,19 @@ async function setUp(): Promise<State> {
  * (a problem 426 or 4xx); holding sockets open belongs to tests/integration/telemetry-live.test.ts.
  * Sign-in routes never get the fuzzing admin's username, so the account throttle cannot lock it.
  */
+/** A path segment as the server will read it; a malformed escape (`%zz`) stays as it is, as the server keeps it. */
+function segment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 function redirect(op: Operation, req: FuzzRequest, s: State): FuzzRequest {
   if (op.method === 'DELETE' && op.path === '/api/session' && req.as !== 'garbage') return { ...req, as: 'anonymous' };
   const last = req.path.split('/').pop()!;
-  if (op.method === 'DELETE' && op.path === '/api/sessions/{id}' && s.protectedSessions.has(decodeURIComponent(last))) {
+  if (op.method === 'DELETE' && op.path === '/api/sessions/{id}' && s.protectedSessions.has(segment(last))) {
     return { ...req, path: `/api/sessions/${s.spareSession}` };
   }
   if (op.method === 'PATCH' && op.path === '/api/users/{id}' && s.protectedUsers.has(last)) {
