@@ -37,6 +37,14 @@ function constraintProblem(err: unknown): ProblemError | undefined {
  * After a request that may have written audit entries, have the AuditChain object seal them (hash them into the
  * chain) once the response is out. GET verify seals itself; the Cron Trigger catches anything missed here.
  */
+function executionCtxOf(c: Ctx): ExecutionContext | undefined {
+  try {
+    return c.executionCtx as ExecutionContext;
+  } catch {
+    return undefined; // app.fetch called without an execution context (tests calling the app directly)
+  }
+}
+
 const sealAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return;
@@ -52,7 +60,9 @@ const sealAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 export function createApp(domains: readonly Domain[] = DOMAINS) {
-  const platform = [requestContext(schema), securityHeaders, authenticate];
+  // a request whose identity turned out stale runs again through the whole app (see authenticate)
+  const auth = authenticate(async (request, c) => root.fetch(request, c.env, executionCtxOf(c)));
+  const platform = [requestContext(schema), securityHeaders, auth];
   // the root serves what lives outside /api (GET /metrics, where Prometheus looks)
   const root = new Hono<AppEnv>();
   for (const d of domains) d.mountRoot?.(root, platform);
@@ -66,7 +76,7 @@ export function createApp(domains: readonly Domain[] = DOMAINS) {
     limitBody((c) => api.readsOwnBody(c.req.method, new URL(c.req.url).pathname.replace(/^\/api/, ''))),
   );
   app.use('*', sealAfterWrites);
-  app.use('*', authenticate);
+  app.use('*', auth);
 
   for (const d of domains) d.mount?.(api);
   root.route('/', app);

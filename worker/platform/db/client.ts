@@ -18,6 +18,8 @@ interface Prepared {
  * db.batch runs every statement in one transaction: all land or none does. drizzle 0.45's own D1 batch cannot
  * bind parameters of raw `db.run(sql\`...\`)` statements (it reads a prepared statement they do not have), so
  * every statement is prepared here from its SQL text and mapped back with drizzle's own result mapper.
+ * D1 answers a batch with rows as objects: a select whose columns share a name (two joined `id`s) loses one of
+ * them here, so such selects pick or alias their columns.
  */
 export async function runBatch<const T extends readonly Statement[]>(db: Db, statements: T): Promise<BatchResponse<T>> {
   if (statements.length === 0) return [] as unknown as BatchResponse<T>;

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import * as v from 'valibot';
 import type { Actor, ServiceContext } from '../context';
 import type { Db } from '../db/client';
+import type { RiderSlot } from '../db/rider';
 import type { Env } from '../../env';
 import { can, scopeAllows, type Permission } from '../access/roles';
 import { ProblemError, forbidden, unauthorized } from './problem';
@@ -12,7 +13,14 @@ import { strictQuery } from './query-params';
 
 export type AppEnv = {
   Bindings: Env;
-  Variables: { user: Actor | null; requestId: string; clientIp: string | null; db: Db };
+  Variables: {
+    user: Actor | null;
+    requestId: string;
+    clientIp: string | null;
+    db: Db;
+    /** the request's seat for a statement riding in its next D1 batch (the identity re-check) */
+    riders: RiderSlot;
+  };
 };
 export type Ctx = Context<AppEnv>;
 

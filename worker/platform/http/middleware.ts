@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createDb, type Schema } from '../db/client';
+import { withRiderSlot } from '../db/rider';
 import type { AppEnv } from './api';
 import { ProblemError } from './problem';
 
@@ -14,7 +15,9 @@ export const requestContext =
     const id = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', id);
     c.set('clientIp', c.req.header('CF-Connecting-IP') ?? c.req.header('X-Real-IP') ?? null);
-    c.set('db', createDb(c.env.DB, schema));
+    const { d1, slot } = withRiderSlot(c.env.DB);
+    c.set('db', createDb(d1, schema));
+    c.set('riders', slot);
     c.set('user', null);
     await next();
     c.res.headers.set('X-Request-Id', id);

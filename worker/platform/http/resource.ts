@@ -158,11 +158,15 @@ export async function listRows(ctx: ServiceContext, def: ResourceDef, q: ListQue
 
 /** One row as stored; `withComputed` adds the resource's computed fields (for API output, not for audit). */
 export async function getRow(ctx: ServiceContext, def: ResourceDef, id: number, withComputed = false): Promise<Row> {
-  const row = await ctx.db
-    .select(selection(ctx, def, withComputed))
-    .from(def.table)
-    .where(and(eq(col(def, 'id'), id), def.scope?.(ctx)))
-    .get();
+  // a batch of one: the request's identity re-check rides in it (one D1 round trip for a detail read)
+  const [rows] = await runBatch(ctx.db, [
+    ctx.db
+      .select(selection(ctx, def, withComputed))
+      .from(def.table)
+      .where(and(eq(col(def, 'id'), id), def.scope?.(ctx)))
+      .limit(1),
+  ]);
+  const row = (rows as Row[])[0];
   if (!row) throw notFound(def.label, id);
   await def.guard?.(ctx, [row as Row]);
   return row as Row;

@@ -4,18 +4,68 @@ import { forbidden, unauthorized } from '../http/problem';
 import { serviceContext, type AppEnv } from '../http/api';
 import { actorOf } from './users';
 import { ACCESS_COOKIE, REFRESH_COOKIE, clearSessionCookies, setSessionCookies } from './cookies';
-import { accessTokenFor, actorFromAccessToken, actorFromApiToken } from './identify';
+import { accessTokenFor, actorFromAccessToken, actorFromApiToken, actorRecheck } from './identify';
+import { cachedActor } from './actor-cache';
 import { API_TOKEN_PREFIX, touchApiToken } from './api-tokens';
 import { rotateRefreshToken } from './sessions';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Runs the whole app again for a request (after its identity turned out stale). */
+export type Redispatch = (request: Request, c: Context<AppEnv>) => Promise<Response>;
+
+// requests already run once with a stale identity: the second run re-reads it before anything else
+const rerun = new WeakSet<Request>();
+
 /**
  * Resolves the caller: `Authorization: Bearer` with an access JWT or a personal API token (scripts, agents),
  * or the browser's HttpOnly cookies. An expired access cookie is renewed from the refresh cookie on the fly, so
  * a session lasts until it is idle or reaches its absolute lifetime.
+ *
+ * Every request re-reads the account behind an access token, so a disabled account, a new role or a revoked
+ * session apply at once. A write reads it before anything runs. A read-only request whose token this isolate
+ * already verified runs with the actor it resolved to last time and re-reads the account in its own first D1
+ * batch (one round trip instead of two); its answer is held until that re-read is settled, and if the account
+ * changed meanwhile the answer is thrown away and the request runs again with the account as it is now.
  */
-export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+export function authenticate(redispatch: Redispatch): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const recheck = await identify(c);
+    await next();
+    if (!recheck) return;
+    const unseated = c.get('riders').unseated();
+    if (unseated) {
+      // the request made no batch: the re-read travels alone, before the answer leaves
+      unseated.settle(await unseated.statement.all());
+    }
+    if (recheck.current()) return;
+    const again = new Request(c.req.raw);
+    rerun.add(again);
+    const res = await redispatch(again, c);
+    c.res = undefined; // replace, not merge: nothing of the stale answer may survive
+    c.res = res;
+  };
+}
+
+const deferrable = (c: Context<AppEnv>) =>
+  (c.req.method === 'GET' || c.req.method === 'HEAD') && !c.req.header('Upgrade') && !rerun.has(c.req.raw);
+
+/** The actor from an access token: re-read now, or (read-only requests, known token) in the request's batch. */
+async function fromAccessToken(c: Context<AppEnv>, token: string): Promise<{ current(): boolean } | undefined> {
+  const ctx = serviceContext(c);
+  const known = deferrable(c) ? cachedActor(c.env, token) : undefined;
+  if (!known) {
+    c.set('user', await actorFromAccessToken(ctx, token));
+    return undefined;
+  }
+  const check = actorRecheck(ctx, token, known);
+  let verdict: boolean | undefined;
+  c.get('riders').seat({ statement: check.statement, settle: (r) => void (verdict = check.settle(r)) });
+  c.set('user', known);
+  return { current: () => verdict === true };
+}
+
+async function identify(c: Context<AppEnv>): Promise<{ current(): boolean } | undefined> {
   const ctx = serviceContext(c);
   const header = c.req.header('Authorization');
   if (header) {
@@ -25,15 +75,14 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
       const actor = await actorFromApiToken(ctx, m[1]);
       c.set('user', actor);
       waitUntil(c, touchApiToken(ctx, actor.tokenId));
-    } else {
-      c.set('user', await actorFromAccessToken(ctx, m[1]));
+      return undefined;
     }
-    return next();
+    return fromAccessToken(c, m[1]);
   }
 
   const access = getCookie(c, ACCESS_COOKIE);
   const refresh = getCookie(c, REFRESH_COOKIE);
-  if (!access && !refresh) return next();
+  if (!access && !refresh) return undefined;
   if (UNSAFE.has(c.req.method)) {
     // SameSite=Strict already keeps other sites' requests cookieless; this also refuses a mismatched Origin
     const origin = c.req.header('Origin');
@@ -41,8 +90,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (access) {
     try {
-      c.set('user', await actorFromAccessToken(ctx, access));
-      return next();
+      return await fromAccessToken(c, access);
     } catch {
       // stale: fall through to the refresh cookie
     }
@@ -57,14 +105,14 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
         r.refreshToken ? { token: r.refreshToken, expiresAt: r.session.expires_at } : undefined,
       );
       c.set('user', { ...actorOf(r.user), sessionId: r.session.id, stepUpAt: r.session.step_up_at });
-      return next();
+      return undefined;
     } catch {
       // the session is over: behave as signed out
     }
   }
   clearSessionCookies(c);
-  return next();
-};
+  return undefined;
+}
 
 function waitUntil(c: Context<AppEnv>, p: Promise<unknown>) {
   let ec: { waitUntil(p: Promise<unknown>): void } | undefined;

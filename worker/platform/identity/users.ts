@@ -23,7 +23,7 @@ export const DEFAULT_ADMIN = { username: 'admin', password: 'admin123', email: '
 
 export type PublicUser = Omit<UserRow, 'password_hash'>;
 export const publicUser = ({ password_hash: _, ...u }: UserRow): PublicUser => u;
-export const actorOf = (u: UserRow): Actor => ({
+export const actorOf = (u: Pick<UserRow, 'id' | 'username' | 'role' | 'clearance'>): Actor => ({
   id: u.id,
   username: u.username,
   role: u.role,
