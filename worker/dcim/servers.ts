@@ -133,6 +133,8 @@ export const serversResource: ResourceDef = {
   ],
   defaultSort: 'name',
   searchable: ['name', 'serial_number', 'manufacturer', 'model', 'cpu_model', 'os', 'ip_address', 'management_ip'],
+  searchText: 'search_text',
+  hidden: ['search_text'],
   unique: [
     { fields: ['name'], ignoreCase: true },
     { fields: ['serial_number'], ignoreCase: true },

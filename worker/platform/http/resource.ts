@@ -41,7 +41,11 @@ export interface ResourceDef {
   sortable: readonly string[];
   defaultSort: string;
   searchable: readonly string[];
-  /** each entry is a set of fields whose values must be unique together */
+  /**
+   * A stored column holding the `searchable` fields lower-cased and joined by U+001F, kept by triggers: `?q=`
+   * then tests that one column per row. Hide it (`hidden`) and check it against `searchable` in a test.
+   */
+  searchText?: string;
   /** each entry is a set of fields whose values must be unique together; `ignoreCase` for names people type */
   unique?: { fields: readonly string[]; ignoreCase?: boolean }[];
   /** foreign keys checked before writing, so the client hears which field points nowhere */
@@ -80,8 +84,14 @@ const col = (def: ResourceDef, key: string) => {
   return c;
 };
 
-const selection = (ctx: ServiceContext, def: ResourceDef, withComputed: boolean) =>
-  withComputed && def.computed ? { ...columns(def), ...def.computed(ctx) } : columns(def);
+/** What a read selects: every column for services and audit; for API output, no hidden column and the computed ones. */
+function selection(ctx: ServiceContext, def: ResourceDef, forOutput: boolean) {
+  if (!forOutput) return columns(def);
+  const cols = def.hidden?.length
+    ? Object.fromEntries(Object.entries(columns(def)).filter(([k]) => !def.hidden!.includes(k)))
+    : columns(def);
+  return def.computed ? { ...cols, ...def.computed(ctx) } : cols;
+}
 const sortExpr = (ctx: ServiceContext, def: ResourceDef, key: string) => def.computed?.(ctx)[key] ?? col(def, key);
 
 export function toOutput(def: ResourceDef, row: Row): Row {
@@ -93,7 +103,14 @@ export function toOutput(def: ResourceDef, row: Row): Row {
 
 function whereOf(ctx: ServiceContext, def: ResourceDef, q: Pick<ListQuery, 'q' | 'filters'>): SQL | undefined {
   const conds: (SQL | undefined)[] = [def.scope?.(ctx)];
-  if (q.q && def.searchable.length) conds.push(or(...def.searchable.map((k) => containsText(col(def, k), q.q!))));
+  if (q.q && def.searchable.length) {
+    // a query holding the separator could match across two fields of searchText: ask each field instead
+    conds.push(
+      def.searchText && !q.q.includes('\u001f')
+        ? sql`instr(${col(def, def.searchText)}, lower(${q.q})) > 0`
+        : or(...def.searchable.map((k) => containsText(col(def, k), q.q!))),
+    );
+  }
   for (const f of q.filters) {
     if (f.spec.where) {
       conds.push(f.spec.where(f.values));
