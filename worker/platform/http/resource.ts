@@ -95,7 +95,8 @@ function selection(ctx: ServiceContext, def: ResourceDef, forOutput: boolean) {
 const sortExpr = (ctx: ServiceContext, def: ResourceDef, key: string) => def.computed?.(ctx)[key] ?? col(def, key);
 
 export function toOutput(def: ResourceDef, row: Row): Row {
-  if (!def.hidden?.length) return row;
+  // reads for output no longer select hidden columns (see selection): most rows pass as they are
+  if (!def.hidden?.some((k) => k in row)) return row;
   const out: Row = {};
   for (const [k, val] of Object.entries(row)) if (!def.hidden.includes(k)) out[k] = val;
   return out;
