@@ -3,4 +3,4 @@
 import { inject } from 'vitest';
 import { fuzzSuite, runsPerOperation } from './support/suite';
 
-await fuzzSuite(Number(inject('fuzzSeed')), runsPerOperation(8), 'random seed');
+await fuzzSuite(Number(inject('fuzzSeed')), runsPerOperation(20), 'random seed');

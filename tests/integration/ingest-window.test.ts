@@ -1,17 +1,16 @@
 // Regression: far-future and otherwise impossible samples used to answer 500 (RangeError: Invalid time value) or
 // refuse a whole batch. Every ingest format now refuses them one by one, counted per reason, and stores the rest.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exports } from 'cloudflare:workers';
 import { encodeRemoteWrite } from '../../worker/telemetry/ingest/prom-remote-write';
 import { adminToken, api, apiToken, estate, ingestJson, type Row } from '../helpers';
-import { BASE } from '../helpers/api';
+import { BASE, workerFetch } from '../helpers/api';
 
 let admin: string;
 let ingest: string;
 let servers: Row[];
 
 const post = (path: string, body: Uint8Array | string, headers: Record<string, string> = {}) =>
-  exports.default.fetch(`${BASE}${path}`, {
+  workerFetch(`${BASE}${path}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${ingest}`, ...headers },
     body,

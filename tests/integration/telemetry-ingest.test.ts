@@ -6,8 +6,7 @@ import histogram from '../../../shared/data/fixtures/textfile_histogram.prom?raw
 import otlpExample from '../../../shared/data/fixtures/otlp_metrics_example.json?raw';
 import { encodeRemoteWrite } from '../../worker/telemetry/ingest/prom-remote-write';
 import { adminToken, api, apiToken, estate, expectProblem, ingestJson, type Row } from '../helpers';
-import { exports } from 'cloudflare:workers';
-import { BASE } from '../helpers/api';
+import { BASE, workerFetch } from '../helpers/api';
 
 let admin: string;
 let ingestToken: string;
@@ -29,7 +28,7 @@ const latest = async (q: string) => {
 };
 
 const postBytes = (path: string, token: string, body: Uint8Array | string, headers: Record<string, string>) =>
-  exports.default.fetch(`${BASE}${path}`, {
+  workerFetch(`${BASE}${path}`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, ...headers },
     body,

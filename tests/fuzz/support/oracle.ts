@@ -1,7 +1,6 @@
 // Sends one generated request through the Worker and judges the answer by the house rules: never a 5xx; every
 // 4xx an RFC 9457 problem; a refused write changes no state.
-import { exports } from 'cloudflare:workers';
-import { BASE, PROBLEM_BASE } from '../../helpers/api';
+import { BASE, PROBLEM_BASE, workerFetch } from '../../helpers/api';
 import { changedTables, fingerprint } from './fingerprint';
 import type { FuzzRequest, Identity } from './requests';
 
@@ -61,7 +60,7 @@ export async function sendAndCheck(req: FuzzRequest, tokens: Tokens, seed: strin
 
   const write = WRITES.has(req.method);
   const before = write ? await fingerprint() : undefined;
-  const res = await exports.default.fetch(url, { method: req.method, headers, body: req.body });
+  const res = await workerFetch(url, { method: req.method, headers, body: req.body });
   const text = await res.text();
   const fail = (why: string) => {
     throw new FuzzFailure(
