@@ -2,7 +2,7 @@
 
 Only BASE_URL differs (the spec's FastAPI listened on :8000; we serve /api on :8787) and TOKEN is obtained the
 way the spec's curl example does it. Each block is followed by assertions on what it printed or returned.
-Blocks that need later issues (alerts, forecast, VMs) are not run yet.
+Blocks that need later issues (forecast, VMs) are not run yet.
 """
 
 import os
@@ -100,7 +100,7 @@ r = requests.post(f"{BASE_URL}/servers", headers=headers, json={
     "os": "Ubuntu 22.04", "ip_address": "10.0.1.10", "management_ip": "10.0.0.10"})
 check(r.status_code == 201, f"SRV-WEB-001: {r.status_code} {r.text}")
 
-# --- Use Case 2: Monitor (the dashboard part; alerts arrive with the alerting issue) ----------------------------
+# --- Use Case 2: Monitor & Alert -----------------------------------------------------------------------------------
 # Get real-time dashboard metrics
 response = requests.get(f"{BASE_URL}/dashboard/metrics", headers=headers)
 metrics = response.json()
@@ -109,6 +109,21 @@ print(f"Total Servers: {metrics['total_servers']}")
 print(f"PUE: {metrics['pue']}")
 print(f"Active Alerts: {metrics['active_alerts']}")
 check(metrics["total_servers"] == 1 and metrics["active_alerts"] == 0 and metrics["pue"] == 1.4, f"metrics {metrics}")
+
+# Check for alerts
+response = requests.get(f"{BASE_URL}/alerts?resolved=false", headers=headers)
+alerts = response.json()
+
+for alert in alerts:
+    if alert['severity'] == 'critical':
+        print(f"🔴 CRITICAL: {alert['message']}")
+
+        # Auto-acknowledge
+        requests.put(
+            f"{BASE_URL}/alerts/{alert['id']}/acknowledge",
+            headers=headers
+        )
+check(response.status_code == 200 and alerts == [], f"alerts on an estate without telemetry: {response.text}")
 
 # --- Use Case 3: Capacity Planning (the capacity part; the forecast arrives with the analytics issue) -----------
 # Get current capacity

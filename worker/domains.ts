@@ -8,6 +8,7 @@ import { compliance } from './compliance';
 import { search } from './search';
 import { demo } from './demo';
 import { telemetry } from './telemetry';
+import { alerting } from './alerting';
 
 /**
  * The one list of what the Worker is made of, platform modules first. The app mounts their routes in this order,
@@ -25,6 +26,7 @@ export const DOMAINS: readonly Domain[] = [
   search,
   demo,
   telemetry,
+  alerting,
 ];
 
 /** Every table of every domain, by export name: the db client's schema. */

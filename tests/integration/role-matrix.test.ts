@@ -78,6 +78,19 @@ const AFTER: Record<string, (caller: Caller) => Promise<unknown>> = {
   },
 };
 
+const alertRuleBody = () => ({ name: uniqueName('Matrix rule'), metric: 'cpu_pct', threshold: 95 });
+
+/** An open alert on `rackId`, written as the rack object writes one (each call its own fingerprint). */
+async function openAlert(rackId: number): Promise<number> {
+  const now = new Date().toISOString();
+  const row = await env.DB.prepare(
+    `INSERT INTO alerts (fingerprint, severity, message, rack_id, started_at, last_seen_at) VALUES (?, 'warning', 'matrix alert', ?, ?, ?) RETURNING id`,
+  )
+    .bind(crypto.randomUUID(), rackId, now, now)
+    .first<{ id: number }>();
+  return row!.id;
+}
+
 /** Every id a route needs; DELETE gets a fresh throwaway object each call so later calls still find theirs. */
 async function idFor(route: Route, caller: Caller): Promise<number | string> {
   const base = route.path.replace(/^\/api\//, '').split('/')[0];
@@ -86,6 +99,10 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
     if (base === 'racks') return (await createRack(admin, { datacenter_id: dc.id })).id;
     if (base === 'servers') return (await createServer(admin, { rack_id: rack.id, u_position: nextU++ })).id;
   }
+  if (base === 'alert-rules') {
+    return (await api('/api/alert-rules', { token: admin, json: alertRuleBody() })).body.id;
+  }
+  if (base === 'alerts') return openAlert(rack.id);
   switch (base) {
     case 'datacenters':
       return dc.id;
@@ -161,6 +178,14 @@ const BODIES: Record<
   'patch /api/servers': () => ({ json: [{ id: server.id, os: uniqueName('Ubuntu') }] }),
   'post /api/datacenters': () => ({ json: datacenterBody() }),
   'patch /api/datacenters/{id}': () => ({ json: { location: uniqueName('Moved') } }),
+  'post /api/alert-rules': () => ({ json: alertRuleBody() }),
+  'put /api/alerts/{id}/acknowledge': () => ({ json: { note: 'on it' } }),
+  'put /api/alerts/{id}/resolve': () => ({ json: { note: 'fixed' } }),
+  'patch /api/alert-rules/{id}': () => ({ json: { threshold: 97 } }),
+  'patch /api/alert-rules': async () => {
+    const r = await api('/api/alert-rules', { token: admin, json: alertRuleBody() });
+    return { json: [{ id: r.body.id, threshold: 96 }] };
+  },
   'post /api/racks': () => ({ json: rackBody(dc.id) }),
   'patch /api/racks/{id}': () => ({ json: { location: uniqueName('Row Z') } }),
   'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
@@ -307,6 +332,8 @@ function policy(method: string, path: string): string {
   if (method === 'post' && path === '/api/audit/checkpoints') return 'audit:checkpoint';
   if (path.startsWith('/api/audit/') || path.startsWith('/api/compliance')) return 'audit:read';
   if (path.startsWith('/api/demo/')) return 'demo:seed';
+  if (path.startsWith('/api/alert-rules')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
+  if (path.startsWith('/api/alerts')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (method === 'post' && INGEST.has(path)) return 'metrics:ingest';
   return method === 'get' ? 'inventory:read' : 'inventory:write';
 }
@@ -418,6 +445,9 @@ describe('the permission matrix itself', () => {
       'users:manage': ['admin'],
       'demo:seed': ['admin'],
       'metrics:ingest': ['admin', 'operator'],
+      'alerts:read': ['admin', 'operator', 'viewer', 'auditor'],
+      'alerts:respond': ['admin', 'operator'],
+      'alerts:configure': ['admin', 'operator'],
     });
     expect(ROLES).toEqual(['admin', 'operator', 'viewer', 'auditor']);
   });

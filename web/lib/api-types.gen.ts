@@ -2,6 +2,121 @@
 // Name what the UI uses in web/lib/types.ts (aliases into components["schemas"]).
 
 export interface paths {
+  '/api/alert-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List alert-rules
+     * @description Alert rules: a metric condition evaluated in the rack objects as samples arrive (aggregate over a window, `for` duration, clear threshold for hysteresis, keep_firing_for), an anomaly-score condition, or an inventory check run by cron; severity, scope, labels and a message template. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getAlertRules'];
+    put?: never;
+    /** Create a alert_rule (or many: POST an array, all or nothing) */
+    post: operations['postAlertRules'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many alert-rules at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchAlertRules'];
+    trace?: never;
+  };
+  '/api/alert-rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one alert_rule */
+    get: operations['getAlertRulesById'];
+    put?: never;
+    post?: never;
+    /** Delete a alert_rule */
+    delete: operations['deleteAlertRulesById'];
+    options?: never;
+    head?: never;
+    /** Update a alert_rule (only the fields sent change) */
+    patch: operations['patchAlertRulesById'];
+    trace?: never;
+  };
+  '/api/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List alerts
+     * @description Alerts raised by the rules (one open alert per fingerprint: rule + device + labels, with first/last seen and a count), newest first. `resolved=false` lists the open ones. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getAlerts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An alert with its history (fired, acknowledged, resolved: when, by whom, with which note) */
+    get: operations['getAlertsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts/{id}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Acknowledge an alert: someone is on it (escalation stops); optional note */
+    put: operations['putAlertsByIdAcknowledge'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts/{id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Resolve an alert by hand, with an optional note */
+    put: operations['putAlertsByIdResolve'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/analytics/capacity': {
     parameters: {
       query?: never;
@@ -1221,6 +1336,113 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    Alert: {
+      acknowledged: boolean;
+      acknowledged_at: string | null;
+      acknowledged_by: string | null;
+      count: number;
+      created_at: string;
+      datacenter_id: number | null;
+      fingerprint: string;
+      id: number;
+      labels: {
+        [key: string]: string;
+      };
+      last_seen_at: string;
+      message: string;
+      metric: string | null;
+      rack_id: number | null;
+      resolution_note: string | null;
+      resolved: boolean;
+      resolved_at: string | null;
+      resolved_by: string | null;
+      rule_id: number | null;
+      server_id: number | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      source: string;
+      started_at: string;
+      /** @enum {string} */
+      status: 'firing' | 'acknowledged' | 'resolved';
+      threshold: number | null;
+      updated_at: string;
+      value: number | null;
+    };
+    Alert_rule: {
+      /** @enum {string} */
+      aggregate: 'last' | 'avg' | 'min' | 'max';
+      auto_acknowledge: boolean;
+      builtin: boolean;
+      clear_threshold: number | null;
+      /** @enum {string} */
+      comparison: '>' | '>=' | '<' | '<=';
+      /** Format: date-time */
+      created_at: string;
+      description: string | null;
+      enabled: boolean;
+      for_s: number;
+      id: number;
+      inventory_check:
+        ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+      keep_firing_for_s: number;
+      /** @enum {string} */
+      kind: 'metric' | 'anomaly' | 'inventory';
+      labels: {
+        [key: string]: string;
+      };
+      message: string;
+      metric: string | null;
+      name: string;
+      /** @enum {string} */
+      scope_type: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+      scope_value: string | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      threshold: number;
+      /** Format: date-time */
+      updated_at: string;
+      window_s: number;
+    };
+    AlertDetail: {
+      acknowledged: boolean;
+      acknowledged_at: string | null;
+      acknowledged_by: string | null;
+      count: number;
+      created_at: string;
+      datacenter_id: number | null;
+      events: {
+        actor: string | null;
+        id: number;
+        note: string | null;
+        ts: string;
+        type: string;
+        value: number | null;
+      }[];
+      fingerprint: string;
+      id: number;
+      labels: {
+        [key: string]: string;
+      };
+      last_seen_at: string;
+      message: string;
+      metric: string | null;
+      rack_id: number | null;
+      resolution_note: string | null;
+      resolved: boolean;
+      resolved_at: string | null;
+      resolved_by: string | null;
+      rule_id: number | null;
+      server_id: number | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      source: string;
+      started_at: string;
+      /** @enum {string} */
+      status: 'firing' | 'acknowledged' | 'resolved';
+      threshold: number | null;
+      updated_at: string;
+      value: number | null;
+    };
     ApiToken: {
       created_at: string;
       expires_at: string | null;
@@ -1356,6 +1578,9 @@ export interface components {
     };
     DashboardMetrics: {
       active_alerts: number;
+      active_alerts_by_severity: {
+        [key: string]: number;
+      };
       active_servers: number;
       datacenters: {
         id: number;
@@ -1726,6 +1951,628 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getAlertRules: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (bool). */
+        enabled?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        kind?: 'metric' | 'anomaly' | 'inventory';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Equals (string). */
+        metric?: string;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, description, metric, message, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        severity?: 'info' | 'warning' | 'critical';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, kind, severity, metric, enabled, created_at, updated_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of alert-rules; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert_rule'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postAlertRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @enum {string} */
+              aggregate?: 'last' | 'avg' | 'min' | 'max';
+              auto_acknowledge?: boolean;
+              clear_threshold?: number | null;
+              /** @enum {string} */
+              comparison?: '>' | '>=' | '<' | '<=';
+              description?: string | null;
+              enabled?: boolean;
+              for_s?: number;
+              inventory_check?:
+                ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+              keep_firing_for_s?: number;
+              /** @enum {string} */
+              kind?: 'metric' | 'anomaly' | 'inventory';
+              labels?: {
+                [key: string]: string;
+              };
+              message?: string;
+              metric?: string | null;
+              name: string;
+              /** @enum {string} */
+              scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+              scope_value?: string | null;
+              /** @enum {string} */
+              severity?: 'info' | 'warning' | 'critical';
+              threshold?: number;
+              window_s?: number;
+            }
+          | {
+              /** @enum {string} */
+              aggregate?: 'last' | 'avg' | 'min' | 'max';
+              auto_acknowledge?: boolean;
+              clear_threshold?: number | null;
+              /** @enum {string} */
+              comparison?: '>' | '>=' | '<' | '<=';
+              description?: string | null;
+              enabled?: boolean;
+              for_s?: number;
+              inventory_check?:
+                ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+              keep_firing_for_s?: number;
+              /** @enum {string} */
+              kind?: 'metric' | 'anomaly' | 'inventory';
+              labels?: {
+                [key: string]: string;
+              };
+              message?: string;
+              metric?: string | null;
+              name: string;
+              /** @enum {string} */
+              scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+              scope_value?: string | null;
+              /** @enum {string} */
+              severity?: 'info' | 'warning' | 'critical';
+              threshold?: number;
+              window_s?: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created alert_rule (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert_rule'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchAlertRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          aggregate?: 'last' | 'avg' | 'min' | 'max';
+          auto_acknowledge?: boolean;
+          clear_threshold?: number | null;
+          /** @enum {string} */
+          comparison?: '>' | '>=' | '<' | '<=';
+          description?: string | null;
+          enabled?: boolean;
+          for_s?: number;
+          id: number;
+          inventory_check?:
+            ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+          keep_firing_for_s?: number;
+          /** @enum {string} */
+          kind?: 'metric' | 'anomaly' | 'inventory';
+          labels?: {
+            [key: string]: string;
+          };
+          message?: string;
+          metric?: string | null;
+          name?: string;
+          /** @enum {string} */
+          scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+          scope_value?: string | null;
+          /** @enum {string} */
+          severity?: 'info' | 'warning' | 'critical';
+          threshold?: number;
+          window_s?: number;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated alert-rules, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert_rule'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getAlertRulesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Alert rule */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert_rule'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteAlertRulesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchAlertRulesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          aggregate?: 'last' | 'avg' | 'min' | 'max';
+          auto_acknowledge?: boolean;
+          clear_threshold?: number | null;
+          /** @enum {string} */
+          comparison?: '>' | '>=' | '<' | '<=';
+          description?: string | null;
+          enabled?: boolean;
+          for_s?: number;
+          inventory_check?:
+            ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+          keep_firing_for_s?: number;
+          /** @enum {string} */
+          kind?: 'metric' | 'anomaly' | 'inventory';
+          labels?: {
+            [key: string]: string;
+          };
+          message?: string;
+          metric?: string | null;
+          name?: string;
+          /** @enum {string} */
+          scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+          scope_value?: string | null;
+          /** @enum {string} */
+          severity?: 'info' | 'warning' | 'critical';
+          threshold?: number;
+          window_s?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated alert_rule */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert_rule'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getAlerts: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in message, metric, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        /** @description false: open alerts (firing or acknowledged); true: resolved ones. */
+        resolved?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rule_id?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        server_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        severity?: 'info' | 'warning' | 'critical';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-started_at"). Sortable: id, started_at, last_seen_at, severity, status, count, resolved_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        source?: 'rule' | 'alertmanager';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'firing' | 'acknowledged' | 'resolved';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of alerts; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Alert'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getAlertsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The alert */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertDetail'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  putAlertsByIdAcknowledge: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The alert with its history */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertDetail'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Already resolved */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  putAlertsByIdResolve: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The alert with its history */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AlertDetail'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such alert */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Already resolved */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
   getAnalyticsCapacity: {
     parameters: {
       query?: never;

@@ -37,6 +37,7 @@ export const DashboardMetrics = v.object({
   pue: v.nullable(n),
   pue_source: v.string(),
   active_alerts: n,
+  active_alerts_by_severity: v.record(v.string(), n),
   rack_space: Utilization,
   power: Utilization,
   warranty: v.object({ expired: n, expiring_90d: n }),

@@ -3,6 +3,7 @@ import { runBatch } from '../platform/db/client';
 import type { ServiceContext } from '../platform/context';
 import { andVisible } from '../platform/access/entities';
 import { rackEntity } from '../dcim/access';
+import { alertEntity } from '../alerting/access';
 import { capacityReport, weightedPue, type DatacenterTotals } from './capacity';
 import { datacenterLive } from '../../durable-objects/datacenter-client';
 
@@ -49,7 +50,7 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
   const in90 = new Date(today.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
   // servers of the racks the caller may see
   const visible = sql`servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${andVisible(ctx, rackEntity, 'r')}`;
-  const [totals, [byStatus, byType, byHealth, warranty]] = await Promise.all([
+  const [totals, [byStatus, byType, byHealth, warranty, openAlerts]] = await Promise.all([
     datacenterTotals(ctx),
     runBatch(ctx.db, [
       ctx.db.all<{ k: string; n: number }>(sql`SELECT s.status AS k, count(*) AS n FROM ${visible} GROUP BY s.status`),
@@ -61,6 +62,9 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
         sql`SELECT coalesce(sum(s.warranty_expires < ${day}), 0) AS expired,
                    coalesce(sum(s.warranty_expires >= ${day} AND s.warranty_expires <= ${in90}), 0) AS expiring
             FROM ${visible} AND s.status <> 'decommissioned'`,
+      ),
+      ctx.db.all<{ k: string; n: number }>(
+        sql`SELECT a.severity AS k, count(*) AS n FROM alerts a WHERE a.status <> 'resolved'${andVisible(ctx, alertEntity, 'a')} GROUP BY a.severity`,
       ),
     ]),
   ]);
@@ -82,7 +86,9 @@ export async function dashboardMetrics(ctx: ServiceContext, today = new Date()) 
     pue: live.pue ?? weightedPue(totals),
     pue_source: live.pue !== null ? 'metered' : 'design_target',
     live,
-    active_alerts: 0,
+    // open alerts (firing or acknowledged) the caller may see
+    active_alerts: openAlerts.reduce((sum, r) => sum + r.n, 0),
+    active_alerts_by_severity: countsBy(openAlerts),
     rack_space: report.rack_space,
     power: report.power,
     rack_utilization_pct: report.rack_space.utilization_pct,

@@ -1,6 +1,8 @@
 import type { Env } from '../env';
 import type { Actor } from '../platform/context';
 import { rawVisibleClause } from '../platform/access/entities';
+import { alertEntity } from '../alerting/access';
+import { SEVERITIES } from '../alerting/schemas/alert-rule';
 import { rackEntity } from '../dcim/access';
 import { Exposition } from './exposition';
 import { mapLimit } from '../../util/map-limit';
@@ -44,7 +46,8 @@ export async function renderMetrics(env: Env, actor: Actor | null, now = Date.no
   const zones = rawVisibleClause(actor, rackEntity, 'r', '?1');
   const zoneFilter = zones ? `WHERE ${zones.sql}` : '';
   const bind = zones?.bind ?? [];
-  const [racksRes, serversRes, dcsRes, unmatchedRes, namesRes] = await env.DB.batch([
+  const alertZones = rawVisibleClause(actor, alertEntity, 'a', '?1');
+  const [racksRes, serversRes, dcsRes, unmatchedRes, namesRes, alertsRes] = await env.DB.batch([
     env.DB.prepare(
       `SELECT r.id AS rack_id, r.name AS rack, r.datacenter_id, d.name AS datacenter, r.security_zone AS zone,
               r.u_capacity, r.power_capacity_kw,
@@ -58,6 +61,9 @@ export async function renderMetrics(env: Env, actor: Actor | null, now = Date.no
     env.DB.prepare('SELECT id, name, power_capacity_mw FROM datacenters ORDER BY id'),
     env.DB.prepare('SELECT format, SUM(samples) AS n FROM ingest_unmatched GROUP BY format'),
     env.DB.prepare(`SELECT s.id, s.name FROM servers s JOIN racks r ON r.id = s.rack_id ${zoneFilter}`).bind(...bind),
+    env.DB.prepare(
+      `SELECT a.severity, COUNT(*) AS n FROM alerts a WHERE a.status <> 'resolved'${alertZones ? ` AND ${alertZones.sql}` : ''} GROUP BY a.severity`,
+    ).bind(...(alertZones?.bind ?? [])),
   ]);
   const serverNames = new Map((namesRes.results as { id: number; name: string }[]).map((s) => [s.id, s.name]));
   const racks = racksRes.results as unknown as RackRow[];
@@ -125,9 +131,11 @@ export async function renderMetrics(env: Env, actor: Actor | null, now = Date.no
   const rackCounts = new Map<string, number>();
   for (const r of racks) rackCounts.set(r.datacenter, (rackCounts.get(r.datacenter) ?? 0) + 1);
   for (const [dc, n] of rackCounts) x.sample('dcp_racks', { datacenter: dc }, n);
-  // alerting arrives with its own issue: the family exists now so dashboards and alerts can be written against it
-  x.family('dcp_alerts_active', 'gauge', 'Active alerts by severity');
-  for (const severity of ['critical', 'warning', 'info']) x.sample('dcp_alerts_active', { severity }, 0);
+  x.family('dcp_alerts_active', 'gauge', 'Open alerts (firing or acknowledged) by severity');
+  const openBySeverity = new Map(
+    (alertsRes.results as { severity: string; n: number }[]).map((r) => [r.severity, r.n]),
+  );
+  for (const severity of SEVERITIES) x.sample('dcp_alerts_active', { severity }, openBySeverity.get(severity) ?? 0);
 
   for (const [, name, help] of SERVER_FAMILIES) x.family(name, 'gauge', help);
   const byMetric = new Map(SERVER_FAMILIES.map(([m, name]) => [m, name]));

@@ -16,5 +16,8 @@ export const PERMISSIONS = {
   'users:manage': ['admin'],
   'demo:seed': ['admin'],
   'metrics:ingest': ['admin', 'operator'],
+  'alerts:read': ['admin', 'operator', 'viewer', 'auditor'],
+  'alerts:respond': ['admin', 'operator'],
+  'alerts:configure': ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,8 +13,8 @@ export const TOKEN_SCOPES = ['read', 'write', 'ingest', 'admin'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
-  read: ['inventory:read', 'audit:read'],
-  write: ['inventory:read', 'inventory:write'],
+  read: ['inventory:read', 'audit:read', 'alerts:read'],
+  write: ['inventory:read', 'inventory:write', 'alerts:read', 'alerts:respond', 'alerts:configure'],
   // telemetry agents: push samples, nothing else (not even reads)
   ingest: ['metrics:ingest'],
   admin: Object.keys(PERMISSIONS) as Permission[],

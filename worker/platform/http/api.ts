@@ -54,6 +54,8 @@ export interface OpSpec {
   /** JSON body schema; `bodyForm` for application/x-www-form-urlencoded (OAuth2 token endpoint) */
   body?: v.GenericSchema;
   bodyForm?: v.ObjectSchema<any, any>;
+  /** an empty body reads as `{}` (PUT /alerts/{id}/acknowledge, where the note is optional) */
+  optionalBody?: boolean;
   /** the handler validates the query itself (list endpoints); `query` is then for documentation only */
   rawQuery?: boolean;
   /** the handler reads the body itself (bulk creates); `body` is then for documentation only */
@@ -159,7 +161,7 @@ export class Api {
         const form = await readForm(c.req.raw);
         body = parseOrThrow(spec.bodyForm, form);
       } else if (spec.body && !spec.rawBody) {
-        body = parseOrThrow(spec.body, await readJsonBody(c.req.raw));
+        body = parseOrThrow(spec.body, await readJsonBody(c.req.raw, spec.optionalBody));
       }
       return handler(c, { params, query, body, ctx: serviceContext(c), user } as never);
     });

@@ -54,6 +54,8 @@ export interface ResourceDef {
   dependents?: { table: SQLiteTable; column: string; label: string }[];
   /** columns never returned (password hashes) */
   hidden?: readonly string[];
+  /** the row as the API shows it, when SQL cannot say it (a computed flag is 0/1 in SQLite, true/false in JSON) */
+  present?: (row: Row) => Row;
   /** read-only fields computed per row (counts, utilisation, parent names); listed, fetched and sortable */
   computed?: (ctx: ServiceContext) => Record<string, SQL>;
   access: { read: Access; write: Access };
@@ -96,10 +98,10 @@ const sortExpr = (ctx: ServiceContext, def: ResourceDef, key: string) => def.com
 
 export function toOutput(def: ResourceDef, row: Row): Row {
   // reads for output no longer select hidden columns (see selection): most rows pass as they are
-  if (!def.hidden?.some((k) => k in row)) return row;
+  if (!def.hidden?.some((k) => k in row)) return def.present ? def.present(row) : row;
   const out: Row = {};
   for (const [k, val] of Object.entries(row)) if (!def.hidden.includes(k)) out[k] = val;
-  return out;
+  return def.present ? def.present(out) : out;
 }
 
 function whereOf(ctx: ServiceContext, def: ResourceDef, q: Pick<ListQuery, 'q' | 'filters'>): SQL | undefined {

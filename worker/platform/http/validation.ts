@@ -34,10 +34,13 @@ export function parseOrThrow<S extends v.GenericSchema>(schema: S, input: unknow
 }
 
 /** Read a JSON request body; malformed JSON or a wrong content type is a 400, not a 422. */
-export async function readJsonBody(req: Request): Promise<unknown> {
+export async function readJsonBody(req: Request, optional = false): Promise<unknown> {
   const type = req.headers.get('content-type') ?? '';
   const text = await req.text();
-  if (!text.trim()) throw badRequest('The request body is empty; send a JSON document.');
+  if (!text.trim()) {
+    if (optional) return {};
+    throw badRequest('The request body is empty; send a JSON document.');
+  }
   if (type && !/json/i.test(type)) {
     throw badRequest(`Expected Content-Type: application/json, got "${type}".`);
   }

@@ -1,0 +1,10 @@
+import { declareEntity } from '../platform/access/entities';
+import { rackEntity } from '../dcim/access';
+
+// An alert is as secret as the rack it is about (its device's rack). Alerts about no rack (site-wide checks,
+// Alertmanager alerts matched to no device) carry none and are seen by callers cleared for every zone.
+export const alertEntity = declareEntity({
+  type: 'alert',
+  table: 'alerts',
+  zone: { via: rackEntity, column: 'rack_id' },
+});

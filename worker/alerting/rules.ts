@@ -1,0 +1,39 @@
+import type { ResourceDef } from '../platform/http/resource';
+import { unprocessable } from '../platform/http/problem';
+import { alertRules } from './tables';
+import { AlertRule, AlertRuleCreate, AlertRuleUpdate, RULE_KINDS, SEVERITIES } from './schemas/alert-rule';
+import { ruleProblems } from './rule-checks';
+
+export const alertRulesResource: ResourceDef = {
+  path: '/alert-rules',
+  entity: 'alert_rule',
+  label: 'Alert rule',
+  tag: 'Alerting',
+  table: alertRules,
+  schemas: { create: AlertRuleCreate, update: AlertRuleUpdate, output: AlertRule },
+  filters: {
+    kind: { type: 'string', values: RULE_KINDS },
+    severity: { type: 'string', values: SEVERITIES },
+    enabled: { type: 'bool' },
+    metric: { type: 'string' },
+  },
+  sortable: ['id', 'name', 'kind', 'severity', 'metric', 'enabled', 'created_at', 'updated_at'],
+  defaultSort: 'name',
+  searchable: ['name', 'description', 'metric', 'message'],
+  unique: [{ fields: ['name'], ignoreCase: true }],
+  access: { read: 'alerts:read', write: 'alerts:configure' },
+  description:
+    'Alert rules: a metric condition evaluated in the rack objects as samples arrive (aggregate over a window, ' +
+    '`for` duration, clear threshold for hysteresis, keep_firing_for), an anomaly-score condition, or an ' +
+    'inventory check run by cron; severity, scope, labels and a message template.',
+  async check(_ctx, changes) {
+    const errors = changes.flatMap((c) => ruleProblems(c.after, c.prefix));
+    if (errors.length) throw unprocessable(errors, 'The rule does not hold together.');
+    for (const c of changes) {
+      // shipped rules are tuned or disabled, never redefined into something else
+      if (c.before?.builtin && c.after.kind !== c.before.kind) {
+        throw unprocessable([{ field: `${c.prefix}kind`, message: 'a built-in rule keeps its kind' }]);
+      }
+    }
+  },
+};
