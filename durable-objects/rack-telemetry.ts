@@ -15,6 +15,7 @@ import { RackViews } from './telemetry/rack-views';
 import { RackState } from './telemetry/rack-state';
 import { ObserverChain, type SampleObserver } from './telemetry/observers';
 import { forgetSilentSeries } from './telemetry/maintenance';
+import { RackAlerts, alertStatements, loadRackRules } from '../worker/alerting/rack-alerts';
 import type { IngestResult, IngestSample, RackMeta, RackStorageStats, SeriesRange, SeriesRef } from './telemetry/types';
 
 export type {
@@ -29,6 +30,10 @@ export type {
 /** How often D1 gets the completed rollups (a backlog flushes again at once). */
 const FLUSH_EVERY_MS = 60_000;
 const MAINTENANCE_EVERY_MS = HOUR;
+/** Rules are re-read this often on ingest (at once after `rulesChanged`), so a missed push heals itself. */
+const RULES_REFRESH_MS = 60_000;
+/** A transition D1 did not take is tried again this soon. */
+const ALERT_RETRY_MS = 5_000;
 
 /**
  * One rack's live telemetry (named by rack id); a coordinator over modules with one job each
@@ -46,6 +51,8 @@ export class RackTelemetry extends DurableObject<Env> {
   private state!: RackState;
   private flusher!: RollupFlusher;
   private observers!: ObserverChain;
+  private alerts!: RackAlerts;
+  private rulesAt = 0;
   private views!: RackViews;
   private fanout!: LiveFanout;
   private readonly rolling = new RollingAggregates();
@@ -68,6 +75,15 @@ export class RackTelemetry extends DurableObject<Env> {
     this.state = new RackState(sql);
     this.flusher = new RollupFlusher(sql, this.ring, this.series);
     this.observers = new ObserverChain(sql);
+    this.alerts = new RackAlerts(
+      () => this.state.meta,
+      (id, from, to) =>
+        this.ring
+          .range(from, to, id)
+          .map(([, ts, value]) => [ts, value] as [number, number])
+          .sort((a, b) => a[0] - b[0]),
+    );
+    this.observers.register(this.alerts);
     this.views = new RackViews(this.series, this.rolling, this.state);
     this.fanout = new LiveFanout(this.ctx, this.env, this.cfg.pushIntervalMs, this.views, this.state);
     const now = Date.now();
@@ -88,6 +104,7 @@ export class RackTelemetry extends DurableObject<Env> {
   async ingest(meta: RackMeta, samples: IngestSample[], format = 'json'): Promise<IngestResult> {
     const now = Date.now();
     this.applyMeta(meta, now, false);
+    if (now - this.rulesAt > RULES_REFRESH_MS) await this.refreshRules(now);
     const rows: [number, number, number, number][] = [];
     const accepted: [SeriesRef, number, number][] = [];
     const fresh: SeriesRef[] = [];
@@ -120,8 +137,61 @@ export class RackTelemetry extends DurableObject<Env> {
       this.fanout.note(ref, ts, value);
     }
     this.fanout.tick(now);
+    // a transition reaches D1 before the batch is acknowledged when it can (seconds matter to an operator);
+    // when D1 does not take it, it waits in the outbox for the alarm
+    if (this.alerts.outbox(1).length) await this.deliverAlerts();
     if (accepted.length) await this.arm(now);
     return { accepted: accepted.length, rejected, samples_total: this.state.samplesTotal };
+  }
+
+  /** The alert rules changed (worker/alerting/rules.ts): read them again now. */
+  async rulesChanged(): Promise<number> {
+    await this.refreshRules(Date.now());
+    return this.alerts.ruleCount;
+  }
+
+  private async refreshRules(now: number) {
+    const meta = this.state.meta;
+    if (!meta) return;
+    this.rulesAt = now;
+    try {
+      const { rules, serverTypes } = await loadRackRules(this.env.DB, meta.rack_id);
+      this.alerts.setRules(rules, serverTypes);
+    } catch (e) {
+      // the cached rules keep evaluating; the next ingest after RULES_REFRESH_MS tries again
+      console.error(`rack ${meta.rack_id}: reading alert rules failed`, e);
+    }
+  }
+
+  /** Write the outbox's transitions to D1 (alerts and their history); false when D1 refused. */
+  private async deliverAlerts(): Promise<boolean> {
+    try {
+      for (;;) {
+        const batch = this.alerts.outbox();
+        if (!batch.length) return true;
+        const ids = [...new Set(batch.map((b) => b.entry.server_id).filter((id): id is number => id !== null))];
+        const names = new Map<number, string>();
+        if (ids.length) {
+          const { results } = await this.env.DB.prepare(
+            'SELECT id, name FROM servers WHERE id IN (SELECT value FROM json_each(?))',
+          )
+            .bind(JSON.stringify(ids))
+            .all<{ id: number; name: string }>();
+          for (const r of results) names.set(r.id, r.name);
+        }
+        await this.env.DB.batch(
+          alertStatements(
+            this.env.DB,
+            batch.map((b) => b.entry),
+            names,
+          ),
+        );
+        this.alerts.delivered(batch[batch.length - 1]!.id);
+      }
+    } catch (e) {
+      console.error(`rack ${this.state.meta?.rack_id}: recording alerts failed, will retry`, e);
+      return false;
+    }
   }
 
   /** Metadata from an ingest or an upgrade (`fromInventory`: from a rack or server write, authoritative). */
@@ -157,6 +227,7 @@ export class RackTelemetry extends DurableObject<Env> {
   private async arm(now: number) {
     const due = Math.min(
       this.fanout.dueAt(),
+      this.alerts.outbox(1).length ? now + ALERT_RETRY_MS : Infinity,
       this.flusher.dueAt === Infinity ? Infinity : Math.max(this.flusher.dueAt, this.nextFlushAt),
     );
     if (due === Infinity) return;
@@ -171,6 +242,7 @@ export class RackTelemetry extends DurableObject<Env> {
     const now = Date.now();
     this.armedAt = null;
     this.fanout.tick(now);
+    if (this.alerts.outbox(1).length) await this.deliverAlerts();
     if (now >= this.flusher.dueAt && now >= this.nextFlushAt) {
       this.nextFlushAt = now + FLUSH_EVERY_MS;
       try {

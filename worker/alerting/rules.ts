@@ -3,6 +3,7 @@ import { unprocessable } from '../platform/http/problem';
 import { alertRules } from './tables';
 import { AlertRule, AlertRuleCreate, AlertRuleUpdate, RULE_KINDS, SEVERITIES } from './schemas/alert-rule';
 import { ruleProblems } from './rule-checks';
+import { pushRules } from './push';
 
 export const alertRulesResource: ResourceDef = {
   path: '/alert-rules',
@@ -26,6 +27,7 @@ export const alertRulesResource: ResourceDef = {
     'Alert rules: a metric condition evaluated in the rack objects as samples arrive (aggregate over a window, ' +
     '`for` duration, clear threshold for hysteresis, keep_firing_for), an anomaly-score condition, or an ' +
     'inventory check run by cron; severity, scope, labels and a message template.',
+  afterWrite: async (ctx) => void (await pushRules(ctx.env)),
   async check(_ctx, changes) {
     const errors = changes.flatMap((c) => ruleProblems(c.after, c.prefix));
     if (errors.length) throw unprocessable(errors, 'The rule does not hold together.');

@@ -76,6 +76,8 @@ export interface ResourceDef {
    * write stands.
    */
   afterCommit?: (ctx: ServiceContext, changes: Change[]) => Promise<void>;
+  /** Runs after any create, update or delete committed (live state built from the whole table, like alert rules). */
+  afterWrite?: (ctx: ServiceContext) => Promise<void>;
   description?: string;
 }
 
@@ -289,6 +291,7 @@ export async function createRows(ctx: ServiceContext, def: ResourceDef, inputs: 
     statements.push(toStatement(ctx, auditInsertedRow(ctx, auditTarget(def))));
   }
   const results = await runBatch(ctx.db, statements);
+  await afterWrite(ctx, def);
   const created = results.filter((_, i) => i % 2 === 0).map((r) => (r as Row[])[0]);
   return (def.computed ? await withComputed(ctx, def, created) : created).map((r) => toOutput(def, r));
 }
@@ -389,6 +392,7 @@ export async function updateRows(
     await def.afterCommit?.(ctx, changes).catch((e: unknown) => {
       console.error(`${def.entity}: after-commit hook failed`, e);
     });
+    await afterWrite(ctx, def);
   }
   // re-read: the answer has the stored values and the computed fields, like a GET
   const fresh = await withComputed(ctx, def, befores);
@@ -414,6 +418,12 @@ export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: numbe
     toStatement(ctx, auditDeletedRow(ctx, auditTarget(def), id)),
     ctx.db.delete(def.table).where(eq(col(def, 'id'), id)) as unknown as Statement,
   ]);
+  await afterWrite(ctx, def);
+}
+
+/** A failing hook is logged: the write stands (it committed), and the live state catches up on its own. */
+async function afterWrite(ctx: ServiceContext, def: ResourceDef) {
+  await def.afterWrite?.(ctx).catch((e: unknown) => console.error(`${def.entity}: after-write hook failed`, e));
 }
 
 export const IdParams = v.object({

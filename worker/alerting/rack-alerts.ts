@@ -1,0 +1,333 @@
+import type { SampleObserver } from '../../durable-objects/telemetry/observers';
+import type { RackMeta, SeriesRef } from '../../durable-objects/telemetry/types';
+import { SlidingWindow, initialPhase, renderMessage, step, type MetricCondition, type PhaseState } from './evaluate';
+
+/** A metric rule as the rack object holds it (read from D1 by `loadRackRules`). */
+export interface RackRule {
+  id: number;
+  name: string;
+  severity: string;
+  metric: string;
+  condition: MetricCondition;
+  scope_type: string;
+  scope_value: string | null;
+  labels: Record<string, string>;
+  message: string;
+  auto_acknowledge: boolean;
+}
+
+/** A transition waiting to reach D1 (table alert_outbox, written in the ingest's transaction). */
+export interface OutboxEntry {
+  to: 'firing' | 'resolved';
+  ts: number;
+  value: number;
+  rule_id: number;
+  rule_name: string;
+  severity: string;
+  metric: string;
+  threshold: number;
+  message: string;
+  auto_acknowledge: boolean;
+  server_id: number | null;
+  series_labels: Record<string, string>;
+  labels: Record<string, string>;
+  rack_id: number;
+  datacenter_id: number;
+  rack_name: string;
+}
+
+const canonical = (labels: Record<string, string>) =>
+  Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(',');
+
+/** One open alert per rule + device + labels. */
+export const fingerprintOf = (e: Pick<OutboxEntry, 'rule_id' | 'server_id' | 'rack_id' | 'series_labels'>) =>
+  `rule:${e.rule_id}|${e.server_id === null ? `rack:${e.rack_id}` : `server:${e.server_id}`}|${canonical(e.series_labels)}`;
+
+/**
+ * The rack object's alert evaluation: a sample observer that runs every enabled metric rule matching the
+ * sample's series (by metric and scope), once per accepted sample, with the state it needs kept here:
+ * - the window of each (rule, series) in memory, refilled from the raw ring when the object starts again;
+ * - each (rule, series)'s phase (pending since, firing since) in table alert_phase, written only when it changes;
+ * - transitions in table alert_outbox, in the ingest's transaction, until D1 has them (`delivered`).
+ */
+export class RackAlerts implements SampleObserver {
+  readonly name = 'alerts';
+  private sql!: SqlStorage;
+  private byMetric = new Map<string, RackRule[]>();
+  private serverTypes = new Map<number, string>();
+  private windows = new Map<string, SlidingWindow>();
+  private phases = new Map<string, PhaseState>();
+
+  constructor(
+    private readonly meta: () => RackMeta | null,
+    /** raw samples of a series in (from, to], oldest first: refills a window after a restart */
+    private readonly history: (seriesId: number, from: number, to: number) => [number, number][],
+  ) {}
+
+  init(sql: SqlStorage): void {
+    this.sql = sql;
+    sql.exec(
+      `CREATE TABLE IF NOT EXISTS alert_rules_cache (k INTEGER PRIMARY KEY, rules TEXT NOT NULL, server_types TEXT NOT NULL)`,
+    );
+    sql.exec(`CREATE TABLE IF NOT EXISTS alert_phase (rule_id INTEGER NOT NULL, series_id INTEGER NOT NULL,
+      phase TEXT NOT NULL, since INTEGER NOT NULL, active_at INTEGER NOT NULL, PRIMARY KEY (rule_id, series_id))`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS alert_outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)`);
+    const cached = sql
+      .exec<{ rules: string; server_types: string }>('SELECT rules, server_types FROM alert_rules_cache')
+      .toArray()[0];
+    if (cached) this.apply(JSON.parse(cached.rules), JSON.parse(cached.server_types));
+    for (const p of sql
+      .exec<{ rule_id: number; series_id: number; phase: string; since: number; active_at: number }>(
+        'SELECT * FROM alert_phase',
+      )
+      .toArray()) {
+      this.phases.set(`${p.rule_id}:${p.series_id}`, {
+        phase: p.phase as PhaseState['phase'],
+        since: p.since,
+        active_at: p.active_at,
+      });
+    }
+  }
+
+  get ruleCount(): number {
+    let n = 0;
+    for (const list of this.byMetric.values()) n += list.length;
+    return n;
+  }
+
+  /** New rules (and this rack's server types, for server_type scopes); state of rules that changed starts over. */
+  setRules(rules: RackRule[], serverTypes: Record<string, string>): void {
+    const before = new Map([...this.byMetric.values()].flat().map((r) => [r.id, JSON.stringify(r)]));
+    this.sql.exec(
+      'INSERT OR REPLACE INTO alert_rules_cache (k, rules, server_types) VALUES (1, ?, ?)',
+      JSON.stringify(rules),
+      JSON.stringify(serverTypes),
+    );
+    const kept = new Set(rules.filter((r) => before.get(r.id) === JSON.stringify(r)).map((r) => r.id));
+    for (const key of [...this.phases.keys()]) {
+      const ruleId = Number(key.split(':')[0]);
+      if (kept.has(ruleId)) continue;
+      this.phases.delete(key);
+      this.windows.delete(key);
+      this.sql.exec('DELETE FROM alert_phase WHERE rule_id = ?', ruleId);
+    }
+    for (const key of [...this.windows.keys()]) if (!kept.has(Number(key.split(':')[0]))) this.windows.delete(key);
+    this.apply(rules, serverTypes);
+  }
+
+  private apply(rules: RackRule[], serverTypes: Record<string, string>) {
+    this.byMetric = new Map();
+    for (const r of rules) this.byMetric.set(r.metric, [...(this.byMetric.get(r.metric) ?? []), r]);
+    this.serverTypes = new Map(Object.entries(serverTypes).map(([id, t]) => [Number(id), t]));
+  }
+
+  private applies(r: RackRule, s: SeriesRef, meta: RackMeta): boolean {
+    switch (r.scope_type) {
+      case 'all':
+        return true;
+      case 'datacenter':
+        return String(meta.datacenter_id) === r.scope_value;
+      case 'rack':
+        return String(meta.rack_id) === r.scope_value;
+      case 'server':
+        return s.server_id !== null && String(s.server_id) === r.scope_value;
+      case 'server_type':
+        return s.server_id !== null && this.serverTypes.get(s.server_id) === r.scope_value;
+      default:
+        return false;
+    }
+  }
+
+  observe(series: SeriesRef, ts: number, value: number): void {
+    const rules = this.byMetric.get(series.metric);
+    if (!rules) return;
+    const meta = this.meta();
+    if (!meta) return;
+    for (const r of rules) {
+      if (!this.applies(r, series, meta)) continue;
+      const key = `${r.id}:${series.id}`;
+      let w = this.windows.get(key);
+      if (!w) {
+        w = new SlidingWindow(r.condition.window_s * 1000);
+        // a restarted object picks the window up where the ring has it (this sample is not in the ring yet)
+        if (r.condition.window_s > 0)
+          for (const [t, v] of this.history(series.id, ts - r.condition.window_s * 1000, ts - 1)) w.add(t, v);
+        this.windows.set(key, w);
+      }
+      if (!w.add(ts, value)) continue; // older than what the window holds: a late sample changes no verdict
+      const phase = this.phases.get(key) ?? initialPhase();
+      const was = `${phase.phase}|${phase.since}`;
+      const t = step(r.condition, phase, ts, w.value(r.condition.aggregate));
+      this.phases.set(key, phase);
+      if (`${phase.phase}|${phase.since}` !== was) {
+        this.sql.exec(
+          'INSERT OR REPLACE INTO alert_phase (rule_id, series_id, phase, since, active_at) VALUES (?, ?, ?, ?, ?)',
+          r.id,
+          series.id,
+          phase.phase,
+          phase.since,
+          phase.active_at,
+        );
+      }
+      if (!t) continue;
+      const entry: OutboxEntry = {
+        to: t.to,
+        ts: t.ts,
+        value: t.value,
+        rule_id: r.id,
+        rule_name: r.name,
+        severity: r.severity,
+        metric: r.metric,
+        threshold: r.condition.threshold,
+        message: r.message,
+        auto_acknowledge: r.auto_acknowledge,
+        server_id: series.server_id,
+        series_labels: series.labels,
+        labels: r.labels,
+        rack_id: meta.rack_id,
+        datacenter_id: meta.datacenter_id,
+        rack_name: meta.name,
+      };
+      this.sql.exec('INSERT INTO alert_outbox (entry) VALUES (?)', JSON.stringify(entry));
+    }
+  }
+
+  /** Transitions not yet in D1, oldest first. */
+  outbox(limit = 200): { id: number; entry: OutboxEntry }[] {
+    return this.sql
+      .exec<{ id: number; entry: string }>('SELECT id, entry FROM alert_outbox ORDER BY id LIMIT ?', limit)
+      .toArray()
+      .map((r) => ({ id: r.id, entry: JSON.parse(r.entry) as OutboxEntry }));
+  }
+
+  delivered(upTo: number): void {
+    this.sql.exec('DELETE FROM alert_outbox WHERE id <= ?', upTo);
+  }
+}
+
+/** The D1 statements that record `entries` (transitions of one rack), with devices named from `names`. */
+export function alertStatements(
+  db: D1Database,
+  entries: OutboxEntry[],
+  names: Map<number, string>,
+): D1PreparedStatement[] {
+  const out: D1PreparedStatement[] = [];
+  for (const e of entries) {
+    const fp = fingerprintOf(e);
+    const at = new Date(e.ts).toISOString();
+    const device = e.server_id === null ? e.rack_name : (names.get(e.server_id) ?? `server ${e.server_id}`);
+    if (e.to === 'firing') {
+      const labels = { ...e.series_labels, ...e.labels, rule: e.rule_name, severity: e.severity };
+      const message = renderMessage(e.message, {
+        device,
+        rack: e.rack_name,
+        rule: e.rule_name,
+        metric: e.metric,
+        value: e.value,
+        threshold: e.threshold,
+        severity: e.severity,
+      });
+      const ack = e.auto_acknowledge ? at : null;
+      out.push(
+        db
+          .prepare(
+            `INSERT INTO alerts (fingerprint, rule_id, source, severity, status, message, datacenter_id, rack_id, server_id,
+               metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by)
+             VALUES (?, ?, 'rule', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (fingerprint) WHERE status <> 'resolved'
+             DO UPDATE SET count = count + 1, last_seen_at = excluded.last_seen_at, value = excluded.value,
+               message = excluded.message, updated_at = excluded.last_seen_at`,
+          )
+          .bind(
+            fp,
+            e.rule_id,
+            e.severity,
+            ack ? 'acknowledged' : 'firing',
+            message,
+            e.datacenter_id,
+            e.rack_id,
+            e.server_id,
+            e.metric,
+            e.value,
+            e.threshold,
+            JSON.stringify(labels),
+            at,
+            at,
+            ack,
+            ack ? 'rule' : null,
+          ),
+        db
+          .prepare(
+            `INSERT INTO alert_events (alert_id, ts, type, value) SELECT id, ?, CASE WHEN count > 1 THEN 'refired' ELSE 'fired' END, ?
+               FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
+          )
+          .bind(at, e.value, fp),
+      );
+      if (ack) {
+        out.push(
+          db
+            .prepare(
+              `INSERT INTO alert_events (alert_id, ts, type, actor, note) SELECT id, ?, 'auto_acknowledged', 'rule', ?
+                 FROM alerts WHERE fingerprint = ? AND status = 'acknowledged' AND count = 1`,
+            )
+            .bind(at, `rule ${e.rule_name} acknowledges its alerts`, fp),
+        );
+      }
+    } else {
+      out.push(
+        db
+          .prepare(
+            `INSERT INTO alert_events (alert_id, ts, type, actor, value) SELECT id, ?, 'auto_resolved', 'rule', ?
+               FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
+          )
+          .bind(at, e.value, fp),
+        db
+          .prepare(
+            `UPDATE alerts SET status = 'resolved', resolved_at = ?, resolved_by = 'rule', value = ?, updated_at = ?
+               WHERE fingerprint = ? AND status <> 'resolved'`,
+          )
+          .bind(at, e.value, at, fp),
+      );
+    }
+  }
+  return out;
+}
+
+/** Enabled metric rules and this rack's server types, as `setRules` takes them. */
+export async function loadRackRules(
+  db: D1Database,
+  rackId: number,
+): Promise<{ rules: RackRule[]; serverTypes: Record<string, string> }> {
+  const [rules, servers] = await db.batch([
+    db.prepare(`SELECT * FROM alert_rules WHERE enabled = 1 AND kind = 'metric' AND metric IS NOT NULL ORDER BY id`),
+    db.prepare('SELECT id, server_type FROM servers WHERE rack_id = ?').bind(rackId),
+  ]);
+  return {
+    rules: (rules.results as Record<string, any>[]).map((r) => ({
+      id: r.id,
+      name: r.name,
+      severity: r.severity,
+      metric: r.metric,
+      condition: {
+        aggregate: r.aggregate,
+        window_s: r.window_s,
+        comparison: r.comparison,
+        threshold: r.threshold,
+        clear_threshold: r.clear_threshold,
+        for_s: r.for_s,
+        keep_firing_for_s: r.keep_firing_for_s,
+      },
+      scope_type: r.scope_type,
+      scope_value: r.scope_value,
+      labels: JSON.parse(r.labels ?? '{}'),
+      message: r.message,
+      auto_acknowledge: !!r.auto_acknowledge,
+    })),
+    serverTypes: Object.fromEntries(
+      (servers.results as { id: number; server_type: string }[]).map((s) => [String(s.id), s.server_type]),
+    ),
+  };
+}
