@@ -97,6 +97,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
     const racks = await api('GET', `/racks?datacenter_id=${dc.id}&limit=100`);
     const rack = racks.find((r) => r.security_zone !== 'Top Secret' && r.server_count > 0);
     const [server] = await api('GET', `/servers?rack_id=${rack.id}&limit=1`);
+    const [rule] = await api('GET', '/alert-rules?limit=1&sort=name');
     pages.unshift(
       '/',
       '/datacenters',
@@ -112,6 +113,10 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/servers/new',
       `/servers/${server.id}/edit`,
       '/monitoring',
+      '/alerts',
+      '/alerts/rules',
+      '/alerts/rules/new',
+      `/alerts/rules/${rule.id}`,
       '/capacity',
       '/audit',
       '/compliance',

@@ -1368,41 +1368,6 @@ export interface components {
       updated_at: string;
       value: number | null;
     };
-    Alert_rule: {
-      /** @enum {string} */
-      aggregate: 'last' | 'avg' | 'min' | 'max';
-      auto_acknowledge: boolean;
-      builtin: boolean;
-      clear_threshold: number | null;
-      /** @enum {string} */
-      comparison: '>' | '>=' | '<' | '<=';
-      /** Format: date-time */
-      created_at: string;
-      description: string | null;
-      enabled: boolean;
-      for_s: number;
-      id: number;
-      inventory_check:
-        ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
-      keep_firing_for_s: number;
-      /** @enum {string} */
-      kind: 'metric' | 'anomaly' | 'inventory';
-      labels: {
-        [key: string]: string;
-      };
-      message: string;
-      metric: string | null;
-      name: string;
-      /** @enum {string} */
-      scope_type: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
-      scope_value: string | null;
-      /** @enum {string} */
-      severity: 'info' | 'warning' | 'critical';
-      threshold: number;
-      /** Format: date-time */
-      updated_at: string;
-      window_s: number;
-    };
     AlertDetail: {
       acknowledged: boolean;
       acknowledged_at: string | null;
@@ -1442,6 +1407,41 @@ export interface components {
       threshold: number | null;
       updated_at: string;
       value: number | null;
+    };
+    AlertRule: {
+      /** @enum {string} */
+      aggregate: 'last' | 'avg' | 'min' | 'max';
+      auto_acknowledge: boolean;
+      builtin: boolean;
+      clear_threshold: number | null;
+      /** @enum {string} */
+      comparison: '>' | '>=' | '<' | '<=';
+      /** Format: date-time */
+      created_at: string;
+      description: string | null;
+      enabled: boolean;
+      for_s: number;
+      id: number;
+      inventory_check:
+        ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+      keep_firing_for_s: number;
+      /** @enum {string} */
+      kind: 'metric' | 'anomaly' | 'inventory';
+      labels: {
+        [key: string]: string;
+      };
+      message: string;
+      metric: string | null;
+      name: string;
+      /** @enum {string} */
+      scope_type: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+      scope_value: string | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      threshold: number;
+      /** Format: date-time */
+      updated_at: string;
+      window_s: number;
     };
     ApiToken: {
       created_at: string;
@@ -1993,7 +1993,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Alert_rule'][];
+          'application/json': components['schemas']['AlertRule'][];
           'text/csv': string;
         };
       };
@@ -2087,7 +2087,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Alert_rule'];
+          'application/json': components['schemas']['AlertRule'];
         };
       };
       401: components['responses']['Unauthorized'];
@@ -2166,7 +2166,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Alert_rule'][];
+          'application/json': components['schemas']['AlertRule'][];
         };
       };
       401: components['responses']['Unauthorized'];
@@ -2217,7 +2217,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Alert_rule'];
+          'application/json': components['schemas']['AlertRule'];
         };
       };
       /** @description Problem */
@@ -2340,7 +2340,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Alert_rule'];
+          'application/json': components['schemas']['AlertRule'];
         };
       };
       401: components['responses']['Unauthorized'];

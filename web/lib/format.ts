@@ -100,6 +100,10 @@ const TONES: Record<string, Tone> = {
   Internal: 'info',
   Confidential: 'warning',
   'Top Secret': 'danger',
+  info: 'info',
+  firing: 'danger',
+  acknowledged: 'warning',
+  resolved: 'success',
 };
 export const toneOf = (value: string | null | undefined): Tone => TONES[value ?? ''] ?? 'neutral';
 

@@ -4,6 +4,14 @@ import { SECURITY_ZONES } from '$worker/platform/schemas/common';
 import { CERTIFICATIONS, DATACENTER_STATUSES, TIERS } from '$worker/dcim/schemas/datacenter';
 import { COOLING_TYPES, RACK_STATUSES } from '$worker/dcim/schemas/rack';
 import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES } from '$worker/dcim/schemas/server';
+import {
+  INVENTORY_CHECKS,
+  RULE_AGGREGATES,
+  RULE_COMPARISONS,
+  RULE_KINDS,
+  SCOPE_TYPES,
+  SEVERITIES,
+} from '$worker/alerting/schemas/alert-rule';
 import { humanize } from './format';
 import type { FieldSpec, Option, Section, Values } from './forms';
 import type { Datacenter, Elevation, Rack } from './types';
@@ -268,4 +276,92 @@ export const SERVER_DEFAULTS: Values = {
   power_supply_w: '500',
   status: 'active',
   health: 'healthy',
+};
+
+const isInventory = (v: Values) => v.kind === 'inventory';
+export const alertRuleSections: Section[] = [
+  {
+    title: 'Rule',
+    description: 'What the alert is called, how urgent it is, and what it says. Names are unique.',
+    fields: [
+      { name: 'name', label: 'Name', type: 'text', required: true, placeholder: 'GPU hot', span: 2 },
+      { name: 'kind', label: 'Kind', type: 'select', options: enumOptions(RULE_KINDS) },
+      { name: 'severity', label: 'Severity', type: 'select', options: enumOptions(SEVERITIES) },
+      {
+        name: 'message',
+        label: 'Message',
+        type: 'textarea',
+        span: 2,
+        help: 'Placeholders: {{device}}, {{rack}}, {{metric}}, {{value}}, {{threshold}}, {{rule}}, {{severity}}.',
+      },
+      { name: 'description', label: 'Description', type: 'textarea', nullable: true, span: 2 },
+    ],
+  },
+  {
+    title: 'Condition',
+    description:
+      'Evaluated in the rack on every sample: the aggregate over the window is compared with the threshold; it must ' +
+      'hold for the whole "for" duration before the alert fires, and once firing it clears only past the clear ' +
+      'threshold (no flapping at the limit).',
+    fields: [
+      {
+        name: 'metric',
+        label: 'Metric',
+        type: 'text',
+        mono: true,
+        placeholder: 'inlet_temp_c',
+        nullable: true,
+        disabled: isInventory,
+      },
+      {
+        name: 'aggregate',
+        label: 'Aggregate',
+        type: 'select',
+        options: enumOptions(RULE_AGGREGATES),
+        disabled: isInventory,
+      },
+      { name: 'window_s', label: 'Window', type: 'integer', unit: 's', disabled: isInventory },
+      { name: 'comparison', label: 'Comparison', type: 'select', options: RULE_COMPARISONS },
+      { name: 'threshold', label: 'Threshold', type: 'number', step: 'any' },
+      { name: 'clear_threshold', label: 'Clear threshold', type: 'number', step: 'any', nullable: true },
+      { name: 'for_s', label: 'For', type: 'integer', unit: 's', help: 'Pending until it held this long.' },
+      { name: 'keep_firing_for_s', label: 'Keep firing for', type: 'integer', unit: 's' },
+      {
+        name: 'inventory_check',
+        label: 'Inventory check',
+        type: 'select',
+        options: enumOptions(INVENTORY_CHECKS),
+        emptyOption: '—',
+        nullable: true,
+        disabled: (v) => v.kind !== 'inventory',
+      },
+    ],
+  },
+  {
+    title: 'Scope',
+    description: 'Where the rule applies: everywhere, or one datacenter, rack, server type or server (by id or type).',
+    fields: [
+      { name: 'scope_type', label: 'Scope', type: 'select', options: enumOptions(SCOPE_TYPES) },
+      {
+        name: 'scope_value',
+        label: 'Scope value',
+        type: 'text',
+        nullable: true,
+        placeholder: 'id, or a server type',
+        disabled: (v) => v.scope_type === 'all',
+      },
+    ],
+  },
+];
+export const ALERT_RULE_DEFAULTS: Values = {
+  kind: 'metric',
+  severity: 'warning',
+  aggregate: 'last',
+  window_s: 0,
+  comparison: '>',
+  threshold: 0,
+  for_s: 0,
+  keep_firing_for_s: 0,
+  scope_type: 'all',
+  message: '{{device}} {{metric}} {{value}} > {{threshold}}',
 };

@@ -6,6 +6,9 @@ import type { components } from './api-types.gen';
 type Schemas = components['schemas'];
 
 export type Datacenter = Schemas['Datacenter'];
+export type Alert = Schemas['Alert'];
+export type AlertDetail = Schemas['AlertDetail'];
+export type AlertRule = Schemas['AlertRule'];
 export type Rack = Schemas['Rack'];
 export type Server = Schemas['Server'];
 export type Elevation = Schemas['Elevation'];

@@ -488,7 +488,7 @@ const csvColumns = (ctx: ServiceContext, def: ResourceDef) =>
 /** Mount the declared operations of a resource on the API. */
 export function mountResource(api: Api, def: ResourceDef): void {
   const out: Pick<OpResponse, 'name' | 'schema' | 'complete'> = {
-    name: def.entity.replace(/(^|\s)(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
+    name: def.entity.replace(/(^|[\s_])(\w)/g, (_, __, ch: string) => ch.toUpperCase()),
     schema: def.schemas.output,
     complete: true,
   };

@@ -1,0 +1,139 @@
+// Browser test: alert rules and alerts (see e2e/lib/harness.mjs for the server, the browser and the step runner).
+// A rule is written in the rule editor (a bad clear threshold is refused next to its field first); samples pushed
+// through the public ingest API make the rack object raise alerts; the Alerts page shows them without a reload;
+// an operator acknowledges one and resolves another with a note, from the page.
+import { join } from 'node:path';
+import { adminApiToken, browserSuite, expect, log, SHOTS } from './lib/harness.mjs';
+
+await browserSuite('alerts', { port: 8930 }, async ({ page, origin, step }) => {
+  const url = (p) => `${origin}${p}`;
+  const shot = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  let admin;
+  let ingest;
+  let servers = [];
+  const metric = 'e2e_chip_temp_c';
+  const ruleName = 'E2E chip hot';
+
+  const api = async (method, path, data, token = admin) => {
+    const res = await page.request.fetch(url(`/api${path}`), {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+      ...(data !== undefined ? { data } : {}),
+    });
+    const body = await res.text();
+    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${body.slice(0, 500)}`);
+    return body ? JSON.parse(body) : undefined;
+  };
+  const heat = (server, values) =>
+    api(
+      'POST',
+      '/metrics/ingest',
+      values.map((value, i) => ({ server: server.id, metric, value, ts: Date.now() - (values.length - i) * 10_000 })),
+      ingest,
+    );
+  const rows = () => page.locator('[data-testid=alerts-table] tbody tr');
+
+  await step('sign in as admin, seed the demo estate, make an ingest token', async () => {
+    await page.goto(url('/login'));
+    await page.fill('#username', 'admin');
+    await page.fill('#password', 'admin123');
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/');
+    admin = await adminApiToken(page, origin);
+    await api('POST', '/demo/seed', {});
+    ingest = (await api('POST', '/tokens', { name: 'e2e alerts', scopes: ['ingest'] })).token;
+    servers = (await api('GET', '/servers?status=active&limit=2&sort=name')).slice(0, 2);
+    expect(servers.length === 2, 'two active servers');
+  });
+
+  await step('the rule editor refuses a clear threshold on the wrong side, next to the field', async () => {
+    await page.click('.sidebar a[href="/alerts/rules"]');
+    await page.waitForURL((u) => u.pathname === '/alerts/rules');
+    await page.locator('[data-testid=alert-rules-table] tbody tr').first().waitFor();
+    const builtins = await page.locator('[data-testid=alert-rules-table] tbody tr').count();
+    expect(builtins >= 8, `${builtins} rules listed (the shipped defaults)`);
+    await shot('alert-rules');
+    await page.click('a[href="/alerts/rules/new"]');
+    await page.waitForURL((u) => u.pathname === '/alerts/rules/new');
+    await page.fill('#f-name', ruleName);
+    await page.selectOption('#f-severity', 'critical');
+    await page.fill('#f-metric', metric);
+    await page.fill('#f-threshold', '80');
+    await page.fill('#f-clear_threshold', '85');
+    await page.fill('#f-message', '{{device}} chip {{value}} °C > {{threshold}} °C');
+    await page.click('[data-testid=form-submit]');
+    const err = page.locator('[data-testid=field-error-clear_threshold]');
+    await err.waitFor();
+    expect((await err.innerText()).includes('at or below'), `error: ${await err.innerText()}`);
+    await shot('alert-rule-error');
+    await page.fill('#f-clear_threshold', '75');
+    await page.click('[data-testid=form-submit]');
+    await page.waitForURL((u) => u.pathname === '/alerts/rules');
+    await page.locator(`[data-testid=alert-rules-table] a:text("${ruleName}")`).waitFor();
+  });
+
+  await step('samples over the threshold raise an alert; the Alerts page lists it', async () => {
+    await heat(servers[0], [70, 84, 86]);
+    await page.click('.sidebar a[href="/alerts"]');
+    await page.waitForURL((u) => u.pathname === '/alerts');
+    await rows().first().waitFor();
+    const text = await rows().first().innerText();
+    // the value that made it fire (84: the first sample over 80); later samples only refresh "last seen"
+    expect(text.includes(servers[0].name) && text.includes('84'), `first row: ${text}`);
+    expect(text.includes('Critical') && text.includes('Firing'), `severity and state: ${text}`);
+  });
+
+  await step('a new alert appears without a reload', async () => {
+    const before = await rows().count();
+    await heat(servers[1], [90]);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid=alerts-table] tbody tr').length > n,
+      before,
+      { timeout: 20_000 },
+    );
+    expect((await rows().first().innerText()).includes(servers[1].name), 'the newest alert comes first');
+    await shot('alerts');
+  });
+
+  await step('acknowledge one from the page', async () => {
+    const [alert] = await api('GET', `/alerts?server_id=${servers[1].id}&resolved=false`);
+    await page.click(`[data-testid=ack-${alert.id}]`);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid=ack-${id}]`) === null, alert.id, {
+      timeout: 10_000,
+    });
+    const row = rows().filter({ hasText: servers[1].name });
+    await row.filter({ hasText: 'Acknowledged' }).first().waitFor();
+    expect((await row.first().innerText()).includes('by admin'), 'acknowledged by admin');
+    expect((await api('GET', `/alerts/${alert.id}`)).status === 'acknowledged', 'stored as acknowledged');
+  });
+
+  await step('resolve the other with a note', async () => {
+    const [alert] = await api('GET', `/alerts?server_id=${servers[0].id}&resolved=false`);
+    await page.click(`[data-testid=resolve-${alert.id}]`);
+    await page.fill('[data-testid=resolve-note]', 'airflow restored');
+    await shot('alert-resolve');
+    await page.click('[data-testid=resolve-confirm]');
+    await page.waitForFunction((id) => document.querySelector(`[data-testid=resolve-${id}]`) === null, alert.id, {
+      timeout: 10_000,
+    });
+    const stored = await api('GET', `/alerts/${alert.id}`);
+    expect(stored.status === 'resolved' && stored.resolution_note === 'airflow restored', JSON.stringify(stored));
+    log(`history: ${stored.events.map((e) => e.type).join(' → ')}`);
+  });
+
+  await step('the open filter hides resolved alerts', async () => {
+    await page.selectOption('[data-testid=alerts-table] select[aria-label=Show]', 'false');
+    await page.waitForURL((u) => u.searchParams.get('resolved') === 'false');
+    await page.waitForFunction(
+      (name) =>
+        ![...document.querySelectorAll('[data-testid=alerts-table] tbody tr')].some(
+          (r) => r.textContent?.includes(name) && r.textContent?.includes('Resolved'),
+        ),
+      servers[0].name,
+      { timeout: 10_000 },
+    );
+  });
+});
