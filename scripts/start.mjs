@@ -189,13 +189,24 @@ step(
     : 'telemetry simulator off (SIMULATE=0)',
 );
 
-// Cron Triggers do not fire under `wrangler dev`: run the same schedule locally (audit checkpoints, and later
-// forecasting and remediation) through wrangler's scheduled-handler endpoint.
-const CRON = '*/5 * * * *';
-setInterval(
-  () => fetch(`${BASE}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(CRON)}`).catch(() => undefined),
-  5 * 60_000,
-).unref();
+// Cron Triggers do not fire under `wrangler dev`: run wrangler.toml's schedules locally (audit checkpoints,
+// alert inventory checks, later forecasting and remediation) through wrangler's scheduled-handler endpoint. Only
+// the minute field is read ("*" or "*/N"): the project's crons use no other form.
+const CRONS = [
+  ...(/crons\s*=\s*\[([^\]]*)\]/.exec(readFileSync('wrangler.toml', 'utf8'))?.[1] ?? '').matchAll(/"([^"]+)"/g),
+].map((m) => m[1]);
+const everyMinutes = (cron) => {
+  const minute = cron.split(/\s+/)[0];
+  return minute === '*' ? 1 : Number(/^\*\/(\d+)$/.exec(minute)?.[1] ?? 0);
+};
+setInterval(() => {
+  const minute = Math.floor(Date.now() / 60_000);
+  for (const cron of CRONS) {
+    const n = everyMinutes(cron);
+    if (n > 0 && minute % n === 0)
+      fetch(`${BASE}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cron)}`).catch(() => undefined);
+  }
+}, 60_000).unref();
 console.log(`
 \x1b[1mDC Platform is running\x1b[0m (Ctrl-C stops it)
   API        ${BASE}/api   (reference: ${BASE}/api/docs)

@@ -1,6 +1,7 @@
 import type { SampleObserver } from '../../durable-objects/telemetry/observers';
 import type { RackMeta, SeriesRef } from '../../durable-objects/telemetry/types';
-import { SlidingWindow, initialPhase, renderMessage, step, type MetricCondition, type PhaseState } from './evaluate';
+import { SlidingWindow, initialPhase, step, type MetricCondition, type PhaseState } from './evaluate';
+import { firingStatements, resolvedStatements } from './record';
 
 /** A metric rule as the rack object holds it (read from D1 by `loadRackRules`). */
 export interface RackRule {
@@ -214,86 +215,25 @@ export function alertStatements(
   entries: OutboxEntry[],
   names: Map<number, string>,
 ): D1PreparedStatement[] {
-  const out: D1PreparedStatement[] = [];
-  for (const e of entries) {
-    const fp = fingerprintOf(e);
-    const at = new Date(e.ts).toISOString();
+  return entries.flatMap((e) => {
+    const fingerprint = fingerprintOf(e);
     const device = e.server_id === null ? e.rack_name : (names.get(e.server_id) ?? `server ${e.server_id}`);
-    if (e.to === 'firing') {
-      const labels = { ...e.series_labels, ...e.labels, rule: e.rule_name, severity: e.severity };
-      const message = renderMessage(e.message, {
-        device,
-        rack: e.rack_name,
-        rule: e.rule_name,
-        metric: e.metric,
-        value: e.value,
-        threshold: e.threshold,
-        severity: e.severity,
-      });
-      const ack = e.auto_acknowledge ? at : null;
-      out.push(
-        db
-          .prepare(
-            `INSERT INTO alerts (fingerprint, rule_id, source, severity, status, message, datacenter_id, rack_id, server_id,
-               metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by)
-             VALUES (?, ?, 'rule', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (fingerprint) WHERE status <> 'resolved'
-             DO UPDATE SET count = count + 1, last_seen_at = excluded.last_seen_at, value = excluded.value,
-               message = excluded.message, updated_at = excluded.last_seen_at`,
-          )
-          .bind(
-            fp,
-            e.rule_id,
-            e.severity,
-            ack ? 'acknowledged' : 'firing',
-            message,
-            e.datacenter_id,
-            e.rack_id,
-            e.server_id,
-            e.metric,
-            e.value,
-            e.threshold,
-            JSON.stringify(labels),
-            at,
-            at,
-            ack,
-            ack ? 'rule' : null,
-          ),
-        db
-          .prepare(
-            `INSERT INTO alert_events (alert_id, ts, type, value) SELECT id, ?, CASE WHEN count > 1 THEN 'refired' ELSE 'fired' END, ?
-               FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
-          )
-          .bind(at, e.value, fp),
-      );
-      if (ack) {
-        out.push(
-          db
-            .prepare(
-              `INSERT INTO alert_events (alert_id, ts, type, actor, note) SELECT id, ?, 'auto_acknowledged', 'rule', ?
-                 FROM alerts WHERE fingerprint = ? AND status = 'acknowledged' AND count = 1`,
-            )
-            .bind(at, `rule ${e.rule_name} acknowledges its alerts`, fp),
-        );
-      }
-    } else {
-      out.push(
-        db
-          .prepare(
-            `INSERT INTO alert_events (alert_id, ts, type, actor, value) SELECT id, ?, 'auto_resolved', 'rule', ?
-               FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
-          )
-          .bind(at, e.value, fp),
-        db
-          .prepare(
-            `UPDATE alerts SET status = 'resolved', resolved_at = ?, resolved_by = 'rule', value = ?, updated_at = ?
-               WHERE fingerprint = ? AND status <> 'resolved'`,
-          )
-          .bind(at, e.value, at, fp),
-      );
-    }
-  }
-  return out;
+    if (e.to === 'resolved') return resolvedStatements(db, fingerprint, e.ts, e.value);
+    return firingStatements(db, {
+      fingerprint,
+      ts: e.ts,
+      value: e.value,
+      rule: { id: e.rule_id, name: e.rule_name, severity: e.severity, threshold: e.threshold, message: e.message },
+      auto_acknowledge: e.auto_acknowledge,
+      device,
+      rack_name: e.rack_name,
+      metric: e.metric,
+      rack_id: e.rack_id,
+      datacenter_id: e.datacenter_id,
+      server_id: e.server_id,
+      labels: { ...e.series_labels, ...e.labels },
+    });
+  });
 }
 
 /** Enabled metric rules and this rack's server types, as `setRules` takes them. */

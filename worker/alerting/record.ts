@@ -1,0 +1,112 @@
+import { renderMessage } from './evaluate';
+
+/** A condition found true (by a rack object or by the inventory cron), as an alert needs it. */
+export interface Firing {
+  fingerprint: string;
+  ts: number;
+  value: number;
+  rule: { id: number; name: string; severity: string; threshold: number; message: string };
+  auto_acknowledge: boolean;
+  /** the device's name, for the message */
+  device: string;
+  rack_name: string | null;
+  metric: string | null;
+  rack_id: number | null;
+  datacenter_id: number | null;
+  server_id: number | null;
+  labels: Record<string, string>;
+}
+
+/**
+ * Record a firing condition: a new alert, or (while one is open for the fingerprint) a second sighting of it,
+ * with the step in its history. The partial unique index on open fingerprints makes this an upsert.
+ */
+export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement[] {
+  const at = new Date(f.ts).toISOString();
+  const message = renderMessage(f.rule.message, {
+    device: f.device,
+    rack: f.rack_name,
+    rule: f.rule.name,
+    metric: f.metric,
+    value: f.value,
+    threshold: f.rule.threshold,
+    severity: f.rule.severity,
+  });
+  const ack = f.auto_acknowledge ? at : null;
+  const labels = { ...f.labels, rule: f.rule.name, severity: f.rule.severity };
+  const out = [
+    db
+      .prepare(
+        `INSERT INTO alerts (fingerprint, rule_id, source, severity, status, message, datacenter_id, rack_id, server_id,
+           metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by)
+         VALUES (?, ?, 'rule', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (fingerprint) WHERE status <> 'resolved'
+         DO UPDATE SET count = count + 1, last_seen_at = excluded.last_seen_at, value = excluded.value,
+           message = excluded.message, updated_at = excluded.last_seen_at`,
+      )
+      .bind(
+        f.fingerprint,
+        f.rule.id,
+        f.rule.severity,
+        ack ? 'acknowledged' : 'firing',
+        message,
+        f.datacenter_id,
+        f.rack_id,
+        f.server_id,
+        f.metric,
+        f.value,
+        f.rule.threshold,
+        JSON.stringify(labels),
+        at,
+        at,
+        ack,
+        ack ? 'rule' : null,
+      ),
+    db
+      .prepare(
+        `INSERT INTO alert_events (alert_id, ts, type, value)
+         SELECT id, ?, CASE WHEN count > 1 THEN 'refired' ELSE 'fired' END, ? FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
+      )
+      .bind(at, f.value, f.fingerprint),
+  ];
+  if (ack) {
+    out.push(
+      db
+        .prepare(
+          `INSERT INTO alert_events (alert_id, ts, type, actor, note) SELECT id, ?, 'auto_acknowledged', 'rule', ?
+             FROM alerts WHERE fingerprint = ? AND status = 'acknowledged' AND count = 1`,
+        )
+        .bind(at, `rule ${f.rule.name} acknowledges its alerts`, f.fingerprint),
+    );
+  }
+  return out;
+}
+
+/** A still-true condition seen again (inventory checks): the open alert's last sighting and value, no new step. */
+export function stillFiringStatement(db: D1Database, fingerprint: string, ts: number, value: number) {
+  const at = new Date(ts).toISOString();
+  return db
+    .prepare(
+      `UPDATE alerts SET last_seen_at = ?, value = ?, updated_at = ? WHERE fingerprint = ? AND status <> 'resolved'`,
+    )
+    .bind(at, value, at, fingerprint);
+}
+
+/** The condition cleared: the open alert of the fingerprint resolves itself, with the step in its history. */
+export function resolvedStatements(db: D1Database, fingerprint: string, ts: number, value: number | null) {
+  const at = new Date(ts).toISOString();
+  return [
+    db
+      .prepare(
+        `INSERT INTO alert_events (alert_id, ts, type, actor, value) SELECT id, ?, 'auto_resolved', 'rule', ?
+           FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
+      )
+      .bind(at, value, fingerprint),
+    db
+      .prepare(
+        `UPDATE alerts SET status = 'resolved', resolved_at = ?, resolved_by = 'rule', value = coalesce(?, value), updated_at = ?
+           WHERE fingerprint = ? AND status <> 'resolved'`,
+      )
+      .bind(at, value, at, fingerprint),
+  ];
+}
