@@ -91,6 +91,9 @@ describe('POST /api/token (OAuth2 password grant)', () => {
       'users:manage',
       'demo:seed',
       'metrics:ingest',
+      'alerts:read',
+      'alerts:respond',
+      'alerts:configure',
     ]);
     expect(me.body).not.toHaveProperty('password_hash');
   });

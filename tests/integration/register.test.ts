@@ -35,7 +35,7 @@ describe('POST /api/register', () => {
     // the new account signs in and holds only the viewer permissions
     const token = await login('john_doe', 'secure_password');
     const me = await api('/api/users/me', { token });
-    expect(me.body).toMatchObject({ role: 'viewer', requested_role: 'operator', permissions: ['inventory:read'] });
+    expect(me.body).toMatchObject({ role: 'viewer', requested_role: 'operator', permissions: ['inventory:read', 'alerts:read'] });
 
     // audited as an anonymous create, without the password hash
     const [entry] = await auditRows(
@@ -121,6 +121,9 @@ describe('PATCH /api/users/{id}', () => {
       'inventory:read',
       'inventory:write',
       'metrics:ingest',
+      'alerts:read',
+      'alerts:respond',
+      'alerts:configure',
     ]);
     // no request left to approve
     expectProblem(
