@@ -3,6 +3,7 @@ import { createDb } from '../platform/db/client';
 import { verifyAuditTrail } from '../platform/audit/verify';
 import { compare, type Comparison } from './evaluate';
 import { firingStatements, resolvedStatements, stillFiringStatement } from './record';
+import { inScope } from './scope';
 
 /** One device (or the site) and the measured value an inventory check compares with the rule's threshold. */
 export interface Finding {
@@ -132,21 +133,6 @@ export async function measure(env: Env, check: string, now: number): Promise<Fin
       return [];
   }
 }
-
-const inScope = (rule: InventoryRule, f: Finding) => {
-  switch (rule.scope_type) {
-    case 'all':
-      return true;
-    case 'datacenter':
-      return String(f.datacenter_id) === rule.scope_value;
-    case 'rack':
-      return String(f.rack_id) === rule.scope_value;
-    case 'server':
-      return String(f.server_id) === rule.scope_value;
-    default:
-      return false; // server_type scopes are for metric rules
-  }
-};
 
 /**
  * Evaluate every enabled inventory rule: a finding over the threshold raises (or keeps) its alert, an open alert

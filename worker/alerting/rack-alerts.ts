@@ -2,6 +2,7 @@ import type { SampleObserver } from '../../durable-objects/telemetry/observers';
 import type { RackMeta, SeriesRef } from '../../durable-objects/telemetry/types';
 import { SlidingWindow, initialPhase, step, type MetricCondition, type PhaseState } from './evaluate';
 import { firingStatements, resolvedStatements } from './record';
+import { inScope } from './scope';
 
 /** A metric rule as the rack object holds it (read from D1 by `loadRackRules`). */
 export interface RackRule {
@@ -126,20 +127,12 @@ export class RackAlerts implements SampleObserver {
   }
 
   private applies(r: RackRule, s: SeriesRef, meta: RackMeta): boolean {
-    switch (r.scope_type) {
-      case 'all':
-        return true;
-      case 'datacenter':
-        return String(meta.datacenter_id) === r.scope_value;
-      case 'rack':
-        return String(meta.rack_id) === r.scope_value;
-      case 'server':
-        return s.server_id !== null && String(s.server_id) === r.scope_value;
-      case 'server_type':
-        return s.server_id !== null && this.serverTypes.get(s.server_id) === r.scope_value;
-      default:
-        return false;
-    }
+    return inScope(r, {
+      datacenter_id: meta.datacenter_id,
+      rack_id: meta.rack_id,
+      server_id: s.server_id,
+      server_type: s.server_id === null ? null : this.serverTypes.get(s.server_id),
+    });
   }
 
   observe(series: SeriesRef, ts: number, value: number): void {
