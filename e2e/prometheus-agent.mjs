@@ -1,6 +1,7 @@
 // Real-client test: Debian's Prometheus (2.x) in agent mode scrapes a fake node exporter and remote-writes to
 // the Worker's /api/prom/write with an API token of scope "ingest"; the samples must show up in
-// GET /api/metrics/latest within 60 s. Then GET /metrics (read-scoped token) must pass `promtool check metrics`.
+// GET /api/metrics/latest within 60 s. Then GET /metrics (read-scoped token) must pass `promtool check metrics`,
+// and the alert rules exported for Prometheus `promtool check rules`.
 // Needs `prometheus` and `promtool` on PATH (apt-get install -y prometheus; .ci/run installs it).
 // Prints "N passed, M failed" and exits 1 on any failure. Env: PROMETHEUS, PROMTOOL (binaries), E2E_KEEP=1.
 import { spawn, spawnSync } from 'node:child_process';
@@ -381,6 +382,24 @@ remote_write:
       `promtool check metrics (${text.split('\n').length} lines) → exit ${lint.status}${out ? `:\n${out}` : ', no complaints'}`,
     );
     expect(lint.status === 0, `promtool check metrics exited ${lint.status}`);
+  });
+
+  await step('promtool check rules accepts GET /api/alert-rules/export?format=prometheus', async () => {
+    expect(readToken, 'needs the read token');
+    const r = await fetch(`${base}/alert-rules/export?format=prometheus`, {
+      headers: { authorization: `Bearer ${readToken}` },
+    });
+    const yaml = await r.text();
+    expect(r.status === 200, `export: ${r.status} ${yaml.slice(0, 300)}`);
+    const file = join(work, 'dc-platform-rules.yml');
+    writeFileSync(file, yaml);
+    const check = spawnSync(PROMTOOL, ['check', 'rules', file], { encoding: 'utf8' });
+    const out = `${check.stdout}${check.stderr}`.trim();
+    log(`promtool check rules → exit ${check.status}:\n${out}`);
+    expect(check.status === 0, `promtool check rules exited ${check.status}`);
+    // the shipped metric rules: inlet above and below the ASHRAE A1 range, CPU
+    const found = Number(/SUCCESS: (\d+) rules found/.exec(out)?.[1] ?? 0);
+    expect(found >= 3, `${found} rules found`);
   });
 
   if (failed) console.error('--- npm start output (tail) ---\n' + server.log().slice(-3000));

@@ -35,7 +35,11 @@ describe('POST /api/register', () => {
     // the new account signs in and holds only the viewer permissions
     const token = await login('john_doe', 'secure_password');
     const me = await api('/api/users/me', { token });
-    expect(me.body).toMatchObject({ role: 'viewer', requested_role: 'operator', permissions: ['inventory:read', 'alerts:read'] });
+    expect(me.body).toMatchObject({
+      role: 'viewer',
+      requested_role: 'operator',
+      permissions: ['inventory:read', 'alerts:read'],
+    });
 
     // audited as an anonymous create, without the password hash
     const [entry] = await auditRows(

@@ -46,6 +46,26 @@ export interface paths {
     patch: operations['patchAlertRulesById'];
     trace?: never;
   };
+  '/api/alert-rules/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The enabled metric rules as a Prometheus rule file (YAML) over the families of GET /metrics
+     * @description Checked with `promtool check rules`. Hysteresis becomes the ALERTS idiom; rules Prometheus cannot express from /metrics (inventory checks, server-type scopes, metrics /metrics does not expose) are listed as comments.
+     */
+    get: operations['getAlertRulesExport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/alerts': {
     parameters: {
       query?: never;
@@ -2372,6 +2392,29 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  getAlertRulesExport: {
+    parameters: {
+      query?: {
+        format?: 'prometheus';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Rule file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
     };
   };
   getAlerts: {

@@ -1,4 +1,12 @@
+import { eq } from 'drizzle-orm';
+import type { ServiceContext } from '../platform/context';
+import { runBatch } from '../platform/db/client';
 import type { ResourceDef } from '../platform/http/resource';
+import { datacenters, racks } from '../dcim/tables';
+import { rackEntity } from '../dcim/access';
+import { visibleWhere } from '../platform/access/entities';
+import { exposedFamily } from '../telemetry/metrics-endpoint';
+import { prometheusRuleFile, type ExportRule } from './prometheus-export';
 import { unprocessable } from '../platform/http/problem';
 import { alertRules } from './tables';
 import { AlertRule, AlertRuleCreate, AlertRuleUpdate, RULE_KINDS, SEVERITIES } from './schemas/alert-rule';
@@ -39,3 +47,19 @@ export const alertRulesResource: ResourceDef = {
     }
   },
 };
+
+/** The enabled metric rules as a Prometheus rule file (worker/alerting/prometheus-export.ts). */
+export async function exportPrometheusRules(ctx: ServiceContext): Promise<string> {
+  const [rules, dcs, rks] = await runBatch(ctx.db, [
+    ctx.db.select().from(alertRules).where(eq(alertRules.enabled, true)).orderBy(alertRules.id),
+    ctx.db.select({ id: datacenters.id, name: datacenters.name }).from(datacenters),
+    // a rule scoped to a rack the caller may not see is exported as "no /metrics label", not with its name
+    ctx.db.select({ id: racks.id, name: racks.name }).from(racks).where(visibleWhere(ctx, rackEntity)),
+  ]);
+  return prometheusRuleFile(
+    rules as ExportRule[],
+    exposedFamily,
+    { datacenters: new Map(dcs.map((d) => [d.id, d.name])), racks: new Map(rks.map((r) => [r.id, r.name])) },
+    new Date(),
+  );
+}

@@ -25,6 +25,13 @@ const SERVER_FAMILIES: [string, string, string][] = [
   ['outlet_temp_c', 'dcp_server_outlet_temperature_celsius', 'Server outlet temperature (°C), latest sample'],
   ['fan_rpm', 'dcp_server_fan_rpm', 'Fan speed (rpm), latest sample'],
 ];
+/** The /metrics family a server metric is exposed as, and the factor from our unit to its unit (bits to bytes). */
+export function exposedFamily(metric: string): { family: string; factor: number } | undefined {
+  const f = SERVER_FAMILIES.find(([m]) => m === metric);
+  if (!f) return undefined;
+  return { family: f[1], factor: metric === 'net_in_bps' || metric === 'net_out_bps' ? 1 / 8 : 1 };
+}
+
 const FORMATS = ['json', 'prom_remote_write', 'otlp', 'influx', 'prom_push'];
 
 interface RackRow {

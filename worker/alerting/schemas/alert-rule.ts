@@ -113,3 +113,7 @@ export const AlertEvent = v.object({
   note: v.nullable(v.string()),
 });
 export const AlertDetail = v.object({ ...Alert.entries, events: v.array(AlertEvent) });
+
+export const ExportQuery = v.object({
+  format: v.optional(v.picklist(['prometheus'], 'must be prometheus'), 'prometheus'),
+});
