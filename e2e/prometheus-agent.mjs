@@ -1,7 +1,8 @@
 // Real-client test: Debian's Prometheus (2.x) in agent mode scrapes a fake node exporter and remote-writes to
 // the Worker's /api/prom/write with an API token of scope "ingest"; the samples must show up in
 // GET /api/metrics/latest within 60 s. Then GET /metrics (read-scoped token) must pass `promtool check metrics`,
-// and the alert rules exported for Prometheus `promtool check rules`.
+// and the alert rules exported for Prometheus `promtool check rules`. Last, a second Prometheus in server mode
+// sends its alerts to the platform as its Alertmanager (POST /api/v2/alerts); they must fire and then resolve.
 // Needs `prometheus` and `promtool` on PATH (apt-get install -y prometheus; .ci/run installs it).
 // Prints "N passed, M failed" and exits 1 on any failure. Env: PROMETHEUS, PROMTOOL (binaries), E2E_KEEP=1.
 import { spawn, spawnSync } from 'node:child_process';
@@ -73,26 +74,35 @@ let server; // wrangler dev
 let prom; // the prometheus agent process
 let promLog = '';
 let exporter; // the fake node exporter
+let exporterPort;
+let alerting; // a second prometheus, in server mode, with the platform as its Alertmanager
+let alertingLog = '';
+let condition = 1; // e2e_alert_condition on the fake exporter: 1 fires the rule, 0 clears it
 const work = mkdtempSync(join(tmpdir(), 'dc-e2e-prometheus-agent-'));
 
 async function stopAll() {
-  if (prom && prom.exitCode === null) {
-    try {
-      process.kill(-prom.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    await Promise.race([new Promise((r) => prom.once('exit', r)), sleep(5000)]);
-    try {
-      process.kill(-prom.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  await stopProc(alerting);
+  await stopProc(prom);
   await new Promise((r) => (exporter ? exporter.close(r) : r()));
   exporter?.closeAllConnections?.();
   await server?.stop();
   if (!process.env.E2E_KEEP) rmSync(work, { recursive: true, force: true });
+}
+
+async function stopProc(p) {
+  if (p && p.exitCode === null) {
+    try {
+      process.kill(-p.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    await Promise.race([new Promise((r) => p.once('exit', r)), sleep(5000)]);
+    try {
+      process.kill(-p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
 }
 process.once('SIGINT', () => stopAll().finally(() => process.exit(130)));
 process.once('SIGTERM', () => stopAll().finally(() => process.exit(143)));
@@ -183,6 +193,9 @@ try {
         '# HELP e2e_agent_probe A custom series, stored under its own name.',
         '# TYPE e2e_agent_probe gauge',
         `e2e_agent_probe{server="${srv.name}",probe="agent"} ${probe}`,
+        '# HELP e2e_alert_condition What the alerting Prometheus rule of this test watches (1 fires it).',
+        '# TYPE e2e_alert_condition gauge',
+        `e2e_alert_condition{server="${srv.name}"} ${condition}`,
         '# HELP power_kw Rack PDU power in kilowatts.',
         '# TYPE power_kw gauge',
         `power_kw{rack="${srv.rack_id}"} ${rackPower}`,
@@ -194,7 +207,7 @@ try {
       scrapes++;
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(exposition());
     });
-    const exporterPort = await pickPort(fixed ? fixed + 1 : 9391, [port]);
+    exporterPort = await pickPort(fixed ? fixed + 1 : 9391, [port]);
     await new Promise((r) => exporter.listen(exporterPort, '127.0.0.1', r));
 
     const promPort = await pickPort(fixed ? fixed + 1 : 9491, [port, exporterPort]);
@@ -400,6 +413,80 @@ remote_write:
     // the shipped metric rules: inlet above and below the ASHRAE A1 range, CPU
     const found = Number(/SUCCESS: (\d+) rules found/.exec(out)?.[1] ?? 0);
     expect(found >= 3, `${found} rules found`);
+  });
+
+  await step('Prometheus in server mode uses the platform as its Alertmanager: fire, then resolve', async () => {
+    expect(exporter && ingestToken, 'needs the fake exporter and the ingest token');
+    const rules = `groups:
+  - name: e2e
+    rules:
+      - alert: E2EConditionRaised
+        expr: e2e_alert_condition == 1
+        labels:
+          severity: critical
+        annotations:
+          summary: "{{ $labels.server }} raised the e2e condition"
+`;
+    writeFileSync(join(work, 'e2e-rules.yml'), rules);
+    const config = `# written by e2e/prometheus-agent.mjs
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+rule_files: ['${join(work, 'e2e-rules.yml')}']
+scrape_configs:
+  - job_name: fake-node
+    static_configs:
+      - targets: ['127.0.0.1:${exporterPort}']
+alerting:
+  alertmanagers:
+    - api_version: v2
+      path_prefix: /
+      static_configs:
+        - targets: ['127.0.0.1:${port}']
+      authorization:
+        credentials_file: ${join(work, 'ingest-token')}
+`;
+    writeFileSync(join(work, 'server.yml'), config);
+    const check = spawnSync(PROMTOOL, ['check', 'config', join(work, 'server.yml')], { encoding: 'utf8' });
+    expect(check.status === 0, `promtool check config: ${check.stdout}${check.stderr}`);
+    const promPort = await pickPort(fixed ? fixed + 2 : 9591, [port, exporterPort, prom?.promPort]);
+    alerting = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(work, 'server.yml')}`,
+        `--storage.tsdb.path=${join(work, 'server-data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    alerting.stdout.on('data', (d) => (alertingLog += d));
+    alerting.stderr.on('data', (d) => (alertingLog += d));
+    const mine = async () => {
+      const r = await api('/alerts?source=alertmanager&limit=100');
+      const rows = await r.json();
+      return rows.find((a) => a.labels?.alertname === 'E2EConditionRaised');
+    };
+    const waitFor = async (what, ok) => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        expect(alerting.exitCode === null, `prometheus exited with ${alerting.exitCode}:\n${alertingLog.slice(-3000)}`);
+        const a = await mine();
+        if (ok(a)) return a;
+        expect(Date.now() < deadline, `${what} not seen in 60 s; prometheus log:\n${alertingLog.slice(-3000)}`);
+        await sleep(500);
+      }
+    };
+    const fired = await waitFor('the firing alert', (a) => a?.status === 'firing');
+    log(`alert ${fired.id}: ${fired.message} (server ${fired.server_id}, severity ${fired.severity})`);
+    expect(fired.server_id === srv.id, `matched to server ${fired.server_id}, expected ${srv.id}`);
+    expect(
+      fired.severity === 'critical' && fired.message === `${srv.name} raised the e2e condition`,
+      JSON.stringify(fired),
+    );
+    condition = 0; // the rule stops holding: Prometheus sends the resolution
+    const resolved = await waitFor('the resolution', (a) => a?.status === 'resolved');
+    log(`alert ${resolved.id} resolved by ${resolved.resolved_by} at ${resolved.resolved_at}`);
   });
 
   if (failed) console.error('--- npm start output (tail) ---\n' + server.log().slice(-3000));

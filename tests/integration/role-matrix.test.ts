@@ -180,6 +180,7 @@ const BODIES: Record<
   'patch /api/datacenters/{id}': () => ({ json: { location: uniqueName('Moved') } }),
   'post /api/alert-rules': () => ({ json: alertRuleBody() }),
   'put /api/alerts/{id}/acknowledge': () => ({ json: { note: 'on it' } }),
+  'post /api/v2/alerts': () => ({ json: [{ labels: { alertname: 'MatrixProbe', server: server.name } }] }),
   'put /api/alerts/{id}/resolve': () => ({ json: { note: 'fixed' } }),
   'patch /api/alert-rules/{id}': () => ({ json: { threshold: 97 } }),
   'patch /api/alert-rules': async () => {
@@ -269,6 +270,7 @@ const BODIES: Record<
 };
 
 const INGEST = new Set([
+  '/api/v2/alerts',
   '/api/metrics/ingest',
   '/api/prom/write',
   '/api/otlp/v1/metrics',

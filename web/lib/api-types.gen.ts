@@ -1352,6 +1352,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v2/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Alertmanager API v2: alerts from a Prometheus that uses the platform as its Alertmanager
+     * @description Point `alerting.alertmanagers` of prometheus.yml here (path_prefix "/", an `ingest` token as authorization credentials). Alerts are matched to devices by their `instance`, `device`/`server`, `rack` or `datacenter` labels and get the lifecycle of our own alerts; an alert whose `endsAt` has passed is resolved.
+     */
+    post: operations['postV2Alerts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1363,6 +1383,7 @@ export interface components {
       count: number;
       created_at: string;
       datacenter_id: number | null;
+      ends_at: string | null;
       fingerprint: string;
       id: number;
       labels: {
@@ -1395,6 +1416,7 @@ export interface components {
       count: number;
       created_at: string;
       datacenter_id: number | null;
+      ends_at: string | null;
       events: {
         actor: string | null;
         id: number;
@@ -6719,6 +6741,49 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  postV2Alerts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          annotations?: {
+            [key: string]: string;
+          };
+          /** Format: date-time */
+          endsAt?: string;
+          generatorURL?: string;
+          labels: {
+            [key: string]: string;
+          };
+          /** Format: date-time */
+          startsAt?: string;
+        }[];
+      };
+    };
+    responses: {
+      /** @description Received */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            firing: number;
+            received: number;
+            resolved: number;
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
     };
   };
 }

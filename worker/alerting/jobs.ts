@@ -1,11 +1,15 @@
 import type { Job } from '../platform/domain';
 import { evaluateInventoryRules } from './inventory';
+import { expireAlertmanagerAlerts } from './alertmanager';
 
 export const alertingJobs: Job[] = [
   {
-    // warranty, rack allocation and space, dead-man (no data), audit chain: checks of the inventory, once a minute
-    name: 'alert inventory checks',
+    // warranty, rack allocation and space, dead-man (no data), audit chain; Alertmanager alerts past their end
+    name: 'alert inventory checks and expiry',
     cron: '* * * * *',
-    run: async (env) => void (await evaluateInventoryRules(env)),
+    run: async (env) => {
+      await evaluateInventoryRules(env);
+      await expireAlertmanagerAlerts(env.DB);
+    },
   },
 ];

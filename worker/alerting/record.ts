@@ -4,8 +4,13 @@ import { renderMessage } from './evaluate';
 export interface Firing {
   fingerprint: string;
   ts: number;
-  value: number;
-  rule: { id: number; name: string; severity: string; threshold: number; message: string };
+  /** the measured value (null: the sender gave none, as Alertmanager alerts) */
+  value: number | null;
+  rule: { id: number | null; name: string; severity: string; threshold: number | null; message: string };
+  /** rule (ours) or alertmanager (POST /api/v2/alerts) */
+  source?: 'rule' | 'alertmanager';
+  /** Alertmanager alerts: when it ends unless sent again */
+  ends_at?: string | null;
   auto_acknowledge: boolean;
   /** the device's name, for the message */
   device: string;
@@ -33,20 +38,21 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
     severity: f.rule.severity,
   });
   const ack = f.auto_acknowledge ? at : null;
-  const labels = { ...f.labels, rule: f.rule.name, severity: f.rule.severity };
+  const labels = f.source === 'alertmanager' ? f.labels : { ...f.labels, rule: f.rule.name, severity: f.rule.severity };
   const out = [
     db
       .prepare(
         `INSERT INTO alerts (fingerprint, rule_id, source, severity, status, message, datacenter_id, rack_id, server_id,
-           metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by)
-         VALUES (?, ?, 'rule', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by, ends_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (fingerprint) WHERE status <> 'resolved'
          DO UPDATE SET count = count + 1, last_seen_at = excluded.last_seen_at, value = excluded.value,
-           message = excluded.message, updated_at = excluded.last_seen_at`,
+           message = excluded.message, ends_at = excluded.ends_at, updated_at = excluded.last_seen_at`,
       )
       .bind(
         f.fingerprint,
         f.rule.id,
+        f.source ?? 'rule',
         f.rule.severity,
         ack ? 'acknowledged' : 'firing',
         message,
@@ -61,6 +67,7 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
         at,
         ack,
         ack ? 'rule' : null,
+        f.ends_at ?? null,
       ),
     db
       .prepare(
@@ -82,31 +89,47 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
   return out;
 }
 
-/** A still-true condition seen again (inventory checks): the open alert's last sighting and value, no new step. */
-export function stillFiringStatement(db: D1Database, fingerprint: string, ts: number, value: number) {
+/**
+ * A still-true condition seen again (inventory checks, an Alertmanager resend): the open alert's last sighting,
+ * value and end, no new step in its history.
+ */
+export function stillFiringStatement(
+  db: D1Database,
+  fingerprint: string,
+  ts: number,
+  value: number | null,
+  endsAt: string | null = null,
+) {
   const at = new Date(ts).toISOString();
   return db
     .prepare(
-      `UPDATE alerts SET last_seen_at = ?, value = ?, updated_at = ? WHERE fingerprint = ? AND status <> 'resolved'`,
+      `UPDATE alerts SET last_seen_at = ?, value = coalesce(?, value), ends_at = coalesce(?, ends_at), updated_at = ?
+         WHERE fingerprint = ? AND status <> 'resolved'`,
     )
-    .bind(at, value, at, fingerprint);
+    .bind(at, value, endsAt, at, fingerprint);
 }
 
 /** The condition cleared: the open alert of the fingerprint resolves itself, with the step in its history. */
-export function resolvedStatements(db: D1Database, fingerprint: string, ts: number, value: number | null) {
+export function resolvedStatements(
+  db: D1Database,
+  fingerprint: string,
+  ts: number,
+  value: number | null,
+  by: 'rule' | 'alertmanager' = 'rule',
+) {
   const at = new Date(ts).toISOString();
   return [
     db
       .prepare(
-        `INSERT INTO alert_events (alert_id, ts, type, actor, value) SELECT id, ?, 'auto_resolved', 'rule', ?
+        `INSERT INTO alert_events (alert_id, ts, type, actor, value) SELECT id, ?, 'auto_resolved', ?, ?
            FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
       )
-      .bind(at, value, fingerprint),
+      .bind(at, by, value, fingerprint),
     db
       .prepare(
-        `UPDATE alerts SET status = 'resolved', resolved_at = ?, resolved_by = 'rule', value = coalesce(?, value), updated_at = ?
+        `UPDATE alerts SET status = 'resolved', resolved_at = ?, resolved_by = ?, value = coalesce(?, value), updated_at = ?
            WHERE fingerprint = ? AND status <> 'resolved'`,
       )
-      .bind(at, value, at, fingerprint),
+      .bind(at, by, value, at, fingerprint),
   ];
 }

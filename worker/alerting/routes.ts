@@ -1,9 +1,10 @@
+import * as v from 'valibot';
 import type { Api } from '../platform/http/api';
 import { IdParams, mountResource } from '../platform/http/resource';
-import { alertRulesResource } from './rules';
+import { alertRulesResource, exportPrometheusRules } from './rules';
 import { alertDetail, alertsResource, respondToAlert } from './alerts';
-import { AcknowledgeBody, AlertDetail, ExportQuery, ResolveBody } from './schemas/alert-rule';
-import { exportPrometheusRules } from './rules';
+import { AcknowledgeBody, AlertDetail, AlertmanagerAlerts, ExportQuery, ResolveBody } from './schemas/alert-rule';
+import { receiveAlertmanager } from './alertmanager';
 
 export function mountAlerting(api: Api) {
   // before the resource: /alert-rules/{id} would take "export" for an id
@@ -30,6 +31,30 @@ export function mountAlerting(api: Api) {
     },
   );
   mountResource(api, alertRulesResource);
+
+  api.op(
+    {
+      method: 'post',
+      path: '/v2/alerts',
+      summary: 'Alertmanager API v2: alerts from a Prometheus that uses the platform as its Alertmanager',
+      description:
+        'Point `alerting.alertmanagers` of prometheus.yml here (path_prefix "/", an `ingest` token as ' +
+        'authorization credentials). Alerts are matched to devices by their `instance`, `device`/`server`, ' +
+        '`rack` or `datacenter` labels and get the lifecycle of our own alerts; an alert whose `endsAt` has ' +
+        'passed is resolved.',
+      tags: ['Alerting'],
+      access: 'metrics:ingest',
+      body: AlertmanagerAlerts,
+      responses: [
+        {
+          status: 200,
+          description: 'Received',
+          schema: v.object({ received: v.number(), firing: v.number(), resolved: v.number() }),
+        },
+      ],
+    },
+    async (c, { ctx, body }) => c.json(await receiveAlertmanager(ctx, body)),
+  );
   mountResource(api, alertsResource);
 
   api.op(

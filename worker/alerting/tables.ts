@@ -73,6 +73,8 @@ export const alerts = sqliteTable(
     resolved_at: text('resolved_at'),
     resolved_by: text('resolved_by'),
     resolution_note: text('resolution_note'),
+    /** Alertmanager alerts: when the sender says it ends unless sent again (POST /api/v2/alerts `endsAt`) */
+    ends_at: text('ends_at'),
     ...timestamps(),
   },
   (t) => [

@@ -100,6 +100,7 @@ export const Alert = v.object({
   resolved_at: v.nullable(v.string()),
   resolved_by: v.nullable(v.string()),
   resolution_note: v.nullable(v.string()),
+  ends_at: v.nullable(v.string()),
   created_at: v.string(),
   updated_at: v.string(),
 });
@@ -117,3 +118,28 @@ export const AlertDetail = v.object({ ...Alert.entries, events: v.array(AlertEve
 export const ExportQuery = v.object({
   format: v.optional(v.picklist(['prometheus'], 'must be prometheus'), 'prometheus'),
 });
+
+// Alertmanager API v2, POST /api/v2/alerts: what Prometheus sends to an Alertmanager.
+const labelName = v.pipe(v.string(), v.regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _'));
+const labelSet = (max: number) =>
+  v.pipe(
+    v.record(labelName, v.pipe(v.string('label values must be text'), v.maxLength(1000, 'at most 1000 characters'))),
+    v.check((o) => Object.keys(o).length <= max, `at most ${max} labels`),
+  );
+const timestamp = v.optional(
+  v.pipe(v.string('must be an RFC 3339 time'), v.isoTimestamp('must be an RFC 3339 time like 2026-12-06T10:00:00Z')),
+);
+export const AlertmanagerAlert = v.object({
+  labels: v.pipe(
+    labelSet(64),
+    v.check((l) => typeof l.alertname === 'string' && l.alertname.length > 0, 'must include alertname'),
+  ),
+  annotations: v.optional(labelSet(64)),
+  startsAt: timestamp,
+  endsAt: timestamp,
+  generatorURL: v.optional(v.pipe(v.string(), v.maxLength(2000, 'at most 2000 characters'))),
+});
+export const AlertmanagerAlerts = v.pipe(
+  v.array(AlertmanagerAlert, 'must be a JSON array of alerts'),
+  v.maxLength(1000, 'at most 1000 alerts per request'),
+);

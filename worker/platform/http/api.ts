@@ -113,8 +113,13 @@ export class Api {
    * permission, takes batches far above MAX_BODY_BYTES and enforces INGEST_MAX_BODY_BYTES itself.
    */
   readsOwnBody(method: string, path: string): boolean {
+    // (a JSON route with the ingest permission that lets the platform parse its body, POST /v2/alerts, keeps the limit)
     return this.ops.some(
-      (op) => op.access === 'metrics:ingest' && op.method === method.toLowerCase() && pathMatches(op, path),
+      (op) =>
+        op.access === 'metrics:ingest' &&
+        (op.rawBody || !op.body) &&
+        op.method === method.toLowerCase() &&
+        pathMatches(op, path),
     );
   }
 
