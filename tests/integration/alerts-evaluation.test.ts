@@ -4,7 +4,18 @@
 import { env } from 'cloudflare:workers';
 import { evictDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, api, apiToken, estate, ingestJson, uniqueName, type Row } from '../helpers';
+import {
+  adminToken,
+  api,
+  apiToken,
+  estate,
+  expectProblem,
+  fieldsOf,
+  ingestJson,
+  uniqueName,
+  type Row,
+} from '../helpers';
+import { useAnomalyScorer } from '../../worker/alerting/rack-alerts';
 
 const S = 1000;
 let admin: string;
@@ -163,5 +174,49 @@ describe('metric rules in the rack object', () => {
     await send(a.servers[0], metric, t0, [[0, 5]]);
     await send(b.servers[0], metric, t0, [[0, 5]]);
     expect((await alertsOf(r.id)).map((x) => x.rack_id)).toEqual([a.rack.id]);
+  });
+
+  it('anomaly rules compare the anomaly score of the samples (a stub scorer here; the detector is issue 11)', async () => {
+    const metric = `eval_anomaly_${crypto.randomUUID().slice(0, 8)}`;
+    expect(
+      fieldsOf(
+        await api('/api/alert-rules', {
+          token: admin,
+          json: { name: uniqueName('Bad'), kind: 'anomaly', metric, threshold: 5 },
+        }),
+      ),
+    ).toEqual(['threshold']);
+    const r = await rule({
+      kind: 'anomaly',
+      metric,
+      threshold: 0.9,
+      for_s: 10,
+      message: '{{device}} {{metric}} unusual (score {{value}})',
+    });
+    const { servers } = await estate(admin, 1);
+    // the stub: a value far from 50 is unusual
+    useAnomalyScorer({ score: (s, _ts, v) => (s.metric === metric ? Math.min(1, Math.abs(v - 50) / 100) : null) });
+    try {
+      const t0 = Date.now() - 5 * 60 * S;
+      await send(servers[0], metric, t0, [
+        [0, 52],
+        [10, 149], // score 0.99: pending
+      ]);
+      expect(await alertsOf(r.id)).toEqual([]);
+      await send(servers[0], metric, t0, [[20, 148]]); // still 0.98 after 10 s: firing
+      const [a] = await alertsOf(r.id);
+      expect(a).toMatchObject({ status: 'firing', value: 0.98 });
+      expect(a.message).toBe(`${servers[0].name} ${metric} unusual (score 0.98)`);
+    } finally {
+      useAnomalyScorer(null);
+    }
+    // without a scorer (as shipped today) anomaly rules stay quiet
+    const quiet = await rule({ kind: 'anomaly', metric, threshold: 0.5 });
+    await send(servers[0], metric, Date.now() - 60 * S, [[0, 500]]);
+    expect(await alertsOf(quiet.id)).toEqual([]);
+    expectProblem(
+      await api(`/api/alert-rules/${quiet.id}`, { method: 'PATCH', token: admin, json: { threshold: 2 } }),
+      422,
+    );
   });
 });

@@ -7,6 +7,8 @@ import { inScope } from './scope';
 /** A metric rule as the rack object holds it (read from D1 by `loadRackRules`). */
 export interface RackRule {
   id: number;
+  /** metric: the samples' values; anomaly: their anomaly scores in [0, 1] (see AnomalyScorer) */
+  kind: 'metric' | 'anomaly';
   name: string;
   severity: string;
   metric: string;
@@ -17,6 +19,18 @@ export interface RackRule {
   message: string;
   auto_acknowledge: boolean;
 }
+
+/**
+ * The anomaly score of an accepted sample, in [0, 1], or null when the series has none yet. Anomaly rules compare
+ * it with their threshold exactly as metric rules compare values. The detector arrives with the predictive
+ * analytics issue (a sample observer registered before the alerts); until then none is set and anomaly rules
+ * stay quiet. Tests set a stub.
+ */
+export interface AnomalyScorer {
+  score(series: SeriesRef, ts: number, value: number): number | null;
+}
+let anomalyScorer: AnomalyScorer | null = null;
+export const useAnomalyScorer = (scorer: AnomalyScorer | null) => void (anomalyScorer = scorer);
 
 /** A transition waiting to reach D1 (table alert_outbox, written in the ingest's transaction). */
 export interface OutboxEntry {
@@ -151,7 +165,9 @@ export class RackAlerts implements SampleObserver {
           for (const [t, v] of this.history(series.id, ts - r.condition.window_s * 1000, ts - 1)) w.add(t, v);
         this.windows.set(key, w);
       }
-      if (!w.add(ts, value)) continue; // older than what the window holds: a late sample changes no verdict
+      const x = r.kind === 'anomaly' ? anomalyScorer?.score(series, ts, value) : value;
+      if (x === null || x === undefined || !Number.isFinite(x)) continue;
+      if (!w.add(ts, x)) continue; // older than what the window holds: a late sample changes no verdict
       const phase = this.phases.get(key) ?? initialPhase();
       const was = `${phase.phase}|${phase.since}`;
       const t = step(r.condition, phase, ts, w.value(r.condition.aggregate));
@@ -235,12 +251,15 @@ export async function loadRackRules(
   rackId: number,
 ): Promise<{ rules: RackRule[]; serverTypes: Record<string, string> }> {
   const [rules, servers] = await db.batch([
-    db.prepare(`SELECT * FROM alert_rules WHERE enabled = 1 AND kind = 'metric' AND metric IS NOT NULL ORDER BY id`),
+    db.prepare(
+      `SELECT * FROM alert_rules WHERE enabled = 1 AND kind IN ('metric', 'anomaly') AND metric IS NOT NULL ORDER BY id`,
+    ),
     db.prepare('SELECT id, server_type FROM servers WHERE rack_id = ?').bind(rackId),
   ]);
   return {
     rules: (rules.results as Record<string, any>[]).map((r) => ({
       id: r.id,
+      kind: r.kind,
       name: r.name,
       severity: r.severity,
       metric: r.metric,

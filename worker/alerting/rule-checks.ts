@@ -13,6 +13,9 @@ export function ruleProblems(rule: RuleRow, prefix = ''): FieldError[] {
   } else if (!rule.metric) {
     at('metric', `is required for a ${String(kind)} rule`);
   }
+  if (kind === 'anomaly' && !(Number(rule.threshold) >= 0 && Number(rule.threshold) <= 1)) {
+    at('threshold', 'an anomaly score is between 0 and 1');
+  }
   if ((rule.scope_type ?? 'all') !== 'all' && !rule.scope_value) {
     at('scope_value', `is required when scope_type is ${String(rule.scope_type)}`);
   }
