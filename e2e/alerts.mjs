@@ -79,11 +79,15 @@ await browserSuite('alerts', { port: 8930 }, async ({ page, origin, step }) => {
     await heat(servers[0], [70, 84, 86]);
     await page.click('.sidebar a[href="/alerts"]');
     await page.waitForURL((u) => u.pathname === '/alerts');
-    await rows().first().waitFor();
-    const text = await rows().first().innerText();
+    // (the first rows on screen may still be the loading skeleton)
+    const row = rows().filter({ hasText: servers[0].name }).first();
+    await row.waitFor();
+    const text = await row.innerText();
     // the value that made it fire (84: the first sample over 80); later samples only refresh "last seen"
     expect(text.includes(servers[0].name) && text.includes('84'), `first row: ${text}`);
     expect(text.includes('Critical') && text.includes('Firing'), `severity and state: ${text}`);
+    // the sidebar counts firing alerts beside "Alerts"
+    await page.waitForFunction(() => document.querySelector('[data-testid=alert-count]')?.textContent?.trim() === '1');
   });
 
   await step('a new alert appears without a reload', async () => {
