@@ -58,6 +58,9 @@ export default tseslint.config(
   {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+    // core prefer-const would have `let { ... } = $props()` become const, which Svelte 5 props (bindable ones
+    // included) must not be: the plugin's own rule knows the runes
+    rules: { 'prefer-const': 'off', 'svelte/prefer-const': 'error' },
   },
   {
     // the boundary: platform code never reaches into a domain; domains build on the platform
@@ -93,7 +96,6 @@ export default tseslint.config(
       'no-empty': 'warn',
       'no-useless-assignment': 'warn',
       'no-useless-escape': 'warn',
-      'prefer-const': 'warn',
       'svelte/require-each-key': 'warn',
       'svelte/no-navigation-without-resolve': 'warn',
       'svelte/prefer-svelte-reactivity': 'warn',
