@@ -87,27 +87,23 @@ describe('inventory rules on the cron', () => {
       scope_type: 'server',
       scope_value: String(s.id),
     });
+    // a flushed 1-minute rollup of the server, as the rack object writes one
+    const flushed = (bucket: number) =>
+      env.DB.prepare(
+        `INSERT INTO metric_rollups (rack_id, server_id, metric, labels, step_s, bucket_start, count, sum, min, max, last, last_ts, p95)
+         VALUES (?, ?, 'cpu_pct', '', 60, ?, 6, 60, 10, 10, 10, ?, 10)`,
+      )
+        .bind(rack.id, s.id, bucket, bucket + 50_000)
+        .run();
     // its newest flushed minute ended 12 minutes ago
-    const bucket = Math.floor((Date.now() - 13 * 60_000) / 60_000) * 60_000;
-    await env.DB.prepare(
-      `INSERT INTO metric_rollups (rack_id, server_id, metric, labels, step_s, bucket_start, count, sum, min, max, last, last_ts, p95)
-       VALUES (?, ?, 'cpu_pct', '', 60, ?, 6, 60, 10, 10, 10, ?, 10)`,
-    )
-      .bind(rack.id, s.id, bucket, bucket + 50_000)
-      .run();
+    await flushed(Math.floor((Date.now() - 13 * 60_000) / 60_000) * 60_000);
     await tick();
     const [a] = await alertsOf(r.id);
     expect(a).toMatchObject({ status: 'firing', server_id: s.id });
     expect(a.value).toBeGreaterThanOrEqual(11);
 
     // it reports again: resolved
-    const fresh = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
-    await env.DB.prepare(
-      `INSERT INTO metric_rollups (rack_id, server_id, metric, labels, step_s, bucket_start, count, sum, min, max, last, last_ts, p95)
-       VALUES (?, ?, 'cpu_pct', '', 60, ?, 6, 60, 10, 10, 10, ?, 10)`,
-    )
-      .bind(rack.id, s.id, fresh, fresh + 50_000)
-      .run();
+    await flushed(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
     await tick();
     expect((await alertsOf(r.id))[0].status).toBe('resolved');
   });
