@@ -3,7 +3,7 @@ import type { Env } from '../worker/env';
 import type { DatacenterMessage, RackSummary } from '../worker/telemetry/protocol';
 import { summarizeDatacenter, type FacilityReading } from '../worker/telemetry/datacenter-summary';
 import { clearanceCovers } from '../worker/platform/access/zones';
-import { socketAttachment, socketExpired, CLOSE_EXPIRED, type SocketAttachment } from '../worker/telemetry/sockets';
+import { socketAttachment, socketExpired, CLOSE_EXPIRED, type SocketAttachment } from '../worker/platform/live/sockets';
 
 /** At most one message per socket per second: the dashboard does not need more, and it bounds fan-out. */
 const PUSH_EVERY_MS = 1_000;

@@ -5,7 +5,7 @@ import { HOUR } from '../worker/telemetry/aggregate/series-windows';
 import type { RackSummary } from '../worker/telemetry/protocol';
 import type { LatestValue } from '../worker/telemetry/rack-summary';
 import { zoneRises } from '../worker/platform/access/zones';
-import { socketAttachment, type SocketAttachment } from '../worker/telemetry/sockets';
+import { socketAttachment, type SocketAttachment } from '../worker/platform/live/sockets';
 import { RawRing } from './telemetry/raw-ring';
 import { SeriesRegistry } from './telemetry/series-registry';
 import { RollingAggregates } from './telemetry/rolling';
@@ -16,6 +16,7 @@ import { RackState } from './telemetry/rack-state';
 import { ObserverChain, type SampleObserver } from './telemetry/observers';
 import { forgetSilentSeries } from './telemetry/maintenance';
 import { RackAlerts, alertStatements, loadRackRules } from '../worker/alerting/rack-alerts';
+import { alertsChanged } from './alert-hub-client';
 import type { IngestResult, IngestSample, RackMeta, RackStorageStats, SeriesRange, SeriesRef } from './telemetry/types';
 
 export type {
@@ -165,10 +166,11 @@ export class RackTelemetry extends DurableObject<Env> {
 
   /** Write the outbox's transitions to D1 (alerts and their history); false when D1 refused. */
   private async deliverAlerts(): Promise<boolean> {
+    let recorded = false;
     try {
       for (;;) {
         const batch = this.alerts.outbox();
-        if (!batch.length) return true;
+        if (!batch.length) break;
         const ids = [...new Set(batch.map((b) => b.entry.server_id).filter((id): id is number => id !== null))];
         const names = new Map<number, string>();
         if (ids.length) {
@@ -187,11 +189,16 @@ export class RackTelemetry extends DurableObject<Env> {
           ),
         );
         this.alerts.delivered(batch[batch.length - 1]!.id);
+        recorded = true;
       }
     } catch (e) {
       console.error(`rack ${this.state.meta?.rack_id}: recording alerts failed, will retry`, e);
       return false;
+    } finally {
+      // browsers and notifications learn of it now (the hub reads D1, so only after the write)
+      if (recorded) await alertsChanged(this.env);
     }
+    return true;
   }
 
   /** Metadata from an ingest or an upgrade (`fromInventory`: from a rack or server write, authoritative). */

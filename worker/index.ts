@@ -5,6 +5,7 @@ import { runScheduled } from './cron';
 export { AuditChain } from '../durable-objects/audit-chain';
 export { RackTelemetry } from '../durable-objects/rack-telemetry';
 export { DatacenterLive } from '../durable-objects/datacenter-live';
+export { AlertHub } from '../durable-objects/alert-hub';
 
 const { app } = createApp();
 

@@ -7,7 +7,7 @@ import {
   socketAttachment,
   socketExpired,
   type SocketAttachment,
-} from '../../worker/telemetry/sockets';
+} from '../../worker/platform/live/sockets';
 import { datacenterLive } from '../datacenter-client';
 import type { RackViews } from './rack-views';
 import type { RackState } from './rack-state';

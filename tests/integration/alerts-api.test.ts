@@ -40,7 +40,7 @@ beforeAll(async () => {
 });
 
 describe('alert rules', () => {
-  it('ship with sensible defaults (ASHRAE A1 inlet range, CPU, rack power, no data)', async () => {
+  it('ship with sensible defaults (ASHRAE A1 inlet range, CPU, rack power, fans, no data)', async () => {
     const res = await api('/api/alert-rules?limit=100', { token: viewer });
     expect(res.status).toBe(200);
     const builtin = res.body.filter((r: Row) => r.builtin);
@@ -49,10 +49,17 @@ describe('alert rules', () => {
     expect(builtin.find((r: Row) => r.metric === 'inlet_temp_c' && r.comparison === '<')).toMatchObject({
       threshold: 18,
     });
-    expect(builtin.find((r: Row) => r.metric === 'cpu_pct')).toMatchObject({ threshold: 90, for_s: 600 });
+    expect(builtin.find((r: Row) => r.metric === 'cpu_pct' && r.threshold === 90)).toMatchObject({ for_s: 600 });
+    // measured rack power against capacity (the rack object derives rack_power_pct from the PDU reading)
     expect(
-      builtin.filter((r: Row) => r.inventory_check === 'rack_power_allocation').map((r: Row) => r.threshold),
-    ).toEqual(expect.arrayContaining([80, 95]));
+      builtin.filter((r: Row) => r.metric === 'rack_power_pct').map((r: Row) => [r.threshold, r.severity]),
+    ).toEqual(
+      expect.arrayContaining([
+        [80, 'warning'],
+        [95, 'critical'],
+      ]),
+    );
+    expect(builtin.find((r: Row) => r.metric === 'fan_rpm')).toMatchObject({ comparison: '<', severity: 'critical' });
     expect(builtin.find((r: Row) => r.inventory_check === 'no_data')).toMatchObject({ threshold: 5 });
   });
 

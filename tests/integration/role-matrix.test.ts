@@ -292,6 +292,7 @@ const QUERIES: Record<string, () => string> = {
 const GRANTED_STATUS: Record<string, number> = {
   'get /api/live/racks/{id}': 426,
   'get /api/live/datacenters/{id}': 426,
+  'get /api/live/alerts': 426,
 };
 
 const PUBLIC = new Set([
@@ -336,6 +337,7 @@ function policy(method: string, path: string): string {
   if (path.startsWith('/api/demo/')) return 'demo:seed';
   if (path.startsWith('/api/alert-rules')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
   if (path.startsWith('/api/alerts')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
+  if (path === '/api/live/alerts') return 'alerts:read';
   if (method === 'post' && INGEST.has(path)) return 'metrics:ingest';
   return method === 'get' ? 'inventory:read' : 'inventory:write';
 }

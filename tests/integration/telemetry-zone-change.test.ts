@@ -20,7 +20,7 @@ import {
   type Row,
 } from '../helpers';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
-import { CLOSE_FORBIDDEN, socketAttachment } from '../../worker/telemetry/sockets';
+import { CLOSE_FORBIDDEN, socketAttachment } from '../../worker/platform/live/sockets';
 
 let admin: string;
 let ingest: string;

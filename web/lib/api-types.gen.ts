@@ -431,6 +431,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/live/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * WebSocket: alert changes as they happen (fired, acknowledged, resolved, ...), for your clearance
+     * @description Each message is `{"type":"alert","event":…,"at":…,"alert":{…}}` with the alert as GET /alerts lists it; the first is `{"type":"hello"}` (re-read the list then: changes made while you were away are not replayed). Send "ping" to get "pong". Closes with 4401 when the session behind it expires.
+     */
+    get: operations['getLiveAlerts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/live/datacenters/{id}': {
     parameters: {
       query?: never;
@@ -3631,6 +3651,35 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  getLiveAlerts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching protocols */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Not a WebSocket upgrade */
+      426: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getLiveDatacentersById: {

@@ -4,6 +4,7 @@ import { resolveDevices } from '../telemetry/resolve';
 import type { DeviceRef } from '../telemetry/samples';
 import { firingStatements, resolvedStatements, stillFiringStatement } from './record';
 import { SEVERITIES, type AlertmanagerAlerts } from './schemas/alert-rule';
+import { alertsChanged } from '../../durable-objects/alert-hub-client';
 
 type AmAlert = v.InferOutput<typeof AlertmanagerAlerts>[number];
 
@@ -96,6 +97,7 @@ export async function receiveAlertmanager(ctx: ServiceContext, alerts: AmAlert[]
     );
   });
   for (let i = 0; i < statements.length; i += 90) await db.batch(statements.slice(i, i + 90));
+  if (statements.length) await alertsChanged(ctx.env);
   return { received: alerts.length, firing, resolved };
 }
 

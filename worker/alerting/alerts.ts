@@ -8,6 +8,7 @@ import { auditEvent, toStatement } from '../platform/audit/trail';
 import { alertEntity } from './access';
 import { alertEvents, alerts } from './tables';
 import { ALERT_STATUSES, Alert, SEVERITIES } from './schemas/alert-rule';
+import { alertsChanged } from '../../durable-objects/alert-hub-client';
 
 const nowIso = () => new Date().toISOString();
 
@@ -125,5 +126,6 @@ export async function respondToAlert(
       }),
     ),
   ]);
+  await alertsChanged(ctx.env);
   return alertDetail(ctx, id);
 }

@@ -1,6 +1,7 @@
 import type { Job } from '../platform/domain';
 import { evaluateInventoryRules } from './inventory';
 import { expireAlertmanagerAlerts } from './alertmanager';
+import { alertsChanged } from '../../durable-objects/alert-hub-client';
 
 export const alertingJobs: Job[] = [
   {
@@ -10,6 +11,8 @@ export const alertingJobs: Job[] = [
     run: async (env) => {
       await evaluateInventoryRules(env);
       await expireAlertmanagerAlerts(env.DB);
+      // the hub pushes what these changed, and whatever a lost poke left behind
+      await alertsChanged(env);
     },
   },
 ];

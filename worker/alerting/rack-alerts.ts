@@ -4,6 +4,14 @@ import { SlidingWindow, initialPhase, step, type MetricCondition, type PhaseStat
 import { firingStatements, resolvedStatements } from './record';
 import { inScope } from './scope';
 
+/** The rack's PDU reading (a rack series, kW) */
+const RACK_POWER = 'power_kw';
+/**
+ * Derived in the rack object from each rack `power_kw` sample and the rack's capacity: percent of capacity in
+ * use. Rules name it like any metric (the shipped "Rack power above 80 % / 95 % of capacity" do).
+ */
+export const RACK_POWER_PCT = 'rack_power_pct';
+
 /** A metric rule as the rack object holds it (read from D1 by `loadRackRules`). */
 export interface RackRule {
   id: number;
@@ -150,10 +158,27 @@ export class RackAlerts implements SampleObserver {
   }
 
   observe(series: SeriesRef, ts: number, value: number): void {
-    const rules = this.byMetric.get(series.metric);
-    if (!rules) return;
     const meta = this.meta();
     if (!meta) return;
+    this.evaluate(series.metric, series, ts, value, meta);
+    // the rack's measured power as a share of its capacity: what "rack power above 80 %" rules watch
+    if (series.metric === RACK_POWER && series.server_id === null && meta.power_capacity_kw > 0) {
+      const pct = (kw: number) => (kw / meta.power_capacity_kw) * 100;
+      this.evaluate(RACK_POWER_PCT, series, ts, pct(value), meta, pct);
+    }
+  }
+
+  /** `derive`: how the series' stored samples become this metric's values (refilling a window from the ring) */
+  private evaluate(
+    metric: string,
+    series: SeriesRef,
+    ts: number,
+    value: number,
+    meta: RackMeta,
+    derive: (v: number) => number = (v) => v,
+  ): void {
+    const rules = this.byMetric.get(metric);
+    if (!rules) return;
     for (const r of rules) {
       if (!this.applies(r, series, meta)) continue;
       const key = `${r.id}:${series.id}`;
@@ -162,7 +187,7 @@ export class RackAlerts implements SampleObserver {
         w = new SlidingWindow(r.condition.window_s * 1000);
         // a restarted object picks the window up where the ring has it (this sample is not in the ring yet)
         if (r.condition.window_s > 0)
-          for (const [t, v] of this.history(series.id, ts - r.condition.window_s * 1000, ts - 1)) w.add(t, v);
+          for (const [t, v] of this.history(series.id, ts - r.condition.window_s * 1000, ts - 1)) w.add(t, derive(v));
         this.windows.set(key, w);
       }
       const x = r.kind === 'anomaly' ? anomalyScorer?.score(series, ts, value) : value;

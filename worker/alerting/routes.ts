@@ -5,6 +5,8 @@ import { alertRulesResource, exportPrometheusRules } from './rules';
 import { alertDetail, alertsResource, respondToAlert } from './alerts';
 import { AcknowledgeBody, AlertDetail, AlertmanagerAlerts, ExportQuery, ResolveBody } from './schemas/alert-rule';
 import { receiveAlertmanager } from './alertmanager';
+import { attachmentFor, forwardUpgrade, upgradeOnly } from '../platform/live/upgrade';
+import { alertHub } from '../../durable-objects/alert-hub-client';
 
 export function mountAlerting(api: Api) {
   // before the resource: /alert-rules/{id} would take "export" for an id
@@ -56,6 +58,28 @@ export function mountAlerting(api: Api) {
     async (c, { ctx, body }) => c.json(await receiveAlertmanager(ctx, body)),
   );
   mountResource(api, alertsResource);
+
+  api.op(
+    {
+      method: 'get',
+      path: '/live/alerts',
+      summary: 'WebSocket: alert changes as they happen (fired, acknowledged, resolved, ...), for your clearance',
+      description:
+        'Each message is `{"type":"alert","event":…,"at":…,"alert":{…}}` with the alert as GET /alerts lists it; ' +
+        'the first is `{"type":"hello"}` (re-read the list then: changes made while you were away are not ' +
+        'replayed). Send "ping" to get "pong". Closes with 4401 when the session behind it expires.',
+      tags: ['Alerting'],
+      access: 'alerts:read',
+      responses: [
+        { status: 101, description: 'Switching protocols' },
+        { status: 426, description: 'Not a WebSocket upgrade' },
+      ],
+    },
+    async (c, { user }) => {
+      upgradeOnly(c);
+      return forwardUpgrade(c, alertHub(c.env), { 'x-dcp-socket': JSON.stringify(attachmentFor(c, user!)) });
+    },
+  );
 
   api.op(
     {

@@ -102,3 +102,13 @@ export const alertEvents = sqliteTable(
   },
   (t) => [index('alert_events_alert_idx').on(t.alert_id, t.id)],
 );
+
+/**
+ * How far a reader of the alerts' history (table alert_events) has got, by name: the alert hub's live feed and
+ * dispatch (durable-objects/alert-hub.ts) advance theirs in the same batch as what they derive from the events,
+ * so each event is handled once whatever restarts in between.
+ */
+export const alertCursors = sqliteTable('alert_cursors', {
+  name: text('name').primaryKey(),
+  last_event_id: integer('last_event_id').notNull(),
+});

@@ -1,38 +1,12 @@
 import * as v from 'valibot';
-import type { Api, Ctx } from '../platform/http/api';
+import type { Api } from '../platform/http/api';
 import { IdParams } from '../platform/http/resource';
-import { ProblemError, notFound } from '../platform/http/problem';
+import { notFound } from '../platform/http/problem';
 import { requireStepUp } from '../platform/identity/step-up';
-import type { Actor } from '../platform/context';
-import type { SocketAttachment } from './sockets';
+import { attachmentFor, forwardUpgrade as forward, upgradeOnly } from '../platform/live/upgrade';
 import { rackMeta, visibleRack, visibleServer } from './query';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
 import { datacenterLive } from '../../durable-objects/datacenter-client';
-
-function upgradeOnly(c: Ctx) {
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ProblemError(426, 'upgrade-required', 'This endpoint is a WebSocket: connect with Upgrade: websocket.', {
-      headers: { Upgrade: 'websocket' },
-    });
-  }
-}
-
-/**
- * Who the socket belongs to, fixed at the upgrade. It is closed (4401) when the access it was opened with would
- * have expired, so a revoked or ended session stops receiving within ACCESS_TOKEN_EXPIRE_MINUTES.
- */
-function attachmentFor(c: Ctx, user: Actor, serverId: number | null): SocketAttachment {
-  const minutes = Number(c.env.ACCESS_TOKEN_EXPIRE_MINUTES ?? 30) || 30;
-  return { user_id: user.id, clearance: user.clearance, exp: Date.now() + minutes * 60_000, server_id: serverId };
-}
-
-/** Forward the upgrade to the object with the identity in a header only the Worker can set. */
-async function forward(c: Ctx, stub: { fetch(r: Request): Promise<Response> }, headers: Record<string, string>) {
-  const req = new Request(c.req.raw.url, { headers: { upgrade: 'websocket', ...headers } });
-  const res = await stub.fetch(req);
-  // a fresh response: the middleware adds headers (request id, security) and the object's are immutable
-  return new Response(null, { status: res.status, webSocket: res.webSocket, headers: new Headers(res.headers) });
-}
 
 export function mountLiveRoutes(api: Api) {
   api.op(

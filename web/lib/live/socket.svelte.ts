@@ -2,7 +2,7 @@
 // exponential backoff and jitter (1 s → 30 s), pauses while the tab is hidden for long, and gives up on
 // "no access" (4403) or "not found" (4404). A 4401 (the access cookie expired) renews the session the way
 // any API call does and reconnects. Auth is the HttpOnly session cookie the browser sends with the upgrade.
-import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED } from '../../../worker/telemetry/close-codes';
+import { CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED } from '../../../worker/platform/live/close-codes';
 import { untrack } from 'svelte';
 import { api, ApiError } from '$lib/api';
 import { liveStatus } from './status.svelte';
@@ -22,6 +22,8 @@ export interface LiveSocketOptions<M> {
    * session cookies for the next attempt. Default: GET /users/me.
    */
   probe?: () => Promise<unknown>;
+  /** not counted by the top bar's live indicator (the app shell's own feeds, open on every page) */
+  background?: boolean;
 }
 
 const PING_MS = 20_000;
@@ -74,7 +76,7 @@ export class LiveSocket<M> {
   #start() {
     if (typeof window === 'undefined' || this.state !== 'idle') return;
     this.#stopped = false;
-    liveStatus.add(this);
+    if (!this.#opts.background) liveStatus.add(this);
     document.addEventListener('visibilitychange', this.#onVisibility);
     window.addEventListener('online', this.#onOnline);
     window.addEventListener('offline', this.#onOffline);

@@ -110,3 +110,14 @@ export function rawVisibleClause(
       : `${a}.${e.zone.column} IN (SELECT value FROM json_each(${param}))`;
   return { sql: clause(entity, alias, 0), bind: [JSON.stringify(zones)] };
 }
+
+/**
+ * For raw D1 statements of the platform itself (a feed that filters per subscriber in memory): the zone of the
+ * `alias` row as a SQL expression, null when the row has no owner (an alert about no rack).
+ */
+export function rawZoneOf(entity: Entity, alias: string, depth = 0): string {
+  const z = entity.zone;
+  if (!('via' in z)) return `${alias}.${z.column}`;
+  const a = `z${depth}`;
+  return `(SELECT ${rawZoneOf(z.via, a, depth + 1)} FROM ${z.via.table} ${a} WHERE ${a}.id = ${alias}.${z.column})`;
+}
