@@ -3,9 +3,12 @@ import type { Env } from '../worker/env';
 import { clearanceCovers } from '../worker/platform/access/zones';
 import { socketAttachment, socketExpired, CLOSE_EXPIRED, type SocketAttachment } from '../worker/platform/live/sockets';
 import { changesAfterCursor, cursorAdvance, type AlertChange, type AlertFeedMessage } from '../worker/alerting/feed';
+import { closeDueGroups, dispatchStatements, loadRouting, sendDueDeliveries } from '../worker/alerting/notify/dispatch';
+import { nextDueAt } from '../worker/alerting/notify/queue';
 
-/** The live feed's cursor in table alert_cursors. */
+/** The cursors in table alert_cursors: the live feed's, and notification routing's. */
 const FEED = 'feed';
+const DISPATCH = 'dispatch';
 /** A poke that found D1 unwilling is tried again this soon (the per-minute cron pokes too). */
 const RETRY_MS = 5_000;
 
@@ -13,8 +16,10 @@ const RETRY_MS = 5_000;
  * The one place alert changes fan out from (a single instance, named "all"). Whoever changes an alert (a rack
  * object recording a transition, the inventory cron, the Alertmanager receiver, a person acknowledging) writes
  * the alert and its history step to D1 and then pokes this object; it reads the history after its cursor and
- * pushes each change to the browsers whose clearance covers the alert's zone. The cursor lives in D1 beside the
- * events, so a lost poke is made good by the next one (the cron pokes every minute) and nothing is skipped.
+ * pushes each change to the browsers whose clearance covers the alert's zone, then routes it to notifications
+ * (worker/alerting/notify/): groups that wait for companions, deliveries with retries, its alarm set for whichever
+ * is due next. The cursors live in D1 beside the events, so a lost poke is made good by the next one (the cron
+ * pokes every minute) and nothing is skipped or routed twice.
  */
 export class AlertHub extends DurableObject<Env> {
   private draining: Promise<number> | null = null;
@@ -52,12 +57,34 @@ export class AlertHub extends DurableObject<Env> {
           sent += changes.length;
           await cursorAdvance(this.env.DB, FEED, changes[changes.length - 1]!.event_id).run();
         }
+        await this.dispatch();
       } while (this.again);
     } catch (e) {
       console.error('alert hub: reading alert changes failed, will retry', e);
       await this.ctx.storage.setAlarm(Date.now() + RETRY_MS);
     }
     return sent;
+  }
+
+  /**
+   * Notifications: route new changes into groups (with the cursor, in one batch: each change is routed once),
+   * close the groups whose wait is over, attempt the deliveries due, and wake up when the next one is.
+   */
+  private async dispatch() {
+    const db = this.env.DB;
+    for (;;) {
+      const changes = await changesAfterCursor(db, DISPATCH);
+      if (!changes.length) break;
+      const now = Date.now();
+      await db.batch([
+        ...dispatchStatements(db, changes, await loadRouting(db), now),
+        cursorAdvance(db, DISPATCH, changes[changes.length - 1]!.event_id),
+      ]);
+    }
+    await closeDueGroups(db, Date.now());
+    while ((await sendDueDeliveries(this.env, Date.now())) === 50);
+    const due = await nextDueAt(db);
+    if (due !== null) await this.ctx.storage.setAlarm(Math.max(Date.now() + 50, due));
   }
 
   override async alarm() {

@@ -27,6 +27,12 @@ declare global {
       INGEST_MAX_SAMPLES_PER_REQUEST?: string;
       /** "true": GET /metrics needs no token (behind a private network only) */
       METRICS_PUBLIC?: string;
+      /** Cloudflare Email (send_email binding) for email notification channels; without it emails are logged */
+      EMAIL?: SendEmail;
+      /** the sender address of notification emails (a verified address of your Email Routing zone) */
+      NOTIFY_EMAIL_FROM?: string;
+      /** the product's public origin for links in notifications; default: the first RP_ORIGIN */
+      PUBLIC_URL?: string;
     }
   }
 }

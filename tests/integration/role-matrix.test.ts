@@ -91,6 +91,26 @@ async function openAlert(rackId: number): Promise<number> {
   return row!.id;
 }
 
+// an email channel: a "send test" by the matrix is logged, not sent anywhere
+const channelBody = () => ({ name: uniqueName('matrix ch'), kind: 'email', email_to: 'matrix@example.com' });
+const newChannel = async () => (await api('/api/notification-channels', { token: admin, json: channelBody() })).body.id;
+const policyBody = async () => ({
+  name: uniqueName('matrix pol'),
+  levels: [{ after_min: 0, channel_ids: [await newChannel()] }],
+});
+const newPolicy = async () =>
+  (await api('/api/escalation-policies', { token: admin, json: await policyBody() })).body.id;
+const scheduleBody = () => ({
+  name: uniqueName('matrix sched'),
+  handoff: '2026-01-05T09:00',
+  participants: [{ name: 'Matrix', email: 'matrix@example.com' }],
+});
+const newSchedule = async () => (await api('/api/oncall-schedules', { token: admin, json: scheduleBody() })).body.id;
+async function newNotification() {
+  const id = await newChannel();
+  return (await api(`/api/notification-channels/${id}/test`, { token: admin, method: 'POST' })).body.notification_id;
+}
+
 /** Every id a route needs; DELETE gets a fresh throwaway object each call so later calls still find theirs. */
 async function idFor(route: Route, caller: Caller): Promise<number | string> {
   const base = route.path.replace(/^\/api\//, '').split('/')[0];
@@ -103,6 +123,10 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
     return (await api('/api/alert-rules', { token: admin, json: alertRuleBody() })).body.id;
   }
   if (base === 'alerts') return openAlert(rack.id);
+  if (base === 'notification-channels') return newChannel();
+  if (base === 'escalation-policies') return newPolicy();
+  if (base === 'oncall-schedules') return newSchedule();
+  if (base === 'notifications') return newNotification();
   switch (base) {
     case 'datacenters':
       return dc.id;
@@ -187,6 +211,15 @@ const BODIES: Record<
     const r = await api('/api/alert-rules', { token: admin, json: alertRuleBody() });
     return { json: [{ id: r.body.id, threshold: 96 }] };
   },
+  'post /api/notification-channels': () => ({ json: channelBody() }),
+  'patch /api/notification-channels/{id}': () => ({ json: { description: 'matrix' } }),
+  'patch /api/notification-channels': async () => ({ json: [{ id: await newChannel(), enabled: false }] }),
+  'post /api/escalation-policies': async () => ({ json: await policyBody() }),
+  'patch /api/escalation-policies/{id}': () => ({ json: { priority: 7 } }),
+  'patch /api/escalation-policies': async () => ({ json: [{ id: await newPolicy(), priority: 8 }] }),
+  'post /api/oncall-schedules': () => ({ json: scheduleBody() }),
+  'patch /api/oncall-schedules/{id}': () => ({ json: { shift_days: 14 } }),
+  'patch /api/oncall-schedules': async () => ({ json: [{ id: await newSchedule(), shift_days: 3 }] }),
   'post /api/racks': () => ({ json: rackBody(dc.id) }),
   'patch /api/racks/{id}': () => ({ json: { location: uniqueName('Row Z') } }),
   'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
@@ -338,6 +371,9 @@ function policy(method: string, path: string): string {
   if (path.startsWith('/api/alert-rules')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
   if (path.startsWith('/api/alerts')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (path === '/api/live/alerts') return 'alerts:read';
+  if (/^\/api\/(notification-channels|escalation-policies|oncall-schedules|notifications)\b/.test(path)) {
+    return method === 'get' ? 'alerts:read' : 'alerts:configure';
+  }
   if (method === 'post' && INGEST.has(path)) return 'metrics:ingest';
   return method === 'get' ? 'inventory:read' : 'inventory:write';
 }

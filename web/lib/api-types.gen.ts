@@ -394,6 +394,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/escalation-policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List escalation-policies
+     * @description Who is told of which alerts, and when. An alert is routed, when it fires, to the first enabled policy (by priority) whose severities and scope match. Level 1 is told after `group_wait_s`, in one notification with the alerts firing with it in the same rack (or datacenter: `group_by`); each next level `after_min` minutes after the alert fired while nobody has acknowledged it (the minute cron advances them). A level names channels and on-call schedules (whoever is on call gets an email). Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getEscalationPolicies'];
+    put?: never;
+    /** Create a escalation_policy (or many: POST an array, all or nothing) */
+    post: operations['postEscalationPolicies'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many escalation-policies at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchEscalationPolicies'];
+    trace?: never;
+  };
+  '/api/escalation-policies/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one escalation_policy */
+    get: operations['getEscalationPoliciesById'];
+    put?: never;
+    post?: never;
+    /** Delete a escalation_policy */
+    delete: operations['deleteEscalationPoliciesById'];
+    options?: never;
+    head?: never;
+    /** Update a escalation_policy (only the fields sent change) */
+    patch: operations['patchEscalationPoliciesById'];
+    trace?: never;
+  };
   '/api/health': {
     parameters: {
       query?: never;
@@ -824,6 +868,165 @@ export interface paths {
      * @description Wrong codes are audited (`mfa_failed`) and throttled like wrong passwords. A code is accepted once (a replay of the same time step is refused); a recovery code works once.
      */
     post: operations['postMfaVerify'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List notification-channels
+     * @description Where notifications go: `webhook` (our JSON, signed: X-DCP-Signature = sha256=HMAC-SHA256(secret, "<X-DCP-Timestamp>.<body>")), `alertmanager` (the Alertmanager webhook payload, version 4), `slack` (an incoming-webhook message) or `email` (Cloudflare Email; logged when the Worker has no EMAIL binding). The signing secret is write-only and sealed at rest. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getNotificationChannels'];
+    put?: never;
+    /** Create a notification_channel (or many: POST an array, all or nothing) */
+    post: operations['postNotificationChannels'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many notification-channels at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchNotificationChannels'];
+    trace?: never;
+  };
+  '/api/notification-channels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one notification_channel */
+    get: operations['getNotificationChannelsById'];
+    put?: never;
+    post?: never;
+    /** Delete a notification_channel */
+    delete: operations['deleteNotificationChannelsById'];
+    options?: never;
+    head?: never;
+    /** Update a notification_channel (only the fields sent change) */
+    patch: operations['patchNotificationChannelsById'];
+    trace?: never;
+  };
+  '/api/notification-channels/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test notification to the channel now (one attempt, recorded like any delivery) */
+    post: operations['postNotificationChannelsByIdTest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List notifications
+     * @description What was sent: one notification per group of alerts that fired together (or an escalation level, a resolution, a test), newest first, with its deliveries in GET /notifications/{id}. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getNotifications'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notifications/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A notification with its deliveries and every attempt (status code, error, duration) */
+    get: operations['getNotificationsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/oncall-schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List oncall-schedules
+     * @description Rotations: shift k starts at `handoff` (wall clock in `timezone`) + k × `shift_days` days and belongs to participant k mod n; overrides (holidays, swaps) win for their period. Escalation levels name schedules to reach whoever is on call. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getOncallSchedules'];
+    put?: never;
+    /** Create a oncall_schedule (or many: POST an array, all or nothing) */
+    post: operations['postOncallSchedules'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many oncall-schedules at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchOncallSchedules'];
+    trace?: never;
+  };
+  '/api/oncall-schedules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one oncall_schedule */
+    get: operations['getOncallSchedulesById'];
+    put?: never;
+    post?: never;
+    /** Delete a oncall_schedule */
+    delete: operations['deleteOncallSchedulesById'];
+    options?: never;
+    head?: never;
+    /** Update a oncall_schedule (only the fields sent change) */
+    patch: operations['patchOncallSchedulesById'];
+    trace?: never;
+  };
+  '/api/oncall-schedules/{id}/shifts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who is on call, shift by shift, from `from` (default now) for `days` days (default 28) */
+    get: operations['getOncallSchedulesByIdShifts'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1786,6 +1989,29 @@ export interface components {
       used_u: number;
       utilization_pct: number;
     };
+    EscalationPolicy: {
+      /** Format: date-time */
+      created_at: string;
+      description: string | null;
+      enabled: boolean;
+      /** @enum {string} */
+      group_by: 'rack' | 'datacenter';
+      group_wait_s: number;
+      id: number;
+      levels: {
+        after_min: number;
+        channel_ids: number[];
+        schedule_ids: number[];
+      }[];
+      name: string;
+      priority: number;
+      /** @enum {string} */
+      scope_type: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+      scope_value: string | null;
+      severities: ('info' | 'warning' | 'critical')[];
+      /** Format: date-time */
+      updated_at: string;
+    };
     LatestSample: {
       labels: {
         [key: string]: string;
@@ -1829,6 +2055,102 @@ export interface components {
       rack_id: number;
       server_id: number | null;
       step_s: number;
+    };
+    Notification: {
+      alert_count: number;
+      alert_ids: number[];
+      created_at: string;
+      datacenter_id: number | null;
+      group_key: string;
+      id: number;
+      /** @enum {string} */
+      kind: 'firing' | 'resolved' | 'test';
+      level: number;
+      policy_id: number | null;
+      rack_id: number | null;
+      send_after: string;
+      sent_at: string | null;
+      /** @enum {string} */
+      status: 'grouping' | 'sending' | 'sent';
+    };
+    NotificationChannel: {
+      /** Format: date-time */
+      created_at: string;
+      description: string | null;
+      email_to: string | null;
+      enabled: boolean;
+      has_secret: boolean;
+      id: number;
+      /** @enum {string} */
+      kind: 'webhook' | 'alertmanager' | 'slack' | 'email';
+      last_delivery_at: string | null;
+      last_delivery_status: string | null;
+      name: string;
+      send_resolved: boolean;
+      /** Format: date-time */
+      updated_at: string;
+      url: string | null;
+    };
+    NotificationDetail: {
+      alert_count: number;
+      alert_ids: number[];
+      created_at: string;
+      datacenter_id: number | null;
+      deliveries: {
+        attempts: number;
+        attempts_log: {
+          duration_ms: number;
+          error: string | null;
+          id: number;
+          ok: boolean;
+          status_code: number | null;
+          ts: string;
+        }[];
+        channel: string | null;
+        channel_id: number | null;
+        delivered_at: string | null;
+        id: number;
+        last_error: string | null;
+        last_status_code: number | null;
+        next_attempt_at: string | null;
+        recipient: string | null;
+        schedule_id: number | null;
+        /** @enum {string} */
+        status: 'pending' | 'retrying' | 'delivered' | 'failed';
+      }[];
+      group_key: string;
+      id: number;
+      /** @enum {string} */
+      kind: 'firing' | 'resolved' | 'test';
+      level: number;
+      policy_id: number | null;
+      rack_id: number | null;
+      send_after: string;
+      sent_at: string | null;
+      /** @enum {string} */
+      status: 'grouping' | 'sending' | 'sent';
+    };
+    OncallSchedule: {
+      /** Format: date-time */
+      created_at: string;
+      description: string | null;
+      handoff: string;
+      id: number;
+      name: string;
+      overrides: {
+        email: string;
+        ends_at: string;
+        name: string;
+        starts_at: string;
+      }[];
+      participants: {
+        email: string;
+        name: string;
+      }[];
+      shift_days: number;
+      timezone: string;
+      /** Format: date-time */
+      updated_at: string;
     };
     Passkey: {
       /** @description The authenticator model (all zeros when not disclosed) */
@@ -1934,6 +2256,13 @@ export interface components {
       step_up_at: string | null;
       user_agent: string | null;
       user_id: number;
+    };
+    TestResult: {
+      duration_ms: number;
+      error: string | null;
+      notification_id: number;
+      ok: boolean;
+      status_code: number | null;
     };
     TokenResponse: {
       access_token: string;
@@ -3559,6 +3888,387 @@ export interface operations {
       };
     };
   };
+  getEscalationPolicies: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (bool). */
+        enabled?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        group_by?: 'rack' | 'datacenter';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "priority"). Sortable: id, name, priority, enabled, created_at, updated_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of escalation-policies; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EscalationPolicy'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postEscalationPolicies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              description?: string | null;
+              enabled?: boolean;
+              /** @enum {string} */
+              group_by?: 'rack' | 'datacenter';
+              group_wait_s?: number;
+              levels: {
+                after_min: number;
+                channel_ids: number[];
+                /** @default [] */
+                schedule_ids?: number[];
+              }[];
+              name: string;
+              priority?: number;
+              /** @enum {string} */
+              scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+              scope_value?: string | null;
+              severities?: ('info' | 'warning' | 'critical')[];
+            }
+          | {
+              description?: string | null;
+              enabled?: boolean;
+              /** @enum {string} */
+              group_by?: 'rack' | 'datacenter';
+              group_wait_s?: number;
+              levels: {
+                after_min: number;
+                channel_ids: number[];
+                /** @default [] */
+                schedule_ids?: number[];
+              }[];
+              name: string;
+              priority?: number;
+              /** @enum {string} */
+              scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+              scope_value?: string | null;
+              severities?: ('info' | 'warning' | 'critical')[];
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created escalation_policy (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EscalationPolicy'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchEscalationPolicies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          enabled?: boolean;
+          /** @enum {string} */
+          group_by?: 'rack' | 'datacenter';
+          group_wait_s?: number;
+          id: number;
+          levels?: {
+            after_min: number;
+            channel_ids: number[];
+            /** @default [] */
+            schedule_ids?: number[];
+          }[];
+          name?: string;
+          priority?: number;
+          /** @enum {string} */
+          scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+          scope_value?: string | null;
+          severities?: ('info' | 'warning' | 'critical')[];
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated escalation-policies, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EscalationPolicy'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getEscalationPoliciesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Escalation policy */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EscalationPolicy'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteEscalationPoliciesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchEscalationPoliciesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          enabled?: boolean;
+          /** @enum {string} */
+          group_by?: 'rack' | 'datacenter';
+          group_wait_s?: number;
+          levels?: {
+            after_min: number;
+            channel_ids: number[];
+            /** @default [] */
+            schedule_ids?: number[];
+          }[];
+          name?: string;
+          priority?: number;
+          /** @enum {string} */
+          scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+          scope_value?: string | null;
+          severities?: ('info' | 'warning' | 'critical')[];
+        };
+      };
+    };
+    responses: {
+      /** @description The updated escalation_policy */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EscalationPolicy'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getHealth: {
     parameters: {
       query?: never;
@@ -4770,6 +5480,912 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  getNotificationChannels: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (bool). */
+        enabled?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        kind?: 'webhook' | 'alertmanager' | 'slack' | 'email';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, description, url, email_to, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, kind, enabled, created_at, updated_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of notification-channels; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationChannel'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postNotificationChannels: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              description?: string | null;
+              email_to?: string | null;
+              enabled?: boolean;
+              /** @enum {string} */
+              kind: 'webhook' | 'alertmanager' | 'slack' | 'email';
+              name: string;
+              secret?: string | null;
+              send_resolved?: boolean;
+              url?: string | null;
+            }
+          | {
+              description?: string | null;
+              email_to?: string | null;
+              enabled?: boolean;
+              /** @enum {string} */
+              kind: 'webhook' | 'alertmanager' | 'slack' | 'email';
+              name: string;
+              secret?: string | null;
+              send_resolved?: boolean;
+              url?: string | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created notification_channel (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationChannel'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchNotificationChannels: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          email_to?: string | null;
+          enabled?: boolean;
+          id: number;
+          /** @enum {string} */
+          kind?: 'webhook' | 'alertmanager' | 'slack' | 'email';
+          name?: string;
+          secret?: string | null;
+          send_resolved?: boolean;
+          url?: string | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated notification-channels, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationChannel'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNotificationChannelsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Notification channel */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationChannel'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteNotificationChannelsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchNotificationChannelsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          email_to?: string | null;
+          enabled?: boolean;
+          /** @enum {string} */
+          kind?: 'webhook' | 'alertmanager' | 'slack' | 'email';
+          name?: string;
+          secret?: string | null;
+          send_resolved?: boolean;
+          url?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated notification_channel */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationChannel'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postNotificationChannelsByIdTest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What the receiver answered */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TestResult'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such channel */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getNotifications: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        kind?: 'firing' | 'resolved' | 'test';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        policy_id?: string;
+        /** @description Case-insensitive text search in group_key, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, created_at, sent_at, level. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'grouping' | 'sending' | 'sent';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of notifications; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Notification'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNotificationsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The notification */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationDetail'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such notification */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getOncallSchedules: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, created_at, updated_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of oncall-schedules; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OncallSchedule'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postOncallSchedules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              description?: string | null;
+              handoff: string;
+              name: string;
+              overrides?: {
+                /** Format: email */
+                email: string;
+                /** Format: date-time */
+                ends_at: string;
+                name: string;
+                /** Format: date-time */
+                starts_at: string;
+              }[];
+              participants: {
+                /** Format: email */
+                email: string;
+                name: string;
+              }[];
+              shift_days?: number;
+              /** @default UTC */
+              timezone?: string;
+            }
+          | {
+              description?: string | null;
+              handoff: string;
+              name: string;
+              overrides?: {
+                /** Format: email */
+                email: string;
+                /** Format: date-time */
+                ends_at: string;
+                name: string;
+                /** Format: date-time */
+                starts_at: string;
+              }[];
+              participants: {
+                /** Format: email */
+                email: string;
+                name: string;
+              }[];
+              shift_days?: number;
+              /** @default UTC */
+              timezone?: string;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created oncall_schedule (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OncallSchedule'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchOncallSchedules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          handoff?: string;
+          id: number;
+          name?: string;
+          overrides?: {
+            /** Format: email */
+            email: string;
+            /** Format: date-time */
+            ends_at: string;
+            name: string;
+            /** Format: date-time */
+            starts_at: string;
+          }[];
+          participants?: {
+            /** Format: email */
+            email: string;
+            name: string;
+          }[];
+          shift_days?: number;
+          /** @default UTC */
+          timezone?: string;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated oncall-schedules, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OncallSchedule'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOncallSchedulesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description On-call schedule */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OncallSchedule'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteOncallSchedulesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchOncallSchedulesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          handoff?: string;
+          name?: string;
+          overrides?: {
+            /** Format: email */
+            email: string;
+            /** Format: date-time */
+            ends_at: string;
+            name: string;
+            /** Format: date-time */
+            starts_at: string;
+          }[];
+          participants?: {
+            /** Format: email */
+            email: string;
+            name: string;
+          }[];
+          shift_days?: number;
+          /** @default UTC */
+          timezone?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated oncall_schedule */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OncallSchedule'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOncallSchedulesByIdShifts: {
+    parameters: {
+      query?: {
+        days?: string;
+        from?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Consecutive shifts */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            email: string;
+            ends_at: string;
+            name: string;
+            override: boolean;
+            starts_at: string;
+          }[];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such schedule */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
     };
   };
   getOpenapiJson: {

@@ -7,6 +7,12 @@ import { AcknowledgeBody, AlertDetail, AlertmanagerAlerts, ExportQuery, ResolveB
 import { receiveAlertmanager } from './alertmanager';
 import { attachmentFor, forwardUpgrade, upgradeOnly } from '../platform/live/upgrade';
 import { alertHub } from '../../durable-objects/alert-hub-client';
+import { channelsResource } from './channels';
+import { policiesResource } from './policies';
+import { schedulesResource, shiftsOf } from './schedules';
+import { notificationDetail, notificationsResource, sendTest } from './notifications';
+import { NotificationDetail, Shift, ShiftsQuery, TestResult } from './schemas/notifications';
+import { getRow } from '../platform/http/resource';
 
 export function mountAlerting(api: Api) {
   // before the resource: /alert-rules/{id} would take "export" for an id
@@ -120,4 +126,64 @@ export function mountAlerting(api: Api) {
       async (c, { ctx, params, body }) => c.json(await respondToAlert(ctx, params.id, action, body?.note)),
     );
   }
+
+  mountNotifications(api);
+}
+
+/** Channels, escalation policies, on-call schedules, and what was sent. */
+function mountNotifications(api: Api) {
+  mountResource(api, channelsResource);
+  api.op(
+    {
+      method: 'post',
+      path: '/notification-channels/{id}/test',
+      summary: 'Send a test notification to the channel now (one attempt, recorded like any delivery)',
+      tags: ['Alerting'],
+      access: 'alerts:configure',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'What the receiver answered', schema: TestResult, name: 'TestResult' },
+        { status: 404, description: 'No such channel' },
+      ],
+    },
+    async (c, { ctx, params }) => c.json(await sendTest(ctx, params.id)),
+  );
+  mountResource(api, policiesResource);
+  mountResource(api, schedulesResource);
+  api.op(
+    {
+      method: 'get',
+      path: '/oncall-schedules/{id}/shifts',
+      summary: 'Who is on call, shift by shift, from `from` (default now) for `days` days (default 28)',
+      tags: ['Alerting'],
+      access: 'alerts:read',
+      params: IdParams,
+      query: ShiftsQuery,
+      responses: [
+        { status: 200, description: 'Consecutive shifts', schema: v.array(Shift) },
+        { status: 404, description: 'No such schedule' },
+      ],
+    },
+    async (c, { ctx, params, query }) => {
+      const s = await getRow(ctx, schedulesResource, params.id);
+      const from = query.from ? Date.parse(query.from) : Date.now();
+      return c.json(shiftsOf(s as never, from, query.days ?? 28));
+    },
+  );
+  mountResource(api, notificationsResource);
+  api.op(
+    {
+      method: 'get',
+      path: '/notifications/{id}',
+      summary: 'A notification with its deliveries and every attempt (status code, error, duration)',
+      tags: ['Alerting'],
+      access: 'alerts:read',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'The notification', schema: NotificationDetail, name: 'NotificationDetail' },
+        { status: 404, description: 'No such notification' },
+      ],
+    },
+    async (c, { ctx, params }) => c.json(await notificationDetail(ctx, params.id)),
+  );
 }

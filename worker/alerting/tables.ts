@@ -75,6 +75,10 @@ export const alerts = sqliteTable(
     resolution_note: text('resolution_note'),
     /** Alertmanager alerts: when the sender says it ends unless sent again (POST /api/v2/alerts `endsAt`) */
     ends_at: text('ends_at'),
+    /** the escalation policy it was routed to when it fired (null: none matched) */
+    policy_id: integer('policy_id'),
+    /** how many of the policy's levels have been notified */
+    escalation_level: integer('escalation_level').notNull().default(0),
     ...timestamps(),
   },
   (t) => [
@@ -112,3 +116,151 @@ export const alertCursors = sqliteTable('alert_cursors', {
   name: text('name').primaryKey(),
   last_event_id: integer('last_event_id').notNull(),
 });
+
+/**
+ * Where notifications go: a signed JSON webhook, an Alertmanager-format webhook (payload version 4), a Slack
+ * incoming webhook, or email (Cloudflare's Email binding; logged when there is none). The webhook's HMAC secret is
+ * sealed at rest (`secret_enc`, never listed).
+ */
+export const notificationChannels = sqliteTable(
+  'notification_channels',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description'),
+    kind: text('kind').notNull(),
+    url: text('url'),
+    email_to: text('email_to'),
+    secret_enc: text('secret_enc'),
+    secret_key_id: text('secret_key_id'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    send_resolved: integer('send_resolved', { mode: 'boolean' }).notNull().default(true),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex('notification_channels_name_uq').on(t.name)],
+);
+
+/**
+ * Who hears of which alerts, and when: alerts of the listed severities (all when empty) in the scope are routed
+ * to the first enabled policy by priority. Level 1 is told when the alert fires (after `group_wait_s`, with the
+ * alerts that fire with it in the same rack or datacenter); each next level `after_min` minutes after it fired
+ * while nobody acknowledged it (advanced by cron).
+ */
+export const escalationPolicies = sqliteTable(
+  'escalation_policies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    priority: integer('priority').notNull().default(100),
+    severities: text('severities', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    scope_type: text('scope_type').notNull().default('all'),
+    scope_value: text('scope_value'),
+    group_by: text('group_by').notNull().default('rack'),
+    group_wait_s: integer('group_wait_s').notNull().default(30),
+    levels: text('levels', { mode: 'json' })
+      .$type<{ after_min: number; channel_ids: number[]; schedule_ids: number[] }[]>()
+      .notNull()
+      .default([]),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex('escalation_policies_name_uq').on(t.name)],
+);
+
+/**
+ * Weekly (or N-day) rotations: shift k starts at `handoff` + k·shift_days in the schedule's time zone (wall clock,
+ * so a 09:00 hand-off stays at 09:00 across daylight saving) and belongs to participant k mod n; an override
+ * (a holiday swap) wins over the rotation for its period.
+ */
+export const oncallSchedules = sqliteTable(
+  'oncall_schedules',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    description: text('description'),
+    timezone: text('timezone').notNull().default('UTC'),
+    handoff: text('handoff').notNull(),
+    shift_days: integer('shift_days').notNull().default(7),
+    participants: text('participants', { mode: 'json' }).$type<{ name: string; email: string }[]>().notNull(),
+    overrides: text('overrides', { mode: 'json' })
+      .$type<{ starts_at: string; ends_at: string; name: string; email: string }[]>()
+      .notNull()
+      .default([]),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex('oncall_schedules_name_uq').on(t.name)],
+);
+
+/**
+ * One message about one or more alerts (a group that fired together, an escalation step, a resolution, a test):
+ * `grouping` while it waits for companions until `send_after`, then `sending` with one delivery per channel or
+ * recipient, `sent` when they are all done.
+ */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    group_key: text('group_key').notNull(),
+    /** firing, resolved, test */
+    kind: text('kind').notNull(),
+    policy_id: integer('policy_id'),
+    level: integer('level').notNull().default(1),
+    status: text('status').notNull().default('grouping'),
+    alert_ids: text('alert_ids', { mode: 'json' }).$type<number[]>().notNull().default([]),
+    datacenter_id: integer('datacenter_id'),
+    rack_id: integer('rack_id'),
+    created_at: text('created_at').notNull(),
+    send_after: text('send_after').notNull(),
+    sent_at: text('sent_at'),
+  },
+  (t) => [
+    // one open group per key: concurrent writers append to it rather than start a second
+    uniqueIndex('notifications_grouping_uq')
+      .on(t.group_key)
+      .where(sql`status = 'grouping'`),
+    index('notifications_status_idx').on(t.status, t.send_after),
+  ],
+);
+
+/** A notification to one channel (or one on-call person), with its retries. */
+export const notificationDeliveries = sqliteTable(
+  'notification_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    notification_id: integer('notification_id').notNull(),
+    /** a channel, or (schedule_id set) null: an email to whoever was on call */
+    channel_id: integer('channel_id'),
+    schedule_id: integer('schedule_id'),
+    /** the on-call person's address (schedule deliveries) */
+    recipient: text('recipient'),
+    /** pending, retrying, delivered, failed */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    next_attempt_at: text('next_attempt_at'),
+    last_status_code: integer('last_status_code'),
+    last_error: text('last_error'),
+    delivered_at: text('delivered_at'),
+    created_at: text('created_at').notNull(),
+  },
+  (t) => [
+    index('notification_deliveries_due_idx').on(t.status, t.next_attempt_at),
+    index('notification_deliveries_notification_idx').on(t.notification_id),
+    index('notification_deliveries_channel_idx').on(t.channel_id, t.id),
+  ],
+);
+
+/** Every attempt at a delivery: when, what came back, how long it took. */
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    delivery_id: integer('delivery_id').notNull(),
+    ts: text('ts').notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    status_code: integer('status_code'),
+    error: text('error'),
+    duration_ms: integer('duration_ms').notNull(),
+  },
+  (t) => [index('delivery_attempts_delivery_idx').on(t.delivery_id, t.id)],
+);

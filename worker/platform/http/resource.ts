@@ -78,6 +78,11 @@ export interface ResourceDef {
   afterCommit?: (ctx: ServiceContext, changes: Change[]) => Promise<void>;
   /** Runs after any create, update or delete committed (live state built from the whole table, like alert rules). */
   afterWrite?: (ctx: ServiceContext) => Promise<void>;
+  /**
+   * Turn validated input into what is stored, before checks and writes (e.g. seal a write-only secret into a
+   * hidden column); `before` is the stored row on update.
+   */
+  prepare?: (ctx: ServiceContext, input: Row, before: Row | null) => Promise<Row>;
   description?: string;
 }
 
@@ -281,7 +286,8 @@ async function validateChanges(ctx: ServiceContext, def: ResourceDef, changes: C
 const auditTarget = (def: ResourceDef) => ({ table: def.table, entityType: def.entity, hidden: def.hidden });
 
 /** Insert one or many rows atomically, each with its audit entry, in one db.batch. */
-export async function createRows(ctx: ServiceContext, def: ResourceDef, inputs: Row[]): Promise<Row[]> {
+export async function createRows(ctx: ServiceContext, def: ResourceDef, raw: Row[]): Promise<Row[]> {
+  const inputs = def.prepare ? await Promise.all(raw.map((r) => def.prepare!(ctx, r, null))) : raw;
   const changes = inputs.map((after, i) => ({ before: null, after, prefix: inputs.length > 1 ? `[${i}].` : '' }));
   await validateChanges(ctx, def, changes);
   await def.guard?.(ctx, inputs);
@@ -363,6 +369,11 @@ export async function updateRows(
     : [await getRow(ctx, def, items[0].id)];
   if (bulk) await def.guard?.(ctx, befores);
   const changes: (Change & { changed: Row })[] = [];
+  if (def.prepare) {
+    items = await Promise.all(
+      items.map(async (it, i) => ({ ...it, patch: await def.prepare!(ctx, it.patch, befores[i]) })),
+    );
+  }
   items.forEach(({ patch }, i) => {
     const before = befores[i];
     const changed = Object.fromEntries(

@@ -62,22 +62,41 @@ async function aesKey(ring: Keyring, kid: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
-const aad = (userId: number) => new TextEncoder().encode(`totp_factors:${userId}`);
+const aadLabel = (userId: number) => `totp_factors:${userId}`;
 
-/** Encrypt a base32 secret for `userId` under the current key. */
-export async function sealTotpSecret(env: KeyEnv, userId: number, secret: string): Promise<SealedSecret> {
+/**
+ * Seal any short secret at rest under the current key, bound to `context` (its table and row: a ciphertext copied
+ * elsewhere does not open). TOTP secrets and notification channels' signing secrets use it.
+ */
+export async function sealText(env: KeyEnv, context: string, plain: string): Promise<SealedSecret> {
   const ring = keyring(env);
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv, additionalData: aad(userId) },
+    { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(context) },
     await aesKey(ring, ring.current),
-    new TextEncoder().encode(secret),
+    new TextEncoder().encode(plain),
   );
   const out = new Uint8Array(12 + ct.byteLength);
   out.set(iv);
   out.set(new Uint8Array(ct), 12);
   return { secret: base64url(out), secret_key_id: ring.current };
 }
+
+/** Open what sealText sealed for the same `context`. */
+export async function openText(env: KeyEnv, context: string, sealed: string, kid: string): Promise<string> {
+  const ring = keyring(env);
+  const bytes = b64ToBytes(sealed);
+  const plain = await crypto.subtle.decrypt(
+    { name: 'AES-GCM', iv: bytes.slice(0, 12), additionalData: new TextEncoder().encode(context) },
+    await aesKey(ring, kid),
+    bytes.slice(12),
+  );
+  return new TextDecoder().decode(plain);
+}
+
+/** Encrypt a base32 secret for `userId` under the current key. */
+export const sealTotpSecret = (env: KeyEnv, userId: number, secret: string): Promise<SealedSecret> =>
+  sealText(env, aadLabel(userId), secret);
 
 /**
  * The base32 secret of a stored row, and whether the row should be re-encrypted (written in the clear before
@@ -89,11 +108,6 @@ export async function openTotpSecret(
 ): Promise<{ secret: string; stale: boolean }> {
   const ring = keyring(env);
   if (row.secret_key_id === null) return { secret: row.secret, stale: true };
-  const bytes = b64ToBytes(row.secret);
-  const plain = await crypto.subtle.decrypt(
-    { name: 'AES-GCM', iv: bytes.slice(0, 12), additionalData: aad(row.user_id) },
-    await aesKey(ring, row.secret_key_id),
-    bytes.slice(12),
-  );
-  return { secret: new TextDecoder().decode(plain), stale: row.secret_key_id !== ring.current };
+  const plain = await openText(env, aadLabel(row.user_id), row.secret, row.secret_key_id);
+  return { secret: plain, stale: row.secret_key_id !== ring.current };
 }
