@@ -98,6 +98,16 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
     const rack = racks.find((r) => r.security_zone !== 'Top Secret' && r.server_count > 0);
     const [server] = await api('GET', `/servers?rack_id=${rack.id}&limit=1`);
     const [rule] = await api('GET', '/alert-rules?limit=1&sort=name');
+    const channel = await api('POST', '/notification-channels', {
+      name: 'a11y webhook',
+      kind: 'webhook',
+      url: 'https://hooks.example.com/a11y',
+      secret: 'a11y-secret-0123456789',
+    });
+    const policy = await api('POST', '/escalation-policies', {
+      name: 'a11y policy',
+      levels: [{ after_min: 0, channel_ids: [channel.id] }],
+    });
     pages.unshift(
       '/',
       '/datacenters',
@@ -117,6 +127,11 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/alerts/rules',
       '/alerts/rules/new',
       `/alerts/rules/${rule.id}`,
+      '/alerts/notifications',
+      '/alerts/channels/new',
+      `/alerts/channels/${channel.id}`,
+      '/alerts/policies/new',
+      `/alerts/policies/${policy.id}`,
       '/capacity',
       '/audit',
       '/compliance',

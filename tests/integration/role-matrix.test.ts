@@ -106,6 +106,14 @@ const scheduleBody = () => ({
   participants: [{ name: 'Matrix', email: 'matrix@example.com' }],
 });
 const newSchedule = async () => (await api('/api/oncall-schedules', { token: admin, json: scheduleBody() })).body.id;
+const maintenanceBody = () => ({
+  title: uniqueName('matrix window'),
+  target_type: 'rack',
+  target_id: rack.id,
+  starts_at: new Date(Date.now() + 86_400_000).toISOString(),
+  ends_at: new Date(Date.now() + 90_000_000).toISOString(),
+});
+const newMaintenance = async () => (await api('/api/maintenance', { token: admin, json: maintenanceBody() })).body.id;
 async function newNotification() {
   const id = await newChannel();
   return (await api(`/api/notification-channels/${id}/test`, { token: admin, method: 'POST' })).body.notification_id;
@@ -127,6 +135,7 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   if (base === 'escalation-policies') return newPolicy();
   if (base === 'oncall-schedules') return newSchedule();
   if (base === 'notifications') return newNotification();
+  if (base === 'maintenance') return newMaintenance();
   switch (base) {
     case 'datacenters':
       return dc.id;
@@ -220,6 +229,9 @@ const BODIES: Record<
   'post /api/oncall-schedules': () => ({ json: scheduleBody() }),
   'patch /api/oncall-schedules/{id}': () => ({ json: { shift_days: 14 } }),
   'patch /api/oncall-schedules': async () => ({ json: [{ id: await newSchedule(), shift_days: 3 }] }),
+  'post /api/maintenance': () => ({ json: maintenanceBody() }),
+  'patch /api/maintenance/{id}': () => ({ json: { reason: 'matrix' } }),
+  'patch /api/maintenance': async () => ({ json: [{ id: await newMaintenance(), reason: 'bulk' }] }),
   'post /api/racks': () => ({ json: rackBody(dc.id) }),
   'patch /api/racks/{id}': () => ({ json: { location: uniqueName('Row Z') } }),
   'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
@@ -371,7 +383,7 @@ function policy(method: string, path: string): string {
   if (path.startsWith('/api/alert-rules')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
   if (path.startsWith('/api/alerts')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (path === '/api/live/alerts') return 'alerts:read';
-  if (/^\/api\/(notification-channels|escalation-policies|oncall-schedules|notifications)\b/.test(path)) {
+  if (/^\/api\/(notification-channels|escalation-policies|oncall-schedules|notifications|maintenance)\b/.test(path)) {
     return method === 'get' ? 'alerts:read' : 'alerts:configure';
   }
   if (method === 'post' && INGEST.has(path)) return 'metrics:ingest';

@@ -549,6 +549,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/maintenance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List maintenance
+     * @description Planned work on a server, rack or datacenter. While an approved window is active, alerts on its target are recorded as suppressed (kept, not sent) and their escalation waits; when it ends, those still open fire. Each window lists the others on the same target that overlap it (`overlaps`). With `set_maintenance_status`, the active servers of the target are switched to maintenance for the window. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getMaintenance'];
+    put?: never;
+    /** Create a maintenance_window (or many: POST an array, all or nothing) */
+    post: operations['postMaintenance'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many maintenance at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchMaintenance'];
+    trace?: never;
+  };
+  '/api/maintenance/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one maintenance_window */
+    get: operations['getMaintenanceById'];
+    put?: never;
+    post?: never;
+    /** Delete a maintenance_window */
+    delete: operations['deleteMaintenanceById'];
+    options?: never;
+    head?: never;
+    /** Update a maintenance_window (only the fields sent change) */
+    patch: operations['patchMaintenanceById'];
+    trace?: never;
+  };
   '/api/metrics/ingest': {
     parameters: {
       query?: never;
@@ -1607,6 +1651,7 @@ export interface components {
       created_at: string;
       datacenter_id: number | null;
       ends_at: string | null;
+      escalation_level: number;
       fingerprint: string;
       id: number;
       labels: {
@@ -1615,6 +1660,8 @@ export interface components {
       last_seen_at: string;
       message: string;
       metric: string | null;
+      notify_from: string | null;
+      policy_id: number | null;
       rack_id: number | null;
       resolution_note: string | null;
       resolved: boolean;
@@ -1627,7 +1674,7 @@ export interface components {
       source: string;
       started_at: string;
       /** @enum {string} */
-      status: 'firing' | 'acknowledged' | 'resolved';
+      status: 'firing' | 'acknowledged' | 'suppressed' | 'resolved';
       threshold: number | null;
       updated_at: string;
       value: number | null;
@@ -1640,6 +1687,7 @@ export interface components {
       created_at: string;
       datacenter_id: number | null;
       ends_at: string | null;
+      escalation_level: number;
       events: {
         actor: string | null;
         id: number;
@@ -1656,6 +1704,8 @@ export interface components {
       last_seen_at: string;
       message: string;
       metric: string | null;
+      notify_from: string | null;
+      policy_id: number | null;
       rack_id: number | null;
       resolution_note: string | null;
       resolved: boolean;
@@ -1668,7 +1718,7 @@ export interface components {
       source: string;
       started_at: string;
       /** @enum {string} */
-      status: 'firing' | 'acknowledged' | 'resolved';
+      status: 'firing' | 'acknowledged' | 'suppressed' | 'resolved';
       threshold: number | null;
       updated_at: string;
       value: number | null;
@@ -2021,6 +2071,34 @@ export interface components {
       server_id: number | null;
       ts: number;
       value: number;
+    };
+    MaintenanceWindow: {
+      /** @enum {string} */
+      approval: 'pending' | 'approved' | 'rejected';
+      approved_by: string | null;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      ended_at: string | null;
+      ends_at: string;
+      id: number;
+      overlaps: number[];
+      owner: string | null;
+      rack_id: number | null;
+      reason: string | null;
+      set_maintenance_status: boolean;
+      started_at: string | null;
+      starts_at: string;
+      /** @enum {string} */
+      state: 'scheduled' | 'active' | 'ended';
+      suppressed_alerts: number;
+      target_id: number;
+      target_name: string | null;
+      /** @enum {string} */
+      target_type: 'server' | 'rack' | 'datacenter';
+      title: string;
+      /** Format: date-time */
+      updated_at: string;
     };
     Me: {
       /** @enum {string} */
@@ -2818,7 +2896,7 @@ export interface operations {
         /** @description Equals (string, comma-separated for any of up to 100). */
         source?: 'rule' | 'alertmanager';
         /** @description Equals (string, comma-separated for any of up to 100). */
-        status?: 'firing' | 'acknowledged' | 'resolved';
+        status?: 'firing' | 'acknowledged' | 'suppressed' | 'resolved';
       };
       header?: never;
       path?: never;
@@ -4499,6 +4577,381 @@ export interface operations {
       422: components['responses']['Invalid'];
       /** @description Not a WebSocket upgrade */
       426: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMaintenance: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        approval?: 'pending' | 'approved' | 'rejected';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description windows ending at or after (ISO time) */
+        from?: string;
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in title, reason, owner, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "starts_at"). Sortable: id, starts_at, ends_at, title, approval, created_at. */
+        sort?: string;
+        /** @description scheduled (not started), active (now), ended */
+        state?: 'scheduled' | 'active' | 'ended';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        target_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        target_type?: 'server' | 'rack' | 'datacenter';
+        /** @description windows starting at or before (ISO time) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of maintenance; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceWindow'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postMaintenance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @enum {string} */
+              approval?: 'pending' | 'approved' | 'rejected';
+              /** Format: date-time */
+              ends_at: string;
+              owner?: string | null;
+              reason?: string | null;
+              set_maintenance_status?: boolean;
+              /** Format: date-time */
+              starts_at: string;
+              target_id: number;
+              /** @enum {string} */
+              target_type: 'server' | 'rack' | 'datacenter';
+              title: string;
+            }
+          | {
+              /** @enum {string} */
+              approval?: 'pending' | 'approved' | 'rejected';
+              /** Format: date-time */
+              ends_at: string;
+              owner?: string | null;
+              reason?: string | null;
+              set_maintenance_status?: boolean;
+              /** Format: date-time */
+              starts_at: string;
+              target_id: number;
+              /** @enum {string} */
+              target_type: 'server' | 'rack' | 'datacenter';
+              title: string;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created maintenance_window (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceWindow'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchMaintenance: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          approval?: 'pending' | 'approved' | 'rejected';
+          /** Format: date-time */
+          ends_at?: string;
+          id: number;
+          owner?: string | null;
+          reason?: string | null;
+          set_maintenance_status?: boolean;
+          /** Format: date-time */
+          starts_at?: string;
+          target_id?: number;
+          /** @enum {string} */
+          target_type?: 'server' | 'rack' | 'datacenter';
+          title?: string;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated maintenance, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceWindow'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMaintenanceById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Maintenance window */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceWindow'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteMaintenanceById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchMaintenanceById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          approval?: 'pending' | 'approved' | 'rejected';
+          /** Format: date-time */
+          ends_at?: string;
+          owner?: string | null;
+          reason?: string | null;
+          set_maintenance_status?: boolean;
+          /** Format: date-time */
+          starts_at?: string;
+          target_id?: number;
+          /** @enum {string} */
+          target_type?: 'server' | 'rack' | 'datacenter';
+          title?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated maintenance_window */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MaintenanceWindow'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,5 +1,6 @@
 // Form definitions of the inventory resources: which fields, how they are grouped, which controls.
 // The values are validated by the API's own valibot schemas (imported from $worker by the pages).
+import { CHANNEL_KINDS } from '$worker/alerting/schemas/notifications';
 import { SECURITY_ZONES } from '$worker/platform/schemas/common';
 import { CERTIFICATIONS, DATACENTER_STATUSES, TIERS } from '$worker/dcim/schemas/datacenter';
 import { COOLING_TYPES, RACK_STATUSES } from '$worker/dcim/schemas/rack';
@@ -365,3 +366,49 @@ export const ALERT_RULE_DEFAULTS: Values = {
   scope_type: 'all',
   message: '{{device}} {{metric}} {{value}} > {{threshold}}',
 };
+
+export const channelSections: Section[] = [
+  {
+    title: 'Channel',
+    description:
+      'Where notifications go. A webhook gets our JSON signed with HMAC-SHA256 (X-DCP-Signature over ' +
+      '"<X-DCP-Timestamp>.<body>"); an Alertmanager channel gets the Alertmanager webhook payload (version 4), so ' +
+      'tools that consume Alertmanager webhooks need no change; Slack gets an incoming-webhook message.',
+    fields: [
+      { name: 'name', label: 'Name', type: 'text', required: true, placeholder: 'NOC on-call webhook', span: 2 },
+      { name: 'kind', label: 'Kind', type: 'select', options: enumOptions(CHANNEL_KINDS) },
+      {
+        name: 'url',
+        label: 'URL',
+        type: 'text',
+        mono: true,
+        nullable: true,
+        placeholder: 'https://hooks.example.com/dc-platform',
+        disabled: (v) => v.kind === 'email',
+      },
+      {
+        name: 'email_to',
+        label: 'Email to',
+        type: 'text',
+        nullable: true,
+        placeholder: 'noc@example.com, lead@example.com',
+        disabled: (v) => v.kind !== 'email',
+        span: 2,
+      },
+      {
+        name: 'secret',
+        label: 'Signing secret',
+        type: 'text',
+        mono: true,
+        nullable: true,
+        autocomplete: 'off',
+        placeholder: 'at least 16 characters',
+        help: 'Webhooks only. Write-only: stored sealed, never shown again; leave empty to keep the current one.',
+        disabled: (v) => v.kind !== 'webhook',
+        span: 2,
+      },
+      { name: 'description', label: 'Description', type: 'textarea', nullable: true, span: 2 },
+    ],
+  },
+];
+export const CHANNEL_DEFAULTS: Values = { kind: 'webhook' };

@@ -8,3 +8,11 @@ export const alertEntity = declareEntity({
   table: 'alerts',
   zone: { via: rackEntity, column: 'rack_id' },
 });
+
+// A maintenance window is as secret as the rack it is on (a server's, or the rack itself); one on a whole
+// datacenter has no rack and is seen by everyone who reads maintenance.
+export const maintenanceEntity = declareEntity({
+  type: 'maintenance_window',
+  table: 'maintenance_windows',
+  zone: { via: rackEntity, column: 'rack_id', openWhenNull: true },
+});

@@ -14,7 +14,7 @@ export async function advanceEscalations(env: Env, now: number): Promise<number>
   const db = env.DB;
   const { results } = await db
     .prepare(
-      `SELECT id, policy_id, escalation_level, started_at, datacenter_id, rack_id FROM alerts
+      `SELECT id, policy_id, escalation_level, coalesce(notify_from, started_at) AS started_at, datacenter_id, rack_id FROM alerts
         WHERE status = 'firing' AND policy_id IS NOT NULL`,
     )
     .all<{

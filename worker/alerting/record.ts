@@ -42,9 +42,18 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
   const out = [
     db
       .prepare(
+        // an approved maintenance window over the device, its rack or its datacenter at that moment: recorded
+        // as suppressed (kept, not sent); escalation delays count from `notify_from`
         `INSERT INTO alerts (fingerprint, rule_id, source, severity, status, message, datacenter_id, rack_id, server_id,
-           metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by, ends_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by, ends_at, notify_from)
+         SELECT ?1, ?2, ?3, ?4,
+           CASE WHEN EXISTS (SELECT 1 FROM maintenance_windows m WHERE m.approval = 'approved'
+               AND m.starts_at <= ?14 AND m.ends_at > ?14
+               AND ((m.target_type = 'server' AND m.target_id = ?9) OR (m.target_type = 'rack' AND m.target_id = ?8)
+                 OR (m.target_type = 'datacenter' AND m.target_id = ?7)))
+             THEN 'suppressed' ELSE ?5 END,
+           ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?14
+         WHERE true
          ON CONFLICT (fingerprint) WHERE status <> 'resolved'
          DO UPDATE SET count = count + 1, last_seen_at = excluded.last_seen_at, value = excluded.value,
            message = excluded.message, ends_at = excluded.ends_at, updated_at = excluded.last_seen_at`,
@@ -64,7 +73,6 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
         f.rule.threshold,
         JSON.stringify(labels),
         at,
-        at,
         ack,
         ack ? 'rule' : null,
         f.ends_at ?? null,
@@ -72,7 +80,8 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
     db
       .prepare(
         `INSERT INTO alert_events (alert_id, ts, type, value)
-         SELECT id, ?, CASE WHEN count > 1 THEN 'refired' ELSE 'fired' END, ? FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
+         SELECT id, ?, CASE WHEN count > 1 THEN 'refired' WHEN status = 'suppressed' THEN 'suppressed' ELSE 'fired' END, ?
+           FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
       )
       .bind(at, f.value, f.fingerprint),
   ];

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { Api } from '../platform/http/api';
-import { IdParams, mountResource } from '../platform/http/resource';
+import { IdParams, getRow, mountResource } from '../platform/http/resource';
 import { alertRulesResource, exportPrometheusRules } from './rules';
 import { alertDetail, alertsResource, respondToAlert } from './alerts';
 import { AcknowledgeBody, AlertDetail, AlertmanagerAlerts, ExportQuery, ResolveBody } from './schemas/alert-rule';
@@ -11,8 +11,8 @@ import { channelsResource } from './channels';
 import { policiesResource } from './policies';
 import { schedulesResource, shiftsOf } from './schedules';
 import { notificationDetail, notificationsResource, sendTest } from './notifications';
+import { maintenanceResource } from './maintenance';
 import { NotificationDetail, Shift, ShiftsQuery, TestResult } from './schemas/notifications';
-import { getRow } from '../platform/http/resource';
 
 export function mountAlerting(api: Api) {
   // before the resource: /alert-rules/{id} would take "export" for an id
@@ -128,6 +128,7 @@ export function mountAlerting(api: Api) {
   }
 
   mountNotifications(api);
+  mountResource(api, maintenanceResource);
 }
 
 /** Channels, escalation policies, on-call schedules, and what was sent. */

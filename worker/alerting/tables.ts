@@ -79,6 +79,8 @@ export const alerts = sqliteTable(
     policy_id: integer('policy_id'),
     /** how many of the policy's levels have been notified */
     escalation_level: integer('escalation_level').notNull().default(0),
+    /** escalation delays count from here: when it fired, or when the maintenance window that suppressed it ended */
+    notify_from: text('notify_from'),
     ...timestamps(),
   },
   (t) => [
@@ -263,4 +265,39 @@ export const deliveryAttempts = sqliteTable(
     duration_ms: integer('duration_ms').notNull(),
   },
   (t) => [index('delivery_attempts_delivery_idx').on(t.delivery_id, t.id)],
+);
+
+/**
+ * Planned work on a server, a rack or a whole datacenter. While an approved window is active, alerts on its target
+ * are recorded as `suppressed` (not lost, not sent) and their escalation waits; when it ends the ones still open
+ * fire as usual. Optionally the target's active servers are switched to `maintenance` for the window and back.
+ * `rack_id` is the target's rack (a server's, or the rack itself): the window is as secret as it.
+ */
+export const maintenanceWindows = sqliteTable(
+  'maintenance_windows',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    reason: text('reason'),
+    target_type: text('target_type').notNull(),
+    target_id: integer('target_id').notNull(),
+    rack_id: integer('rack_id'),
+    datacenter_id: integer('datacenter_id'),
+    starts_at: text('starts_at').notNull(),
+    ends_at: text('ends_at').notNull(),
+    owner: text('owner'),
+    /** pending, approved, rejected: only approved windows suppress */
+    approval: text('approval').notNull().default('pending'),
+    approved_by: text('approved_by'),
+    set_maintenance_status: integer('set_maintenance_status', { mode: 'boolean' }).notNull().default(false),
+    /** servers switched to maintenance at the start: {server_id: status before} */
+    switched: text('switched', { mode: 'json' }).$type<Record<string, string>>(),
+    started_at: text('started_at'),
+    ended_at: text('ended_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    index('maintenance_windows_target_idx').on(t.target_type, t.target_id, t.starts_at),
+    index('maintenance_windows_time_idx').on(t.starts_at, t.ends_at),
+  ],
 );

@@ -55,10 +55,11 @@ export function dispatchStatements(db: D1Database, changes: AlertChange[], routi
   const out: D1PreparedStatement[] = [];
   for (const c of changes) {
     const a = c.alert as Record<string, any>;
-    if (c.event === 'fired' && a.status === 'firing') {
+    // fired, or released by the end of the maintenance window that suppressed it (its delays count from then)
+    if ((c.event === 'fired' || c.event === 'maintenance_ended') && a.status === 'firing') {
       const policy = policyFor(routing.policies, a as any);
       if (!policy) continue;
-      const due = levelsDue(policy, Date.parse(a.started_at), 0, now);
+      const due = levelsDue(policy, Date.parse(a.notify_from ?? a.started_at), 0, now);
       for (const level of due) {
         const m = {
           group_key: groupKeyOf(policy, a as any, 'firing', level),

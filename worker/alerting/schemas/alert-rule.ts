@@ -15,7 +15,8 @@ export const INVENTORY_CHECKS = [
   'no_data',
   'audit_chain',
 ] as const;
-export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
+/** suppressed: fired while a maintenance window covered its device (kept, not sent, not escalated) */
+export const ALERT_STATUSES = ['firing', 'acknowledged', 'suppressed', 'resolved'] as const;
 
 const DAY_S = 86_400;
 const labelKey = v.pipe(v.string(), v.regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'label names are letters, digits and _'));
@@ -101,6 +102,9 @@ export const Alert = v.object({
   resolved_by: v.nullable(v.string()),
   resolution_note: v.nullable(v.string()),
   ends_at: v.nullable(v.string()),
+  policy_id: v.nullable(v.number()),
+  escalation_level: v.number(),
+  notify_from: v.nullable(v.string()),
   created_at: v.string(),
   updated_at: v.string(),
 });

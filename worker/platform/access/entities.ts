@@ -5,9 +5,10 @@ import { zonesFor } from './zones';
 /**
  * How an entity gets its security zone: stored on its own row (`racks.security_zone`), or inherited through a
  * reference to a parent entity (a server through `rack_id`; later a VM through its host, an alert through its
- * device). Chains of any depth resolve to the owning row.
+ * device). Chains of any depth resolve to the owning row. `openWhenNull`: a row without the reference belongs to
+ * no zone and is seen by everyone who may read the entity (a maintenance window on a whole datacenter).
  */
-export type ZoneSource = { column: string } | { via: Entity; column: string };
+export type ZoneSource = { column: string } | { via: Entity; column: string; openWhenNull?: boolean };
 
 export interface Entity {
   /** `audit_log.entity_type` of its entries */
@@ -35,7 +36,9 @@ function visibleIn(entity: Entity, alias: string, zones: readonly string[], dept
   const { zone } = entity;
   if (!('via' in zone)) return sql`${ident(`${alias}.${zone.column}`)} IN ${zones}`;
   const parent = `a${depth}`;
-  return sql`${ident(`${alias}.${zone.column}`)} IN (SELECT ${ident(`${parent}.id`)} FROM ${ident(zone.via.table)} ${ident(parent)} WHERE ${visibleIn(zone.via, parent, zones, depth + 1)})`;
+  const ref = ident(`${alias}.${zone.column}`);
+  const inParent = sql`${ref} IN (SELECT ${ident(`${parent}.id`)} FROM ${ident(zone.via.table)} ${ident(parent)} WHERE ${visibleIn(zone.via, parent, zones, depth + 1)})`;
+  return zone.openWhenNull ? sql`(${ref} IS NULL OR ${inParent})` : inParent;
 }
 
 /** `<alias>` rows in exactly `zone` (compliance lists the Top Secret racks); visibility is a separate question. */
@@ -104,10 +107,11 @@ export function rawVisibleClause(
 ): { sql: string; bind: string[] } | null {
   const zones = zonesFor(actor);
   if (!zones) return null;
-  const clause = (e: Entity, a: string, depth: number): string =>
-    'via' in e.zone
-      ? `${a}.${e.zone.column} IN (SELECT a${depth}.id FROM ${e.zone.via.table} a${depth} WHERE ${clause(e.zone.via, `a${depth}`, depth + 1)})`
-      : `${a}.${e.zone.column} IN (SELECT value FROM json_each(${param}))`;
+  const clause = (e: Entity, a: string, depth: number): string => {
+    if (!('via' in e.zone)) return `${a}.${e.zone.column} IN (SELECT value FROM json_each(${param}))`;
+    const inParent = `${a}.${e.zone.column} IN (SELECT a${depth}.id FROM ${e.zone.via.table} a${depth} WHERE ${clause(e.zone.via, `a${depth}`, depth + 1)})`;
+    return e.zone.openWhenNull ? `(${a}.${e.zone.column} IS NULL OR ${inParent})` : inParent;
+  };
   return { sql: clause(entity, alias, 0), bind: [JSON.stringify(zones)] };
 }
 

@@ -33,3 +33,9 @@ export async function runBatch<const T extends readonly Statement[]>(db: Db, sta
   );
   return results.map((r, i) => prepared[i].mapResult(r, true)) as unknown as BatchResponse<T>;
 }
+
+/** A drizzle statement as a raw D1 one, to go in the same `d1.batch` as hand-written SQL (an audit entry beside it). */
+export function toD1(db: Db, statement: Statement): D1PreparedStatement {
+  const q = (statement as unknown as { _prepare(): Prepared })._prepare().getQuery();
+  return db.$client.prepare(q.sql).bind(...q.params);
+}
