@@ -132,6 +132,8 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       `/alerts/channels/${channel.id}`,
       '/alerts/policies/new',
       `/alerts/policies/${policy.id}`,
+      '/maintenance',
+      '/maintenance/new',
       '/capacity',
       '/audit',
       '/compliance',

@@ -218,4 +218,48 @@ await browserSuite('alerts', { port: 8930 }, async ({ page, origin, step }) => {
       receiver.close();
     },
   );
+
+  await step(
+    'schedule maintenance from the form; approve it; the calendar shows it and an overlap is flagged',
+    async () => {
+      await page.click('.sidebar a[href="/maintenance"]');
+      await page.waitForURL((u) => u.pathname === '/maintenance');
+      await page.locator('[data-testid=maintenance-calendar]').waitFor();
+      await page.click('a[href="/maintenance/new"]');
+      await page.locator('[data-testid=maintenance-form]').waitFor();
+      await page.fill('#f-title', 'E2E swap PSU');
+      await page.selectOption('#f-target_type', 'server');
+      await page.selectOption('#f-target_id', String(servers[1].id));
+      const local = (ms) => {
+        const d = new Date(ms);
+        const p = (n) => String(n).padStart(2, '0');
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+      };
+      const start = Date.now() + 3_600_000;
+      await page.fill('#f-starts_at', local(start));
+      await page.fill('#f-ends_at', local(start - 600_000));
+      await page.click('[data-testid=form-submit]');
+      // ends before it starts: refused next to the field
+      await page.locator('[data-testid=field-error-ends_at]').waitFor();
+      await page.fill('#f-ends_at', local(start + 2 * 3_600_000));
+      await page.click('[data-testid=form-submit]');
+      await page.waitForURL((u) => u.pathname === '/maintenance');
+      const row = page.locator('[data-testid=maintenance-table] tbody tr').filter({ hasText: 'E2E swap PSU' });
+      await row.waitFor();
+      await row.locator('button:has-text("Approve")').click();
+      await row.filter({ hasText: 'by admin' }).waitFor();
+      // a second window on the same server at the same time is flagged on both
+      await api('POST', '/maintenance', {
+        title: 'E2E firmware',
+        target_type: 'server',
+        target_id: servers[1].id,
+        starts_at: new Date(start + 1_800_000).toISOString(),
+        ends_at: new Date(start + 3 * 3_600_000).toISOString(),
+      });
+      await page.reload();
+      await row.locator('[data-testid^=overlap-]').waitFor();
+      await page.locator('[data-testid=maintenance-calendar] a:has-text("E2E swap PSU")').first().waitFor();
+      await shot('maintenance');
+    },
+  );
 });

@@ -13,7 +13,7 @@ export interface Option {
 export interface FieldSpec {
   name: string;
   label: string;
-  type: 'text' | 'number' | 'integer' | 'select' | 'date' | 'checkboxes' | 'textarea';
+  type: 'text' | 'number' | 'integer' | 'select' | 'date' | 'datetime' | 'checkbox' | 'checkboxes' | 'textarea';
   /** select / checkboxes choices: constants, or a function of the current values (dependent pickers) */
   options?: readonly string[] | Option[] | ((values: Values) => Option[]);
   /** select: the value is an id (number) */
@@ -55,22 +55,38 @@ export function toValues(sections: Section[], source: Values | null | undefined,
     for (const f of s.fields) {
       const raw = source?.[f.name] ?? defaults[f.name];
       if (f.type === 'checkboxes') out[f.name] = Array.isArray(raw) ? [...raw] : [];
+      else if (f.type === 'checkbox') out[f.name] = !!raw;
+      else if (f.type === 'datetime') out[f.name] = raw ? localInput(String(raw)) : '';
       else out[f.name] = raw === null || raw === undefined ? '' : String(raw);
     }
   }
   return out;
 }
 
+/** An ISO instant as a datetime-local input shows it (the browser's time zone), and back. */
+export function localInput(isoTime: string): string {
+  const d = new Date(isoTime);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+export const fromLocalInput = (local: string): string => {
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? local : d.toISOString();
+};
+
 const EMPTY = Symbol('empty');
 
 function convert(f: FieldSpec, raw: unknown): unknown {
   if (f.type === 'checkboxes') return Array.isArray(raw) ? raw : [];
+  if (f.type === 'checkbox') return !!raw;
   const s = typeof raw === 'string' ? raw.trim() : raw;
   if (s === '' || s === undefined || s === null) return EMPTY;
   if (f.type === 'number' || f.type === 'integer' || (f.type === 'select' && f.numeric)) {
     const n = Number(s);
     return Number.isFinite(n) ? n : s; // leave junk as text: the schema reports "must be a number"
   }
+  if (f.type === 'datetime') return fromLocalInput(String(s));
   return s;
 }
 

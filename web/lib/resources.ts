@@ -1,6 +1,7 @@
 // Form definitions of the inventory resources: which fields, how they are grouped, which controls.
 // The values are validated by the API's own valibot schemas (imported from $worker by the pages).
 import { CHANNEL_KINDS } from '$worker/alerting/schemas/notifications';
+import { APPROVALS, TARGET_TYPES } from '$worker/alerting/schemas/maintenance';
 import { SECURITY_ZONES } from '$worker/platform/schemas/common';
 import { CERTIFICATIONS, DATACENTER_STATUSES, TIERS } from '$worker/dcim/schemas/datacenter';
 import { COOLING_TYPES, RACK_STATUSES } from '$worker/dcim/schemas/rack';
@@ -412,3 +413,56 @@ export const channelSections: Section[] = [
   },
 ];
 export const CHANNEL_DEFAULTS: Values = { kind: 'webhook' };
+
+export interface MaintenanceTargets {
+  datacenters: { id: number; name: string }[];
+  racks: { id: number; name: string }[];
+  servers: { id: number; name: string }[];
+}
+
+/** The maintenance form; the target picker lists the objects of the chosen kind (loaded by the page). */
+export function maintenanceSections(targets: () => MaintenanceTargets): Section[] {
+  return [
+    {
+      title: 'Window',
+      description:
+        'Planned work. While an approved window is active, alerts on its target are kept as suppressed (not sent, ' +
+        'not escalated); those still open when it ends fire then. Overlapping windows on the same target are shown.',
+      fields: [
+        { name: 'title', label: 'Title', type: 'text', required: true, placeholder: 'Replace PSU B', span: 2 },
+        {
+          name: 'target_type',
+          label: 'Target',
+          type: 'select',
+          options: enumOptions(TARGET_TYPES),
+          onchange: (v) => (v.target_id = ''),
+        },
+        {
+          name: 'target_id',
+          label: 'Which',
+          type: 'select',
+          numeric: true,
+          required: true,
+          emptyOption: 'Choose…',
+          options: (v) => {
+            const t = targets();
+            const list = v.target_type === 'server' ? t.servers : v.target_type === 'rack' ? t.racks : t.datacenters;
+            return list.map((o) => ({ value: String(o.id), label: o.name }));
+          },
+        },
+        { name: 'starts_at', label: 'Starts', type: 'datetime', required: true },
+        { name: 'ends_at', label: 'Ends', type: 'datetime', required: true },
+        { name: 'owner', label: 'Owner', type: 'text', nullable: true, placeholder: 'defaults to you' },
+        { name: 'approval', label: 'Approval', type: 'select', options: enumOptions(APPROVALS) },
+        {
+          name: 'set_maintenance_status',
+          label: 'Server status',
+          type: 'checkbox',
+          placeholder: 'Switch the active servers to "maintenance" for the window',
+          span: 2,
+        },
+        { name: 'reason', label: 'Reason', type: 'textarea', nullable: true, span: 2 },
+      ],
+    },
+  ];
+}

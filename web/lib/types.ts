@@ -15,6 +15,7 @@ export type OncallSchedule = Schemas['OncallSchedule'];
 export type Notification = Schemas['Notification'];
 export type NotificationDetail = Schemas['NotificationDetail'];
 export type TestResult = Schemas['TestResult'];
+export type MaintenanceWindow = Schemas['MaintenanceWindow'];
 export type Rack = Schemas['Rack'];
 export type Server = Schemas['Server'];
 export type Elevation = Schemas['Elevation'];
