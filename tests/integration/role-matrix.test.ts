@@ -136,6 +136,13 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   if (base === 'oncall-schedules') return newSchedule();
   if (base === 'notifications') return newNotification();
   if (base === 'maintenance') return newMaintenance();
+  if (base === 'incidents') {
+    const r = await api('/api/incidents', {
+      token: admin,
+      json: { title: uniqueName('matrix incident'), severity: 'info' },
+    });
+    return r.body.id;
+  }
   switch (base) {
     case 'datacenters':
       return dc.id;
@@ -232,6 +239,8 @@ const BODIES: Record<
   'post /api/maintenance': () => ({ json: maintenanceBody() }),
   'patch /api/maintenance/{id}': () => ({ json: { reason: 'matrix' } }),
   'patch /api/maintenance': async () => ({ json: [{ id: await newMaintenance(), reason: 'bulk' }] }),
+  'post /api/incidents': () => ({ json: { title: uniqueName('matrix incident'), severity: 'info' } }),
+  'patch /api/incidents/{id}': () => ({ json: { note: 'matrix' } }),
   'post /api/racks': () => ({ json: rackBody(dc.id) }),
   'patch /api/racks/{id}': () => ({ json: { location: uniqueName('Row Z') } }),
   'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
@@ -383,6 +392,7 @@ function policy(method: string, path: string): string {
   if (path.startsWith('/api/alert-rules')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
   if (path.startsWith('/api/alerts')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (path === '/api/live/alerts') return 'alerts:read';
+  if (path.startsWith('/api/incidents')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (/^\/api\/(notification-channels|escalation-policies|oncall-schedules|notifications|maintenance)\b/.test(path)) {
     return method === 'get' ? 'alerts:read' : 'alerts:configure';
   }

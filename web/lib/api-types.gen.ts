@@ -455,6 +455,62 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/incidents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List incidents
+     * @description Incidents: opened by a critical alert (joining the open incident of its rack, else its datacenter) or by hand; status open → investigating → identified → monitoring → resolved, an assignee, linked alerts, a timeline and a post-incident summary. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getIncidents'];
+    put?: never;
+    /** Open an incident by hand (optionally with alerts) */
+    post: operations['postIncidents'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/incidents/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An incident with its alerts and its timeline (its steps merged with its alerts' histories) */
+    get: operations['getIncidentsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change status, severity, assignee, title or post-incident summary, or add a note: each a timeline step */
+    patch: operations['patchIncidentsById'];
+    trace?: never;
+  };
+  '/api/incidents/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** MTTA and MTTR (seconds) per severity and per month of opening, over the last `months` (default 12) */
+    get: operations['getIncidentsStats'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/influx/write': {
     parameters: {
       query?: never;
@@ -2061,6 +2117,85 @@ export interface components {
       severities: ('info' | 'warning' | 'critical')[];
       /** Format: date-time */
       updated_at: string;
+    };
+    Incident: {
+      acknowledged_at: string | null;
+      alert_count: number;
+      assignee: string | null;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      group_key: string | null;
+      id: number;
+      open_alerts: number;
+      opened_at: string;
+      rack_id: number | null;
+      resolved_at: string | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      /** @enum {string} */
+      source: 'auto' | 'manual';
+      /** @enum {string} */
+      status: 'open' | 'investigating' | 'identified' | 'monitoring' | 'resolved';
+      summary: string | null;
+      title: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    IncidentDetail: {
+      acknowledged_at: string | null;
+      alert_count: number;
+      alerts: {
+        id: number;
+        message: string;
+        server_id: number | null;
+        severity: string;
+        started_at: string;
+        status: string;
+      }[];
+      assignee: string | null;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      group_key: string | null;
+      id: number;
+      open_alerts: number;
+      opened_at: string;
+      rack_id: number | null;
+      resolved_at: string | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      /** @enum {string} */
+      source: 'auto' | 'manual';
+      /** @enum {string} */
+      status: 'open' | 'investigating' | 'identified' | 'monitoring' | 'resolved';
+      summary: string | null;
+      timeline: {
+        actor: string | null;
+        alert_id: number | null;
+        alert_message: string | null;
+        note: string | null;
+        ts: string;
+        type: string;
+      }[];
+      title: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    IncidentStats: {
+      by_month: {
+        count: number;
+        month: string;
+        mtta_s: number | null;
+        mttr_s: number | null;
+        severity: string;
+      }[];
+      by_severity: {
+        count: number;
+        mtta_s: number | null;
+        mttr_s: number | null;
+        severity: string;
+      }[];
     };
     LatestSample: {
       labels: {
@@ -4379,6 +4514,229 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  getIncidents: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (string). */
+        assignee?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description true: not resolved; false: resolved */
+        open?: string;
+        /** @description Case-insensitive text search in title, summary, assignee, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        severity?: 'info' | 'warning' | 'critical';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-opened_at"). Sortable: id, opened_at, severity, status, resolved_at, title. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        source?: 'auto' | 'manual';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'open' | 'investigating' | 'identified' | 'monitoring' | 'resolved';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of incidents; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Incident'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postIncidents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          alert_ids?: number[];
+          assignee?: string | null;
+          datacenter_id?: number | null;
+          note?: string | null;
+          rack_id?: number | null;
+          /** @enum {string} */
+          severity: 'info' | 'warning' | 'critical';
+          title: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The incident with its alerts and timeline */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IncidentDetail'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIncidentsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The incident with its alerts and timeline */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IncidentDetail'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such incident */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchIncidentsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          assignee?: string | null;
+          note?: string | null;
+          /** @enum {string} */
+          severity?: 'info' | 'warning' | 'critical';
+          /** @enum {string} */
+          status?: 'open' | 'investigating' | 'identified' | 'monitoring' | 'resolved';
+          summary?: string | null;
+          title?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The incident with its alerts and timeline */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IncidentDetail'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such incident */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIncidentsStats: {
+    parameters: {
+      query?: {
+        months?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Figures */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IncidentStats'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
     };
   };
   postInfluxWrite: {

@@ -16,3 +16,11 @@ export const maintenanceEntity = declareEntity({
   table: 'maintenance_windows',
   zone: { via: rackEntity, column: 'rack_id', openWhenNull: true },
 });
+
+// An incident is as secret as its rack; one about a whole datacenter (or opened by hand about no rack) is seen by
+// everyone who reads incidents.
+export const incidentEntity = declareEntity({
+  type: 'incident',
+  table: 'incidents',
+  zone: { via: rackEntity, column: 'rack_id', openWhenNull: true },
+});

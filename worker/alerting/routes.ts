@@ -12,6 +12,8 @@ import { policiesResource } from './policies';
 import { schedulesResource, shiftsOf } from './schedules';
 import { notificationDetail, notificationsResource, sendTest } from './notifications';
 import { maintenanceResource } from './maintenance';
+import { createIncident, incidentDetail, incidentStats, incidentsResource, updateIncident } from './incidents';
+import { IncidentCreate, IncidentDetail, IncidentStats, IncidentUpdate, StatsQuery } from './schemas/incident';
 import { NotificationDetail, Shift, ShiftsQuery, TestResult } from './schemas/notifications';
 
 export function mountAlerting(api: Api) {
@@ -129,6 +131,74 @@ export function mountAlerting(api: Api) {
 
   mountNotifications(api);
   mountResource(api, maintenanceResource);
+  mountIncidents(api);
+}
+
+function mountIncidents(api: Api) {
+  // before the resource: /incidents/{id} would take "stats" for an id
+  api.op(
+    {
+      method: 'get',
+      path: '/incidents/stats',
+      summary: 'MTTA and MTTR (seconds) per severity and per month of opening, over the last `months` (default 12)',
+      tags: ['Alerting'],
+      access: 'alerts:read',
+      query: StatsQuery,
+      responses: [{ status: 200, description: 'Figures', schema: IncidentStats, name: 'IncidentStats' }],
+    },
+    async (c, { ctx, query }) => c.json(await incidentStats(ctx, query.months ?? 12)),
+  );
+  mountResource(api, incidentsResource);
+  const detail = {
+    status: 200,
+    description: 'The incident with its alerts and timeline',
+    schema: IncidentDetail,
+    name: 'IncidentDetail',
+  };
+  api.op(
+    {
+      method: 'post',
+      path: '/incidents',
+      summary: 'Open an incident by hand (optionally with alerts)',
+      tags: ['Alerting'],
+      access: 'alerts:respond',
+      body: IncidentCreate,
+      responses: [
+        { ...detail, status: 201 },
+        { status: 422, description: 'Invalid fields' },
+      ],
+    },
+    async (c, { ctx, body }) => c.json(await createIncident(ctx, body), 201),
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/incidents/{id}',
+      summary: "An incident with its alerts and its timeline (its steps merged with its alerts' histories)",
+      tags: ['Alerting'],
+      access: 'alerts:read',
+      params: IdParams,
+      responses: [detail, { status: 404, description: 'No such incident' }],
+    },
+    async (c, { ctx, params }) => c.json(await incidentDetail(ctx, params.id)),
+  );
+  api.op(
+    {
+      method: 'patch',
+      path: '/incidents/{id}',
+      summary: 'Change status, severity, assignee, title or post-incident summary, or add a note: each a timeline step',
+      tags: ['Alerting'],
+      access: 'alerts:respond',
+      params: IdParams,
+      body: IncidentUpdate,
+      responses: [
+        detail,
+        { status: 404, description: 'No such incident' },
+        { status: 422, description: 'Invalid fields' },
+      ],
+    },
+    async (c, { ctx, params, body }) => c.json(await updateIncident(ctx, params.id, body)),
+  );
 }
 
 /** Channels, escalation policies, on-call schedules, and what was sent. */

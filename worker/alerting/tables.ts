@@ -81,6 +81,8 @@ export const alerts = sqliteTable(
     escalation_level: integer('escalation_level').notNull().default(0),
     /** escalation delays count from here: when it fired, or when the maintenance window that suppressed it ended */
     notify_from: text('notify_from'),
+    /** the incident it belongs to (critical alerts join their rack's open incident) */
+    incident_id: integer('incident_id'),
     ...timestamps(),
   },
   (t) => [
@@ -300,4 +302,54 @@ export const maintenanceWindows = sqliteTable(
     index('maintenance_windows_target_idx').on(t.target_type, t.target_id, t.starts_at),
     index('maintenance_windows_time_idx').on(t.starts_at, t.ends_at),
   ],
+);
+
+/**
+ * An incident: what people work on, grouping related alerts. Critical alerts open one (or join the open one of
+ * their rack, else their datacenter: `group_key`); people open them by hand too. Its timeline is its own events
+ * (notes, status changes, assignments) merged with its alerts' histories.
+ */
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    severity: text('severity').notNull(),
+    /** open, investigating, identified, monitoring, resolved */
+    status: text('status').notNull().default('open'),
+    assignee: text('assignee'),
+    /** auto (opened by a critical alert) or manual */
+    source: text('source').notNull().default('manual'),
+    /** auto incidents: rack:<id>, datacenter:<id> or site; one open incident per key */
+    group_key: text('group_key'),
+    datacenter_id: integer('datacenter_id'),
+    rack_id: integer('rack_id'),
+    summary: text('summary'),
+    opened_at: text('opened_at').notNull(),
+    /** first response: an alert of it acknowledged, or its status moved on from open (MTTA) */
+    acknowledged_at: text('acknowledged_at'),
+    resolved_at: text('resolved_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('incidents_open_group_uq')
+      .on(t.group_key)
+      .where(sql`status <> 'resolved' AND group_key IS NOT NULL`),
+    index('incidents_status_idx').on(t.status, t.opened_at),
+  ],
+);
+
+export const incidentEvents = sqliteTable(
+  'incident_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incident_id: integer('incident_id').notNull(),
+    ts: text('ts').notNull(),
+    /** opened, alert_linked, note, status_changed, assigned, summary_updated, severity_changed */
+    type: text('type').notNull(),
+    actor: text('actor'),
+    note: text('note'),
+    alert_id: integer('alert_id'),
+  },
+  (t) => [index('incident_events_incident_idx').on(t.incident_id, t.id)],
 );

@@ -55,6 +55,7 @@ export function dispatchStatements(db: D1Database, changes: AlertChange[], routi
   const out: D1PreparedStatement[] = [];
   for (const c of changes) {
     const a = c.alert as Record<string, any>;
+    out.push(...incidentStatements(db, c, now));
     // fired, or released by the end of the maintenance window that suppressed it (its delays count from then)
     if ((c.event === 'fired' || c.event === 'maintenance_ended') && a.status === 'firing') {
       const policy = policyFor(routing.policies, a as any);
@@ -93,6 +94,45 @@ export function dispatchStatements(db: D1Database, changes: AlertChange[], routi
     }
   }
   return out;
+}
+
+/**
+ * Incidents from alert changes: a critical alert that fires opens the incident of its rack (else its datacenter)
+ * or joins the one open there; the first acknowledgment of one of its alerts is the incident's first response.
+ */
+function incidentStatements(db: D1Database, c: AlertChange, now: number): D1PreparedStatement[] {
+  const a = c.alert as Record<string, any>;
+  const at = new Date(now).toISOString();
+  if (c.event === 'fired' && a.status === 'firing' && a.severity === 'critical' && !a.incident_id) {
+    const key = a.rack_id ? `rack:${a.rack_id}` : a.datacenter_id ? `datacenter:${a.datacenter_id}` : 'site';
+    const open = `SELECT id FROM incidents WHERE group_key = ?1 AND status <> 'resolved'`;
+    return [
+      db
+        .prepare(
+          `INSERT INTO incidents (title, severity, status, source, group_key, datacenter_id, rack_id, opened_at, created_at, updated_at)
+           VALUES (?2, 'critical', 'open', 'auto', ?1, ?3, ?4, ?5, ?5, ?5)
+           ON CONFLICT (group_key) WHERE status <> 'resolved' AND group_key IS NOT NULL DO NOTHING`,
+        )
+        .bind(key, String(a.message).slice(0, 200), a.datacenter_id, a.rack_id, a.started_at ?? at),
+      db
+        .prepare(
+          `INSERT INTO incident_events (incident_id, ts, type, actor, note)
+           SELECT id, ?2, 'opened', 'rule', 'opened by a critical alert' FROM incidents
+            WHERE group_key = ?1 AND status <> 'resolved'
+              AND NOT EXISTS (SELECT 1 FROM incident_events e WHERE e.incident_id = incidents.id AND e.type = 'opened')`,
+        )
+        .bind(key, a.started_at ?? at),
+      db.prepare(`UPDATE alerts SET incident_id = (${open}) WHERE id = ?2 AND incident_id IS NULL`).bind(key, a.id),
+    ];
+  }
+  if ((c.event === 'acknowledged' || c.event === 'auto_acknowledged') && a.incident_id) {
+    return [
+      db
+        .prepare('UPDATE incidents SET acknowledged_at = coalesce(acknowledged_at, ?), updated_at = ? WHERE id = ?')
+        .bind(c.event_ts, at, a.incident_id),
+    ];
+  }
+  return [];
 }
 
 /** Close every group whose wait is over into its deliveries. Returns how many closed. */
