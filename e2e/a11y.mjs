@@ -104,6 +104,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       url: 'https://hooks.example.com/a11y',
       secret: 'a11y-secret-0123456789',
     });
+    const incident = await api('POST', '/incidents', { title: 'a11y incident', severity: 'warning', note: 'checking' });
     const policy = await api('POST', '/escalation-policies', {
       name: 'a11y policy',
       levels: [{ after_min: 0, channel_ids: [channel.id] }],
@@ -134,6 +135,8 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       `/alerts/policies/${policy.id}`,
       '/maintenance',
       '/maintenance/new',
+      '/incidents',
+      `/incidents/${incident.id}`,
       '/capacity',
       '/audit',
       '/compliance',

@@ -61,6 +61,34 @@ await browserSuite(
       log(`fan alert: ${stored.message}; history ${stored.events.map((e) => e.type).join(' → ')}`);
     });
 
+    await step('the critical fan alert opened an incident; work it to resolution from its page', async () => {
+      await page.click('.sidebar a[href="/incidents"]');
+      await page.waitForURL((u) => u.pathname === '/incidents');
+      const row = page.locator('[data-testid=incidents-table] tbody tr').filter({ hasText: 'fan at' }).first();
+      await row.waitFor({ timeout: 15_000 });
+      expect((await row.innerText()).includes('opened by an alert'), await row.innerText());
+      await row.locator('a.cell-link').first().click();
+      await page.waitForURL((u) => /^\/incidents\/\d+$/.test(u.pathname));
+      const timeline = page.locator('[data-testid=timeline]');
+      await timeline.locator('li', { hasText: 'Alert fired' }).first().waitFor();
+      // the acknowledgment made before is already in it: that was the first response
+      await timeline.locator('li', { hasText: 'Alert acknowledged' }).first().waitFor();
+      await page.click('[data-testid=take]');
+      await page.selectOption('[data-testid=incident-status]', 'investigating');
+      await timeline.locator('li', { hasText: 'open → investigating' }).waitFor();
+      await page.fill('#note', 'Fan module reseated; rpm back to normal.');
+      await page.click('[data-testid=add-note]');
+      await timeline.locator('li', { hasText: 'Fan module reseated' }).waitFor();
+      await page.fill('#summary', 'A fan stalled; reseated. No customer impact.');
+      await page.click('[data-testid=save-summary]');
+      await page.selectOption('[data-testid=incident-status]', 'resolved');
+      await timeline.locator('li', { hasText: 'investigating → resolved' }).waitFor();
+      await shot('incident');
+      await page.click('.sidebar a[href="/incidents"]');
+      await page.locator('[data-testid=chart-mttr]').waitFor();
+      await shot('incidents');
+    });
+
     await step("the simulator's normal traffic raised no other metric alert", async () => {
       const open = await api('/alerts?resolved=false&source=rule&limit=100');
       const rules = await api('/alert-rules?kind=metric&limit=100');
