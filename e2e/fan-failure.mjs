@@ -89,6 +89,23 @@ await browserSuite(
       await shot('incidents');
     });
 
+    await step('the rule editor previews a tightened rule over the last 24 h of simulated history', async () => {
+      const [rule] = await api('/alert-rules?q=' + encodeURIComponent('Inlet above ASHRAE'));
+      await page.goto(url(`/alerts/rules/${rule.id}`));
+      await page.locator('[data-testid=rule-preview]').waitFor();
+      await page.click('[data-testid=run-preview]');
+      let verdict = await page.locator('[data-testid=preview-verdict]').innerText();
+      expect(verdict.includes('Would not have fired'), `the shipped rule is quiet: ${verdict}`);
+      await page.fill('#f-threshold', '20');
+      await page.fill('#f-clear_threshold', '19');
+      await page.click('[data-testid=run-preview]');
+      await page.locator('[data-testid=preview-verdict]:has-text("Would have fired")').waitFor();
+      verdict = await page.locator('[data-testid=preview-verdict]').innerText();
+      log(`preview at 20 °C: ${verdict}`);
+      await page.locator('[data-testid=preview-chart]').waitFor();
+      await shot('rule-preview');
+    });
+
     await step("the simulator's normal traffic raised no other metric alert", async () => {
       const open = await api('/alerts?resolved=false&source=rule&limit=100');
       const rules = await api('/alert-rules?kind=metric&limit=100');

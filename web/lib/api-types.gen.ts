@@ -66,6 +66,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/alert-rules/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * How often a metric condition would have fired over the last 24 h of one-minute rollups
+     * @description Replays the condition (aggregate, window, comparison, for, clear threshold) per series, on the devices you can see; per device and per hour. One-minute points: a close reading of what the rack objects would have done sample by sample.
+     */
+    post: operations['postAlertRulesPreview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/alerts': {
     parameters: {
       query?: never;
@@ -2418,6 +2438,23 @@ export interface components {
       /** @description U occupied by servers */
       used_u: number;
     };
+    RulePreview: {
+      devices: {
+        device: string;
+        first_at: string;
+        rack: string;
+        times: number;
+      }[];
+      devices_firing: number;
+      firings: number;
+      from: string;
+      hours: {
+        firings: number;
+        hour: string;
+      }[];
+      series: number;
+      to: string;
+    };
     Server: {
       cpu_cores: number | null;
       cpu_model: string | null;
@@ -2995,6 +3032,61 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  postAlertRulesPreview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @default last
+           * @enum {string}
+           */
+          aggregate?: 'last' | 'avg' | 'min' | 'max';
+          /** @default null */
+          clear_threshold?: number | null;
+          /**
+           * @default >
+           * @enum {string}
+           */
+          comparison?: '>' | '>=' | '<' | '<=';
+          /** @default 0 */
+          for_s?: number;
+          /** @default 0 */
+          keep_firing_for_s?: number;
+          metric: string;
+          /**
+           * @default all
+           * @enum {string}
+           */
+          scope_type?: 'all' | 'datacenter' | 'rack' | 'server_type' | 'server';
+          /** @default null */
+          scope_value?: string | null;
+          threshold: number;
+          /** @default 0 */
+          window_s?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The replay */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RulePreview'];
+        };
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];

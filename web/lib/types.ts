@@ -19,6 +19,7 @@ export type MaintenanceWindow = Schemas['MaintenanceWindow'];
 export type Incident = Schemas['Incident'];
 export type IncidentDetail = Schemas['IncidentDetail'];
 export type IncidentStats = Schemas['IncidentStats'];
+export type RulePreview = Schemas['RulePreview'];
 export type Rack = Schemas['Rack'];
 export type Server = Schemas['Server'];
 export type Elevation = Schemas['Elevation'];

@@ -3,7 +3,16 @@ import type { Api } from '../platform/http/api';
 import { IdParams, getRow, mountResource } from '../platform/http/resource';
 import { alertRulesResource, exportPrometheusRules } from './rules';
 import { alertDetail, alertsResource, respondToAlert } from './alerts';
-import { AcknowledgeBody, AlertDetail, AlertmanagerAlerts, ExportQuery, ResolveBody } from './schemas/alert-rule';
+import {
+  AcknowledgeBody,
+  AlertDetail,
+  AlertmanagerAlerts,
+  ExportQuery,
+  ResolveBody,
+  RulePreview,
+  RulePreviewBody,
+} from './schemas/alert-rule';
+import { previewRule } from './preview';
 import { receiveAlertmanager } from './alertmanager';
 import { attachmentFor, forwardUpgrade, upgradeOnly } from '../platform/live/upgrade';
 import { alertHub } from '../../durable-objects/alert-hub-client';
@@ -39,6 +48,22 @@ export function mountAlerting(api: Api) {
         'content-disposition': 'attachment; filename="dc-platform-rules.yml"',
       });
     },
+  );
+  api.op(
+    {
+      method: 'post',
+      path: '/alert-rules/preview',
+      summary: 'How often a metric condition would have fired over the last 24 h of one-minute rollups',
+      description:
+        'Replays the condition (aggregate, window, comparison, for, clear threshold) per series, on the devices ' +
+        'you can see; per device and per hour. One-minute points: a close reading of what the rack objects would ' +
+        'have done sample by sample.',
+      tags: ['Alerting'],
+      access: 'alerts:read',
+      body: RulePreviewBody,
+      responses: [{ status: 200, description: 'The replay', schema: RulePreview, name: 'RulePreview' }],
+    },
+    async (c, { ctx, body }) => c.json(await previewRule(ctx, body)),
   );
   mountResource(api, alertRulesResource);
 

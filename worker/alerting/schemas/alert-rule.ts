@@ -147,3 +147,31 @@ export const AlertmanagerAlerts = v.pipe(
   v.array(AlertmanagerAlert, 'must be a JSON array of alerts'),
   v.maxLength(1000, 'at most 1000 alerts per request'),
 );
+
+/** A metric condition to try against the last 24 h before saving it (POST /alert-rules/preview). */
+export const RulePreviewBody = v.object({
+  metric: v.pipe(
+    v.string('must be text'),
+    v.trim(),
+    v.regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a metric name (letters, digits, _ and :)'),
+    v.maxLength(100),
+  ),
+  aggregate: v.optional(oneOf(RULE_AGGREGATES), 'last'),
+  window_s: v.optional(int(0, DAY_S), 0),
+  comparison: v.optional(oneOf(RULE_COMPARISONS), '>'),
+  threshold: num(-1e12, 1e12),
+  clear_threshold: v.optional(v.nullable(num(-1e12, 1e12)), null),
+  for_s: v.optional(int(0, 7 * DAY_S), 0),
+  keep_firing_for_s: v.optional(int(0, 7 * DAY_S), 0),
+  scope_type: v.optional(oneOf(SCOPE_TYPES), 'all'),
+  scope_value: v.optional(v.nullable(v.pipe(v.string('must be text'), v.trim(), v.maxLength(64))), null),
+});
+export const RulePreview = v.object({
+  from: v.string(),
+  to: v.string(),
+  series: v.number(),
+  firings: v.number(),
+  devices_firing: v.number(),
+  devices: v.array(v.object({ device: v.string(), rack: v.string(), times: v.number(), first_at: v.string() })),
+  hours: v.array(v.object({ hour: v.string(), firings: v.number() })),
+});
