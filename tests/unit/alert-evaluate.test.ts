@@ -185,3 +185,25 @@ describe('rule checks and messages', () => {
     ).toBe('srv-01 inlet 28.46 °C > 27 ({{typo}})');
   });
 });
+
+describe('SlidingWindow keeping one aggregate', () => {
+  it('answers exactly as the full window for the aggregate it keeps', () => {
+    const series = [5, 3, 8, 8, 1, 9, 4, 4, 7, 2, 6].map((v, i) => [1_000 + i * 10_000, v] as const);
+    for (const agg of ['last', 'avg', 'min', 'max'] as const) {
+      for (const span of [0, 30_000, 60_000]) {
+        const full = new SlidingWindow(span);
+        const lean = new SlidingWindow(span, agg);
+        for (const [t, v] of series) {
+          expect(lean.add(t, v)).toBe(full.add(t, v));
+          expect(lean.value(agg)).toBe(full.value(agg));
+        }
+        // a late sample is refused by both
+        expect(lean.add(0, 100)).toBe(false);
+      }
+    }
+    // hand-checked: the last 30 s (4 samples at 10 s spacing, the oldest at exactly -30 s dropped) of the tail 4, 7, 2, 6
+    const w = new SlidingWindow(30_000, 'avg');
+    for (const [t, v] of series) w.add(t, v);
+    expect(w.value('avg')).toBe((7 + 2 + 6) / 3);
+  });
+});

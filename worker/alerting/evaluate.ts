@@ -50,6 +50,12 @@ export const compare = (c: Comparison, a: number, b: number): boolean =>
  * average and monotonic deques for min and max. Samples must arrive in time order (older ones are ignored).
  */
 export class SlidingWindow {
+  // `last` over no window needs only the newest sample: the common case pays for nothing else
+  private lastOnly: boolean;
+  private lastTs = -Infinity;
+  private lastV = NaN;
+  private keepMin: boolean;
+  private keepMax: boolean;
   private ts: number[] = [];
   private vs: number[] = [];
   private head = 0;
@@ -60,27 +66,46 @@ export class SlidingWindow {
   private minHead = 0;
   private maxHead = 0;
 
-  constructor(private readonly windowMs: number) {}
+  /** `only`: the one aggregate that will be asked for (the others are then not kept); default all of them */
+  constructor(
+    private readonly windowMs: number,
+    only?: Aggregate,
+  ) {
+    this.lastOnly = only === 'last' || (only !== undefined && windowMs <= 0);
+    this.keepMin = only === undefined || only === 'min';
+    this.keepMax = only === undefined || only === 'max';
+  }
 
   get size(): number {
+    if (this.lastOnly) return this.lastTs === -Infinity ? 0 : 1;
     return this.ts.length - this.head;
   }
 
   get newest(): number {
+    if (this.lastOnly) return this.lastTs;
     return this.size ? this.ts[this.ts.length - 1]! : -Infinity;
   }
 
   /** false when the sample is older than the newest one held (it changes nothing) */
   add(ts: number, value: number): boolean {
     if (ts < this.newest) return false;
+    if (this.lastOnly) {
+      this.lastTs = ts;
+      this.lastV = value;
+      return true;
+    }
     const i = this.ts.length;
     this.ts.push(ts);
     this.vs.push(value);
     this.sum += value;
-    while (this.minQ.length > this.minHead && this.vs[this.minQ[this.minQ.length - 1]!]! >= value) this.minQ.pop();
-    this.minQ.push(i);
-    while (this.maxQ.length > this.maxHead && this.vs[this.maxQ[this.maxQ.length - 1]!]! <= value) this.maxQ.pop();
-    this.maxQ.push(i);
+    if (this.keepMin) {
+      while (this.minQ.length > this.minHead && this.vs[this.minQ[this.minQ.length - 1]!]! >= value) this.minQ.pop();
+      this.minQ.push(i);
+    }
+    if (this.keepMax) {
+      while (this.maxQ.length > this.maxHead && this.vs[this.maxQ[this.maxQ.length - 1]!]! <= value) this.maxQ.pop();
+      this.maxQ.push(i);
+    }
     this.evict(ts - this.windowMs);
     return true;
   }
@@ -106,6 +131,8 @@ export class SlidingWindow {
 
   value(agg: Aggregate): number {
     if (!this.size) return NaN;
+    // over no window every aggregate is the newest sample
+    if (this.lastOnly) return this.lastV;
     switch (agg) {
       case 'last':
         return this.vs[this.vs.length - 1]!;

@@ -40,6 +40,20 @@ export interface AnomalyScorer {
 let anomalyScorer: AnomalyScorer | null = null;
 export const useAnomalyScorer = (scorer: AnomalyScorer | null) => void (anomalyScorer = scorer);
 
+/** A window shared by the rules that read it; `seq` is the evaluation that last fed it, `fresh` what add said. */
+interface SharedWindow {
+  w: SlidingWindow;
+  seq: number;
+  fresh: boolean;
+}
+/** A rule's state for one series: its (shared) window and its phase (the same objects as in the keyed maps). */
+interface RuleState {
+  window: SharedWindow;
+  phase: PhaseState;
+}
+/** the rule does not apply to the series (scope) */
+const OUT = 0;
+
 /** A transition waiting to reach D1 (table alert_outbox, written in the ingest's transaction). */
 export interface OutboxEntry {
   to: 'firing' | 'resolved';
@@ -82,8 +96,16 @@ export class RackAlerts implements SampleObserver {
   private sql!: SqlStorage;
   private byMetric = new Map<string, RackRule[]>();
   private serverTypes = new Map<number, string>();
-  private windows = new Map<string, SlidingWindow>();
+  /**
+   * Sample windows by series, span and what they aggregate: rules that look at the same series over the same
+   * span share one (a hundred rules on a metric rarely use more than a few spans), fed once per sample.
+   */
+  private windows = new Map<string, SharedWindow>();
+  private seq = 0;
   private phases = new Map<string, PhaseState>();
+  /** by series id (negated for a metric derived from it): its rules' states, see evaluate */
+  private hot = new Map<number, (RuleState | null | typeof OUT)[]>();
+  private hotDatacenter = 0;
 
   constructor(
     private readonly meta: () => RackMeta | null,
@@ -135,14 +157,15 @@ export class RackAlerts implements SampleObserver {
       const ruleId = Number(key.split(':')[0]);
       if (kept.has(ruleId)) continue;
       this.phases.delete(key);
-      this.windows.delete(key);
       this.sql.exec('DELETE FROM alert_phase WHERE rule_id = ?', ruleId);
     }
-    for (const key of [...this.windows.keys()]) if (!kept.has(Number(key.split(':')[0]))) this.windows.delete(key);
+    // windows hold samples, not verdicts: the ones no rule uses any more go, the others refill from the ring
+    this.windows.clear();
     this.apply(rules, serverTypes);
   }
 
   private apply(rules: RackRule[], serverTypes: Record<string, string>) {
+    this.hot.clear();
     this.byMetric = new Map();
     for (const r of rules) this.byMetric.set(r.metric, [...(this.byMetric.get(r.metric) ?? []), r]);
     this.serverTypes = new Map(Object.entries(serverTypes).map(([id, t]) => [Number(id), t]));
@@ -179,25 +202,57 @@ export class RackAlerts implements SampleObserver {
   ): void {
     const rules = this.byMetric.get(metric);
     if (!rules) return;
-    for (const r of rules) {
-      if (!this.applies(r, series, meta)) continue;
-      const key = `${r.id}:${series.id}`;
-      let w = this.windows.get(key);
-      if (!w) {
-        w = new SlidingWindow(r.condition.window_s * 1000);
-        // a restarted object picks the window up where the ring has it (this sample is not in the ring yet)
-        if (r.condition.window_s > 0)
-          for (const [t, v] of this.history(series.id, ts - r.condition.window_s * 1000, ts - 1)) w.add(t, derive(v));
-        this.windows.set(key, w);
+    // the hot path: per series, each rule's state (or OUT of scope) in the order of the metric's rules, so a
+    // sample costs no string keys, map lookups or scope checks per rule
+    if (this.hotDatacenter !== meta.datacenter_id) {
+      this.hot.clear();
+      this.hotDatacenter = meta.datacenter_id;
+    }
+    const cacheKey = metric === series.metric ? series.id : -series.id;
+    let states = this.hot.get(cacheKey);
+    if (!states) {
+      states = rules.map((r) => (this.applies(r, series, meta) ? null : OUT));
+      this.hot.set(cacheKey, states);
+    }
+    const seq = ++this.seq;
+    for (let i = 0; i < rules.length; i++) {
+      let st = states[i];
+      if (st === OUT) continue;
+      const r = rules[i]!;
+      if (!st) {
+        const key = `${r.id}:${series.id}`;
+        const span = r.condition.window_s;
+        const agg = span > 0 ? r.condition.aggregate : 'last';
+        const wkey = `${series.id}|${metric}|${r.kind}|${span}|${agg}`;
+        let w = this.windows.get(wkey);
+        if (!w) {
+          w = { w: new SlidingWindow(span * 1000, agg), seq: 0, fresh: false };
+          // a restarted object picks the window up where the ring has it (this sample is not in the ring yet)
+          if (span > 0 && r.kind !== 'anomaly')
+            for (const [t, v] of this.history(series.id, ts - span * 1000, ts - 1)) w.w.add(t, derive(v));
+          this.windows.set(wkey, w);
+        }
+        let phase = this.phases.get(key);
+        if (!phase) {
+          phase = initialPhase();
+          this.phases.set(key, phase);
+        }
+        st = states[i] = { window: w, phase };
       }
-      const x = r.kind === 'anomaly' ? anomalyScorer?.score(series, ts, value) : value;
-      if (x === null || x === undefined || !Number.isFinite(x)) continue;
-      if (!w.add(ts, x)) continue; // older than what the window holds: a late sample changes no verdict
-      const phase = this.phases.get(key) ?? initialPhase();
-      const was = `${phase.phase}|${phase.since}`;
+      const sw = st.window;
+      if (sw.seq !== seq) {
+        sw.seq = seq;
+        const x = r.kind === 'anomaly' ? anomalyScorer?.score(series, ts, value) : value;
+        // older than what the window holds: a late sample changes no verdict
+        sw.fresh = x !== null && x !== undefined && Number.isFinite(x) && sw.w.add(ts, x);
+      }
+      if (!sw.fresh) continue;
+      const w = sw.w;
+      const phase = st.phase;
+      const wasPhase = phase.phase;
+      const wasSince = phase.since;
       const t = step(r.condition, phase, ts, w.value(r.condition.aggregate));
-      this.phases.set(key, phase);
-      if (`${phase.phase}|${phase.since}` !== was) {
+      if (phase.phase !== wasPhase || phase.since !== wasSince) {
         this.sql.exec(
           'INSERT OR REPLACE INTO alert_phase (rule_id, series_id, phase, since, active_at) VALUES (?, ?, ?, ?, ?)',
           r.id,
@@ -280,6 +335,10 @@ export async function loadRackRules(
       `SELECT * FROM alert_rules WHERE enabled = 1 AND kind IN ('metric', 'anomaly') AND metric IS NOT NULL ORDER BY id`,
     ),
     db.prepare('SELECT id, server_type FROM servers WHERE rack_id = ?').bind(rackId),
+    // from now on rule changes are pushed to this rack's object
+    db
+      .prepare('INSERT OR IGNORE INTO alert_rule_racks (rack_id, since) VALUES (?, ?)')
+      .bind(rackId, new Date().toISOString()),
   ]);
   return {
     rules: (rules.results as Record<string, any>[]).map((r) => ({

@@ -353,3 +353,12 @@ export const incidentEvents = sqliteTable(
   },
   (t) => [index('incident_events_incident_idx').on(t.incident_id, t.id)],
 );
+
+/**
+ * The racks whose objects evaluate rules: each adds itself when it reads them, so a rule change reaches every
+ * running rack object at once (worker/alerting/push.ts), including one that started a moment ago.
+ */
+export const alertRuleRacks = sqliteTable('alert_rule_racks', {
+  rack_id: integer('rack_id').primaryKey(),
+  since: text('since').notNull(),
+});
