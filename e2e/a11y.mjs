@@ -104,6 +104,23 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       url: 'https://hooks.example.com/a11y',
       secret: 'a11y-secret-0123456789',
     });
+    await api('POST', '/oncall-schedules', {
+      name: 'a11y rotation',
+      timezone: 'Europe/Paris',
+      handoff: '2026-01-05T09:00',
+      participants: [
+        { name: 'Ada', email: 'ada@example.com' },
+        { name: 'Bob', email: 'bob@example.com' },
+      ],
+      overrides: [
+        {
+          starts_at: new Date().toISOString(),
+          ends_at: new Date(Date.now() + 86_400_000).toISOString(),
+          name: 'Cy',
+          email: 'cy@example.com',
+        },
+      ],
+    });
     const incident = await api('POST', '/incidents', { title: 'a11y incident', severity: 'warning', note: 'checking' });
     const policy = await api('POST', '/escalation-policies', {
       name: 'a11y policy',
@@ -136,6 +153,8 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/maintenance',
       '/maintenance/new',
       '/incidents',
+      '/alerts/schedules',
+      '/alerts/schedules/new',
       `/incidents/${incident.id}`,
       '/capacity',
       '/audit',

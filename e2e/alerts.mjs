@@ -262,4 +262,26 @@ await browserSuite('alerts', { port: 8930 }, async ({ page, origin, step }) => {
       await shot('maintenance');
     },
   );
+
+  await step('create an on-call rotation from its form; the page says who is on call now', async () => {
+    await page.goto(url('/alerts/schedules'));
+    await page.click('a[href="/alerts/schedules/new"]');
+    await page.locator('[data-testid=schedule-form]').waitFor();
+    await page.fill('#s-name', 'E2E NOC rotation');
+    await page.fill('#s-tz', 'Europe/Paris');
+    await page.fill('#s-handoff', '2026-01-05T09:00');
+    await page.fill('#s-people', 'Ada Lovelace <ada@example.com>\nGrace Hopper <not-an-address>');
+    await page.click('[data-testid=form-submit]');
+    const err = page.locator('[data-testid=field-error-participants]');
+    await err.waitFor();
+    expect((await err.innerText()).includes('line 2'), `names the line: ${await err.innerText()}`);
+    await page.fill('#s-people', 'Ada Lovelace <ada@example.com>\nGrace Hopper <grace@example.com>');
+    await page.click('[data-testid=form-submit]');
+    await page.waitForURL((u) => u.pathname === '/alerts/schedules');
+    const now = page.locator('[data-testid^=oncall-now-]').first();
+    await now.waitFor();
+    const who = await now.innerText();
+    expect(/On call now: (Ada Lovelace|Grace Hopper)/.test(who), who);
+    await shot('oncall');
+  });
 });
