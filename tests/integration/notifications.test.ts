@@ -311,6 +311,25 @@ describe('escalation and delivery', () => {
     expect(stored!.escalation_level).toBe(1);
   }, 30_000);
 
+  it('a policy disabled while an alert is open escalates it no further', async () => {
+    const metric = `notify_off_${crypto.randomUUID().slice(0, 8)}`;
+    await firingRule(metric);
+    const { policy, servers } = await setup(({ hook, mail }) => [
+      { after_min: 0, channel_ids: [hook] },
+      { after_min: 15, channel_ids: [mail] },
+    ]);
+    await ingestJson(ingest, [{ server: servers[0].id, metric, value: 60, ts: Date.now() }]);
+    await eventually(async () => (await notificationsOf(policy.id)).length === 1);
+    await api(`/api/escalation-policies/${policy.id}`, { token: admin, method: 'PATCH', json: { enabled: false } });
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ cron: '* * * * *', scheduledTime: Date.now() + 20 * 60_000 }),
+      env,
+      ctx,
+    );
+    expect((await notificationsOf(policy.id)).map((n) => n.level)).toEqual([1]);
+  });
+
   it('alerts acknowledged by their rule do not page anyone', async () => {
     const metric = `notify_autoack_${crypto.randomUUID().slice(0, 8)}`;
     await firingRule(metric, { auto_acknowledge: true, severity: 'info' });

@@ -31,7 +31,8 @@ export async function advanceEscalations(env: Env, now: number): Promise<number>
   const sendAt = Math.min(now, Date.now());
   let queued = 0;
   for (const a of results) {
-    const policy = routing.policies.find((p) => p.id === a.policy_id);
+    // a disabled policy escalates no further
+    const policy = routing.policies.find((p) => p.id === a.policy_id && p.enabled);
     if (!policy) continue;
     const due = levelsDue(policy, Date.parse(a.started_at), a.escalation_level, now);
     if (!due.length) continue;

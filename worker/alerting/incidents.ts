@@ -54,20 +54,6 @@ export const incidentsResource: ResourceDef = {
 };
 
 const nowIso = () => new Date().toISOString();
-const eventRow = (
-  incidentId: number | SQL,
-  type: string,
-  actor: string,
-  note: string | null,
-  alertId: number | null = null,
-) => ({
-  incident_id: incidentId,
-  type,
-  actor,
-  note,
-  alert_id: alertId,
-});
-type SQL = ReturnType<typeof sql>;
 
 /** An incident with its alerts and its timeline (its own steps merged with its alerts' histories). */
 export async function incidentDetail(ctx: ServiceContext, id: number): Promise<Row> {
@@ -131,7 +117,14 @@ export async function createIncident(ctx: ServiceContext, body: v.InferOutput<ty
       .returning({ id: incidents.id }),
     ctx.db
       .insert(incidentEvents)
-      .values({ ...eventRow(sql`last_insert_rowid()` as never, 'opened', who, body.note ?? null), ts }),
+      // the incident inserted just before, in the same batch
+      .values({
+        incident_id: sql`last_insert_rowid()` as never,
+        type: 'opened',
+        actor: who,
+        note: body.note ?? null,
+        ts,
+      }),
     ctx.db.run(
       sql`UPDATE alerts SET incident_id = (SELECT max(id) FROM incidents) WHERE id IN (SELECT value FROM json_each(${JSON.stringify(alertIds)}))`,
     ),
@@ -162,7 +155,7 @@ export async function updateIncident(
   const who = ctx.actor?.username ?? 'system';
   const set: Row = {};
   const steps: Row[] = [];
-  const step = (type: string, note: string | null) => steps.push({ ...eventRow(id, type, who, note), ts });
+  const step = (type: string, note: string | null) => steps.push({ incident_id: id, type, actor: who, note, ts });
   if (body.title !== undefined && body.title !== before.title) set.title = body.title;
   if (body.severity !== undefined && body.severity !== before.severity) {
     set.severity = body.severity;

@@ -23,7 +23,8 @@ const json = <T>(v: unknown, fallback: T): T => (typeof v === 'string' ? (JSON.p
 /** Policies, channels and schedules as routing needs them (one batch). */
 export async function loadRouting(db: D1Database): Promise<Routing> {
   const [p, c, s] = await db.batch([
-    db.prepare('SELECT * FROM escalation_policies WHERE enabled = 1'),
+    // all of them: routing skips the disabled ones, a group closes by its policy whatever happened to it since
+    db.prepare('SELECT * FROM escalation_policies'),
     db.prepare('SELECT id, name, kind, enabled, send_resolved FROM notification_channels'),
     db.prepare('SELECT * FROM oncall_schedules'),
   ]);
@@ -79,6 +80,7 @@ export function dispatchStatements(db: D1Database, changes: AlertChange[], routi
           .bind(policy.id, due.length ? Math.max(...due) : 0, a.id),
       );
     } else if ((c.event === 'resolved' || c.event === 'auto_resolved') && a.policy_id && a.escalation_level > 0) {
+      // those who were told hear of the end, even if the policy was disabled since
       const policy = routing.policies.find((p) => p.id === a.policy_id);
       if (!policy) continue;
       const m = {
@@ -145,9 +147,7 @@ export async function closeDueGroups(db: D1Database, now: number): Promise<numbe
     .all<ClosingGroup>();
   if (!results.length) return 0;
   const routing = await loadRouting(db);
-  const all = await db.prepare('SELECT * FROM escalation_policies').all<Record<string, any>>();
-  // a group closes by its policy even if the policy was disabled since the alert joined
-  const policies = new Map(all.results.map((p) => [p.id, { levels: json<Policy['levels']>(p.levels, []) }]));
+  const policies = new Map(routing.policies.map((p) => [p.id, p]));
   const statements = results.flatMap((g) =>
     closeGroup(db, g, deliveriesFor(g, policies.get(g.policy_id ?? -1), routing.channels, routing.schedules, now), now),
   );
