@@ -202,4 +202,30 @@ describe('/api/maintenance', () => {
       expect.arrayContaining(['create', 'maintenance_started', 'maintenance_ended']),
     );
   });
+
+  it('acknowledges at once an alert on a server whose status is maintenance, recorded as such, and pages nobody', async () => {
+    const metric = `maint_status_${crypto.randomUUID().slice(0, 8)}`;
+    const rule = await api('/api/alert-rules', {
+      token: admin,
+      json: { name: uniqueName('MaintStatus'), metric, threshold: 50, severity: 'critical' },
+    });
+    const { servers } = await estate(admin, 2);
+    await api(`/api/servers/${servers[0].id}`, { token: admin, method: 'PATCH', json: { status: 'maintenance' } });
+    await ingestJson(ingest, [
+      { server: servers[0].id, metric, value: 60, ts: Date.now() },
+      { server: servers[1].id, metric, value: 60, ts: Date.now() },
+    ]);
+    const alerts = (await api(`/api/alerts?rule_id=${rule.body.id}&sort=id`, { token: admin })).body as Row[];
+    const inMaint = alerts.find((a) => a.server_id === servers[0].id)!;
+    expect(inMaint).toMatchObject({ status: 'acknowledged', acknowledged_by: 'maintenance' });
+    expect(alerts.find((a) => a.server_id === servers[1].id)).toMatchObject({
+      status: 'firing',
+      acknowledged_by: null,
+    });
+    const events = (await api(`/api/alerts/${inMaint.id}`, { token: admin })).body.events as Row[];
+    expect(events.map((e) => [e.type, e.actor, e.note])).toEqual([
+      ['fired', null, null],
+      ['auto_acknowledged', 'maintenance', 'the device is in maintenance'],
+    ]);
+  });
 });

@@ -219,6 +219,7 @@ const BODIES: Record<
   'post /api/datacenters': () => ({ json: datacenterBody() }),
   'patch /api/datacenters/{id}': () => ({ json: { location: uniqueName('Moved') } }),
   'post /api/alert-rules': () => ({ json: alertRuleBody() }),
+  'post /api/alert-rules/preview': () => ({ json: { metric: 'cpu_pct', threshold: 90 } }),
   'put /api/alerts/{id}/acknowledge': () => ({ json: { note: 'on it' } }),
   'post /api/v2/alerts': () => ({ json: [{ labels: { alertname: 'MatrixProbe', server: server.name } }] }),
   'put /api/alerts/{id}/resolve': () => ({ json: { note: 'fixed' } }),
@@ -389,6 +390,8 @@ function policy(method: string, path: string): string {
   if (method === 'post' && path === '/api/audit/checkpoints') return 'audit:checkpoint';
   if (path.startsWith('/api/audit/') || path.startsWith('/api/compliance')) return 'audit:read';
   if (path.startsWith('/api/demo/')) return 'demo:seed';
+  // a replay over stored minutes: a read, though it is a POST
+  if (path === '/api/alert-rules/preview') return 'alerts:read';
   if (path.startsWith('/api/alert-rules')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
   if (path.startsWith('/api/alerts')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (path === '/api/live/alerts') return 'alerts:read';

@@ -37,22 +37,27 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
     threshold: f.rule.threshold,
     severity: f.rule.severity,
   });
-  const ack = f.auto_acknowledge ? at : null;
   const labels = f.source === 'alertmanager' ? f.labels : { ...f.labels, rule: f.rule.name, severity: f.rule.severity };
   const out = [
     db
       .prepare(
         // an approved maintenance window over the device, its rack or its datacenter at that moment: recorded
-        // as suppressed (kept, not sent); escalation delays count from `notify_from`
+        // as suppressed (kept, not sent; escalation delays count from `notify_from`). A rule that acknowledges
+        // its alerts, or a server whose status is `maintenance` (someone is working on it): acknowledged at once,
+        // by "rule" or by "maintenance".
         `INSERT INTO alerts (fingerprint, rule_id, source, severity, status, message, datacenter_id, rack_id, server_id,
            metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by, ends_at, notify_from)
-         SELECT ?1, ?2, ?3, ?4,
-           CASE WHEN EXISTS (SELECT 1 FROM maintenance_windows m WHERE m.approval = 'approved'
+         SELECT ?1, ?2, ?3, ?4, CASE WHEN x.suppressed THEN 'suppressed' WHEN x.by IS NOT NULL THEN 'acknowledged' ELSE 'firing' END,
+           ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14,
+           CASE WHEN x.suppressed OR x.by IS NULL THEN NULL ELSE ?14 END,
+           CASE WHEN x.suppressed THEN NULL ELSE x.by END, ?15, ?14
+           FROM (SELECT
+             EXISTS (SELECT 1 FROM maintenance_windows m WHERE m.approval = 'approved'
                AND m.starts_at <= ?14 AND m.ends_at > ?14
                AND ((m.target_type = 'server' AND m.target_id = ?9) OR (m.target_type = 'rack' AND m.target_id = ?8)
-                 OR (m.target_type = 'datacenter' AND m.target_id = ?7)))
-             THEN 'suppressed' ELSE ?5 END,
-           ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17, ?14
+                 OR (m.target_type = 'datacenter' AND m.target_id = ?7))) AS suppressed,
+             CASE WHEN ?5 THEN 'rule'
+               WHEN ?9 IS NOT NULL AND (SELECT status FROM servers WHERE id = ?9) = 'maintenance' THEN 'maintenance' END AS by) x
          WHERE true
          ON CONFLICT (fingerprint) WHERE status <> 'resolved'
          DO UPDATE SET count = count + 1, last_seen_at = excluded.last_seen_at, value = excluded.value,
@@ -63,7 +68,7 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
         f.rule.id,
         f.source ?? 'rule',
         f.rule.severity,
-        ack ? 'acknowledged' : 'firing',
+        f.auto_acknowledge ? 1 : 0,
         message,
         f.datacenter_id,
         f.rack_id,
@@ -73,8 +78,6 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
         f.rule.threshold,
         JSON.stringify(labels),
         at,
-        ack,
-        ack ? 'rule' : null,
         f.ends_at ?? null,
       ),
     db
@@ -84,17 +87,17 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
            FROM alerts WHERE fingerprint = ? AND status <> 'resolved'`,
       )
       .bind(at, f.value, f.fingerprint),
+    // the acknowledgment made for it, as a step of its own (only when it was just opened acknowledged)
+    db
+      .prepare(
+        `INSERT INTO alert_events (alert_id, ts, type, actor, note)
+         SELECT id, ?1, 'auto_acknowledged', acknowledged_by,
+           CASE acknowledged_by WHEN 'rule' THEN ?2 ELSE 'the device is in maintenance' END
+           FROM alerts WHERE fingerprint = ?3 AND status = 'acknowledged' AND count = 1
+             AND acknowledged_at = ?1 AND acknowledged_by IN ('rule', 'maintenance')`,
+      )
+      .bind(at, `rule ${f.rule.name} acknowledges its alerts`, f.fingerprint),
   ];
-  if (ack) {
-    out.push(
-      db
-        .prepare(
-          `INSERT INTO alert_events (alert_id, ts, type, actor, note) SELECT id, ?, 'auto_acknowledged', 'rule', ?
-             FROM alerts WHERE fingerprint = ? AND status = 'acknowledged' AND count = 1`,
-        )
-        .bind(at, `rule ${f.rule.name} acknowledges its alerts`, f.fingerprint),
-    );
-  }
   return out;
 }
 
