@@ -147,20 +147,25 @@ export class RackAlerts implements SampleObserver {
   /** New rules (and this rack's server types, for server_type scopes); state of rules that changed starts over. */
   setRules(rules: RackRule[], serverTypes: Record<string, string>): void {
     const before = new Map([...this.byMetric.values()].flat().map((r) => [r.id, JSON.stringify(r)]));
+    const kept = new Set(rules.filter((r) => before.get(r.id) === JSON.stringify(r)).map((r) => r.id));
+    const sameRules = kept.size === rules.length && before.size === rules.length;
+    const sameTypes = JSON.stringify(serverTypes) === JSON.stringify(Object.fromEntries(this.serverTypes));
+    // the once-a-minute re-read usually finds nothing new: windows and cached scopes stay as they are
+    if (sameRules && sameTypes) return;
     this.sql.exec(
       'INSERT OR REPLACE INTO alert_rules_cache (k, rules, server_types) VALUES (1, ?, ?)',
       JSON.stringify(rules),
       JSON.stringify(serverTypes),
     );
-    const kept = new Set(rules.filter((r) => before.get(r.id) === JSON.stringify(r)).map((r) => r.id));
     for (const key of [...this.phases.keys()]) {
       const ruleId = Number(key.split(':')[0]);
       if (kept.has(ruleId)) continue;
       this.phases.delete(key);
       this.sql.exec('DELETE FROM alert_phase WHERE rule_id = ?', ruleId);
     }
-    // windows hold samples, not verdicts: the ones no rule uses any more go, the others refill from the ring
-    this.windows.clear();
+    // windows hold samples, not verdicts: when rules change, the ones no rule uses go and the others refill from
+    // the ring as their rules next see a sample
+    if (!sameRules) this.windows.clear();
     this.apply(rules, serverTypes);
   }
 
