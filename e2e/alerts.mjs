@@ -201,7 +201,18 @@ await browserSuite('alerts', { port: 8930 }, async ({ page, origin, step }) => {
       await page.locator('[data-testid=policies-table] tbody tr', { hasText: 'E2E critical' }).waitFor();
 
       received.length = 0;
-      await heat(servers[0], [50, 95]); // it was resolved by hand: below the clear threshold, then over again
+      // it was resolved by hand: below the clear threshold, then over again, stamped after every earlier sample
+      // (heat() stamps back from now, which on a slow machine can fall behind the first step's samples)
+      const t = Date.now();
+      await api(
+        'POST',
+        '/metrics/ingest',
+        [
+          { server: servers[0].id, metric, value: 50, ts: t - 1000 },
+          { server: servers[0].id, metric, value: 95, ts: t },
+        ],
+        ingest,
+      );
       const deadline = Date.now() + 20_000;
       while (!received.some((r) => r.body.status === 'firing') && Date.now() < deadline) await page.waitForTimeout(200);
       const firing = received.find((r) => r.body.status === 'firing');
