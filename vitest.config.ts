@@ -19,7 +19,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ['tests/**/*.test.ts'],
-      setupFiles: ['./tests/setup/apply-migrations.ts'],
+      setupFiles: ['./tests/setup/apply-migrations.ts', './tests/setup/quiesce.ts'],
       // the fuzz suite (tests/fuzz) reads these with inject(); a fresh seed per run unless FUZZ_SEED replays one
       provide: {
         fuzzSeed: process.env.FUZZ_SEED || String(Math.floor(Math.random() * 2 ** 31)),
