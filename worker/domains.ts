@@ -9,6 +9,7 @@ import { search } from './search';
 import { demo } from './demo';
 import { telemetry } from './telemetry';
 import { alerting } from './alerting';
+import { virtualization } from './virtualization';
 
 /**
  * The one list of what the Worker is made of, platform modules first. The app mounts their routes in this order,
@@ -27,6 +28,7 @@ export const DOMAINS: readonly Domain[] = [
   demo,
   telemetry,
   alerting,
+  virtualization,
 ];
 
 /** Every table of every domain, by export name: the db client's schema. */

@@ -114,6 +114,19 @@ const maintenanceBody = () => ({
   ends_at: new Date(Date.now() + 90_000_000).toISOString(),
 });
 const newMaintenance = async () => (await api('/api/maintenance', { token: admin, json: maintenanceBody() })).body.id;
+let secondHost: Row | undefined;
+const vmBody = (status = 'stopped') => ({
+  name: uniqueName('matrix vm'),
+  host_server_id: server.id,
+  cpu_cores: 1,
+  ram_gb: 1,
+  status,
+});
+const newVm = async (status = 'stopped') => (await api('/api/vms', { token: admin, json: vmBody(status) })).body.id;
+async function newQueuedOperation() {
+  const id = await newVm();
+  return (await api(`/api/vms/${id}/start`, { token: admin, method: 'POST' })).body.id;
+}
 async function newNotification() {
   const id = await newChannel();
   return (await api(`/api/notification-channels/${id}/test`, { token: admin, method: 'POST' })).body.notification_id;
@@ -136,6 +149,9 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   if (base === 'oncall-schedules') return newSchedule();
   if (base === 'notifications') return newNotification();
   if (base === 'maintenance') return newMaintenance();
+  // a VM in the state its operation starts from, with nothing pending
+  if (base === 'vms') return newVm(/\/(stop|restart)$/.test(route.path) ? 'running' : 'stopped');
+  if (base === 'vm-operations') return newQueuedOperation();
   if (base === 'incidents') {
     const r = await api('/api/incidents', {
       token: admin,
@@ -240,6 +256,17 @@ const BODIES: Record<
   'post /api/maintenance': () => ({ json: maintenanceBody() }),
   'patch /api/maintenance/{id}': () => ({ json: { reason: 'matrix' } }),
   'patch /api/maintenance': async () => ({ json: [{ id: await newMaintenance(), reason: 'bulk' }] }),
+  'post /api/vms': () => ({ json: vmBody() }),
+  'patch /api/vms/{id}': () => ({ json: { owner: uniqueName('owner') } }),
+  'patch /api/vms': async () => ({ json: [{ id: await newVm(), owner: uniqueName('owner') }] }),
+  'post /api/vms/{id}/start': () => ({ json: {} }),
+  'post /api/vms/{id}/stop': () => ({ json: {} }),
+  'post /api/vms/{id}/restart': () => ({ json: {} }),
+  'post /api/vms/{id}/migrate': async () => {
+    secondHost ??= await createServer(admin, { rack_id: rack.id, u_position: nextU++ });
+    return { json: { target_host_id: secondHost.id } };
+  },
+  'put /api/servers/{id}/overcommit': () => ({ json: { cpu_ratio: 4, ram_ratio: 1, disk_ratio: 1 } }),
   'post /api/incidents': () => ({ json: { title: uniqueName('matrix incident'), severity: 'info' } }),
   'patch /api/incidents/{id}': () => ({ json: { note: 'matrix' } }),
   'post /api/racks': () => ({ json: rackBody(dc.id) }),
@@ -399,6 +426,9 @@ function policy(method: string, path: string): string {
   if (/^\/api\/(notification-channels|escalation-policies|oncall-schedules|notifications|maintenance)\b/.test(path)) {
     return method === 'get' ? 'alerts:read' : 'alerts:configure';
   }
+  if (/^\/api\/vms\/\{id\}\/(start|stop|restart|migrate)$/.test(path) || path === '/api/vm-operations/{id}/cancel') {
+    return 'vms:operate';
+  }
   if (method === 'post' && INGEST.has(path)) return 'metrics:ingest';
   return method === 'get' ? 'inventory:read' : 'inventory:write';
 }
@@ -513,6 +543,7 @@ describe('the permission matrix itself', () => {
       'alerts:read': ['admin', 'operator', 'viewer', 'auditor'],
       'alerts:respond': ['admin', 'operator'],
       'alerts:configure': ['admin', 'operator'],
+      'vms:operate': ['admin', 'operator'],
     });
     expect(ROLES).toEqual(['admin', 'operator', 'viewer', 'auditor']);
   });

@@ -7,7 +7,12 @@ import { afterAll } from 'vitest';
 // test green. So when a file is done, its objects' alarms are cleared (twice: a handler running during the
 // first pass may set its next alarm).
 afterAll(async () => {
-  const namespaces = [env.RACK_TELEMETRY, env.DATACENTER_LIVE, env.ALERT_HUB, env.AUDIT_CHAIN];
+  const namespaces = [
+    env.RACK_TELEMETRY,
+    env.DATACENTER_LIVE,
+    env.ALERT_HUB,
+    env.AUDIT_CHAIN,
+  ] as DurableObjectNamespace[];
   for (let pass = 0; pass < 2; pass++) {
     for (const ns of namespaces) {
       const ids = await listDurableObjectIds(ns);

@@ -1515,6 +1515,43 @@ export interface paths {
     patch: operations['patchServersById'];
     trace?: never;
   };
+  '/api/servers/{id}/capacity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a host promises to VMs against what it has: vCPU, RAM and disk, with its overcommit ratios */
+    get: operations['getServersByIdCapacity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/servers/{id}/overcommit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set a host's overcommit ratios (default vCPU 4:1, RAM 1:1, disk 1:1)
+     * @description Refused (409) when the VMs already on the host would no longer fit.
+     */
+    put: operations['putServersByIdOvercommit'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/session': {
     parameters: {
       query?: never;
@@ -1709,6 +1746,201 @@ export interface paths {
      * @description Point `alerting.alertmanagers` of prometheus.yml here (path_prefix "/", an `ingest` token as authorization credentials). Alerts are matched to devices by their `instance`, `device`/`server`, `rack` or `datacenter` labels and get the lifecycle of our own alerts; an alert whose `endsAt` has passed is resolved.
      */
     post: operations['postV2Alerts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vm-operations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List vm-operations
+     * @description What the platform asked a site to do to a VM, queued → running → succeeded | failed | cancelled, with the error text of a failure. The site agent runs them one at a time; none runs twice. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getVmOperations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vm-operations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vm_operation */
+    get: operations['getVmOperationsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vm-operations/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a queued operation (one the agent already runs goes to its end) */
+    post: operations['postVmOperationsByIdCancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List vms
+     * @description Virtual machines on the inventory's host servers: resources, placement (checked against the host's overcommit ratios, status and anti-affinity), recorded and observed state. Power, migration, snapshots and clones are operations run on site by the agent. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getVms'];
+    put?: never;
+    /** Create a vm (or many: POST an array, all or nothing) */
+    post: operations['postVms'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many vms at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchVms'];
+    trace?: never;
+  };
+  '/api/vms/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vm */
+    get: operations['getVmsById'];
+    put?: never;
+    post?: never;
+    /** Delete a vm */
+    delete: operations['deleteVmsById'];
+    options?: never;
+    head?: never;
+    /** Update a vm (only the fields sent change) */
+    patch: operations['patchVmsById'];
+    trace?: never;
+  };
+  '/api/vms/{id}/migrate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Live-migrate a VM to another host of its datacenter
+     * @description Checked against the target's free capacity (at its overcommit ratios), status, zone (never down to a lower one) and the VM's anti-affinity group; the VM is `migrating` until the agent reports. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postVmsByIdMigrate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vms/{id}/migration-targets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The hosts of the VM's datacenter: whether it may move there, their free capacity, and why not */
+    get: operations['getVmsByIdMigrationTargets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vms/{id}/restart': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Restart a running VM
+     * @description Queued as an operation for the site agent of the VM's datacenter. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postVmsByIdRestart'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vms/{id}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a stopped or suspended VM
+     * @description Queued as an operation for the site agent of the VM's datacenter. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postVmsByIdStart'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vms/{id}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Shut a VM down (force: pull the plug)
+     * @description Queued as an operation for the site agent of the VM's datacenter. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postVmsByIdStop'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2138,6 +2370,26 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
     };
+    HostCapacity: {
+      custom_ratios: boolean;
+      datacenter_id: number;
+      name: string;
+      resources: {
+        allocated: number;
+        capacity: number;
+        free: number;
+        limited: boolean;
+        physical: number;
+        ratio: number;
+        /** @enum {string} */
+        resource: 'cpu' | 'ram' | 'disk';
+        unit: string;
+        used_pct: number;
+      }[];
+      server_id: number;
+      status: string;
+      vm_count: number;
+    };
     Incident: {
       acknowledged_at: string | null;
       alert_count: number;
@@ -2554,6 +2806,74 @@ export interface components {
       temporary_password?: string;
       updated_at: string;
       username: string;
+    };
+    Vm: {
+      anti_affinity_group: string | null;
+      cloned_from_snapshot_id: number | null;
+      cloned_from_vm_id: number | null;
+      cpu_cores: number;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number;
+      datacenter_name: string;
+      disk_gb: number;
+      drift: boolean;
+      host_name: string;
+      host_server_id: number;
+      /** @enum {string} */
+      hypervisor: 'KVM' | 'VMware ESXi' | 'Hyper-V' | 'Xen' | 'Proxmox VE';
+      id: number;
+      name: string;
+      network_type: string | null;
+      observed_at: string | null;
+      observed_host: string | null;
+      observed_status: string | null;
+      os: string | null;
+      owner: string | null;
+      pending_operations: number;
+      ram_gb: number;
+      /** @enum {string} */
+      status: 'running' | 'stopped' | 'suspended' | 'migrating' | 'error';
+      tags: string[];
+      /** Format: date-time */
+      updated_at: string;
+      vlan: string | null;
+    };
+    VmOperation: {
+      attempts: number;
+      created_at: string;
+      datacenter_id: number;
+      error: string | null;
+      finished_at: string | null;
+      id: number;
+      idempotency_key: string;
+      /** @enum {string} */
+      kind:
+        | 'vm.create'
+        | 'vm.delete'
+        | 'vm.start'
+        | 'vm.stop'
+        | 'vm.restart'
+        | 'vm.migrate'
+        | 'vm.snapshot.create'
+        | 'vm.snapshot.revert'
+        | 'vm.snapshot.delete'
+        | 'vm.clone'
+        | 'workload.scale'
+        | 'workload.set_image';
+      output: {
+        [key: string]: unknown;
+      } | null;
+      params: {
+        [key: string]: unknown;
+      };
+      requested_by: string;
+      started_at: string | null;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+      updated_at: string;
+      vm_id: number;
+      vm_name: string;
     };
   };
   responses: {
@@ -8769,6 +9089,91 @@ export interface operations {
       };
     };
   };
+  getServersByIdCapacity: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Per-resource capacity */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HostCapacity'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such server */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  putServersByIdOvercommit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          cpu_ratio: number;
+          disk_ratio: number;
+          ram_ratio: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The host's capacity at the new ratios */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HostCapacity'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such server */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Its VMs would no longer fit */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
   postSession: {
     parameters: {
       query?: never;
@@ -9351,6 +9756,844 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getVmOperations: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        kind?:
+          | 'vm.create'
+          | 'vm.delete'
+          | 'vm.start'
+          | 'vm.stop'
+          | 'vm.restart'
+          | 'vm.migrate'
+          | 'vm.snapshot.create'
+          | 'vm.snapshot.revert'
+          | 'vm.snapshot.delete'
+          | 'vm.clone'
+          | 'workload.scale'
+          | 'workload.set_image';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in kind, requested_by, error, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string). */
+        requested_by?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, vm_name, kind, status, requested_by, created_at, finished_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        vm_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of vm-operations; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVmOperationsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description VM operation */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postVmOperationsByIdCancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Cancelled */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such operation */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not queued any more */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getVms: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (string). */
+        anti_affinity_group?: string;
+        /** @description VMs on hosts in these datacenters (comma-separated ids). */
+        datacenter_id?: string;
+        /** @description true: VMs whose recorded state differs from what the site agent last saw. */
+        drift?: 'true' | 'false';
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        host_server_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        hypervisor?: 'KVM' | 'VMware ESXi' | 'Hyper-V' | 'Xen' | 'Proxmox VE';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Equals (string). */
+        owner?: string;
+        /** @description Case-insensitive text search in name, os, owner, vlan, anti_affinity_group, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, host_name, datacenter_name, hypervisor, status, cpu_cores, ram_gb, disk_gb, owner, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'running' | 'stopped' | 'suspended' | 'migrating' | 'error';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of vms; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vm'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postVms: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              anti_affinity_group?: string | null;
+              cpu_cores: number;
+              disk_gb?: number;
+              host_server_id: number;
+              /** @enum {string} */
+              hypervisor?: 'KVM' | 'VMware ESXi' | 'Hyper-V' | 'Xen' | 'Proxmox VE';
+              name: string;
+              network_type?: ('Bridged' | 'NAT' | 'Routed' | 'Isolated' | 'VLAN' | 'Overlay') | null;
+              os?: string | null;
+              owner?: string | null;
+              ram_gb: number;
+              /** @enum {string} */
+              status?: 'running' | 'stopped' | 'suspended' | 'error';
+              tags?: string[];
+              vlan?: (string | number) | null;
+            }
+          | {
+              anti_affinity_group?: string | null;
+              cpu_cores: number;
+              disk_gb?: number;
+              host_server_id: number;
+              /** @enum {string} */
+              hypervisor?: 'KVM' | 'VMware ESXi' | 'Hyper-V' | 'Xen' | 'Proxmox VE';
+              name: string;
+              network_type?: ('Bridged' | 'NAT' | 'Routed' | 'Isolated' | 'VLAN' | 'Overlay') | null;
+              os?: string | null;
+              owner?: string | null;
+              ram_gb: number;
+              /** @enum {string} */
+              status?: 'running' | 'stopped' | 'suspended' | 'error';
+              tags?: string[];
+              vlan?: (string | number) | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created vm (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vm'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchVms: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          anti_affinity_group?: string | null;
+          cpu_cores?: number;
+          disk_gb?: number;
+          /** @enum {string} */
+          hypervisor?: 'KVM' | 'VMware ESXi' | 'Hyper-V' | 'Xen' | 'Proxmox VE';
+          id: number;
+          name?: string;
+          network_type?: ('Bridged' | 'NAT' | 'Routed' | 'Isolated' | 'VLAN' | 'Overlay') | null;
+          os?: string | null;
+          owner?: string | null;
+          ram_gb?: number;
+          tags?: string[];
+          vlan?: (string | number) | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated vms, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vm'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVmsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description VM */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vm'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteVmsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchVmsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          anti_affinity_group?: string | null;
+          cpu_cores?: number;
+          disk_gb?: number;
+          /** @enum {string} */
+          hypervisor?: 'KVM' | 'VMware ESXi' | 'Hyper-V' | 'Xen' | 'Proxmox VE';
+          name?: string;
+          network_type?: ('Bridged' | 'NAT' | 'Routed' | 'Isolated' | 'VLAN' | 'Overlay') | null;
+          os?: string | null;
+          owner?: string | null;
+          ram_gb?: number;
+          tags?: string[];
+          vlan?: (string | number) | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated vm */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vm'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postVmsByIdMigrate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default true */
+          live?: boolean;
+          target_host_id: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The target host does not exist */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVmsByIdMigrationTargets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Allowed hosts first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            allowed: boolean;
+            datacenter_id: number;
+            name: string;
+            reasons: string[];
+            resources: {
+              allocated: number;
+              capacity: number;
+              free: number;
+              limited: boolean;
+              physical: number;
+              ratio: number;
+              /** @enum {string} */
+              resource: 'cpu' | 'ram' | 'disk';
+              unit: string;
+              used_pct: number;
+            }[];
+            server_id: number;
+          }[];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postVmsByIdRestart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default false */
+          force?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postVmsByIdStart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default false */
+          force?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postVmsByIdStop: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default false */
+          force?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       422: components['responses']['Invalid'];
     };
   };

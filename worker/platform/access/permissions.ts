@@ -19,5 +19,6 @@ export const PERMISSIONS = {
   'alerts:read': ['admin', 'operator', 'viewer', 'auditor'],
   'alerts:respond': ['admin', 'operator'],
   'alerts:configure': ['admin', 'operator'],
+  'vms:operate': ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

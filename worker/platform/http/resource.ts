@@ -432,6 +432,14 @@ export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: numbe
   await afterWrite(ctx, def);
 }
 
+/**
+ * Rows of a later domain that point at an earlier domain's resource (VMs on a server) block its delete too; the
+ * later domain registers them here when it loads, so the earlier one never imports it.
+ */
+export function addDependent(def: ResourceDef, dep: NonNullable<ResourceDef['dependents']>[number]): void {
+  def.dependents = [...(def.dependents ?? []), dep];
+}
+
 /** A failing hook is logged: the write stands (it committed), and the live state catches up on its own. */
 async function afterWrite(ctx: ServiceContext, def: ResourceDef) {
   await def.afterWrite?.(ctx).catch((e: unknown) => console.error(`${def.entity}: after-write hook failed`, e));

@@ -1,0 +1,154 @@
+import * as v from 'valibot';
+import type { Api, Ctx } from '../platform/http/api';
+import { IdParams, mountResource, type Row } from '../platform/http/resource';
+import { badRequest } from '../platform/http/problem';
+import { vmsResource } from './vms';
+import { cancelOperation, migrationTargets, operationsResource, requestMigration, requestPower } from './operations';
+import { hostCapacity, setOvercommit } from './hosts';
+import { HostCapacity, MigrateBody, MigrationTarget, OvercommitBody } from './schemas/vm';
+import { PowerBody, VmOperation } from './schemas/operation';
+
+const IDEMPOTENCY =
+  'Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the ' +
+  'operation it created (200) instead of queueing another.';
+
+function idempotencyKey(c: Ctx): string | undefined {
+  const key = c.req.header('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) {
+    throw badRequest('The Idempotency-Key header must be 1 to 200 printable ASCII characters without spaces.', [
+      { field: 'Idempotency-Key', message: 'must be 1 to 200 printable ASCII characters' },
+    ]);
+  }
+  return key;
+}
+
+/** 202 and where to watch it; 200 when the key had already queued it. */
+const accepted = (c: Ctx, r: { operation: Row; replayed: boolean }) => {
+  c.header('location', `/api/vm-operations/${r.operation.id}`);
+  return c.json(r.operation, r.replayed ? 200 : 202);
+};
+
+const operationResponses = [
+  { status: 202, description: 'Queued for the site agent', schema: VmOperation, name: 'VmOperation' },
+  { status: 200, description: 'Already queued under this Idempotency-Key', schema: VmOperation, name: 'VmOperation' },
+  { status: 404, description: 'No such VM' },
+  { status: 409, description: 'The VM is busy with another operation, or not in a state this operation starts from' },
+];
+
+export function mountVirtualization(api: Api) {
+  mountResource(api, vmsResource);
+  mountResource(api, operationsResource);
+
+  api.op(
+    {
+      method: 'get',
+      path: '/servers/{id}/capacity',
+      summary: 'What a host promises to VMs against what it has: vCPU, RAM and disk, with its overcommit ratios',
+      tags: ['Virtualization'],
+      access: 'inventory:read',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'Per-resource capacity', schema: HostCapacity, name: 'HostCapacity' },
+        { status: 404, description: 'No such server' },
+      ],
+    },
+    async (c, { ctx, params }) => c.json(await hostCapacity(ctx, params.id)),
+  );
+  api.op(
+    {
+      method: 'put',
+      path: '/servers/{id}/overcommit',
+      summary: "Set a host's overcommit ratios (default vCPU 4:1, RAM 1:1, disk 1:1)",
+      description: 'Refused (409) when the VMs already on the host would no longer fit.',
+      tags: ['Virtualization'],
+      access: 'inventory:write',
+      params: IdParams,
+      body: OvercommitBody,
+      responses: [
+        {
+          status: 200,
+          description: "The host's capacity at the new ratios",
+          schema: HostCapacity,
+          name: 'HostCapacity',
+        },
+        { status: 404, description: 'No such server' },
+        { status: 409, description: 'Its VMs would no longer fit' },
+      ],
+    },
+    async (c, { ctx, params, body }) => c.json(await setOvercommit(ctx, params.id, body)),
+  );
+
+  api.op(
+    {
+      method: 'get',
+      path: '/vms/{id}/migration-targets',
+      summary: "The hosts of the VM's datacenter: whether it may move there, their free capacity, and why not",
+      tags: ['Virtualization'],
+      access: 'inventory:read',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'Allowed hosts first', schema: v.array(MigrationTarget) },
+        { status: 404, description: 'No such VM' },
+      ],
+    },
+    async (c, { ctx, params }) => c.json(await migrationTargets(ctx, params.id)),
+  );
+
+  for (const [action, summary] of [
+    ['start', 'Start a stopped or suspended VM'],
+    ['stop', 'Shut a VM down (force: pull the plug)'],
+    ['restart', 'Restart a running VM'],
+  ] as const) {
+    api.op(
+      {
+        method: 'post',
+        path: `/vms/{id}/${action}`,
+        summary,
+        description: `Queued as an operation for the site agent of the VM's datacenter. ${IDEMPOTENCY}`,
+        tags: ['Virtualization'],
+        access: 'vms:operate',
+        params: IdParams,
+        body: PowerBody,
+        optionalBody: true,
+        responses: operationResponses,
+      },
+      async (c, { ctx, params, body }) =>
+        accepted(c, await requestPower(ctx, params.id, `vm.${action}`, body, idempotencyKey(c))),
+    );
+  }
+
+  api.op(
+    {
+      method: 'post',
+      path: '/vms/{id}/migrate',
+      summary: 'Live-migrate a VM to another host of its datacenter',
+      description:
+        "Checked against the target's free capacity (at its overcommit ratios), status, zone (never down to a " +
+        `lower one) and the VM's anti-affinity group; the VM is \`migrating\` until the agent reports. ${IDEMPOTENCY}`,
+      tags: ['Virtualization'],
+      access: 'vms:operate',
+      params: IdParams,
+      body: MigrateBody,
+      responses: [...operationResponses, { status: 422, description: 'The target host does not exist' }],
+    },
+    async (c, { ctx, params, body }) => accepted(c, await requestMigration(ctx, params.id, body, idempotencyKey(c))),
+  );
+
+  api.op(
+    {
+      method: 'post',
+      path: '/vm-operations/{id}/cancel',
+      summary: 'Withdraw a queued operation (one the agent already runs goes to its end)',
+      tags: ['Virtualization'],
+      access: 'vms:operate',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'Cancelled', schema: VmOperation, name: 'VmOperation' },
+        { status: 404, description: 'No such operation' },
+        { status: 409, description: 'Not queued any more' },
+      ],
+    },
+    async (c, { ctx, params }) => c.json(await cancelOperation(ctx, params.id)),
+  );
+}

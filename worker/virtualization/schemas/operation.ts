@@ -1,0 +1,29 @@
+import * as v from 'valibot';
+import { OPERATION_KINDS } from '../agent-protocol';
+
+export const OPERATION_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+
+export const VmOperation = v.object({
+  id: v.number(),
+  vm_id: v.number(),
+  vm_name: v.string(),
+  datacenter_id: v.number(),
+  kind: v.picklist(OPERATION_KINDS),
+  params: v.record(v.string(), v.unknown()),
+  status: v.picklist(OPERATION_STATUSES),
+  error: v.nullable(v.string()),
+  output: v.nullable(v.record(v.string(), v.unknown())),
+  idempotency_key: v.string(),
+  requested_by: v.string(),
+  attempts: v.number(),
+  started_at: v.nullable(v.string()),
+  finished_at: v.nullable(v.string()),
+  created_at: v.string(),
+  updated_at: v.string(),
+});
+
+/** Optional body of the simple operations (start, stop, restart). */
+export const PowerBody = v.object({
+  /** stop only: pull the plug instead of asking the guest to shut down */
+  force: v.optional(v.boolean('must be true or false'), false),
+});

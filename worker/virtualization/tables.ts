@@ -1,0 +1,125 @@
+import { sql } from 'drizzle-orm';
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { timestamps } from '../platform/db/columns';
+import { datacenters, servers } from '../dcim/tables';
+
+/**
+ * Virtual machines, each on one host server of the inventory (its zone is its host's). `status` is what the
+ * platform recorded (moved by operations as their results come back); `observed_*` is what the site agent last
+ * saw on the hypervisor: a difference between the two is drift, shown and never applied silently.
+ */
+export const vms = sqliteTable(
+  'vms',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    host_server_id: integer('host_server_id')
+      .notNull()
+      .references(() => servers.id),
+    hypervisor: text('hypervisor').notNull().default('KVM'),
+    os: text('os'),
+    cpu_cores: integer('cpu_cores').notNull(),
+    ram_gb: real('ram_gb').notNull(),
+    disk_gb: real('disk_gb').notNull().default(0),
+    network_type: text('network_type'),
+    vlan: text('vlan'),
+    status: text('status').notNull().default('stopped'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    owner: text('owner'),
+    /** VMs of one group never share a host */
+    anti_affinity_group: text('anti_affinity_group'),
+    /** lineage: the VM (and its snapshot, if any) this one was cloned from */
+    cloned_from_vm_id: integer('cloned_from_vm_id'),
+    cloned_from_snapshot_id: integer('cloned_from_snapshot_id'),
+    observed_status: text('observed_status'),
+    observed_host: text('observed_host'),
+    observed_at: text('observed_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('vms_name_uq').on(t.name),
+    index('vms_name_ci_idx').on(sql`lower(${t.name})`),
+    index('vms_host_idx').on(t.host_server_id),
+    index('vms_group_idx').on(t.anti_affinity_group),
+  ],
+);
+
+/**
+ * How far a host's physical resources may be promised to VMs (vCPU 4:1, RAM 1:1 unless said otherwise): one row
+ * per host that departs from the defaults (worker/virtualization/capacity.ts).
+ */
+export const hostOvercommit = sqliteTable(
+  'host_overcommit',
+  {
+    server_id: integer('server_id')
+      .notNull()
+      .references(() => servers.id, { onDelete: 'cascade' }),
+    cpu_ratio: real('cpu_ratio').notNull(),
+    ram_ratio: real('ram_ratio').notNull(),
+    disk_ratio: real('disk_ratio').notNull(),
+    updated_at: text('updated_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [primaryKey({ columns: [t.server_id] })],
+);
+
+/**
+ * Work the platform asked a site to do (start a VM, migrate it, snapshot it...), queued → running →
+ * succeeded | failed | cancelled. `idempotency_key` travels with the operation to the agent, which never runs a
+ * key twice; a client retrying its request with the same Idempotency-Key gets the same operation back.
+ */
+export const vmOperations = sqliteTable(
+  'vm_operations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    vm_id: integer('vm_id')
+      .notNull()
+      .references(() => vms.id, { onDelete: 'cascade' }),
+    /** the site whose agent runs it: the datacenter of the VM's host when it was asked */
+    datacenter_id: integer('datacenter_id')
+      .notNull()
+      .references(() => datacenters.id),
+    kind: text('kind').notNull(),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status').notNull().default('queued'),
+    error: text('error'),
+    output: text('output', { mode: 'json' }).$type<Record<string, unknown>>(),
+    idempotency_key: text('idempotency_key').notNull(),
+    requested_by: text('requested_by').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    started_at: text('started_at'),
+    finished_at: text('finished_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('vm_operations_key_uq').on(t.idempotency_key),
+    index('vm_operations_vm_idx').on(t.vm_id, t.id),
+    index('vm_operations_site_idx').on(t.datacenter_id, t.status, t.id),
+  ],
+);
+
+/** Snapshots of a VM (created, reverted to and deleted through operations); `status` follows their operation. */
+export const vmSnapshots = sqliteTable(
+  'vm_snapshots',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    vm_id: integer('vm_id')
+      .notNull()
+      .references(() => vms.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    /** the snapshot the VM was at when this one was taken: the tree */
+    parent_id: integer('parent_id'),
+    size_gb: real('size_gb'),
+    /** creating, ready, deleting, failed */
+    status: text('status').notNull().default('creating'),
+    /** deleted by the retention job after this time (null: kept) */
+    expires_at: text('expires_at'),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex('vm_snapshots_name_uq').on(t.vm_id, t.name)],
+);
+
+export type VmRow = typeof vms.$inferSelect;
+export type VmOperationRow = typeof vmOperations.$inferSelect;
