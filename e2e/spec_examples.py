@@ -2,7 +2,7 @@
 
 Only BASE_URL differs (the spec's FastAPI listened on :8000; we serve /api on :8787) and TOKEN is obtained the
 way the spec's curl example does it. Each block is followed by assertions on what it printed or returned.
-Blocks that need later issues (forecast, VMs) are not run yet.
+Blocks that need later issues (the forecast) are not run yet.
 """
 
 import os
@@ -99,6 +99,15 @@ r = requests.post(f"{BASE_URL}/servers", headers=headers, json={
     "cpu_model": "Intel Xeon Gold 6338", "cpu_cores": 64, "ram_gb": 512, "storage_tb": 4.0, "power_supply_w": 750,
     "os": "Ubuntu 22.04", "ip_address": "10.0.1.10", "management_ip": "10.0.0.10"})
 check(r.status_code == 201, f"SRV-WEB-001: {r.status_code} {r.text}")
+check(r.json()["id"] == 1, f"SRV-WEB-001 is server 1 on a fresh database, as example 4 assumes: {r.text}")
+
+# --- curl example 4: a VM on server 1 --------------------------------------------------------------------------
+r = requests.post(f"{BASE_URL}/vms", headers=headers, json={
+    "name": "VM-WEB-APP-01", "host_server_id": 1, "os": "Ubuntu 22.04", "cpu_cores": 4, "ram_gb": 16,
+    "disk_gb": 200, "network_type": "Bridged", "vlan": "100"})
+check(r.status_code == 201, f"VM-WEB-APP-01: {r.status_code} {r.text}")
+vm = r.json()
+check(vm["host_server_id"] == 1 and vm["cpu_cores"] == 4 and vm["vlan"] == "100", f"VM-WEB-APP-01: {vm}")
 
 # --- Use Case 2: Monitor & Alert -----------------------------------------------------------------------------------
 # Get real-time dashboard metrics

@@ -28,6 +28,23 @@ describe('POST /api/demo/seed', () => {
     expect((await api('/api/users/me', { token })).body.role).toBe('auditor');
   });
 
+  it('puts VMs on the active hypervisor hosts, each host within its capacity', async () => {
+    expect(first.vms).toBeGreaterThanOrEqual(20);
+    expect(await countRows('vms')).toBe(first.vms);
+    const vms: Row[] = (await api('/api/vms?limit=1000', { token: admin })).body;
+    const hosts = [...new Set(vms.map((v) => v.host_server_id))];
+    for (const id of hosts) {
+      const cap = (await api(`/api/servers/${id}/capacity`, { token: admin })).body;
+      for (const r of cap.resources) expect(r.free, `${cap.name} ${r.resource}`).toBeGreaterThanOrEqual(0);
+    }
+    // database VMs of a site are kept apart
+    const groups = new Map<string, number[]>();
+    for (const v of vms.filter((x) => x.anti_affinity_group)) {
+      groups.set(v.anti_affinity_group, [...(groups.get(v.anti_affinity_group) ?? []), v.host_server_id]);
+    }
+    for (const [, on] of groups) expect(new Set(on).size).toBe(on.length);
+  });
+
   it('a second run changes nothing', async () => {
     const before = [await countRows('servers'), await countRows('racks'), await countRows('audit_log')];
     const res = await api('/api/demo/seed', { token: admin, json: {} });

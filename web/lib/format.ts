@@ -70,6 +70,16 @@ export type Tone = 'success' | 'warning' | 'danger' | 'info' | 'neutral' | 'acce
 
 const TONES: Record<string, Tone> = {
   active: 'success',
+  // VMs and their operations
+  running: 'success',
+  stopped: 'neutral',
+  suspended: 'warning',
+  migrating: 'info',
+  error: 'danger',
+  queued: 'info',
+  succeeded: 'success',
+  failed: 'danger',
+  cancelled: 'neutral',
   healthy: 'success',
   planned: 'info',
   maintenance: 'warning',

@@ -14,6 +14,7 @@ import {
   SCOPE_TYPES,
   SEVERITIES,
 } from '$worker/alerting/schemas/alert-rule';
+import { HYPERVISORS, NETWORK_TYPES, REGISTERED_STATUSES } from '$worker/virtualization/schemas/vm';
 import { humanize } from './format';
 import type { FieldSpec, Option, Section, Values } from './forms';
 import type { Datacenter, Elevation, Rack } from './types';
@@ -462,6 +463,87 @@ export function maintenanceSections(targets: () => MaintenanceTargets): Section[
           span: 2,
         },
         { name: 'reason', label: 'Reason', type: 'textarea', nullable: true, span: 2 },
+      ],
+    },
+  ];
+}
+
+export interface VmHosts {
+  hosts: { id: number; name: string; datacenter_name: string; cpu_cores: number | null; ram_gb: number | null }[];
+}
+
+/** A VM: on create the host is chosen (afterwards it changes by migration only) and its current state recorded. */
+export function vmSections(ctx: VmHosts, creating: boolean): Section[] {
+  return [
+    {
+      title: 'Identity',
+      description: 'Names are unique across the estate. The owner and the anti-affinity group are free text.',
+      fields: [
+        { name: 'name', label: 'Name', type: 'text', required: true, placeholder: 'vm-web-app-01', mono: true },
+        { name: 'hypervisor', label: 'Hypervisor', type: 'select', options: enumOptions(HYPERVISORS, String) },
+        { name: 'os', label: 'Operating system', type: 'text', nullable: true, placeholder: 'Ubuntu 22.04' },
+        { name: 'owner', label: 'Owner', type: 'text', nullable: true, placeholder: 'team-web' },
+        {
+          name: 'anti_affinity_group',
+          label: 'Anti-affinity group',
+          type: 'text',
+          nullable: true,
+          placeholder: 'web-frontends',
+          help: 'VMs of one group never share a host',
+        },
+        ...(creating
+          ? [
+              {
+                name: 'status',
+                label: 'Current state',
+                type: 'select',
+                options: enumOptions(REGISTERED_STATUSES),
+                help: 'What the VM is doing now, if it already exists',
+              } satisfies FieldSpec,
+            ]
+          : []),
+      ],
+    },
+    {
+      title: 'Resources',
+      description: creating
+        ? "Checked against the host's free capacity at its overcommit ratios (vCPU 4:1, RAM 1:1 by default)."
+        : "Checked against the host's free capacity at its overcommit ratios. The host changes by migration.",
+      fields: [
+        ...(creating
+          ? [
+              {
+                name: 'host_server_id',
+                label: 'Host server',
+                type: 'select',
+                numeric: true,
+                required: true,
+                emptyOption: 'Choose a host…',
+                options: ctx.hosts.map((h) => ({
+                  value: String(h.id),
+                  label: `${h.name} · ${h.datacenter_name}${h.cpu_cores ? ` · ${h.cpu_cores} cores` : ''}${h.ram_gb ? `, ${h.ram_gb} GB` : ''}`,
+                })),
+                span: 2,
+              } satisfies FieldSpec,
+            ]
+          : []),
+        { name: 'cpu_cores', label: 'vCPUs', type: 'integer', required: true, placeholder: '4' },
+        { name: 'ram_gb', label: 'Memory', type: 'number', unit: 'GB', required: true, placeholder: '16' },
+        { name: 'disk_gb', label: 'Disk', type: 'number', unit: 'GB', placeholder: '200' },
+      ],
+    },
+    {
+      title: 'Network',
+      fields: [
+        {
+          name: 'network_type',
+          label: 'Network type',
+          type: 'select',
+          emptyOption: '—',
+          nullable: true,
+          options: enumOptions(NETWORK_TYPES, String),
+        },
+        { name: 'vlan', label: 'VLAN', type: 'text', nullable: true, placeholder: '100', mono: true },
       ],
     },
   ];

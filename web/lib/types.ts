@@ -1,7 +1,7 @@
 // Shapes of what the API returns: names for the schemas of the generated OpenAPI types (web/lib/api-types.gen.ts,
 // `npm run api-types`). A shape missing here is added to the Worker's route declarations, never typed by hand.
 // Inputs are validated with the shared valibot schemas ($worker/...).
-import type { components } from './api-types.gen';
+import type { components, paths } from './api-types.gen';
 
 type Schemas = components['schemas'];
 
@@ -21,6 +21,12 @@ export type IncidentDetail = Schemas['IncidentDetail'];
 export type IncidentStats = Schemas['IncidentStats'];
 export type RulePreview = Schemas['RulePreview'];
 export type Rack = Schemas['Rack'];
+export type Vm = Schemas['Vm'];
+export type VmOperation = Schemas['VmOperation'];
+export type HostCapacity = Schemas['HostCapacity'];
+export type ResourceCapacity = HostCapacity['resources'][number];
+export type MigrationTarget =
+  paths['/api/vms/{id}/migration-targets']['get']['responses'][200]['content']['application/json'][number];
 export type Server = Schemas['Server'];
 export type Elevation = Schemas['Elevation'];
 export type ElevationDevice = Elevation['devices'][number];

@@ -6,7 +6,9 @@ import { datacentersResource } from '../dcim/datacenters';
 import { racksResource } from '../dcim/racks';
 import { serversResource } from '../dcim/servers';
 import { register, updateUser } from '../platform/identity/users';
+import { vmsResource } from '../virtualization/vms';
 import { DEMO_PASSWORD, DEMO_USERS, demoEstate } from './estate';
+import { demoVms } from './vms';
 
 const CHUNK = 200;
 
@@ -36,6 +38,11 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     serversResource,
     estate.servers.map(({ rack, ...server }) => ({ ...server, rack_id: racks[rack].id })),
   );
+  const vms = await createInChunks(
+    ctx,
+    vmsResource,
+    demoVms(estate.servers).map(({ host, ...vm }) => ({ ...vm, host_server_id: servers[host].id })),
+  );
   let users = 0;
   if (opts.users !== false) {
     for (const { clearance, ...u } of DEMO_USERS) {
@@ -48,5 +55,12 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
       }
     }
   }
-  return { seeded: true, datacenters: dcs.length, racks: racks.length, servers: servers.length, users };
+  return {
+    seeded: true,
+    datacenters: dcs.length,
+    racks: racks.length,
+    servers: servers.length,
+    vms: vms.length,
+    users,
+  };
 }
