@@ -122,6 +122,9 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       ],
     });
     const incident = await api('POST', '/incidents', { title: 'a11y incident', severity: 'warning', note: 'checking' });
+    const [vm] = await api('GET', '/vms?limit=1&sort=name&status=running');
+    // an operation waiting for the site agent, so the VM page shows its banner and the log a queued row
+    await api('POST', `/vms/${vm.id}/restart`, {});
     const policy = await api('POST', '/escalation-policies', {
       name: 'a11y policy',
       levels: [{ after_min: 0, channel_ids: [channel.id] }],
@@ -156,6 +159,11 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/alerts/schedules',
       '/alerts/schedules/new',
       `/incidents/${incident.id}`,
+      '/vms',
+      `/vms/${vm.id}`,
+      '/vms/new',
+      `/vms/${vm.id}/edit`,
+      '/vms/operations',
       '/capacity',
       '/audit',
       '/compliance',

@@ -1,6 +1,7 @@
 // The wire protocol between the site agent (agent/, a Node program on the customer's site) and its site's
 // Durable Object (one per datacenter). JSON text frames over one WebSocket that the agent dials out
-// (GET /api/agents/connect, Authorization: Bearer <token of the `agent` scope, bound to one datacenter>).
+// (GET /api/agents/connect; its token, of the `agent` scope and bound to one datacenter, travels as the subprotocol
+// list ['dcp-agent', 'bearer.<token>'] because a WebSocket client cannot set an Authorization header).
 // Only valibot here: the agent imports this file as it is.
 //
 // The conversation:

@@ -1,4 +1,5 @@
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, not, sql } from 'drizzle-orm';
+import { anyOf } from '../platform/http/sql-match';
 import type { ServiceContext } from '../platform/context';
 import { visibleWhere } from '../platform/access/entities';
 import { racks, servers } from '../dcim/tables';
@@ -18,6 +19,8 @@ export interface Host extends HostFacts {
   custom_ratios: boolean;
   resources: ResourceCapacity[];
   vm_count: number;
+  /** the hypervisors of the VMs it carries (a host runs one; VMs do not live-migrate across them) */
+  hypervisors: string[];
 }
 
 /**
@@ -30,7 +33,7 @@ export async function loadHosts(
   opts: { ids?: number[]; datacenterId?: number; excludeVmIds?: number[] },
 ): Promise<Host[]> {
   const conds = [visibleWhere(ctx, serverEntity)];
-  if (opts.ids) conds.push(opts.ids.length ? inArray(servers.id, opts.ids) : sql`0`);
+  if (opts.ids) conds.push(opts.ids.length ? anyOf(servers.id, opts.ids) : sql`0`);
   if (opts.datacenterId !== undefined) conds.push(eq(racks.datacenter_id, opts.datacenterId));
   const rows = await ctx.db
     .select({
@@ -55,7 +58,7 @@ export async function loadHosts(
     .all();
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const exclude = opts.excludeVmIds?.length ? notInArray(vms.id, opts.excludeVmIds) : undefined;
+  const exclude = opts.excludeVmIds?.length ? not(anyOf(vms.id, opts.excludeVmIds)) : undefined;
   const sums = await ctx.db
     .select({
       host: vms.host_server_id,
@@ -63,9 +66,10 @@ export async function loadHosts(
       ram: sql<number>`coalesce(sum(${vms.ram_gb}), 0)`,
       disk: sql<number>`coalesce(sum(${vms.disk_gb}), 0)`,
       n: sql<number>`count(*)`,
+      hypervisors: sql<string>`json_group_array(DISTINCT ${vms.hypervisor})`,
     })
     .from(vms)
-    .where(and(inArray(vms.host_server_id, ids), exclude))
+    .where(and(anyOf(vms.host_server_id, ids), exclude))
     .groupBy(vms.host_server_id)
     .all();
   const byHost = new Map(sums.map((s) => [s.host, s]));
@@ -83,6 +87,7 @@ export async function loadHosts(
       custom_ratios: custom,
       resources: capacityOf(host, ratios, { cpu: s?.cpu ?? 0, ram: s?.ram ?? 0, disk: s?.disk ?? 0 }),
       vm_count: s?.n ?? 0,
+      hypervisors: s ? (JSON.parse(s.hypervisors) as string[]) : [],
     };
   });
 }
@@ -99,7 +104,7 @@ export async function groupMembers(ctx: ServiceContext, groups: string[], exclud
     })
     .from(vms)
     .where(
-      and(inArray(vms.anti_affinity_group, groups), excludeVmIds.length ? notInArray(vms.id, excludeVmIds) : undefined),
+      and(anyOf(vms.anti_affinity_group, groups), excludeVmIds.length ? not(anyOf(vms.id, excludeVmIds)) : undefined),
     )
     .all();
 }

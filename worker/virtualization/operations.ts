@@ -156,6 +156,9 @@ function migrationProblems(vm: Row, from: Host, target: Host, others: Parameters
   const status = hostStatusProblem(target);
   if (status) reasons.push(status);
   if (target.datacenter_id !== from.datacenter_id) reasons.push(`host ${target.name} is in another datacenter`);
+  if (target.hypervisors.length && !target.hypervisors.includes(String(vm.hypervisor))) {
+    reasons.push(`host ${target.name} runs ${target.hypervisors.join(', ')}, not ${vm.hypervisor}`);
+  }
   if (zoneLowers(from.zone, target.zone)) {
     reasons.push(`host ${target.name} is in the ${target.zone} zone, below the VM's ${from.zone} zone`);
   }
@@ -167,7 +170,10 @@ function migrationProblems(vm: Row, from: Host, target: Host, others: Parameters
   return reasons;
 }
 
-/** Every host of the VM's datacenter the caller can see, whether the VM may move there, and why not. */
+/**
+ * The VM hosts of the VM's datacenter the caller can see (servers that carry VMs, or were given overcommit ratios:
+ * an application server is not a hypervisor), whether the VM may move there, and why not.
+ */
 export async function migrationTargets(ctx: ServiceContext, vmId: number) {
   const vm = await getRow(ctx, vmsResource, vmId);
   const [from] = await loadHosts(ctx, { ids: [Number(vm.host_server_id)] });
@@ -175,7 +181,7 @@ export async function migrationTargets(ctx: ServiceContext, vmId: number) {
   const hosts = await loadHosts(ctx, { datacenterId: from.datacenter_id, excludeVmIds: [vmId] });
   const others = vm.anti_affinity_group ? await groupMembers(ctx, [String(vm.anti_affinity_group)], [vmId]) : [];
   return hosts
-    .filter((h) => h.id !== from.id && (h.cpu_cores ?? 0) > 0)
+    .filter((h) => h.id !== from.id && (h.vm_count > 0 || h.custom_ratios))
     .map((h) => {
       const reasons = migrationProblems(vm, from, h, others);
       return {

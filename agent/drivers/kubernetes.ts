@@ -1,0 +1,181 @@
+// Workloads on Kubernetes: apps/v1 Deployments, one cluster per context of the kubeconfig. The Deployment
+// controller does the rolling itself (max_surge/max_unavailable go into its strategy); the agent patches, then
+// watches the rollout by polling status, and patches the previous image back if it does not complete.
+import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { V1Deployment } from '@kubernetes/client-node';
+import type { ObservedWorkload } from '../../worker/virtualization/agent-protocol.ts';
+import type { Output, RolloutOptions, RunContext, WorkloadDriver, WorkloadRef } from './types.ts';
+
+/** the image a set_image replaced, kept on the Deployment so a rollback works from any agent, after any restart */
+const PREVIOUS = 'dc-platform.dev/previous-image';
+
+export interface KubernetesOptions {
+  rolloutTimeoutMs?: number;
+  pollMs?: number;
+}
+
+const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+
+export class KubernetesDriver implements WorkloadDriver {
+  readonly name = 'kubernetes' as const;
+  private readonly apis = new Map<string, AppsV1Api>();
+  private readonly o: Required<KubernetesOptions>;
+
+  constructor(kubeconfigPath: string, options: KubernetesOptions = {}) {
+    const probe = new KubeConfig();
+    probe.loadFromFile(kubeconfigPath);
+    for (const context of probe.getContexts()) {
+      // one KubeConfig per context: a client reads the current user at request time, so sharing one and
+      // switching contexts would send one cluster's credentials to another
+      const kc = new KubeConfig();
+      kc.loadFromFile(kubeconfigPath);
+      kc.setCurrentContext(context.name);
+      this.apis.set(context.name, kc.makeApiClient(AppsV1Api));
+    }
+    if (!this.apis.size) throw new Error('the kubeconfig has no contexts');
+    this.o = { rolloutTimeoutMs: options.rolloutTimeoutMs ?? 600_000, pollMs: options.pollMs ?? 2000 };
+  }
+
+  clusters(): string[] {
+    return [...this.apis.keys()];
+  }
+
+  private api(cluster: string): AppsV1Api {
+    const api = this.apis.get(cluster);
+    if (!api) throw new Error(`kubernetes cluster '${cluster}' is not a context of the kubeconfig`);
+    return api;
+  }
+
+  async list(): Promise<ObservedWorkload[]> {
+    const out: ObservedWorkload[] = [];
+    for (const cluster of this.clusters()) {
+      const list = await this.api(cluster).listDeploymentForAllNamespaces();
+      for (const d of list.items) {
+        out.push({
+          driver: 'kubernetes',
+          cluster,
+          namespace: d.metadata?.namespace ?? 'default',
+          name: d.metadata?.name ?? '',
+          image: d.spec?.template.spec?.containers[0]?.image ?? '',
+          replicas_desired: d.spec?.replicas ?? 1,
+          replicas_ready: d.status?.readyReplicas ?? 0,
+          replicas_updated: d.status?.updatedReplicas ?? 0,
+        });
+      }
+    }
+    return out;
+  }
+
+  async scale(ref: WorkloadRef, replicas: number): Promise<Output> {
+    const d = await this.api(ref.cluster).patchNamespacedDeployment(
+      { name: ref.name, namespace: ref.namespace, body: { spec: { replicas } } },
+      merge,
+    );
+    return { replicas: d.spec?.replicas ?? replicas };
+  }
+
+  async setImage(ref: WorkloadRef, o: RolloutOptions, ctx: RunContext): Promise<Output> {
+    const api = this.api(ref.cluster);
+    const current = await api.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace });
+    const containers = current.spec?.template.spec?.containers ?? [];
+    const container = o.container ? containers.find((c) => c.name === o.container) : containers[0];
+    if (!container)
+      throw new Error(`deployment ${ref.namespace}/${ref.name} has no container ${o.container ?? ''}`.trim());
+    const previous = container.image ?? '';
+    if (previous === o.image) return { image: o.image, unchanged: true };
+    const patched = await this.patchImage(ref, container.name, o.image, previous, o);
+    try {
+      await this.watchRollout(ref, patched, ctx);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      ctx.progress('rollback', { image: previous, reason: why });
+      // the failed attempt never happened as far as rollback() is concerned: its predecessor stays recorded
+      const prior = current.metadata?.annotations?.[PREVIOUS] ?? null;
+      const back = await this.patchImage(ref, container.name, previous, prior, o);
+      // wait for the old image to be back, but a failed wait must not hide the original failure
+      await this.watchRollout(ref, back, { ...ctx, signal: new AbortController().signal }).catch(() => undefined);
+      throw new Error(`rollout of ${o.image}: ${why}; rolled back to ${previous}`, { cause: err });
+    }
+    return { image: o.image, previous_image: previous, container: container.name };
+  }
+
+  async rollback(ref: WorkloadRef, ctx: RunContext): Promise<Output> {
+    const d = await this.api(ref.cluster).readNamespacedDeployment({ name: ref.name, namespace: ref.namespace });
+    const previous = d.metadata?.annotations?.[PREVIOUS];
+    if (!previous) throw new Error(`deployment ${ref.namespace}/${ref.name} has no previous image to roll back to`);
+    const container = d.spec?.template.spec?.containers[0];
+    if (!container) throw new Error(`deployment ${ref.namespace}/${ref.name} has no container`);
+    const patched = await this.patchImage(ref, container.name, previous, container.image ?? '', {
+      max_surge: 1,
+      max_unavailable: 0,
+    });
+    await this.watchRollout(ref, patched, ctx);
+    return { image: previous };
+  }
+
+  async close(): Promise<void> {}
+
+  private patchImage(
+    ref: WorkloadRef,
+    container: string,
+    image: string,
+    previous: string | null,
+    o: { max_surge: number; max_unavailable: number },
+  ): Promise<V1Deployment> {
+    // strategic merge: the containers list merges by name, so the other containers of the pod stay as they are
+    const body = {
+      metadata: { annotations: { [PREVIOUS]: previous } },
+      spec: {
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: o.max_surge, maxUnavailable: o.max_unavailable },
+        },
+        template: { spec: { containers: [{ name: container, image }] } },
+      },
+    };
+    return this.api(ref.cluster).patchNamespacedDeployment(
+      { name: ref.name, namespace: ref.namespace, body },
+      strategic,
+    );
+  }
+
+  /** Complete as `kubectl rollout status` judges it: the controller saw this generation and every replica is new and available. */
+  private async watchRollout(ref: WorkloadRef, patched: V1Deployment, ctx: RunContext): Promise<void> {
+    const api = this.api(ref.cluster);
+    const generation = patched.metadata?.generation ?? 0;
+    const deadline = Date.now() + this.o.rolloutTimeoutMs;
+    let last = '';
+    for (;;) {
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+      const d = await api.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace });
+      const s = d.status ?? {};
+      const desired = d.spec?.replicas ?? 1;
+      const seen = (s.observedGeneration ?? 0) >= generation;
+      const progress = {
+        desired,
+        updated: s.updatedReplicas ?? 0,
+        ready: s.readyReplicas ?? 0,
+        available: s.availableReplicas ?? 0,
+        total: s.replicas ?? 0,
+      };
+      const stamp = JSON.stringify(progress);
+      if (seen && stamp !== last) {
+        last = stamp;
+        ctx.progress('rollout', progress);
+      }
+      const stalled = s.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
+      if (seen && stalled) throw new Error(`rollout stalled: ${stalled.message ?? 'progress deadline exceeded'}`);
+      if (
+        seen &&
+        progress.updated === desired &&
+        progress.total === desired &&
+        progress.available === desired &&
+        progress.ready === desired
+      )
+        return;
+      if (Date.now() > deadline) throw new Error(`not ready within ${Math.round(this.o.rolloutTimeoutMs / 1000)} s`);
+      await new Promise((r) => setTimeout(r, this.o.pollMs));
+    }
+  }
+}

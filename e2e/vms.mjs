@@ -1,0 +1,124 @@
+// Browser test: virtual machines (see e2e/lib/harness.mjs for the server, the browser and the step runner).
+// On the demo estate: the VM list, a VM's page with its host's capacity, a VM created through the form (a host
+// without room answers inline), the migrate dialog (valid hosts with free capacity, refused ones with their
+// reasons), the queued migration waiting for the site agent, and cancelling it.
+import { join } from 'node:path';
+import { adminApiToken, browserSuite, expect, log, SHOTS } from './lib/harness.mjs';
+
+await browserSuite('vms', { port: 8960 }, async ({ page, origin, step }) => {
+  const url = (p) => `${origin}${p}`;
+  const shot = async (name) => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  let token;
+  const apiGet = async (path) => {
+    const r = await page.request.get(url(`/api${path}`), { headers: { authorization: `Bearer ${token}` } });
+    expect(r.ok(), `GET ${path}: ${r.status()}`);
+    return r.json();
+  };
+  let vm;
+
+  await step('sign in as admin and seed the demo estate', async () => {
+    await page.goto(url('/login'));
+    await page.fill('#username', 'admin');
+    await page.fill('#password', 'admin123');
+    await page.click('button[type=submit]');
+    await page.waitForURL((u) => u.pathname === '/');
+    token = await adminApiToken(page, origin);
+    const seed = await page.request.post(url('/api/demo/seed'), {
+      headers: { authorization: `Bearer ${token}` },
+      data: {},
+    });
+    const body = await seed.json();
+    log('seeded', JSON.stringify(body));
+    expect(body.vms > 10, `seed created ${body.vms} VMs`);
+  });
+
+  await step('the VM list opens from the sidebar, searchable and filterable', async () => {
+    await page.click('nav >> text=Virtual machines');
+    await page.waitForURL((u) => u.pathname === '/vms');
+    await page.locator('[data-testid=vms-table] tbody tr').first().waitFor();
+    const running = (await apiGet('/vms?status=running&limit=1000')).length;
+    await page.goto(url('/vms?status=running'));
+    await page.locator('[data-testid=vms-table] tbody a.cell-link').first().waitFor();
+    const shown = (await page.locator('[data-testid=vms-table] tbody tr').allInnerTexts()).join('\n');
+    expect(shown.includes('Running') && !shown.includes('Stopped'), `only running VMs shown: ${shown.slice(0, 300)}`);
+    log(`${running} running VMs`);
+    await shot('vms-list');
+  });
+
+  await step('a VM page shows its host capacity with this VM marked', async () => {
+    // a running VM on a host with another host of its datacenter able to take it
+    const all = await apiGet('/vms?status=running&limit=1000');
+    for (const v of all) {
+      const targets = await apiGet(`/vms/${v.id}/migration-targets`);
+      if (targets.some((t) => t.allowed) && targets.some((t) => !t.allowed)) {
+        vm = v;
+        break;
+      }
+    }
+    expect(vm, 'a VM with both valid and refused targets');
+    await page.goto(url(`/vms/${vm.id}`));
+    await page.locator('[data-testid=host-capacity] [role=progressbar]').first().waitFor();
+    const cap = await page.locator('[data-testid=host-capacity]').innerText();
+    expect(cap.includes(vm.host_name) && cap.includes(`this VM ${vm.cpu_cores}`), `capacity card: ${cap}`);
+    await shot('vm-detail');
+  });
+
+  await step('the form refuses a VM the host has no room for, next to the field', async () => {
+    await page.goto(url(`/vms/new?host_server_id=${vm.host_server_id}`));
+    await page.fill('input[name=name]', 'e2e-too-big');
+    await page.fill('input[name=cpu_cores]', '4');
+    await page.fill('input[name=ram_gb]', '20000');
+    await page.click('[data-testid=vm-form] button[type=submit]');
+    const err = page.locator('[data-testid=field-error-ram_gb]');
+    await err.waitFor();
+    const text = await err.innerText();
+    expect(/RAM: 20000 GB asked, [\d.]+ GB free/.test(text), `inline error: ${text.slice(0, 400)}`);
+    await shot('vm-form-refused');
+    await page.fill('input[name=ram_gb]', '2');
+    await page.click('[data-testid=vm-form] button[type=submit]');
+    await page.waitForURL((u) => /^\/vms\/\d+$/.test(u.pathname));
+    await page.locator('[data-testid=vm-status]').waitFor();
+  });
+
+  await step(
+    'migrate: valid hosts with their free capacity, refused ones with reasons; queued, then cancelled',
+    async () => {
+      await page.goto(url(`/vms/${vm.id}`));
+      await page.click('[data-testid=op-migrate]');
+      const list = page.locator('[data-testid=migration-targets]');
+      await list.waitFor();
+      await page.locator('[data-testid=migration-targets] input[type=radio]').first().waitFor();
+      const refused = page.locator('[data-testid^=refused-]');
+      expect((await refused.count()) > 0, 'refused hosts listed');
+      // textContent: the refused hosts sit below the list's scroll, where innerText may leave their lines out
+      const reason = (await refused.allTextContents()).join(' | ');
+      expect(/maintenance|asked|anti-affinity|offline|zone|decommissioned|runs /.test(reason), `a reason: ${reason}`);
+      await shot('vm-migrate-dialog');
+      await page.click('[data-testid=confirm-migrate]');
+      await page.locator('[data-testid=waiting-agent]').waitFor();
+      expect((await page.locator('[data-testid=vm-status]').innerText()).includes('Migrating'), 'VM shows migrating');
+      const ops = page.locator('[data-testid=vm-operations]');
+      await ops.locator('tbody >> text=waiting for the site agent').waitFor();
+      await shot('vm-migrating');
+      await ops.locator('[data-testid^=cancel-op-]').first().click();
+      await ops.locator('tbody >> text=Cancelled').first().waitFor();
+      await page.locator('[data-testid=waiting-agent]').waitFor({ state: 'detached' });
+      const after = await apiGet(`/vms/${vm.id}`);
+      expect(
+        after.status === 'running' && after.host_server_id === vm.host_server_id,
+        `back as it was: ${after.status}`,
+      );
+    },
+  );
+
+  await step('the operations log lists it with its state', async () => {
+    await page.goto(url('/vms/operations'));
+    await page.locator('[data-testid=vm-operations] tbody a.cell-link').first().waitFor();
+    const text = (await page.locator('[data-testid=vm-operations] tbody tr').allInnerTexts()).join('\n');
+    expect(text.includes(vm.name) && text.includes('Migrate') && text.includes('Cancelled'), text.slice(0, 300));
+    await shot('vm-operations');
+  });
+});
