@@ -6,6 +6,7 @@ export { AuditChain } from '../durable-objects/audit-chain';
 export { RackTelemetry } from '../durable-objects/rack-telemetry';
 export { DatacenterLive } from '../durable-objects/datacenter-live';
 export { AlertHub } from '../durable-objects/alert-hub';
+export { SiteAgent } from '../durable-objects/site-agent';
 
 const { app } = createApp();
 

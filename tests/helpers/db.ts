@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 
 /** Row count of a table, read straight from D1 (not through the API under test). */
 export async function countRows(
-  table: 'users' | 'datacenters' | 'racks' | 'servers' | 'audit_log' | 'audit_checkpoints',
+  table: 'users' | 'datacenters' | 'racks' | 'servers' | 'vms' | 'audit_log' | 'audit_checkpoints',
   where = '',
 ) {
   const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} ${where ? `WHERE ${where}` : ''}`).first<{

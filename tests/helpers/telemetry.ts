@@ -32,6 +32,8 @@ export const ingestJson = (token: string, samples: unknown) => api('/api/metrics
 
 export interface LiveSocket {
   ws: WebSocket;
+  /** the subprotocol the server chose */
+  protocol: string | null;
   messages: any[];
   closed: { code: number } | null;
   /** the first message (already received or still to come) that matches, after `after` messages */
@@ -39,19 +41,25 @@ export interface LiveSocket {
 }
 
 /** Open a live WebSocket through the Worker as `token`; the status when the upgrade is refused. */
-export async function openSocket(path: string, token: string): Promise<LiveSocket | { status: number; body: any }> {
-  const res = await exports.default.fetch(`${BASE}${path}`, {
-    headers: { Upgrade: 'websocket', Authorization: `Bearer ${token}` },
-  });
+export const openSocket = (path: string, token: string) => openSocketWith(path, { Authorization: `Bearer ${token}` });
+
+/** Open a WebSocket through the Worker with these headers (a site agent sends its token as a subprotocol). */
+export async function openSocketWith(
+  path: string,
+  headers: Record<string, string>,
+): Promise<LiveSocket | { status: number; body: any }> {
+  const res = await exports.default.fetch(`${BASE}${path}`, { headers: { Upgrade: 'websocket', ...headers } });
   if (res.status !== 101 || !res.webSocket) {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   }
   const ws = res.webSocket;
+  const protocol = res.headers.get('sec-websocket-protocol');
   const messages: any[] = [];
   const listeners = new Set<() => void>();
   const live: LiveSocket = {
     ws,
+    protocol,
     messages,
     closed: null,
     waitFor(pred, opts = {}) {

@@ -161,6 +161,7 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   }
   switch (base) {
     case 'datacenters':
+    case 'sites':
       return dc.id;
     case 'racks':
       return rack.id;
@@ -375,6 +376,7 @@ const GRANTED_STATUS: Record<string, number> = {
   'get /api/live/racks/{id}': 426,
   'get /api/live/datacenters/{id}': 426,
   'get /api/live/alerts': 426,
+  'get /api/agents/connect': 426,
 };
 
 const PUBLIC = new Set([
@@ -426,6 +428,7 @@ function policy(method: string, path: string): string {
   if (/^\/api\/(notification-channels|escalation-policies|oncall-schedules|notifications|maintenance)\b/.test(path)) {
     return method === 'get' ? 'alerts:read' : 'alerts:configure';
   }
+  if (path === '/api/agents/connect') return 'agents:connect';
   if (/^\/api\/vms\/\{id\}\/(start|stop|restart|migrate)$/.test(path) || path === '/api/vm-operations/{id}/cancel') {
     return 'vms:operate';
   }
@@ -544,6 +547,7 @@ describe('the permission matrix itself', () => {
       'alerts:respond': ['admin', 'operator'],
       'alerts:configure': ['admin', 'operator'],
       'vms:operate': ['admin', 'operator'],
+      'agents:connect': ['admin', 'operator'],
     });
     expect(ROLES).toEqual(['admin', 'operator', 'viewer', 'auditor']);
   });

@@ -295,6 +295,18 @@ describe('VM operations', () => {
     const partner = await vm({ host_server_id: hostB.id, anti_affinity_group: v.anti_affinity_group });
     const otherDc = await createServer(admin, { cpu_cores: 64, ram_gb: 256 });
     const roomy = await createServer(admin, { rack_id: rack.id, u_position: 30, cpu_cores: 32, ram_gb: 128 });
+    const appServer = await createServer(admin, { rack_id: rack.id, u_position: 32, cpu_cores: 32, ram_gb: 128 });
+    const esxi = await createServer(admin, { rack_id: rack.id, u_position: 34, cpu_cores: 32, ram_gb: 128 });
+    await vm({ host_server_id: esxi.id, hypervisor: 'VMware ESXi' });
+    // empty hosts become VM hosts when given ratios; an application server without either is not offered
+    for (const h of [roomy, full, down, lower]) {
+      const set = await api(`/api/servers/${h.id}/overcommit`, {
+        method: 'PUT',
+        token: admin,
+        json: { cpu_ratio: 4, ram_ratio: 1, disk_ratio: 1 },
+      });
+      expect(set.status, set.text).toBe(200);
+    }
 
     const targets = (await api(`/api/vms/${v.id}/migration-targets`, { token: admin })).body as Row[];
     const byId = new Map(targets.map((t) => [t.server_id, t]));
@@ -303,10 +315,12 @@ describe('VM operations', () => {
     expect(byId.get(down.id)!.reasons).toContain(`host ${down.name} is in maintenance`);
     expect(byId.get(lower.id)!.reasons.join()).toContain("Public zone, below the VM's Confidential zone");
     expect(byId.get(hostB.id)!.reasons.join()).toContain(`already has ${partner.name}`);
+    expect(byId.get(esxi.id)!.reasons).toContain(`host ${esxi.name} runs VMware ESXi, not KVM`);
+    expect(byId.has(appServer.id)).toBe(false);
     expect(byId.has(otherDc.id)).toBe(false); // another datacenter is not offered
     expect(targets[0]!.allowed).toBe(true);
 
-    for (const bad of [full, down, lower, hostB, otherDc]) {
+    for (const bad of [full, down, lower, hostB, otherDc, esxi]) {
       expectProblem(await api(`/api/vms/${v.id}/migrate`, { token: admin, json: { target_host_id: bad.id } }), 409, [
         'target_host_id',
       ]);

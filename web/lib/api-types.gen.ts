@@ -2,6 +2,26 @@
 // Name what the UI uses in web/lib/types.ts (aliases into components["schemas"]).
 
 export interface paths {
+  '/api/agents/connect': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * WebSocket: a site agent's connection to its site's operation queue (agent/, the site agent)
+     * @description Authenticate with an `agent` token bound to the site, sent as the subprotocols `dcp-agent, bearer.<token>` (a WebSocket client cannot set headers). Frames are JSON per worker/virtualization/agent-protocol.ts: `welcome`, then one `operation` at a time under a lease; the agent answers `hello`, `started`, `progress`, `result`, `observed`. A newer connection of the same site closes the older one (4409).
+     */
+    get: operations['getAgentsConnect'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/alert-rules': {
     parameters: {
       query?: never;
@@ -1604,6 +1624,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/sites/{id}/agent': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A site's (datacenter's) agent: connected or when last seen, what it drives, its queue */
+    get: operations['getSitesByIdAgent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/token': {
     parameters: {
       query?: never;
@@ -2074,6 +2111,8 @@ export interface components {
       name: string;
       revoked_at: string | null;
       scopes: string[];
+      /** @description An agent token: the site (datacenter) it is bound to */
+      site_id: number | null;
       /** @description The first characters of the token, to recognise it */
       token_prefix: string;
       user_id: number;
@@ -2088,6 +2127,8 @@ export interface components {
       name: string;
       revoked_at: string | null;
       scopes: string[];
+      /** @description An agent token: the site (datacenter) it is bound to */
+      site_id: number | null;
       /** @description The secret. Shown once: it is stored only as a hash. */
       token: string;
       /** @description The first characters of the token, to recognise it */
@@ -2759,6 +2800,20 @@ export interface components {
       user_agent: string | null;
       user_id: number;
     };
+    SiteAgentStatus: {
+      connected: boolean;
+      connected_at: string | null;
+      datacenter_id: number;
+      disconnected_at: string | null;
+      drivers: string[];
+      dry_run: boolean;
+      hostname: string | null;
+      last_seen_at: string | null;
+      operation_id: number | null;
+      queued: number;
+      running: number;
+      version: string | null;
+    };
     TestResult: {
       duration_ms: number;
       error: string | null;
@@ -2912,6 +2967,43 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getAgentsConnect: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Switching protocols */
+      101: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description Not an agent token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not a WebSocket upgrade */
+      426: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getAlertRules: {
     parameters: {
       query?: {
@@ -9287,6 +9379,40 @@ export interface operations {
       422: components['responses']['Invalid'];
     };
   };
+  getSitesByIdAgent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The agent and its queue */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SiteAgentStatus'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such datacenter */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
   postToken: {
     parameters: {
       query?: never;
@@ -9378,7 +9504,8 @@ export interface operations {
         'application/json': {
           expires_in_days?: number | null;
           name: string;
-          scopes: ('read' | 'write' | 'ingest' | 'admin')[];
+          scopes: ('read' | 'write' | 'ingest' | 'admin' | 'agent')[];
+          site_id?: number | null;
         };
       };
     };

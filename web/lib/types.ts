@@ -24,6 +24,7 @@ export type Rack = Schemas['Rack'];
 export type Vm = Schemas['Vm'];
 export type VmOperation = Schemas['VmOperation'];
 export type HostCapacity = Schemas['HostCapacity'];
+export type SiteAgentStatus = Schemas['SiteAgentStatus'];
 export type ResourceCapacity = HostCapacity['resources'][number];
 export type MigrationTarget =
   paths['/api/vms/{id}/migration-targets']['get']['responses'][200]['content']['application/json'][number];

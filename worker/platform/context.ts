@@ -9,6 +9,8 @@ export interface Actor {
   clearance: string;
   /** set when the caller uses a personal API token: what it may do, within the role */
   scopes?: string[];
+  /** an `agent` token's site: the datacenter whose agent may connect with it */
+  site_id?: number | null;
   /** the sign-in session behind an access token */
   sessionId?: string;
   /** when this session last passed a passkey step-up with user verification (ISO time), if ever */

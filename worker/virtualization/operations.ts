@@ -13,6 +13,7 @@ import { OPERATION_STATUSES, VmOperation } from './schemas/operation';
 import { OPERATION_KINDS, type OperationKind } from './agent-protocol';
 import { antiAffinityProblem, hostStatusProblem, shortfalls } from './capacity';
 import { groupMembers, loadHosts, type Host } from './hosts';
+import { siteQueueChanged } from '../../durable-objects/site-agent-client';
 
 const PENDING = ['queued', 'running'] as const;
 
@@ -113,6 +114,7 @@ async function enqueue(
     );
   }
   await runBatch(ctx.db, statements);
+  await siteQueueChanged(ctx.env, host!.datacenter_id);
   const op = await ctx.db
     .select({ id: vmOperations.id })
     .from(vmOperations)

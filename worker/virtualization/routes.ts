@@ -6,7 +6,10 @@ import { vmsResource } from './vms';
 import { cancelOperation, migrationTargets, operationsResource, requestMigration, requestPower } from './operations';
 import { hostCapacity, setOvercommit } from './hosts';
 import { HostCapacity, MigrateBody, MigrationTarget, OvercommitBody } from './schemas/vm';
-import { PowerBody, VmOperation } from './schemas/operation';
+import { PowerBody, SiteAgentStatus, VmOperation } from './schemas/operation';
+import { agentAttachment, siteAgentStatus } from './sites';
+import { forwardUpgrade, upgradeOnly } from '../platform/live/upgrade';
+import { siteAgent } from '../../durable-objects/site-agent-client';
 
 const IDEMPOTENCY =
   'Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the ' +
@@ -39,6 +42,48 @@ const operationResponses = [
 export function mountVirtualization(api: Api) {
   mountResource(api, vmsResource);
   mountResource(api, operationsResource);
+
+  api.op(
+    {
+      method: 'get',
+      path: '/agents/connect',
+      summary: "WebSocket: a site agent's connection to its site's operation queue (agent/, the site agent)",
+      description:
+        'Authenticate with an `agent` token bound to the site, sent as the subprotocols `dcp-agent, bearer.<token>` ' +
+        '(a WebSocket client cannot set headers). Frames are JSON per worker/virtualization/agent-protocol.ts: ' +
+        '`welcome`, then one `operation` at a time under a lease; the agent answers `hello`, `started`, ' +
+        '`progress`, `result`, `observed`. A newer connection of the same site closes the older one (4409).',
+      tags: ['Virtualization'],
+      access: 'agents:connect',
+      responses: [
+        { status: 101, description: 'Switching protocols' },
+        { status: 403, description: 'Not an agent token' },
+        { status: 426, description: 'Not a WebSocket upgrade' },
+      ],
+    },
+    async (c, { ctx }) => {
+      upgradeOnly(c);
+      const attachment = await agentAttachment(ctx, Number(c.env.ACCESS_TOKEN_EXPIRE_MINUTES ?? 30) || 30);
+      return forwardUpgrade(c, siteAgent(c.env, attachment.site.datacenter_id), {
+        'x-dcp-agent': JSON.stringify(attachment),
+      });
+    },
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/sites/{id}/agent',
+      summary: "A site's (datacenter's) agent: connected or when last seen, what it drives, its queue",
+      tags: ['Virtualization'],
+      access: 'inventory:read',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'The agent and its queue', schema: SiteAgentStatus, name: 'SiteAgentStatus' },
+        { status: 404, description: 'No such datacenter' },
+      ],
+    },
+    async (c, { ctx, params }) => c.json(await siteAgentStatus(ctx, params.id)),
+  );
 
   api.op(
     {

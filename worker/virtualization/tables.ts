@@ -121,5 +121,25 @@ export const vmSnapshots = sqliteTable(
   (t) => [uniqueIndex('vm_snapshots_name_uq').on(t.vm_id, t.name)],
 );
 
+/**
+ * Each site's agent as its site object last saw it (the object writes it: connect, hello, disconnect), for the UI
+ * and GET /sites/{id}/agent. One row per datacenter that ever had an agent.
+ */
+export const siteAgents = sqliteTable('site_agents', {
+  datacenter_id: integer('datacenter_id')
+    .primaryKey()
+    .references(() => datacenters.id, { onDelete: 'cascade' }),
+  connected: integer('connected', { mode: 'boolean' }).notNull().default(false),
+  hostname: text('hostname'),
+  version: text('version'),
+  drivers: text('drivers', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  dry_run: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
+  connected_at: text('connected_at'),
+  disconnected_at: text('disconnected_at'),
+  last_seen_at: text('last_seen_at'),
+  /** the operation it holds now, if any */
+  operation_id: integer('operation_id'),
+});
+
 export type VmRow = typeof vms.$inferSelect;
 export type VmOperationRow = typeof vmOperations.$inferSelect;

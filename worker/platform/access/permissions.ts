@@ -20,5 +20,6 @@ export const PERMISSIONS = {
   'alerts:respond': ['admin', 'operator'],
   'alerts:configure': ['admin', 'operator'],
   'vms:operate': ['admin', 'operator'],
+  'agents:connect': ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;

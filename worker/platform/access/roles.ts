@@ -9,7 +9,7 @@ export const permissionsOf = (role: string): Permission[] =>
   (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(role, p));
 
 /** Scopes of personal API tokens. A token never exceeds its owner's role: effective = role ∩ scope. */
-export const TOKEN_SCOPES = ['read', 'write', 'ingest', 'admin'] as const;
+export const TOKEN_SCOPES = ['read', 'write', 'ingest', 'admin', 'agent'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
@@ -17,6 +17,8 @@ const SCOPE_PERMISSIONS: Record<TokenScope, readonly Permission[]> = {
   write: ['inventory:read', 'inventory:write', 'alerts:read', 'alerts:respond', 'alerts:configure'],
   // telemetry agents: push samples, nothing else (not even reads)
   ingest: ['metrics:ingest'],
+  // a site agent: connect for its one site (the token's site_id), and push the metrics it collects
+  agent: ['agents:connect', 'metrics:ingest'],
   admin: Object.keys(PERMISSIONS) as Permission[],
 };
 

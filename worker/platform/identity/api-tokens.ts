@@ -4,7 +4,7 @@ import { runBatch, type Statement } from '../db/client';
 import { users } from './tables/users';
 import { apiTokens, type ApiTokenRow } from './tables/sessions';
 import { auditEvent, auditInsertedRow, toStatement } from '../audit/trail';
-import { forbidden, notFound } from '../http/problem';
+import { forbidden, notFound, unprocessable } from '../http/problem';
 import { randomSecret, sha256Hex } from './secrets';
 import { can } from '../access/roles';
 
@@ -14,11 +14,21 @@ const publicToken = ({ token_hash: _, ...t }: ApiTokenRow) => t;
 
 export async function createApiToken(
   ctx: ServiceContext,
-  input: { name: string; scopes: string[]; expires_in_days?: number | null },
+  input: { name: string; scopes: string[]; site_id?: number | null; expires_in_days?: number | null },
 ) {
   const owner = ctx.actor!;
   if (input.scopes.includes('admin') && owner.role !== 'admin') {
     throw forbidden('Only admins can create tokens with the "admin" scope.');
+  }
+  // an agent token is for one site's agent and nothing else: a stolen one reaches one site's queue
+  const agent = input.scopes.includes('agent');
+  if (agent && input.scopes.length > 1) {
+    throw unprocessable([{ field: 'scopes', message: 'an agent token has the "agent" scope alone' }]);
+  }
+  if (agent !== (input.site_id != null)) {
+    throw unprocessable([
+      { field: 'site_id', message: agent ? 'is required for an agent token' : 'is only for agent tokens' },
+    ]);
   }
   const token = API_TOKEN_PREFIX + randomSecret(30);
   const expires = input.expires_in_days
@@ -33,6 +43,7 @@ export async function createApiToken(
         token_prefix: token.slice(0, 12),
         token_hash: await sha256Hex(token),
         scopes: input.scopes,
+        site_id: input.site_id ?? null,
         expires_at: expires,
       })
       .returning() as unknown as Statement,
@@ -102,6 +113,7 @@ export async function resolveApiToken(
     role: row.u.role,
     clearance: row.u.clearance,
     scopes: row.t.scopes,
+    site_id: row.t.site_id,
     tokenId: row.t.id,
   };
 }

@@ -65,9 +65,21 @@ async function fromAccessToken(c: Context<AppEnv>, token: string): Promise<{ cur
   return { current: () => verdict === true };
 }
 
+/**
+ * A WebSocket client cannot set an Authorization header: programs that dial a socket (the site agent) offer the
+ * subprotocols `dcp-agent, bearer.<token>` instead, read here as `Bearer <token>`.
+ */
+function bearerOf(c: Context<AppEnv>): string | undefined {
+  const header = c.req.header('Authorization');
+  if (header || c.req.header('Upgrade')?.toLowerCase() !== 'websocket') return header;
+  const offered = (c.req.header('Sec-WebSocket-Protocol') ?? '').split(',').map((p) => p.trim());
+  const token = offered.find((p) => p.startsWith('bearer.'))?.slice('bearer.'.length);
+  return token ? `Bearer ${token}` : undefined;
+}
+
 async function identify(c: Context<AppEnv>): Promise<{ current(): boolean } | undefined> {
   const ctx = serviceContext(c);
-  const header = c.req.header('Authorization');
+  const header = bearerOf(c);
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw unauthorized('The Authorization header must be "Bearer <token>".');

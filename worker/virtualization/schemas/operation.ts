@@ -27,3 +27,20 @@ export const PowerBody = v.object({
   /** stop only: pull the plug instead of asking the guest to shut down */
   force: v.optional(v.boolean('must be true or false'), false),
 });
+
+export const SiteAgentStatus = v.object({
+  datacenter_id: v.number(),
+  /** an agent is connected now */
+  connected: v.boolean(),
+  hostname: v.nullable(v.string()),
+  version: v.nullable(v.string()),
+  drivers: v.array(v.string()),
+  dry_run: v.boolean(),
+  connected_at: v.nullable(v.string()),
+  disconnected_at: v.nullable(v.string()),
+  last_seen_at: v.nullable(v.string()),
+  /** the operation it holds now */
+  operation_id: v.nullable(v.number()),
+  queued: v.number(),
+  running: v.number(),
+});

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { name } from '../../schemas/common';
 
-export const TOKEN_SCOPE_NAMES = ['read', 'write', 'ingest', 'admin'] as const;
+export const TOKEN_SCOPE_NAMES = ['read', 'write', 'ingest', 'admin', 'agent'] as const;
 
 export const ApiTokenCreate = v.object({
   name: name(64),
@@ -12,6 +12,16 @@ export const ApiTokenCreate = v.object({
     ),
     v.minLength(1, 'choose at least one scope'),
     v.transform((s) => [...new Set(s)]),
+  ),
+  /** `agent` tokens: the one site (datacenter id) whose agent uses it */
+  site_id: v.optional(
+    v.nullable(
+      v.pipe(
+        v.number('must be a datacenter id'),
+        v.integer('must be a datacenter id'),
+        v.minValue(1, 'must be a datacenter id'),
+      ),
+    ),
   ),
   expires_in_days: v.optional(
     v.nullable(
@@ -32,6 +42,7 @@ export const ApiToken = v.object({
   name: v.string(),
   token_prefix: v.pipe(v.string(), v.description('The first characters of the token, to recognise it')),
   scopes: v.array(v.string()),
+  site_id: v.pipe(v.nullable(v.number()), v.description('An agent token: the site (datacenter) it is bound to')),
   created_at: v.string(),
   expires_at: v.nullable(v.string()),
   last_used_at: v.nullable(v.string()),

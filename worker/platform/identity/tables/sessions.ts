@@ -55,6 +55,8 @@ export const apiTokens = sqliteTable(
     token_prefix: text('token_prefix').notNull(),
     token_hash: text('token_hash').notNull(),
     scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    /** `agent` tokens: the site (datacenter id) they are bound to; no reference, the platform knows no domain */
+    site_id: integer('site_id'),
     created_at: text('created_at').notNull().default(nowIso),
     expires_at: text('expires_at'),
     last_used_at: text('last_used_at'),

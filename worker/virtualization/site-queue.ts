@@ -1,0 +1,188 @@
+// The site queue as D1 sees it: what the site object (durable-objects/site-agent.ts) reads and writes while it
+// hands operations to its agent. Plain functions over a D1 binding; the object serialises the calls.
+import type { Operation, ObservedVm } from './agent-protocol';
+import { vmChangeFor } from './operations';
+
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
+interface ClaimedRow {
+  id: number;
+  vm_id: number;
+  kind: string;
+  params: string;
+  idempotency_key: string;
+  attempts: number;
+  vm_name: string;
+  hypervisor: string;
+  host_name: string;
+}
+
+/**
+ * Claim the oldest queued operation of the site: queued → running in one statement (so a second claimer gets
+ * nothing), with the VM and host names the agent needs. `null` when the queue is empty.
+ */
+export async function claimNext(db: D1Database, datacenterId: number): Promise<Operation | null> {
+  const row = await db
+    .prepare(
+      `UPDATE vm_operations SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, ${NOW}), updated_at = ${NOW}
+       WHERE id = (SELECT id FROM vm_operations WHERE datacenter_id = ? AND status = 'queued' ORDER BY id LIMIT 1)
+       RETURNING id, vm_id, kind, params, idempotency_key, attempts,
+         (SELECT v.name FROM vms v WHERE v.id = vm_operations.vm_id) AS vm_name,
+         (SELECT v.hypervisor FROM vms v WHERE v.id = vm_operations.vm_id) AS hypervisor,
+         (SELECT s.name FROM vms v JOIN servers s ON s.id = v.host_server_id WHERE v.id = vm_operations.vm_id) AS host_name`,
+    )
+    .bind(datacenterId)
+    .first<ClaimedRow>();
+  return row ? toOperation(row) : null;
+}
+
+/** An operation already running (held by an agent that went away): the same message again, same key. */
+export async function runningOperation(db: D1Database, id: number): Promise<Operation | null> {
+  const row = await db
+    .prepare(
+      `SELECT o.id, o.vm_id, o.kind, o.params, o.idempotency_key, o.attempts, v.name AS vm_name, v.hypervisor,
+         s.name AS host_name
+       FROM vm_operations o JOIN vms v ON v.id = o.vm_id JOIN servers s ON s.id = v.host_server_id
+       WHERE o.id = ? AND o.status = 'running'`,
+    )
+    .bind(id)
+    .first<ClaimedRow>();
+  return row ? toOperation(row) : null;
+}
+
+function toOperation(row: ClaimedRow): Operation {
+  const params = JSON.parse(row.params) as Record<string, unknown>;
+  return {
+    id: row.id,
+    key: row.idempotency_key,
+    kind: row.kind as Operation['kind'],
+    // every hypervisor we list has a libvirt driver (qemu, esx, hyperv, xen; Proxmox VE is qemu underneath)
+    target: { kind: 'vm', driver: 'libvirt', name: row.vm_name, host: row.host_name },
+    params,
+  };
+}
+
+/** A lease that ran out with no agent to finish it: back in the queue, first in line (its id is oldest). */
+export const requeue = (db: D1Database, id: number) =>
+  db
+    .prepare(`UPDATE vm_operations SET status = 'queued', updated_at = ${NOW} WHERE id = ? AND status = 'running'`)
+    .bind(id)
+    .run();
+
+/**
+ * The agent's answer: the operation succeeded or failed, the VM's record follows (a migrated VM moves, a failed
+ * migration goes back), and the audit trail says so, all in one batch. An answer for an operation that is no
+ * longer running (already recorded: a duplicate after a reconnect) changes nothing. Returns whether it counted.
+ */
+export async function recordResult(
+  db: D1Database,
+  result: { id: number; key: string; ok: boolean; output?: Record<string, unknown>; error?: string },
+  agent: string,
+): Promise<boolean> {
+  const op = await db
+    .prepare(
+      `SELECT o.id, o.vm_id, o.kind, o.params, v.name AS vm_name, v.host_server_id FROM vm_operations o
+       JOIN vms v ON v.id = o.vm_id WHERE o.id = ? AND o.idempotency_key = ? AND o.status = 'running'`,
+    )
+    .bind(result.id, result.key)
+    .first<{ id: number; vm_id: number; kind: string; params: string; vm_name: string; host_server_id: number }>();
+  if (!op) return false;
+  const params = JSON.parse(op.params) as Record<string, unknown>;
+  // a dry-run agent only says what it would have done: the VM's record stays as it is (no pretend success)
+  const dryRun = result.output?.dry_run === true;
+  const change = dryRun ? null : vmChangeFor({ kind: op.kind, params }, result.ok, result.output);
+  const statements: D1PreparedStatement[] = [
+    db
+      .prepare(
+        `UPDATE vm_operations SET status = ?, output = ?, error = ?, finished_at = ${NOW}, updated_at = ${NOW}
+         WHERE id = ? AND status = 'running'`,
+      )
+      .bind(
+        result.ok ? 'succeeded' : 'failed',
+        result.output ? JSON.stringify(result.output) : null,
+        result.ok ? null : (result.error ?? 'failed without a reason'),
+        op.id,
+      ),
+  ];
+  if (change) {
+    const cols = Object.keys(change);
+    statements.push(
+      db
+        .prepare(`UPDATE vms SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ${NOW} WHERE id = ?`)
+        .bind(...cols.map((c) => change[c] as string | number), op.vm_id),
+    );
+  }
+  statements.push(
+    db
+      .prepare(
+        `INSERT INTO audit_log (actor_id, actor, action, entity_type, entity_id, entity_name, before, after, request_id, client_ip)
+         VALUES (NULL, ?, ?, 'vm', ?, ?, NULL, json(?), NULL, NULL)`,
+      )
+      .bind(
+        agent,
+        `vm_${op.kind.slice(3).replaceAll('.', '_')}_${dryRun ? 'dry_run' : result.ok ? 'succeeded' : 'failed'}`,
+        String(op.vm_id),
+        op.vm_name,
+        // host_server_id places the entry in the VM's zone for the audit trail's clearance filter
+        JSON.stringify({
+          operation_id: op.id,
+          host_server_id: op.host_server_id,
+          ...(result.ok ? {} : { error: result.error ?? null }),
+        }),
+      ),
+  );
+  await db.batch(statements);
+  return true;
+}
+
+/**
+ * What the agent sees now, written beside the record (never over it): each VM of the site it reports gets its
+ * observed state and host. VMs it does not report keep their last observation.
+ */
+export async function recordObserved(db: D1Database, datacenterId: number, vms: ObservedVm[]) {
+  if (!vms.length) return;
+  const stmt = db.prepare(
+    `UPDATE vms SET observed_status = ?, observed_host = ?, observed_at = ${NOW}
+     WHERE lower(name) = lower(?) AND host_server_id IN
+       (SELECT s.id FROM servers s JOIN racks r ON r.id = s.rack_id WHERE r.datacenter_id = ?)`,
+  );
+  for (let i = 0; i < vms.length; i += 50) {
+    await db.batch(vms.slice(i, i + 50).map((v) => stmt.bind(v.state, v.host, v.name, datacenterId)));
+  }
+}
+
+/** The site's agent row for the UI (connect, hello, disconnect, holding an operation). */
+export function recordAgent(
+  db: D1Database,
+  datacenterId: number,
+  fields: Partial<{
+    connected: boolean;
+    hostname: string | null;
+    version: string | null;
+    drivers: string[];
+    dry_run: boolean;
+    operation_id: number | null;
+    event: 'connected' | 'disconnected' | 'seen';
+  }>,
+) {
+  const { event, ...rest } = fields;
+  const cols: Record<string, unknown> = { ...rest };
+  if ('connected' in cols) cols.connected = cols.connected ? 1 : 0;
+  if ('dry_run' in cols) cols.dry_run = cols.dry_run ? 1 : 0;
+  if ('drivers' in cols) cols.drivers = JSON.stringify(cols.drivers);
+  const stamps = [
+    'last_seen_at',
+    ...(event === 'connected' ? ['connected_at'] : []),
+    ...(event === 'disconnected' ? ['disconnected_at'] : []),
+  ];
+  const names = Object.keys(cols);
+  const all = [...names, ...stamps];
+  return db
+    .prepare(
+      `INSERT INTO site_agents (datacenter_id, ${all.join(', ')})
+       VALUES (?${names.map(() => ', ?').join('')}${stamps.map(() => `, ${NOW}`).join('')})
+       ON CONFLICT (datacenter_id) DO UPDATE SET ${all.map((n) => `${n} = excluded.${n}`).join(', ')}`,
+    )
+    .bind(datacenterId, ...names.map((n) => cols[n] as string | number | null))
+    .run();
+}
