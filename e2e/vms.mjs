@@ -2,6 +2,9 @@
 // On the demo estate: the VM list, a VM's page with its host's capacity, a VM created through the form (a host
 // without room answers inline), the migrate dialog (valid hosts with free capacity, refused ones with their
 // reasons), the queued migration waiting for the site agent, and cancelling it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminApiToken, browserSuite, expect, log, SHOTS } from './lib/harness.mjs';
 
@@ -120,5 +123,94 @@ await browserSuite('vms', { port: 8960 }, async ({ page, origin, step }) => {
     const text = (await page.locator('[data-testid=vm-operations] tbody tr').allInnerTexts()).join('\n');
     expect(text.includes(vm.name) && text.includes('Migrate') && text.includes('Cancelled'), text.slice(0, 300));
     await shot('vm-operations');
+  });
+
+  // the real site agent (agent/main.ts) on libvirt's own test driver: one connection per host, the source holding
+  // the driver's predefined running domain "test"; the VM of that name is migrated from the UI and the agent does it
+  await step('with the site agent connected, a migration from the UI runs on libvirt and the VM moves', async () => {
+    const post = async (path, data) => {
+      const r = await page.request.post(url(`/api${path}`), { headers: { authorization: `Bearer ${token}` }, data });
+      expect(r.ok(), `POST ${path}: ${r.status()} ${await r.text()}`);
+      return r.json();
+    };
+    const put = async (path, data) => {
+      const r = await page.request.put(url(`/api${path}`), { headers: { authorization: `Bearer ${token}` }, data });
+      expect(r.ok(), `PUT ${path}: ${r.status()} ${await r.text()}`);
+    };
+    const dc = await post('/datacenters', { name: 'DC-AGENT', location: 'Lab', tier: 'Tier 3' });
+    const rack = await post('/racks', { name: 'R-AGENT', datacenter_id: dc.id, u_capacity: 42, power_capacity_kw: 10 });
+    const host = (n, u) =>
+      post('/servers', {
+        name: n,
+        rack_id: rack.id,
+        serial_number: `SN-${n}`,
+        u_position: u,
+        cpu_cores: 16,
+        ram_gb: 64,
+        power_supply_w: 500,
+      });
+    const [a, b] = [await host('lab-hv-a', 1), await host('lab-hv-b', 3)];
+    for (const h of [a, b]) await put(`/servers/${h.id}/overcommit`, { cpu_ratio: 4, ram_ratio: 1, disk_ratio: 1 });
+    const testVm = await post('/vms', {
+      name: 'test',
+      host_server_id: a.id,
+      cpu_cores: 2,
+      ram_gb: 2,
+      status: 'running',
+    });
+    const agentToken = (await post('/tokens', { name: 'lab agent', scopes: ['agent'], site_id: dc.id })).token;
+    const dir = mkdtempSync(join(tmpdir(), 'dcp-agent-'));
+    const journal = join(dir, 'journal.jsonl');
+    // the target host: a test-driver node with no domains (test:///default predefines a "test" of its own)
+    writeFileSync(join(dir, 'empty-node.xml'), '<node/>');
+    const agent = spawn(
+      process.execPath,
+      [
+        'agent/main.ts',
+        '--url',
+        origin,
+        '--journal',
+        journal,
+        '--libvirt',
+        'lab-hv-a=test:///default',
+        '--libvirt',
+        `lab-hv-b=test://${join(dir, 'empty-node.xml')}`,
+        '--observe-every',
+        '2',
+      ],
+      { env: { ...process.env, DCP_AGENT_TOKEN: agentToken }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let agentLog = '';
+    agent.stdout.on('data', (d) => (agentLog += d));
+    agent.stderr.on('data', (d) => (agentLog += d));
+    try {
+      const connected = async () => (await apiGet(`/sites/${dc.id}/agent`)).hostname;
+      for (let i = 0; i < 60 && !(await connected()); i++) await page.waitForTimeout(250);
+      expect(await connected(), `agent did not connect:\n${agentLog}`);
+      await page.goto(url(`/vms/${testVm.id}`));
+      await page.click('[data-testid=op-migrate]');
+      await page.locator('[data-testid=migration-targets] input[type=radio]').first().waitFor();
+      await page.check(`[data-testid=migration-targets] input[value="${b.id}"]`);
+      await page.click('[data-testid=confirm-migrate]');
+      // the page follows the operation: the VM ends on lab-hv-b, running, and the agent sees it there
+      await page
+        .locator('[data-testid=vm-operations] tbody >> text=Succeeded')
+        .waitFor({ timeout: 30_000 })
+        .catch(async (e) => {
+          const ops = await apiGet(`/vm-operations?vm_id=${testVm.id}`);
+          throw new Error(`${e.message}\noperations: ${JSON.stringify(ops)}\nagent:\n${agentLog.slice(-2000)}`);
+        });
+      const moved = await apiGet(`/vms/${testVm.id}`);
+      expect(moved.host_server_id === b.id && moved.status === 'running', `VM: ${JSON.stringify(moved)}\n${agentLog}`);
+      for (let i = 0; i < 40 && (await apiGet(`/vms/${testVm.id}`)).observed_host !== 'lab-hv-b'; i++)
+        await page.waitForTimeout(250);
+      const seen = await apiGet(`/vms/${testVm.id}`);
+      expect(seen.observed_host === 'lab-hv-b' && !seen.drift, `observed: ${JSON.stringify(seen)}`);
+      await page.reload();
+      await page.locator('text=lab-hv-b').first().waitFor();
+      await shot('vm-migrated-by-agent');
+    } finally {
+      agent.kill('SIGTERM');
+    }
   });
 });
