@@ -94,6 +94,8 @@ describe('POST /api/token (OAuth2 password grant)', () => {
       'alerts:read',
       'alerts:respond',
       'alerts:configure',
+      'vms:operate',
+      'agents:connect',
     ]);
     expect(me.body).not.toHaveProperty('password_hash');
   });

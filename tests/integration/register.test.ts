@@ -128,6 +128,8 @@ describe('PATCH /api/users/{id}', () => {
       'alerts:read',
       'alerts:respond',
       'alerts:configure',
+      'vms:operate',
+      'agents:connect',
     ]);
     // no request left to approve
     expectProblem(
