@@ -451,17 +451,41 @@ alerting:
     const check = spawnSync(PROMTOOL, ['check', 'config', join(work, 'server.yml')], { encoding: 'utf8' });
     expect(check.status === 0, `promtool check config: ${check.stdout}${check.stderr}`);
     const promPort = await pickPort(fixed ? fixed + 2 : 9591, [port, exporterPort, prom?.promPort]);
-    alerting = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${join(work, 'server.yml')}`,
-        `--storage.tsdb.path=${join(work, 'server-data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-    );
-    alerting.stdout.on('data', (d) => (alertingLog += d));
-    alerting.stderr.on('data', (d) => (alertingLog += d));
+    // Prometheus 2.42 has once sat silent after "Start listening" for a whole minute on a loaded CI machine (its
+    // TSDB never opened). Readiness is Prometheus' own affair, not the platform's: wait for /-/ready, and if it
+    // never comes, dump its goroutines into the log (SIGQUIT) and start it once more on a fresh data directory.
+    for (let attempt = 1; ; attempt++) {
+      alertingLog = '';
+      alerting = spawn(
+        PROMETHEUS,
+        [
+          `--config.file=${join(work, 'server.yml')}`,
+          `--storage.tsdb.path=${join(work, `server-data-${attempt}`)}`,
+          `--web.listen-address=127.0.0.1:${promPort}`,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+      );
+      alerting.stdout.on('data', (d) => (alertingLog += d));
+      alerting.stderr.on('data', (d) => (alertingLog += d));
+      const deadline = Date.now() + 45_000;
+      let ready = false;
+      while (!ready && alerting.exitCode === null && Date.now() < deadline) {
+        ready = !!(await fetch(`http://127.0.0.1:${promPort}/-/ready`).catch(() => null))?.ok;
+        if (!ready) await sleep(250);
+      }
+      if (ready) break;
+      if (alerting.exitCode === null) {
+        try {
+          process.kill(alerting.pid, 'SIGQUIT');
+        } catch {
+          /* gone */
+        }
+        await Promise.race([new Promise((r) => alerting.once('exit', r)), sleep(3000)]);
+      }
+      log(`prometheus (server mode) not ready after 45 s, attempt ${attempt}; log tail:\n${alertingLog.slice(-1500)}`);
+      await stopProc(alerting);
+      expect(attempt < 2, `prometheus (server mode) never became ready:\n${alertingLog.slice(-3000)}`);
+    }
     const mine = async () => {
       const r = await api('/alerts?source=alertmanager&limit=100');
       const rows = await r.json();

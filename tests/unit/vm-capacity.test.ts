@@ -8,7 +8,7 @@ import {
   shortfalls,
   type HostFacts,
 } from '../../worker/virtualization/capacity';
-import { vmChangeFor } from '../../worker/virtualization/operations';
+import { vmChangeFor } from '../../worker/virtualization/vm-change';
 
 const host = (over: Partial<HostFacts> = {}): HostFacts => ({
   id: 1,

@@ -1843,6 +1843,67 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/vm-snapshots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List vm-snapshots
+     * @description Snapshots of VMs, as a tree (`parent_id`: the snapshot the VM was at when it was taken). They are taken, reverted to and deleted by the site agent (POST /vms/{id}/snapshots, POST /vm-snapshots/{id}/revert, DELETE /vm-snapshots/{id}); one with `expires_at` is deleted by the retention job once that time has passed. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getVmSnapshots'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vm-snapshots/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vm_snapshot */
+    get: operations['getVmSnapshotsById'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a snapshot (its children then hang from its parent)
+     * @description Queued for the site agent; the snapshot is `deleting` until it reports. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    delete: operations['deleteVmSnapshotsById'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vm-snapshots/{id}/revert': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Put a VM back to one of its snapshots
+     * @description The VM's later changes are lost; its other snapshots stay. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postVmSnapshotsByIdRevert'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/vms': {
     parameters: {
       query?: never;
@@ -1885,6 +1946,26 @@ export interface paths {
     head?: never;
     /** Update a vm (only the fields sent change) */
     patch: operations['patchVmsById'];
+    trace?: never;
+  };
+  '/api/vms/{id}/clone': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Clone a VM, as it is or from one of its snapshots, on the same host
+     * @description The clone is recorded at once as `provisioning` (its resources are promised on the host, checked at the host's overcommit ratios) with its lineage (`cloned_from_vm_id`, `cloned_from_snapshot_id`); it becomes `stopped` when the agent has made it, and disappears again if that fails. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postVmsByIdClone'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/vms/{id}/migrate': {
@@ -1938,6 +2019,26 @@ export interface paths {
      * @description Queued as an operation for the site agent of the VM's datacenter. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
      */
     post: operations['postVmsByIdRestart'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vms/{id}/snapshots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Take a snapshot of a VM (optionally deleted after `retention_days`)
+     * @description Queued for the site agent; the snapshot is listed as `creating` at once (GET /vm-snapshots?vm_id=) and becomes `ready` with its size when the hypervisor reports it. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postVmsByIdSnapshots'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2866,9 +2967,11 @@ export interface components {
       anti_affinity_group: string | null;
       cloned_from_snapshot_id: number | null;
       cloned_from_vm_id: number | null;
+      cloned_from_vm_name: string | null;
       cpu_cores: number;
       /** Format: date-time */
       created_at: string;
+      current_snapshot_id: number | null;
       datacenter_id: number;
       datacenter_name: string;
       disk_gb: number;
@@ -2888,7 +2991,7 @@ export interface components {
       pending_operations: number;
       ram_gb: number;
       /** @enum {string} */
-      status: 'running' | 'stopped' | 'suspended' | 'migrating' | 'error';
+      status: 'running' | 'stopped' | 'suspended' | 'migrating' | 'provisioning' | 'error';
       tags: string[];
       /** Format: date-time */
       updated_at: string;
@@ -2926,6 +3029,23 @@ export interface components {
       started_at: string | null;
       /** @enum {string} */
       status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+      updated_at: string;
+      vm_id: number;
+      vm_name: string;
+    };
+    VmSnapshot: {
+      clone_count: number;
+      created_at: string;
+      current: boolean;
+      description: string | null;
+      expires_at: string | null;
+      id: number;
+      name: string;
+      parent_id: number | null;
+      requested_by: string | null;
+      size_gb: number | null;
+      /** @enum {string} */
+      status: 'creating' | 'ready' | 'reverting' | 'deleting' | 'failed';
       updated_at: string;
       vm_id: number;
       vm_name: string;
@@ -10052,6 +10172,215 @@ export interface operations {
       422: components['responses']['Invalid'];
     };
   };
+  getVmSnapshots: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "id"). Sortable: id, name, vm_name, size_gb, status, expires_at, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'creating' | 'ready' | 'reverting' | 'deleting' | 'failed';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        vm_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of vm-snapshots; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmSnapshot'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVmSnapshotsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description VM snapshot */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmSnapshot'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteVmSnapshotsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postVmSnapshotsByIdRevert: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
   getVms: {
     parameters: {
       query?: {
@@ -10059,6 +10388,10 @@ export interface operations {
         after?: string;
         /** @description Equals (string). */
         anti_affinity_group?: string;
+        /** @description Clones made from these snapshots. */
+        cloned_from_snapshot_id?: string;
+        /** @description Clones of these VMs. */
+        cloned_from_vm_id?: string;
         /** @description VMs on hosts in these datacenters (comma-separated ids). */
         datacenter_id?: string;
         /** @description true: VMs whose recorded state differs from what the site agent last saw. */
@@ -10080,7 +10413,7 @@ export interface operations {
         /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, host_name, datacenter_name, hypervisor, status, cpu_cores, ram_gb, disk_gb, owner, created_at. */
         sort?: string;
         /** @description Equals (string, comma-separated for any of up to 100). */
-        status?: 'running' | 'stopped' | 'suspended' | 'migrating' | 'error';
+        status?: 'running' | 'stopped' | 'suspended' | 'migrating' | 'provisioning' | 'error';
       };
       header?: never;
       path?: never;
@@ -10427,6 +10760,73 @@ export interface operations {
       };
     };
   };
+  postVmsByIdClone: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          snapshot_id?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid name, or no such snapshot of the VM */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postVmsByIdMigrate: {
     parameters: {
       query?: never;
@@ -10604,6 +11004,74 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  postVmsByIdSnapshots: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          name: string;
+          retention_days?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such VM */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid name or retention */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   postVmsByIdStart: {

@@ -8,6 +8,7 @@
 //   object → agent  welcome      who the agent is to the platform (its site)
 //   agent  → object hello        what it can drive (drivers), whether it only pretends (dry_run)
 //   object → agent  operation    one at a time, leased for lease_ms; a lease that runs out puts it back in the queue
+//   object → agent  pause/resume a rolling update holds before its next batch, or goes on
 //   agent  → object started      it began; the lease is renewed while `progress` frames keep coming
 //   agent  → object progress     a step of a long operation (a rolling update's batches)
 //   agent  → object result       ok, or the error text; the object records it and hands out the next one
@@ -106,6 +107,12 @@ export const ServerMessage = v.variant('type', [
   v.object({ type: v.literal('operation'), operation: Operation, lease_ms: v.number() }),
   /** the operation was cancelled while the agent held it (it should stop if it can and report a result) */
   v.object({ type: v.literal('cancel'), id: v.number() }),
+  /**
+   * a rolling update the agent holds stops before its next batch (pause) or goes on (resume); the agent answers
+   * with a `progress` frame whose step is 'paused' or 'resumed'. Other operations ignore them.
+   */
+  v.object({ type: v.literal('pause'), id: v.number() }),
+  v.object({ type: v.literal('resume'), id: v.number() }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 

@@ -4,6 +4,7 @@ import { serversResource } from '../dcim/servers';
 import * as tables from './tables';
 import './access';
 import { mountVirtualization } from './routes';
+import { virtualizationJobs } from './jobs';
 import { SiteAgent } from '../../durable-objects/site-agent';
 
 // a host that still carries VMs cannot be deleted (dcim knows nothing of VMs)
@@ -14,5 +15,6 @@ export const virtualization = defineDomain({
   name: 'virtualization',
   tables,
   mount: mountVirtualization,
+  jobs: virtualizationJobs,
   objects: { SiteAgent },
 });

@@ -13,6 +13,7 @@ import { OPERATION_STATUSES, VmOperation } from './schemas/operation';
 import { OPERATION_KINDS, type OperationKind } from './agent-protocol';
 import { antiAffinityProblem, hostStatusProblem, shortfalls } from './capacity';
 import { groupMembers, loadHosts, type Host } from './hosts';
+import { outcomeEffects } from './outcomes';
 import { siteQueueChanged } from '../../durable-objects/site-agent-client';
 
 const PENDING = ['queued', 'running'] as const;
@@ -44,10 +45,10 @@ export const operationsResource: ResourceDef = {
 };
 
 /** A client's Idempotency-Key is theirs: two users choosing the same key do not collide. */
-const keyFor = (ctx: ServiceContext, clientKey: string | undefined) =>
+export const keyFor = (ctx: ServiceContext, clientKey: string | undefined) =>
   clientKey ? `client:${ctx.actor?.id ?? 0}:${clientKey}` : `op:${crypto.randomUUID()}`;
 
-async function existingFor(ctx: ServiceContext, key: string, vmId: number, kind: OperationKind) {
+export async function existingFor(ctx: ServiceContext, key: string, vmId: number, kind: OperationKind) {
   const op = await ctx.db.select().from(vmOperations).where(eq(vmOperations.idempotency_key, key)).get();
   if (!op) return null;
   if (op.vm_id !== vmId || op.kind !== kind) {
@@ -59,7 +60,7 @@ async function existingFor(ctx: ServiceContext, key: string, vmId: number, kind:
 }
 
 /** One operation at a time per VM: a second one would act on a state the first is still changing. */
-async function refuseIfBusy(ctx: ServiceContext, vmId: number) {
+export async function refuseIfBusy(ctx: ServiceContext, vmId: number) {
   const busy = await ctx.db
     .select({ id: vmOperations.id, kind: vmOperations.kind, status: vmOperations.status })
     .from(vmOperations)
@@ -75,13 +76,18 @@ async function refuseIfBusy(ctx: ServiceContext, vmId: number) {
   }
 }
 
-async function enqueue(
+/**
+ * Queue `kind` on `vm` for its site's agent, audited, with whatever the request reserves (`extra`: a snapshot
+ * being created, a clone's record) in the same batch; the site object hears of it.
+ */
+export async function enqueue(
   ctx: ServiceContext,
   vm: Row,
   kind: OperationKind,
   params: Record<string, unknown>,
   key: string,
   vmSet: Record<string, unknown> | null,
+  extra: Statement[] = [],
 ): Promise<Row> {
   const [host] = await loadHosts(ctx, { ids: [Number(vm.host_server_id)] });
   const statements: Statement[] = [
@@ -113,6 +119,7 @@ async function enqueue(
         .where(eq(vms.id, Number(vm.id))) as unknown as Statement,
     );
   }
+  statements.push(...extra);
   await runBatch(ctx.db, statements);
   await siteQueueChanged(ctx.env, host!.datacenter_id);
   const op = await ctx.db
@@ -265,35 +272,12 @@ export async function cancelOperation(ctx: ServiceContext, id: number): Promise<
       }),
     ),
   ];
-  const undo = vmChangeFor(op as never, false, undefined);
-  if (undo) {
-    statements.push(
-      ctx.db
-        .update(vms)
-        .set(undo)
-        .where(and(eq(vms.id, Number(op.vm_id)), eq(vms.status, 'migrating'))) as unknown as Statement,
-    );
+  for (const effect of outcomeEffects(
+    { vm_id: Number(op.vm_id), kind: String(op.kind), params: op.params as Record<string, unknown> },
+    'cancelled',
+  )) {
+    statements.push(ctx.db.run(effect) as unknown as Statement);
   }
   await runBatch(ctx.db, statements);
   return getRow(ctx, operationsResource, id, true);
-}
-
-/**
- * What an operation's outcome does to its VM's record (null: nothing). A failed or cancelled migration puts the
- * VM back as it was on its old host; a successful one moves it.
- */
-export function vmChangeFor(
-  op: { kind: string; params: Record<string, unknown> },
-  ok: boolean,
-  output: Record<string, unknown> | undefined,
-): Record<string, unknown> | null {
-  if (op.kind === 'vm.migrate') {
-    const previous = String(op.params.previous_status ?? 'running');
-    return ok ? { status: previous, host_server_id: Number(op.params.target_host_id) } : { status: previous };
-  }
-  if (!ok) return null;
-  if (op.kind === 'vm.start' || op.kind === 'vm.restart') return { status: 'running' };
-  if (op.kind === 'vm.stop') return { status: 'stopped' };
-  void output;
-  return null;
 }

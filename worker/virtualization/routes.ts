@@ -8,6 +8,8 @@ import { hostCapacity, setOvercommit } from './hosts';
 import { HostCapacity, MigrateBody, MigrationTarget, OvercommitBody } from './schemas/vm';
 import { PowerBody, SiteAgentStatus, VmOperation } from './schemas/operation';
 import { agentAttachment, siteAgentStatus } from './sites';
+import { requestClone, requestRevert, requestSnapshot, requestSnapshotDelete, snapshotsResource } from './snapshots';
+import { CloneBody, SnapshotCreate } from './schemas/snapshot';
 import { forwardUpgrade, upgradeOnly } from '../platform/live/upgrade';
 import { siteAgent } from '../../durable-objects/site-agent-client';
 
@@ -42,6 +44,7 @@ const operationResponses = [
 export function mountVirtualization(api: Api) {
   mountResource(api, vmsResource);
   mountResource(api, operationsResource);
+  mountResource(api, snapshotsResource);
 
   api.op(
     {
@@ -178,6 +181,70 @@ export function mountVirtualization(api: Api) {
       responses: [...operationResponses, { status: 422, description: 'The target host does not exist' }],
     },
     async (c, { ctx, params, body }) => accepted(c, await requestMigration(ctx, params.id, body, idempotencyKey(c))),
+  );
+
+  api.op(
+    {
+      method: 'post',
+      path: '/vms/{id}/snapshots',
+      summary: 'Take a snapshot of a VM (optionally deleted after `retention_days`)',
+      description:
+        'Queued for the site agent; the snapshot is listed as `creating` at once (GET /vm-snapshots?vm_id=) and ' +
+        `becomes \`ready\` with its size when the hypervisor reports it. ${IDEMPOTENCY}`,
+      tags: ['Virtualization'],
+      access: 'vms:operate',
+      params: IdParams,
+      body: SnapshotCreate,
+      responses: [...operationResponses, { status: 422, description: 'Invalid name or retention' }],
+    },
+    async (c, { ctx, params, body }) => accepted(c, await requestSnapshot(ctx, params.id, body, idempotencyKey(c))),
+  );
+  api.op(
+    {
+      method: 'post',
+      path: '/vm-snapshots/{id}/revert',
+      summary: 'Put a VM back to one of its snapshots',
+      description: `The VM's later changes are lost; its other snapshots stay. ${IDEMPOTENCY}`,
+      tags: ['Virtualization'],
+      access: 'vms:operate',
+      params: IdParams,
+      responses: operationResponses,
+    },
+    async (c, { ctx, params }) => accepted(c, await requestRevert(ctx, params.id, idempotencyKey(c))),
+  );
+  api.op(
+    {
+      method: 'delete',
+      path: '/vm-snapshots/{id}',
+      summary: 'Delete a snapshot (its children then hang from its parent)',
+      description: `Queued for the site agent; the snapshot is \`deleting\` until it reports. ${IDEMPOTENCY}`,
+      tags: ['Virtualization'],
+      access: 'vms:operate',
+      params: IdParams,
+      responses: operationResponses,
+    },
+    async (c, { ctx, params }) => accepted(c, await requestSnapshotDelete(ctx, params.id, idempotencyKey(c))),
+  );
+  api.op(
+    {
+      method: 'post',
+      path: '/vms/{id}/clone',
+      summary: 'Clone a VM, as it is or from one of its snapshots, on the same host',
+      description:
+        'The clone is recorded at once as `provisioning` (its resources are promised on the host, checked at the ' +
+        "host's overcommit ratios) with its lineage (`cloned_from_vm_id`, `cloned_from_snapshot_id`); it becomes " +
+        `\`stopped\` when the agent has made it, and disappears again if that fails. ${IDEMPOTENCY}`,
+      tags: ['Virtualization'],
+      access: 'vms:operate',
+      params: IdParams,
+      body: CloneBody,
+      responses: [...operationResponses, { status: 422, description: 'Invalid name, or no such snapshot of the VM' }],
+    },
+    async (c, { ctx, params, body }) => {
+      const r = await requestClone(ctx, params.id, body, idempotencyKey(c));
+      if (r.clone) c.header('link', `</api/vms/${r.clone.id}>; rel="related"; title="the clone"`);
+      return accepted(c, r);
+    },
   );
 
   api.op(

@@ -1,7 +1,8 @@
 // The site queue as D1 sees it: what the site object (durable-objects/site-agent.ts) reads and writes while it
 // hands operations to its agent. Plain functions over a D1 binding; the object serialises the calls.
 import type { Operation, ObservedVm } from './agent-protocol';
-import { vmChangeFor } from './operations';
+import { createDb, toD1 } from '../platform/db/client';
+import { outcomeEffects } from './outcomes';
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
@@ -88,9 +89,10 @@ export async function recordResult(
     .first<{ id: number; vm_id: number; kind: string; params: string; vm_name: string; host_server_id: number }>();
   if (!op) return false;
   const params = JSON.parse(op.params) as Record<string, unknown>;
-  // a dry-run agent only says what it would have done: the VM's record stays as it is (no pretend success)
+  // a dry-run agent only says what it would have done: the VM's record stays as it was before the request (no
+  // pretend success), and what the request reserved (a migrating status, a clone's name) is given back
   const dryRun = result.output?.dry_run === true;
-  const change = dryRun ? null : vmChangeFor({ kind: op.kind, params }, result.ok, result.output);
+  const outcome = dryRun ? 'dry_run' : result.ok ? 'succeeded' : 'failed';
   const statements: D1PreparedStatement[] = [
     db
       .prepare(
@@ -104,13 +106,9 @@ export async function recordResult(
         op.id,
       ),
   ];
-  if (change) {
-    const cols = Object.keys(change);
-    statements.push(
-      db
-        .prepare(`UPDATE vms SET ${cols.map((c) => `${c} = ?`).join(', ')}, updated_at = ${NOW} WHERE id = ?`)
-        .bind(...cols.map((c) => change[c] as string | number), op.vm_id),
-    );
+  const d = createDb(db);
+  for (const effect of outcomeEffects({ vm_id: op.vm_id, kind: op.kind, params }, outcome, result.output)) {
+    statements.push(toD1(d, d.run(effect) as never));
   }
   statements.push(
     db

@@ -31,6 +31,8 @@ export const vms = sqliteTable(
     /** lineage: the VM (and its snapshot, if any) this one was cloned from */
     cloned_from_vm_id: integer('cloned_from_vm_id'),
     cloned_from_snapshot_id: integer('cloned_from_snapshot_id'),
+    /** the snapshot the VM's disks are at now (the parent of its next snapshot; moved by revert) */
+    current_snapshot_id: integer('current_snapshot_id'),
     observed_status: text('observed_status'),
     observed_host: text('observed_host'),
     observed_at: text('observed_at'),
@@ -112,13 +114,14 @@ export const vmSnapshots = sqliteTable(
     /** the snapshot the VM was at when this one was taken: the tree */
     parent_id: integer('parent_id'),
     size_gb: real('size_gb'),
-    /** creating, ready, deleting, failed */
+    /** creating, ready, reverting, deleting, failed */
     status: text('status').notNull().default('creating'),
     /** deleted by the retention job after this time (null: kept) */
     expires_at: text('expires_at'),
+    requested_by: text('requested_by'),
     ...timestamps(),
   },
-  (t) => [uniqueIndex('vm_snapshots_name_uq').on(t.vm_id, t.name)],
+  (t) => [uniqueIndex('vm_snapshots_name_uq').on(t.vm_id, t.name), index('vm_snapshots_expiry_idx').on(t.expires_at)],
 );
 
 /**

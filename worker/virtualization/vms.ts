@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import type { Change, ResourceDef, Row } from '../platform/http/resource';
 import { conflict, type FieldError } from '../platform/http/problem';
-import { visibleWhere } from '../platform/access/entities';
+import { andVisible, visibleWhere } from '../platform/access/entities';
 import { mayNeedStepUp, requireStepUpForZones } from '../platform/identity/step-up';
 import { serverEntity } from '../dcim/access';
 import { racks, servers } from '../dcim/tables';
@@ -97,6 +97,8 @@ export const vmsResource: ResourceDef = {
     status: { type: 'string', values: VM_STATUSES },
     owner: { type: 'string' },
     anti_affinity_group: { type: 'string' },
+    cloned_from_vm_id: { type: 'int', description: 'Clones of these VMs.' },
+    cloned_from_snapshot_id: { type: 'int', description: 'Clones made from these snapshots.' },
     drift: {
       type: 'string',
       values: ['true', 'false'],
@@ -124,7 +126,9 @@ export const vmsResource: ResourceDef = {
     host_server_id: { table: servers, label: 'Host server', scope: (ctx) => visibleWhere(ctx, serverEntity) },
   },
   scope: (ctx) => visibleWhere(ctx, vmEntity),
-  computed: () => ({
+  computed: (ctx) => ({
+    // a source that moved into a zone the caller cannot enter stays nameless
+    cloned_from_vm_name: sql`(SELECT p.name FROM vms p WHERE p.id = vms.cloned_from_vm_id${andVisible(ctx, vmEntity, 'p')})`,
     host_name: sql.raw('(SELECT s.name FROM servers s WHERE s.id = vms.host_server_id)'),
     datacenter_id: sql.raw(
       '(SELECT r.datacenter_id FROM servers s JOIN racks r ON r.id = s.rack_id WHERE s.id = vms.host_server_id)',

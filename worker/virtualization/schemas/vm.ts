@@ -4,7 +4,8 @@ import { id, int, name, num, oneOf, optionalText, timestampsOut } from '../../pl
 // Only valibot here (and constants): the UI bundles this file to validate its VM forms with the API's rules.
 
 export const HYPERVISORS = ['KVM', 'VMware ESXi', 'Hyper-V', 'Xen', 'Proxmox VE'] as const;
-export const VM_STATUSES = ['running', 'stopped', 'suspended', 'migrating', 'error'] as const;
+/** provisioning: a clone the site agent is still making */
+export const VM_STATUSES = ['running', 'stopped', 'suspended', 'migrating', 'provisioning', 'error'] as const;
 /** what may be recorded when a VM that already exists is registered (migrating only happens through an operation) */
 export const REGISTERED_STATUSES = ['running', 'stopped', 'suspended', 'error'] as const;
 export const NETWORK_TYPES = ['Bridged', 'NAT', 'Routed', 'Isolated', 'VLAN', 'Overlay'] as const;
@@ -65,6 +66,9 @@ export const Vm = v.object({
   anti_affinity_group: v.nullable(v.string()),
   cloned_from_vm_id: v.nullable(v.number()),
   cloned_from_snapshot_id: v.nullable(v.number()),
+  current_snapshot_id: v.nullable(v.number()),
+  /** the VM it was cloned from, by name (null when it is no clone, or its source is gone or out of sight) */
+  cloned_from_vm_name: v.nullable(v.string()),
   observed_status: v.nullable(v.string()),
   observed_host: v.nullable(v.string()),
   observed_at: v.nullable(v.string()),
