@@ -6,6 +6,7 @@
 // never echoed back). API tokens are base64url, which is valid in a subprotocol name.
 //
 // After `welcome` the agent says `hello`, then reports `observed` every interval and right after each operation.
+// `cancel`, `pause` and `resume` go to the executor, which holds the operations (they outlive a socket).
 // A dropped socket is redialled forever, with capped exponential backoff and jitter so a fleet of agents does not
 // reconnect in lockstep after a platform deploy.
 import * as v from 'valibot';
@@ -150,7 +151,9 @@ export class AgentConnection {
     }
     if (!this.welcomed) return this.o.log(`ignored ${msg.type} before welcome`);
     if (msg.type === 'cancel') return this.o.executor.cancel(msg.id);
-    void this.o.executor.submit(msg.operation, this.send).then(() => this.observe());
+    if (msg.type === 'pause') return this.o.executor.pause(msg.id);
+    if (msg.type === 'resume') return this.o.executor.resume(msg.id);
+    void this.o.executor.submit(msg.operation, this.send, msg.lease_ms).then(() => this.observe());
   }
 
   private startObserving(): void {

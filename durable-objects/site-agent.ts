@@ -2,7 +2,12 @@ import { DurableObject } from 'cloudflare:workers';
 import * as v from 'valibot';
 import type { Env } from '../worker/env';
 import { CLOSE_EXPIRED } from '../worker/platform/live/sockets';
-import { AgentMessage, PROTOCOL_VERSION, type ServerMessage } from '../worker/virtualization/agent-protocol';
+import {
+  AgentMessage,
+  PROTOCOL_VERSION,
+  type Operation,
+  type ServerMessage,
+} from '../worker/virtualization/agent-protocol';
 import {
   claimNext,
   recordAgent,
@@ -11,6 +16,7 @@ import {
   requeue,
   runningOperation,
 } from '../worker/virtualization/site-queue';
+import { recordObservedWorkloads, recordWorkloadProgress } from '../worker/virtualization/workload-queue';
 
 /** How long an agent holds an operation without a word (started, progress) before it is handed out again. */
 export const LEASE_MS = 120_000;
@@ -36,7 +42,7 @@ interface Inflight {
 
 /**
  * One per site (datacenter, named by its id): the queue of that site's operations as its agent sees it. The queue
- * itself is the D1 table vm_operations (nothing is lost with this object); this object hands its operations to the
+ * itself is the D1 tables vm_operations and workload_operations (nothing is lost with this object); this object hands its operations to the
  * connected agent one at a time, under a lease kept in its storage. An agent that goes away leaves its operation
  * running until the lease runs out, then it is queued again, first in line, with the same idempotency key: the
  * agent that finally gets it answers from its journal if it already ran it. Results go to D1 with the VM's new
@@ -95,12 +101,32 @@ export class SiteAgent extends DurableObject<Env> {
     await this.ctx.storage.put('inflight', lease);
     await this.ctx.storage.setAlarm(lease.lease_until);
     await recordAgent(this.env.DB, a.site.datacenter_id, { operation_id: op.id, event: 'seen' });
-    this.send(ws, { type: 'operation', operation: op, lease_ms: LEASE_MS });
+    this.hand(ws, op);
+  }
+
+  /** An operation to the agent; a rolling update paused while no agent held it is paused again at once. */
+  private hand(ws: WebSocket, op: Operation & { paused?: boolean }) {
+    const { paused, ...operation } = op;
+    this.send(ws, { type: 'operation', operation, lease_ms: LEASE_MS });
+    if (paused) this.send(ws, { type: 'pause', id: op.id });
+  }
+
+  /**
+   * Pass a user's pause, resume or cancel of a running operation to the agent holding it (the decision is in D1
+   * already). False when no connected agent holds it: the paused flag travels with the operation when it is
+   * handed out again.
+   */
+  async control(key: string, what: 'pause' | 'resume' | 'cancel'): Promise<boolean> {
+    const held = await this.inflight();
+    const ws = this.agent();
+    if (!held || held.key !== key || !ws) return false;
+    this.send(ws, { type: what, id: held.id });
+    return true;
   }
 
   /** The held operation, to the (new) agent again, with a fresh lease. */
   private async resend(ws: WebSocket, held: Inflight) {
-    const op = await runningOperation(this.env.DB, held.id);
+    const op = await runningOperation(this.env.DB, held);
     if (!op) {
       // recorded meanwhile (or cancelled): nothing held any more
       await this.ctx.storage.delete('inflight');
@@ -109,7 +135,7 @@ export class SiteAgent extends DurableObject<Env> {
     const lease = { ...held, lease_until: Date.now() + LEASE_MS };
     await this.ctx.storage.put('inflight', lease);
     await this.ctx.storage.setAlarm(lease.lease_until);
-    this.send(ws, { type: 'operation', operation: op, lease_ms: LEASE_MS });
+    this.hand(ws, op);
   }
 
   override async alarm() {
@@ -122,7 +148,7 @@ export class SiteAgent extends DurableObject<Env> {
       const ws = this.agent();
       if (ws && this.attachment(ws)?.hostname) return this.resend(ws, held);
       // no agent: back in the queue (the UI says "waiting for the site agent" again)
-      await requeue(this.env.DB, held.id);
+      await requeue(this.env.DB, held);
       await this.ctx.storage.delete('inflight');
     });
   }
@@ -185,20 +211,22 @@ export class SiteAgent extends DurableObject<Env> {
         case 'started':
         case 'progress': {
           const held = await this.inflight();
-          if (held?.id !== m.id) return;
+          if (held?.id !== m.id || held.key !== m.key) return;
           await this.ctx.storage.put('inflight', { ...held, lease_until: Date.now() + LEASE_MS });
           await this.ctx.storage.setAlarm(Date.now() + LEASE_MS);
+          if (m.type === 'progress' && m.key.startsWith('wl:')) await recordWorkloadProgress(this.env.DB, m);
           return;
         }
         case 'result': {
           await recordResult(this.env.DB, m, `agent:${a.hostname ?? a.username}`);
           const held = await this.inflight();
-          if (held?.id === m.id) await this.ctx.storage.delete('inflight');
+          if (held?.id === m.id && held.key === m.key) await this.ctx.storage.delete('inflight');
           await recordAgent(this.env.DB, site, { operation_id: null, event: 'seen' });
           return this.dispatch();
         }
         case 'observed':
-          return recordObserved(this.env.DB, site, m.vms);
+          await recordObserved(this.env.DB, site, m.vms);
+          return recordObservedWorkloads(this.env.DB, site, m.workloads);
       }
     });
   }

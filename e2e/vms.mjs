@@ -1,7 +1,8 @@
 // Browser test: virtual machines (see e2e/lib/harness.mjs for the server, the browser and the step runner).
 // On the demo estate: the VM list, a VM's page with its host's capacity, a VM created through the form (a host
 // without room answers inline), the migrate dialog (valid hosts with free capacity, refused ones with their
-// reasons), the queued migration waiting for the site agent, and cancelling it.
+// reasons), the queued migration waiting for the site agent, and cancelling it; then the real site agent on
+// libvirt's test driver runs a migration, a snapshot and a clone from that snapshot asked from the UI.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -209,6 +210,42 @@ await browserSuite('vms', { port: 8960 }, async ({ page, origin, step }) => {
       await page.reload();
       await page.locator('text=lab-hv-b').first().waitFor();
       await shot('vm-migrated-by-agent');
+
+      // a snapshot taken from the UI: libvirt takes it, the tree shows it where the VM now is
+      await page.click('[data-testid=take-snapshot]');
+      await page.fill('#snap-name', 'bad name');
+      await page.click('button[form=take-snapshot-form]');
+      await page.locator('[data-testid=field-error-name]').waitFor();
+      await page.fill('#snap-name', 'before-upgrade');
+      await page.fill('#snap-ret', '30');
+      await page.click('button[form=take-snapshot-form]');
+      const snapshotReady = async () =>
+        (await apiGet(`/vm-snapshots?vm_id=${testVm.id}`)).find((x) => x.name === 'before-upgrade')?.status;
+      for (let i = 0; i < 80 && (await snapshotReady()) !== 'ready'; i++) await page.waitForTimeout(250);
+      expect(
+        (await snapshotReady()) === 'ready',
+        `snapshot: ${await snapshotReady()}\nagent:\n${agentLog.slice(-2000)}`,
+      );
+      await page.locator('[data-testid=snapshot-before-upgrade] >> text=you are here').waitFor({ timeout: 10_000 });
+
+      // a clone from that snapshot: recorded at once as provisioning, made by libvirt, its lineage on both pages
+      await page.click('button[aria-label="Clone from before-upgrade"]');
+      await page.fill('#clone-name', 'test-clone');
+      await page.click('button[form=clone-form]');
+      const cloneOf = async () => (await apiGet('/vms?q=test-clone'))[0];
+      for (let i = 0; i < 80 && (await cloneOf())?.status !== 'stopped'; i++) await page.waitForTimeout(250);
+      const clone = await cloneOf();
+      expect(
+        clone?.status === 'stopped' && clone.cloned_from_vm_id === testVm.id && clone.host_server_id === b.id,
+        `clone: ${JSON.stringify(clone)}\nagent:\n${agentLog.slice(-2000)}`,
+      );
+      await page.reload();
+      await page.locator('[data-testid=lineage] >> text=test-clone').waitFor();
+      await shot('vm-snapshots-and-clone');
+      await page.goto(url(`/vms/${clone.id}`));
+      await page.locator('[data-testid=lineage] >> text=Clone of').waitFor();
+      const lineage = await page.locator('[data-testid=lineage]').innerText();
+      expect(lineage.includes('test') && lineage.includes('snapshot'), `lineage: ${lineage}`);
     } finally {
       agent.kill('SIGTERM');
     }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { ObservedWorkload } from '../../worker/virtualization/agent-protocol.ts';
 import { DockerApi } from './docker-api.ts';
 import type { ContainerInspect, ContainerSummary } from './docker-api.ts';
+import { detached } from './types.ts';
 import type { Output, RolloutOptions, RunContext, WorkloadDriver, WorkloadRef } from './types.ts';
 
 const SERVICE = 'com.docker.compose.service';
@@ -121,7 +122,11 @@ export class DockerDriver implements WorkloadDriver {
 
   async close(): Promise<void> {}
 
-  /** `label`: what the new containers record as their previous image (default: the image they replace) */
+  /**
+   * Batch by batch. Each batch is announced (`batch`, phase 'starting') and reported once its new containers are
+   * ready and the old ones gone (phase 'done'); before each, a paused operation waits at ctx.checkpoint().
+   * `label`: what the new containers record as their previous image (default: the image they replace).
+   */
   private async rollingUpdate(
     ref: WorkloadRef,
     o: RolloutOptions,
@@ -139,13 +144,16 @@ export class DockerDriver implements WorkloadDriver {
     // a batch may surge by max_surge and go down by max_unavailable, never more
     const step = Math.max(1, Math.min(o.batch_size, o.max_surge + o.max_unavailable));
     const batches = Math.ceil(old.length / step);
+    const current = containers.length - old.length;
     for (let b = 0; b < batches; b++) {
       const batch = old.slice(b * step, (b + 1) * step);
       const removeFirst = batch.length - Math.min(batch.length, o.max_surge);
       const fresh: string[] = [];
       let templates: ContainerInspect[] = [];
       try {
-        if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+        // paused: hold here, before the batch; cancelled (paused or not): roll back what earlier batches did
+        await ctx.checkpoint();
+        ctx.progress('batch', { batch: b + 1, batches, image: o.image, phase: 'starting' });
         templates = await Promise.all(batch.map((c) => api.inspect(c.Id)));
         for (const c of batch.slice(0, removeFirst)) await api.remove(c.Id);
         for (const t of templates)
@@ -160,17 +168,26 @@ export class DockerDriver implements WorkloadDriver {
         for (const id of fresh) await api.remove(id);
         const restored: string[] = [];
         for (const t of templates.slice(0, removeFirst)) restored.push(await this.spawn(ref, t, previous));
-        const never = new AbortController().signal;
         // best effort: the rollback reports the original failure whether or not the old image comes up
-        await this.waitReady(ref, restored, never).catch(() => undefined);
+        await this.waitReady(ref, restored, new AbortController().signal).catch(() => undefined);
         // the failed attempt is forgotten: the restored containers record what the old ones recorded
         const prior = old[0].Labels?.[PREVIOUS] ?? null;
         const back = { ...o, image: previous };
-        await this.rollingUpdate(ref, back, { ...ctx, signal: never }, false, prior);
+        // neither paused nor cancelled once begun; its batches say they are the rollback's
+        const rollbackCtx = detached((step, detail) => ctx.progress(step, { ...detail, rollback: true }));
+        await this.rollingUpdate(ref, back, rollbackCtx, false, prior);
         throw new Error(`batch ${b + 1}/${batches} of ${o.image}: ${why}; rolled back to ${previous}`, { cause: err });
       }
-      const updated = Math.min((b + 1) * step, old.length);
-      ctx.progress('batch', { batch: b + 1, batches, updated, total: containers.length, image: o.image });
+      const ready = await this.readyCount(ref);
+      ctx.progress('batch', {
+        batch: b + 1,
+        batches,
+        image: o.image,
+        phase: 'done',
+        updated: current + Math.min((b + 1) * step, old.length),
+        total: containers.length,
+        ...(ready === null ? {} : { ready }),
+      });
     }
     return { image: o.image, previous_image: previous, replicas: containers.length, batches };
   }
@@ -192,6 +209,17 @@ export class DockerDriver implements WorkloadDriver {
     const id = await api.create(name, { ...config, Image: image, Labels: labels, HostConfig: template.HostConfig });
     await api.startContainer(id);
     return id;
+  }
+
+  /** how many replicas of the workload are ready now; null when the engine cannot say */
+  private async readyCount(ref: WorkloadRef): Promise<number | null> {
+    const api = this.api(ref.cluster);
+    try {
+      const states = await Promise.all((await this.containersOf(ref)).map((c) => api.inspect(c.Id).catch(() => null)));
+      return states.filter((s) => s && isReady(s)).length;
+    } catch {
+      return null;
+    }
   }
 
   private async waitReady(ref: WorkloadRef, ids: string[], signal: AbortSignal): Promise<void> {

@@ -1,9 +1,12 @@
 // Workloads on Kubernetes: apps/v1 Deployments, one cluster per context of the kubeconfig. The Deployment
 // controller does the rolling itself (max_surge/max_unavailable go into its strategy); the agent patches, then
-// watches the rollout by polling status, and patches the previous image back if it does not complete.
+// watches the rollout by polling status, and patches the previous image back if it does not complete. A paused
+// operation pauses the Deployment itself (spec.paused, as `kubectl rollout pause` does): the controller then starts
+// no new ReplicaSet scaling until it is resumed, and the agent's watch neither times out nor rolls back meanwhile.
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { V1Deployment } from '@kubernetes/client-node';
 import type { ObservedWorkload } from '../../worker/virtualization/agent-protocol.ts';
+import { detached } from './types.ts';
 import type { Output, RolloutOptions, RunContext, WorkloadDriver, WorkloadRef } from './types.ts';
 
 /** the image a set_image replaced, kept on the Deployment so a rollback works from any agent, after any restart */
@@ -84,17 +87,21 @@ export class KubernetesDriver implements WorkloadDriver {
       throw new Error(`deployment ${ref.namespace}/${ref.name} has no container ${o.container ?? ''}`.trim());
     const previous = container.image ?? '';
     if (previous === o.image) return { image: o.image, unchanged: true };
+    // paused before it began: nothing changes until it is resumed
+    await ctx.checkpoint();
+    const hold: Hold = { paused: false };
     const patched = await this.patchImage(ref, container.name, o.image, previous, o);
     try {
-      await this.watchRollout(ref, patched, ctx);
+      await this.watchRollout(ref, patched, ctx, hold);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       ctx.progress('rollback', { image: previous, reason: why });
       // the failed attempt never happened as far as rollback() is concerned: its predecessor stays recorded
       const prior = current.metadata?.annotations?.[PREVIOUS] ?? null;
-      const back = await this.patchImage(ref, container.name, previous, prior, o);
+      // a Deployment the agent paused is resumed by the same patch, or the old image would never roll back
+      const back = await this.patchImage(ref, container.name, previous, prior, o, hold.paused ? false : undefined);
       // wait for the old image to be back, but a failed wait must not hide the original failure
-      await this.watchRollout(ref, back, { ...ctx, signal: new AbortController().signal }).catch(() => undefined);
+      await this.watchRollout(ref, back, detached(ctx.progress), { paused: false }).catch(() => undefined);
       throw new Error(`rollout of ${o.image}: ${why}; rolled back to ${previous}`, { cause: err });
     }
     return { image: o.image, previous_image: previous, container: container.name };
@@ -106,11 +113,18 @@ export class KubernetesDriver implements WorkloadDriver {
     if (!previous) throw new Error(`deployment ${ref.namespace}/${ref.name} has no previous image to roll back to`);
     const container = d.spec?.template.spec?.containers[0];
     if (!container) throw new Error(`deployment ${ref.namespace}/${ref.name} has no container`);
+    await ctx.checkpoint();
     const patched = await this.patchImage(ref, container.name, previous, container.image ?? '', {
       max_surge: 1,
       max_unavailable: 0,
     });
-    await this.watchRollout(ref, patched, ctx);
+    const hold: Hold = { paused: false };
+    try {
+      await this.watchRollout(ref, patched, ctx, hold);
+    } finally {
+      // never leave a Deployment paused by the agent behind
+      if (hold.paused) await this.setPaused(ref, false).catch(() => undefined);
+    }
     return { image: previous };
   }
 
@@ -122,11 +136,13 @@ export class KubernetesDriver implements WorkloadDriver {
     image: string,
     previous: string | null,
     o: { max_surge: number; max_unavailable: number },
+    paused?: boolean,
   ): Promise<V1Deployment> {
     // strategic merge: the containers list merges by name, so the other containers of the pod stay as they are
     const body = {
       metadata: { annotations: { [PREVIOUS]: previous } },
       spec: {
+        ...(paused === undefined ? {} : { paused }),
         strategy: {
           type: 'RollingUpdate',
           rollingUpdate: { maxSurge: o.max_surge, maxUnavailable: o.max_unavailable },
@@ -140,14 +156,33 @@ export class KubernetesDriver implements WorkloadDriver {
     );
   }
 
-  /** Complete as `kubectl rollout status` judges it: the controller saw this generation and every replica is new and available. */
-  private async watchRollout(ref: WorkloadRef, patched: V1Deployment, ctx: RunContext): Promise<void> {
+  /** `kubectl rollout pause` / `resume`: a merge patch of spec.paused */
+  private async setPaused(ref: WorkloadRef, paused: boolean): Promise<void> {
+    await this.api(ref.cluster).patchNamespacedDeployment(
+      { name: ref.name, namespace: ref.namespace, body: { spec: { paused } } },
+      merge,
+    );
+  }
+
+  /**
+   * Complete as `kubectl rollout status` judges it: the controller saw this generation and every replica is new and
+   * available. The operation's pause and resume are applied to the Deployment as they come (`hold.paused` says
+   * whether the agent left it paused); while paused the clock stops: no timeout, no stall, and a full timeout again
+   * from the resume, as the controller's own progress deadline does.
+   */
+  private async watchRollout(ref: WorkloadRef, patched: V1Deployment, ctx: RunContext, hold: Hold): Promise<void> {
     const api = this.api(ref.cluster);
     const generation = patched.metadata?.generation ?? 0;
-    const deadline = Date.now() + this.o.rolloutTimeoutMs;
+    let deadline = Date.now() + this.o.rolloutTimeoutMs;
     let last = '';
     for (;;) {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+      const wanted = ctx.isPaused();
+      if (wanted !== hold.paused) {
+        await this.setPaused(ref, wanted);
+        hold.paused = wanted;
+      }
+      if (hold.paused) deadline = Date.now() + this.o.rolloutTimeoutMs;
       const d = await api.readNamespacedDeployment({ name: ref.name, namespace: ref.namespace });
       const s = d.status ?? {};
       const desired = d.spec?.replicas ?? 1;
@@ -165,17 +200,45 @@ export class KubernetesDriver implements WorkloadDriver {
         ctx.progress('rollout', progress);
       }
       const stalled = s.conditions?.find((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded');
-      if (seen && stalled) throw new Error(`rollout stalled: ${stalled.message ?? 'progress deadline exceeded'}`);
+      if (seen && stalled && !hold.paused)
+        throw new Error(`rollout stalled: ${stalled.message ?? 'progress deadline exceeded'}`);
       if (
         seen &&
         progress.updated === desired &&
         progress.total === desired &&
         progress.available === desired &&
         progress.ready === desired
-      )
+      ) {
+        // paused when there was nothing left to hold: the Deployment is not left paused behind the operation
+        if (hold.paused) {
+          await this.setPaused(ref, false);
+          hold.paused = false;
+        }
         return;
+      }
       if (Date.now() > deadline) throw new Error(`not ready within ${Math.round(this.o.rolloutTimeoutMs / 1000)} s`);
-      await new Promise((r) => setTimeout(r, this.o.pollMs));
+      await sleep(this.o.pollMs, ctx);
     }
   }
+}
+
+/** whether the agent has paused the Deployment (so it must resume it, whatever happens) */
+interface Hold {
+  paused: boolean;
+}
+
+/** a poll interval that a pause, a resume or a cancel cuts short */
+function sleep(ms: number, ctx: RunContext): Promise<void> {
+  return new Promise((resolve) => {
+    const stops: (() => void)[] = [];
+    const done = () => {
+      for (const stop of stops) stop();
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stops.push(() => clearTimeout(timer));
+    stops.push(ctx.onPause(done));
+    ctx.signal.addEventListener('abort', done, { once: true });
+    stops.push(() => ctx.signal.removeEventListener('abort', done));
+  });
 }

@@ -53,6 +53,29 @@ export interface RunContext {
   progress: Progress;
   /** aborted when the platform cancels the operation: a rolling update stops and rolls back */
   signal: AbortSignal;
+  /**
+   * Where a rolling update may be held: resolves at once unless the platform paused the operation, else once it
+   * resumes; rejects when `signal` aborts (at once if it has).
+   */
+  checkpoint(): Promise<void>;
+  /** whether the platform holds the operation paused now */
+  isPaused(): boolean;
+  /** called on each pause (true) and resume (false) of the operation; returns the unsubscribe */
+  onPause(listener: (paused: boolean) => void): () => void;
+}
+
+/**
+ * A context that is never cancelled nor paused, for what must run to its end once begun: putting the previous
+ * image back after a failed or cancelled update.
+ */
+export function detached(progress: Progress): RunContext {
+  return {
+    progress,
+    signal: new AbortController().signal,
+    checkpoint: async () => {},
+    isPaused: () => false,
+    onPause: () => () => {},
+  };
 }
 
 export interface WorkloadDriver {

@@ -1,7 +1,8 @@
 // A recorded Docker Engine API (v1.41) for the docker driver's tests: the bodies follow the API reference's
 // examples for GET /containers/json, POST /containers/create, POST /containers/{id}/start|stop,
-// DELETE /containers/{id} and GET /containers/{id}/json (State.Health). Containers of an image whose tag is
-// `broken` never pass their healthcheck, so a rollout to it must roll back.
+// DELETE /containers/{id} and GET /containers/{id}/json (State.Health). A started container's healthcheck passes
+// on its `healthPolls`-th inspection (2 unless told), except for an image whose tag is `broken`: it never passes,
+// so a rollout to it must roll back. test/docker-engine-server.ts runs one standalone (for the browser tests).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -24,12 +25,26 @@ interface Container {
   polls: number;
 }
 
+export interface FakeEngineOptions {
+  /** the inspection on which a started container's healthcheck first passes (default 2) */
+  healthPolls?: number;
+  /** keep the last this many requests in `requests` (default: all) */
+  keepRequests?: number;
+}
+
 export class FakeEngine {
   containers = new Map<string, Container>();
   requests: string[] = [];
   private clock = 1_700_000_000;
+  private readonly healthPolls: number;
+  private readonly keepRequests: number;
   server!: Server;
   url = '';
+
+  constructor(options: FakeEngineOptions = {}) {
+    this.healthPolls = options.healthPolls ?? 2;
+    this.keepRequests = options.keepRequests ?? Infinity;
+  }
 
   add(name: string, image: string, labels: Record<string, string>, healthcheck = true): string {
     const Id = randomBytes(32).toString('hex');
@@ -61,13 +76,26 @@ export class FakeEngine {
     return Id;
   }
 
-  async start(): Promise<void> {
+  /**
+   * The replicas of a workload as the docker driver finds them: containers labelled with the compose service (the
+   * workload's name) and, outside the `default` namespace, the compose project (its namespace), named as compose
+   * names them (`<project>-<service>-<n>`). They run and are healthy. Returns their ids.
+   */
+  addWorkload(namespace: string, name: string, image: string, replicas: number): string[] {
+    const labels: Record<string, string> = { 'com.docker.compose.service': name };
+    if (namespace !== 'default') labels['com.docker.compose.project'] = namespace;
+    const prefix = namespace === 'default' ? name : `${namespace}-${name}`;
+    return Array.from({ length: replicas }, (_, i) => this.add(`${prefix}-${i + 1}`, image, { ...labels }));
+  }
+
+  async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         const u = new URL(req.url ?? '/', 'http://engine');
         this.requests.push(`${req.method} ${u.pathname}`);
+        if (this.requests.length > this.keepRequests) this.requests.splice(0, this.requests.length - this.keepRequests);
         const path = u.pathname.replace(/^\/v1\.\d+/, '');
         const send = (status: number, json?: unknown) => {
           res.writeHead(
@@ -109,7 +137,13 @@ export class FakeEngine {
         send(404, { message: 'page not found' });
       });
     });
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     const a = this.server.address();
     this.url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
   }
@@ -137,8 +171,8 @@ export class FakeEngine {
   }
 
   private inspect(c: Container) {
-    // a healthcheck passes on the second look, unless the image is broken
-    if (c.running && c.health === 'starting' && ++c.polls >= 2 && !c.Config.Image.endsWith(':broken'))
+    // a healthcheck passes on the healthPolls-th look (the second by default), unless the image is broken
+    if (c.running && c.health === 'starting' && ++c.polls >= this.healthPolls && !c.Config.Image.endsWith(':broken'))
       c.health = 'healthy';
     return {
       Id: c.Id,

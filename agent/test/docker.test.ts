@@ -3,14 +3,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DockerDriver } from '../drivers/docker.ts';
+import { PauseGate } from '../pause.ts';
 import { FakeEngine } from './docker-engine.ts';
 
 const ref = { cluster: 'edge', namespace: 'shop', name: 'web' };
 const labels = { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' };
-const ctx = (steps: [string, Record<string, unknown> | undefined][] = []) => ({
-  progress: (s: string, d?: Record<string, unknown>) => void steps.push([s, d]),
-  signal: new AbortController().signal,
-});
+const ctx = (
+  steps: [string, Record<string, unknown> | undefined][] = [],
+  gate = new PauseGate(),
+  signal?: AbortSignal,
+) => gate.context((s, d) => void steps.push([s, d]), signal ?? new AbortController().signal);
 
 describe('docker driver (recorded Engine API)', () => {
   const engine = new FakeEngine();
@@ -71,13 +73,12 @@ describe('docker driver (recorded Engine API)', () => {
       ctx(steps),
     );
     assert.deepEqual(out, { image: 'nginx:1.26', previous_image: 'nginx:1.25', replicas: 4, batches: 2 });
-    assert.deepEqual(
-      steps.map(([s, x]) => [s, x?.batch, x?.updated]),
-      [
-        ['batch', 1, 2],
-        ['batch', 2, 4],
-      ],
-    );
+    assert.deepEqual(steps, [
+      ['batch', { batch: 1, batches: 2, image: 'nginx:1.26', phase: 'starting' }],
+      ['batch', { batch: 1, batches: 2, image: 'nginx:1.26', phase: 'done', updated: 2, total: 4, ready: 4 }],
+      ['batch', { batch: 2, batches: 2, image: 'nginx:1.26', phase: 'starting' }],
+      ['batch', { batch: 2, batches: 2, image: 'nginx:1.26', phase: 'done', updated: 4, total: 4, ready: 4 }],
+    ]);
     const web = (await d.list()).find((w) => w.name === 'web');
     assert.deepEqual(
       [web?.image, web?.replicas_desired, web?.replicas_ready, web?.replicas_updated],
@@ -91,7 +92,12 @@ describe('docker driver (recorded Engine API)', () => {
       d.setImage(ref, { image: 'nginx:broken', max_surge: 1, max_unavailable: 0, batch_size: 1 }, ctx(steps)),
       /batch 1\/4 of nginx:broken: not ready within 0 s; rolled back to nginx:1.26/,
     );
-    assert.equal(steps[0][0], 'rollback');
+    assert.deepEqual(steps[0], ['batch', { batch: 1, batches: 4, image: 'nginx:broken', phase: 'starting' }]);
+    assert.deepEqual(steps[1], [
+      'rollback',
+      { batch: 1, batches: 4, image: 'nginx:1.26', reason: 'not ready within 0 s' },
+    ]);
+    assert.equal(steps.length, 2, 'nothing else to roll back after a first batch');
     const images = [...engine.containers.values()].filter(
       (c) => c.Config.Labels['com.docker.compose.service'] === 'web',
     );
@@ -114,6 +120,80 @@ describe('docker driver (recorded Engine API)', () => {
     const out = await d.rollback(ref, ctx());
     assert.equal(out.image, 'nginx:1.25');
     assert.equal((await d.list()).find((w) => w.name === 'web')?.image, 'nginx:1.25');
+  });
+
+  test('a paused rollout starts no new batch until it is resumed', async () => {
+    const steps: [string, Record<string, unknown> | undefined][] = [];
+    const gate = new PauseGate();
+    let batchOneDone!: () => void;
+    const firstDone = new Promise<void>((r) => (batchOneDone = r));
+    const c = ctx(steps, gate);
+    const progress = c.progress;
+    c.progress = (step, detail) => {
+      progress(step, detail);
+      // paused while batch 1 still runs: it finishes, batch 2 waits
+      if (step === 'batch' && detail?.batch === 1 && detail.phase === 'starting') gate.pause();
+      if (step === 'batch' && detail?.batch === 1 && detail.phase === 'done') batchOneDone();
+    };
+    const run = d.setImage(ref, { image: 'nginx:1.27', max_surge: 1, max_unavailable: 0, batch_size: 1 }, c);
+    await firstDone;
+    await new Promise((r) => setTimeout(r, 150));
+    assert.deepEqual(
+      steps.map(([s, x]) => `${s} ${x?.batch} ${x?.phase}`),
+      ['batch 1 starting', 'batch 1 done'],
+    );
+    const images = () =>
+      [...engine.containers.values()]
+        .filter((x) => x.Config.Labels['com.docker.compose.service'] === 'web')
+        .map((x) => x.Config.Image)
+        .sort();
+    assert.deepEqual(images(), ['nginx:1.25', 'nginx:1.25', 'nginx:1.25', 'nginx:1.27']);
+    gate.resume();
+    assert.deepEqual(await run, { image: 'nginx:1.27', previous_image: 'nginx:1.25', replicas: 4, batches: 4 });
+    assert.deepEqual(
+      steps.filter(([, x]) => x?.phase === 'done').map(([, x]) => [x?.batch, x?.updated, x?.ready]),
+      [
+        [1, 1, 4],
+        [2, 2, 4],
+        [3, 3, 4],
+        [4, 4, 4],
+      ],
+    );
+    assert.deepEqual(images(), ['nginx:1.27', 'nginx:1.27', 'nginx:1.27', 'nginx:1.27']);
+  });
+
+  test('cancelled while paused, a rollout rolls back the batches it did', async () => {
+    const steps: [string, Record<string, unknown> | undefined][] = [];
+    const gate = new PauseGate();
+    const abort = new AbortController();
+    const c = ctx(steps, gate, abort.signal);
+    const progress = c.progress;
+    c.progress = (step, detail) => {
+      progress(step, detail);
+      if (step === 'batch' && detail?.batch === 2 && detail.phase === 'done') {
+        gate.pause();
+        setTimeout(() => abort.abort(new Error('cancelled by the platform')), 50);
+      }
+    };
+    await assert.rejects(
+      d.setImage(ref, { image: 'nginx:1.28', max_surge: 1, max_unavailable: 0, batch_size: 1 }, c),
+      /batch 3\/4 of nginx:1.28: cancelled by the platform; rolled back to nginx:1.27/,
+    );
+    assert.deepEqual(steps.slice(4, 5), [
+      ['rollback', { batch: 3, batches: 4, image: 'nginx:1.27', reason: 'cancelled by the platform' }],
+    ]);
+    // the rollback's own batches (two containers to put back) say so, and are never held by the pause
+    assert.deepEqual(
+      steps.slice(5).map(([s, x]) => [s, x?.batch, x?.phase, x?.image, x?.rollback]),
+      [
+        ['batch', 1, 'starting', 'nginx:1.27', true],
+        ['batch', 1, 'done', 'nginx:1.27', true],
+        ['batch', 2, 'starting', 'nginx:1.27', true],
+        ['batch', 2, 'done', 'nginx:1.27', true],
+      ],
+    );
+    const web = (await d.list()).find((w) => w.name === 'web');
+    assert.deepEqual([web?.image, web?.replicas_desired, web?.replicas_ready], ['nginx:1.27', 4, 4]);
   });
 
   test('unknown clusters and empty services fail clearly', async () => {

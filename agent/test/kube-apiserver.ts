@@ -1,6 +1,7 @@
 // A recorded apps/v1 API for the kubernetes driver's tests: Deployment bodies as the API reference gives them,
 // and a stand-in for the Deployment controller that moves status one step per read. Pods of an image tagged
-// `broken` never become ready, so a rollout to it stalls.
+// `broken` never become ready, so a rollout to it stalls. A paused Deployment (spec.paused, what `kubectl rollout
+// pause` sets) is observed but not rolled: its Progressing condition says DeploymentPaused until it is resumed.
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 
@@ -14,6 +15,8 @@ export class FakeApiServer {
   server!: Server;
   url = '';
   patches: { contentType: string; body: unknown }[] = [];
+  /** the last patch changed the pod template: the controller starts over with a new ReplicaSet */
+  private templateChanged = false;
   deployment = {
     kind: 'Deployment',
     apiVersion: 'apps/v1',
@@ -42,6 +45,7 @@ export class FakeApiServer {
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } } as unknown,
       revisionHistoryLimit: 10,
       progressDeadlineSeconds: 600,
+      paused: undefined as boolean | undefined,
     },
     status: {
       observedGeneration: 1,
@@ -71,11 +75,19 @@ export class FakeApiServer {
     const d = this.deployment;
     const s = d.status;
     const desired = d.spec.replicas;
-    if (s.observedGeneration < d.metadata.generation) {
+    const fresh = s.observedGeneration < d.metadata.generation;
+    const progressing = s.conditions.find((c) => c.type === 'Progressing')!;
+    if (fresh) {
       s.observedGeneration = d.metadata.generation;
-      s.updatedReplicas = 0;
+      if (this.templateChanged) s.updatedReplicas = 0;
+      this.templateChanged = false;
+      if (d.spec.paused) Object.assign(progressing, { status: 'Unknown', reason: 'DeploymentPaused' });
+      else if (progressing.reason === 'DeploymentPaused')
+        Object.assign(progressing, { status: 'True', reason: 'DeploymentResumed' });
       return;
     }
+    // paused: the controller scales no ReplicaSet, so nothing moves
+    if (d.spec.paused) return;
     const broken = d.spec.template.spec.containers.some((c) => c.image.endsWith(':broken'));
     if (broken) {
       Object.assign(s, {
@@ -146,10 +158,12 @@ export class FakeApiServer {
     if (patch.metadata?.annotations) Object.assign(d.metadata.annotations, patch.metadata.annotations);
     if (patch.spec?.replicas !== undefined) d.spec.replicas = patch.spec.replicas;
     if (patch.spec?.strategy) d.spec.strategy = patch.spec.strategy;
+    if (patch.spec?.paused !== undefined) d.spec.paused = patch.spec.paused ?? undefined;
     for (const c of patch.spec?.template?.spec?.containers ?? []) {
       // strategic merge: containers merge by name; a JSON merge patch would replace the whole list
       if (!contentType.includes('strategic')) throw new Error('containers patched without strategic merge');
       const target = d.spec.template.spec.containers.find((x) => x.name === c.name);
+      if (target && target.image !== c.image) this.templateChanged = true;
       if (target) Object.assign(target, c);
     }
     d.metadata.generation++;

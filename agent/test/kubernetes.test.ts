@@ -5,13 +5,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubernetesDriver } from '../drivers/kubernetes.ts';
+import { PauseGate } from '../pause.ts';
 import { FakeApiServer } from './kube-apiserver.ts';
 
 const ref = { cluster: 'prod-eu', namespace: 'shop', name: 'web' };
-const ctx = (steps: [string, Record<string, unknown> | undefined][] = []) => ({
-  progress: (s: string, d?: Record<string, unknown>) => void steps.push([s, d]),
-  signal: new AbortController().signal,
-});
+const ctx = (
+  steps: [string, Record<string, unknown> | undefined][] = [],
+  gate = new PauseGate(),
+  signal?: AbortSignal,
+) => gate.context((s, d) => void steps.push([s, d]), signal ?? new AbortController().signal);
 
 describe('kubernetes driver (recorded apps/v1 API)', () => {
   const api = new FakeApiServer();
@@ -109,5 +111,82 @@ current-context: prod-eu
     assert.deepEqual(await d.rollback(ref, ctx()), { image: 'nginx:1.25' });
     await assert.rejects(d.scale({ ...ref, name: 'nope' }, 1), /not found/);
     await assert.rejects(d.scale({ ...ref, cluster: 'other' }, 1), /kubernetes cluster 'other' is not a context/);
+  });
+
+  test('a paused rollout pauses the Deployment, does not time out while paused, and goes on when resumed', async () => {
+    const steps: [string, Record<string, unknown> | undefined][] = [];
+    const gate = new PauseGate();
+    const c = ctx(steps, gate);
+    const progress = c.progress;
+    c.progress = (step, detail) => {
+      progress(step, detail);
+      if (step === 'rollout' && detail?.updated === 2 && !gate.paused) gate.pause();
+    };
+    const before = api.patches.length;
+    let settled = false;
+    const run = d
+      .setImage(ref, { image: 'nginx:1.27', max_surge: 1, max_unavailable: 0, batch_size: 1 }, c)
+      .finally(() => (settled = true));
+    // paused for longer than the rollout may take (300 ms): no timeout, no rollback, no new pods
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(settled, false);
+    assert.deepEqual(api.patches.slice(before + 1), [
+      { contentType: 'application/merge-patch+json', body: { spec: { paused: true } } },
+    ]);
+    assert.equal(api.deployment.spec.paused, true);
+    assert.equal(api.deployment.status.updatedReplicas, 2);
+    assert.ok(!steps.some(([s]) => s === 'rollback'));
+    gate.resume();
+    assert.deepEqual(await run, { image: 'nginx:1.27', previous_image: 'nginx:1.25', container: 'nginx' });
+    assert.deepEqual(api.patches.slice(before + 2), [
+      { contentType: 'application/merge-patch+json', body: { spec: { paused: false } } },
+    ]);
+    assert.equal(api.deployment.spec.paused, false);
+    assert.deepEqual(
+      steps.map(([, x]) => x?.updated),
+      [0, 1, 2, 3, 4],
+    );
+  });
+
+  test('cancelled while paused, the rollback patch resumes the Deployment with the previous image', async () => {
+    const gate = new PauseGate();
+    const abort = new AbortController();
+    const c = ctx([], gate, abort.signal);
+    const progress = c.progress;
+    c.progress = (step, detail) => {
+      progress(step, detail);
+      if (step === 'rollout' && detail?.updated === 1 && !gate.paused) {
+        gate.pause();
+        setTimeout(() => abort.abort(new Error('cancelled by the platform')), 50);
+      }
+    };
+    const before = api.patches.length;
+    await assert.rejects(
+      d.setImage(ref, { image: 'nginx:1.28', max_surge: 1, max_unavailable: 0, batch_size: 1 }, c),
+      /rollout of nginx:1.28: cancelled by the platform; rolled back to nginx:1.27/,
+    );
+    const sent = api.patches.slice(before).map((p) => p.body as any);
+    assert.deepEqual(sent[1], { spec: { paused: true } });
+    assert.equal(sent[2].spec.paused, false);
+    assert.deepEqual(sent[2].spec.template.spec.containers, [{ name: 'nginx', image: 'nginx:1.27' }]);
+    assert.equal(sent.length, 3);
+    assert.equal(api.deployment.spec.paused, false);
+    assert.equal(api.deployment.spec.template.spec.containers[0].image, 'nginx:1.27');
+  });
+
+  test('paused before it began, nothing is patched until it is resumed', async () => {
+    const gate = new PauseGate();
+    gate.pause();
+    const before = api.patches.length;
+    const run = d.setImage(
+      ref,
+      { image: 'nginx:1.29', max_surge: 1, max_unavailable: 0, batch_size: 1 },
+      ctx([], gate),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(api.patches.length, before);
+    gate.resume();
+    assert.equal((await run).image, 'nginx:1.29');
+    assert.equal(api.patches.length, before + 1);
   });
 });

@@ -127,6 +127,37 @@ async function newQueuedOperation() {
   const id = await newVm();
   return (await api(`/api/vms/${id}/start`, { token: admin, method: 'POST' })).body.id;
 }
+async function newSnapshot() {
+  const vm = await newVm();
+  const r = await env.DB.prepare(
+    `INSERT INTO vm_snapshots (vm_id, name, status, parent_id) VALUES (?, ?, 'ready', NULL) RETURNING id`,
+  )
+    .bind(vm, uniqueName('snap').replace(/\s/g, '-'))
+    .first<{ id: number }>();
+  return r!.id;
+}
+const clusterBody = () => ({ name: uniqueName('matrix-cluster'), kind: 'docker', datacenter_id: dc.id });
+const newCluster = async () => (await api('/api/clusters', { token: admin, json: clusterBody() })).body.id;
+const newNode = async () =>
+  (await api('/api/cluster-nodes', { token: admin, json: { cluster_id: await newCluster(), server_id: server.id } }))
+    .body.id;
+const workloadBody = async () => ({
+  cluster_id: await newCluster(),
+  name: uniqueName('web').toLowerCase(),
+  image: 'nginx:1.27',
+});
+const newWorkload = async () => (await api('/api/containers', { token: admin, json: await workloadBody() })).body.id;
+/** a rolling update the agent holds (running): what pause and resume act on */
+async function newRunningRollout() {
+  const w = await newWorkload();
+  const r = await env.DB.prepare(
+    `INSERT INTO workload_operations (workload_id, datacenter_id, kind, params, status, idempotency_key, requested_by)
+     VALUES (?, ?, 'workload.set_image', '{"image":"nginx:1.28"}', 'running', ?, 'admin') RETURNING id`,
+  )
+    .bind(w, dc.id, `wl:${crypto.randomUUID()}`)
+    .first<{ id: number }>();
+  return r!.id;
+}
 async function newNotification() {
   const id = await newChannel();
   return (await api(`/api/notification-channels/${id}/test`, { token: admin, method: 'POST' })).body.notification_id;
@@ -152,6 +183,15 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   // a VM in the state its operation starts from, with nothing pending
   if (base === 'vms') return newVm(/\/(stop|restart)$/.test(route.path) ? 'running' : 'stopped');
   if (base === 'vm-operations') return newQueuedOperation();
+  if (base === 'vm-snapshots') return newSnapshot();
+  if (base === 'clusters') return newCluster();
+  if (base === 'cluster-nodes') return newNode();
+  if (base === 'containers') return newWorkload();
+  if (base === 'workload-operations') {
+    if (/\/(pause|resume)$/.test(route.path)) return newRunningRollout();
+    // queued: no agent is connected in this walk
+    return (await api(`/api/containers/${await newWorkload()}/scale`, { token: admin, json: { replicas: 2 } })).body.id;
+  }
   if (base === 'incidents') {
     const r = await api('/api/incidents', {
       token: admin,
@@ -267,6 +307,19 @@ const BODIES: Record<
     secondHost ??= await createServer(admin, { rack_id: rack.id, u_position: nextU++ });
     return { json: { target_host_id: secondHost.id } };
   },
+  'post /api/vms/{id}/snapshots': () => ({ json: { name: 'matrix-snap' } }),
+  'post /api/vms/{id}/clone': () => ({ json: { name: uniqueName('matrix-clone').replace(/\s/g, '-') } }),
+  'post /api/clusters': () => ({ json: clusterBody() }),
+  'patch /api/clusters/{id}': () => ({ json: { description: 'matrix' } }),
+  'patch /api/clusters': async () => ({ json: [{ id: await newCluster(), description: 'bulk' }] }),
+  'post /api/cluster-nodes': async () => ({ json: { cluster_id: await newCluster(), server_id: server.id } }),
+  'patch /api/cluster-nodes/{id}': () => ({ json: { role: 'control-plane' } }),
+  'patch /api/cluster-nodes': async () => ({ json: [{ id: await newNode(), role: 'control-plane' }] }),
+  'post /api/containers': async () => ({ json: await workloadBody() }),
+  'patch /api/containers/{id}': () => ({ json: { labels: { team: 'matrix' } } }),
+  'patch /api/containers': async () => ({ json: [{ id: await newWorkload(), labels: { team: 'bulk' } }] }),
+  'post /api/containers/{id}/scale': () => ({ json: { replicas: 3 } }),
+  'post /api/containers/{id}/rollout': () => ({ json: { image: 'nginx:1.29' } }),
   'put /api/servers/{id}/overcommit': () => ({ json: { cpu_ratio: 4, ram_ratio: 1, disk_ratio: 1 } }),
   'post /api/incidents': () => ({ json: { title: uniqueName('matrix incident'), severity: 'info' } }),
   'patch /api/incidents/{id}': () => ({ json: { note: 'matrix' } }),
@@ -429,9 +482,15 @@ function policy(method: string, path: string): string {
     return method === 'get' ? 'alerts:read' : 'alerts:configure';
   }
   if (path === '/api/agents/connect') return 'agents:connect';
-  if (/^\/api\/vms\/\{id\}\/(start|stop|restart|migrate)$/.test(path) || path === '/api/vm-operations/{id}/cancel') {
+  if (
+    /^\/api\/vms\/\{id\}\/(start|stop|restart|migrate|snapshots|clone)$/.test(path) ||
+    path === '/api/vm-operations/{id}/cancel'
+  ) {
     return 'vms:operate';
   }
+  if (path.startsWith('/api/vm-snapshots')) return method === 'get' ? 'inventory:read' : 'vms:operate';
+  if (/^\/api\/containers\/\{id\}\/(scale|rollout)$/.test(path)) return 'vms:operate';
+  if (/^\/api\/workload-operations\/\{id\}\/(pause|resume|cancel)$/.test(path)) return 'vms:operate';
   if (method === 'post' && INGEST.has(path)) return 'metrics:ingest';
   return method === 'get' ? 'inventory:read' : 'inventory:write';
 }

@@ -275,6 +275,94 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/cluster-nodes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List cluster-nodes
+     * @description A cluster's nodes: servers or VMs of the inventory, as control plane or workers. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getClusterNodes'];
+    put?: never;
+    /** Create a cluster_node (or many: POST an array, all or nothing) */
+    post: operations['postClusterNodes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many cluster-nodes at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchClusterNodes'];
+    trace?: never;
+  };
+  '/api/cluster-nodes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one cluster_node */
+    get: operations['getClusterNodesById'];
+    put?: never;
+    post?: never;
+    /** Delete a cluster_node */
+    delete: operations['deleteClusterNodesById'];
+    options?: never;
+    head?: never;
+    /** Update a cluster_node (only the fields sent change) */
+    patch: operations['patchClusterNodesById'];
+    trace?: never;
+  };
+  '/api/clusters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List clusters
+     * @description Container platforms: Kubernetes clusters and Docker/Podman hosts, each at one site (whose agent drives it under this name) and in its own security zone, which its workloads inherit. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getClusters'];
+    put?: never;
+    /** Create a cluster (or many: POST an array, all or nothing) */
+    post: operations['postClusters'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many clusters at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchClusters'];
+    trace?: never;
+  };
+  '/api/clusters/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one cluster */
+    get: operations['getClustersById'];
+    put?: never;
+    post?: never;
+    /** Delete a cluster */
+    delete: operations['deleteClustersById'];
+    options?: never;
+    head?: never;
+    /** Update a cluster (only the fields sent change) */
+    patch: operations['patchClustersById'];
+    trace?: never;
+  };
   '/api/compliance': {
     parameters: {
       query?: never;
@@ -306,6 +394,90 @@ export interface paths {
     get: operations['getComplianceByFramework'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/containers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List containers
+     * @description Container workloads (a Kubernetes Deployment, a set of Docker/Podman containers): image, replicas desired and ready, requests and limits, labels, probes with their last results. Scale and roll out a new image with POST /containers/{id}/scale and /rollout; the site agent does it. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getContainers'];
+    put?: never;
+    /** Create a workload (or many: POST an array, all or nothing) */
+    post: operations['postContainers'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many containers at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchContainers'];
+    trace?: never;
+  };
+  '/api/containers/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one workload */
+    get: operations['getContainersById'];
+    put?: never;
+    post?: never;
+    /** Delete a workload */
+    delete: operations['deleteContainersById'];
+    options?: never;
+    head?: never;
+    /** Update a workload (only the fields sent change) */
+    patch: operations['patchContainersById'];
+    trace?: never;
+  };
+  '/api/containers/{id}/rollout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Roll a new image out, batch by batch, rolled back automatically when readiness fails
+     * @description max_surge replicas may run above the desired count and max_unavailable may be down at any moment (Docker/Podman replace batch_size replicas per step; Kubernetes sizes its own). Every step the agent reports is kept in the operation's `steps`; pause, resume or cancel (= roll back) it while it runs. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postContainersByIdRollout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/containers/{id}/scale': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Scale a workload to a number of replicas
+     * @description Queued for the site agent of the cluster's datacenter. Send an `Idempotency-Key` header (up to 200 printable characters) to retry safely: the same key returns the operation it created (200) instead of queueing another.
+     */
+    post: operations['postContainersByIdScale'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2085,6 +2257,94 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/workload-operations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List workload-operations
+     * @description Scaling and rolling updates asked of a workload, queued → running → succeeded | failed | cancelled, with every step the site agent reported (`steps`: batches, rollback) and whether it is paused. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getWorkloadOperations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/workload-operations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one workload_operation */
+    get: operations['getWorkloadOperationsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/workload-operations/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a queued operation, or stop a running rolling update (the agent rolls it back) */
+    post: operations['postWorkloadOperationsByIdCancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/workload-operations/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause a running rolling update before its next batch */
+    post: operations['postWorkloadOperationsByIdPause'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/workload-operations/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume a paused rolling update */
+    post: operations['postWorkloadOperationsByIdResume'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2340,6 +2600,42 @@ export interface components {
       };
       racks: number;
       servers: number;
+    };
+    Cluster: {
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number;
+      datacenter_name: string;
+      description: string | null;
+      endpoint: string | null;
+      id: number;
+      /** @enum {string} */
+      kind: 'kubernetes' | 'docker' | 'podman';
+      name: string;
+      node_count: number;
+      replicas_desired: number;
+      replicas_ready: number;
+      /** @enum {string} */
+      security_zone: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+      /** Format: date-time */
+      updated_at: string;
+      version: string | null;
+      workload_count: number;
+    };
+    ClusterNode: {
+      cluster_id: number;
+      /** Format: date-time */
+      created_at: string;
+      id: number;
+      /** @enum {string} */
+      node_kind: 'server' | 'vm';
+      node_name: string | null;
+      /** @enum {string} */
+      role: 'control-plane' | 'worker';
+      server_id: number | null;
+      /** Format: date-time */
+      updated_at: string;
+      vm_id: number | null;
     };
     DashboardMetrics: {
       active_alerts: number;
@@ -3049,6 +3345,81 @@ export interface components {
       updated_at: string;
       vm_id: number;
       vm_name: string;
+    };
+    Workload: {
+      active_operation_id: number | null;
+      cluster_id: number;
+      /** @enum {string} */
+      cluster_kind: 'kubernetes' | 'docker' | 'podman';
+      cluster_name: string;
+      cpu_limit_m: number | null;
+      cpu_request_m: number | null;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number;
+      id: number;
+      image: string;
+      labels: {
+        [key: string]: string;
+      };
+      memory_limit_mb: number | null;
+      memory_request_mb: number | null;
+      name: string;
+      namespace: string;
+      observed_at: string | null;
+      observed_image: string | null;
+      probes: {
+        command?: string | null;
+        /** @enum {string} */
+        handler: 'http' | 'tcp' | 'exec';
+        last_checked_at?: string | null;
+        last_message?: string | null;
+        last_result?: ('success' | 'failure') | null;
+        path?: string | null;
+        period_s: number;
+        port?: number | null;
+        /** @enum {string} */
+        type: 'liveness' | 'readiness';
+      }[];
+      replicas_desired: number;
+      replicas_ready: number;
+      replicas_updated: number;
+      /** @enum {string} */
+      state: 'healthy' | 'progressing' | 'paused' | 'degraded' | 'unknown';
+      /** Format: date-time */
+      updated_at: string;
+    };
+    WorkloadOperation: {
+      attempts: number;
+      created_at: string;
+      datacenter_id: number;
+      error: string | null;
+      finished_at: string | null;
+      id: number;
+      idempotency_key: string;
+      /** @enum {string} */
+      kind: 'workload.scale' | 'workload.set_image';
+      output: {
+        [key: string]: unknown;
+      } | null;
+      params: {
+        [key: string]: unknown;
+      };
+      paused: boolean;
+      requested_by: string;
+      started_at: string | null;
+      /** @enum {string} */
+      status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+      steps: {
+        at: string;
+        detail?: {
+          [key: string]: unknown;
+        };
+        step: string;
+      }[];
+      updated_at: string;
+      workload_id: number;
+      workload_name: string;
     };
   };
   responses: {
@@ -4073,6 +4444,682 @@ export interface operations {
       403: components['responses']['Forbidden'];
     };
   };
+  getClusterNodes: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        cluster_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in role, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        role?: 'control-plane' | 'worker';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        server_id?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "id"). Sortable: id, role, node_name, created_at. */
+        sort?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        vm_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of cluster-nodes; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterNode'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postClusterNodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              cluster_id: number;
+              /** @enum {string} */
+              role?: 'control-plane' | 'worker';
+              server_id?: number | null;
+              vm_id?: number | null;
+            }
+          | {
+              cluster_id: number;
+              /** @enum {string} */
+              role?: 'control-plane' | 'worker';
+              server_id?: number | null;
+              vm_id?: number | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created cluster_node (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterNode'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchClusterNodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          id: number;
+          /** @enum {string} */
+          role: 'control-plane' | 'worker';
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated cluster-nodes, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterNode'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getClusterNodesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Cluster node */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterNode'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteClusterNodesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchClusterNodesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          role: 'control-plane' | 'worker';
+        };
+      };
+    };
+    responses: {
+      /** @description The updated cluster_node */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClusterNode'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getClusters: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        kind?: 'kubernetes' | 'docker' | 'podman';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, endpoint, version, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        security_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, kind, datacenter_name, security_zone, workload_count, node_count, created_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of clusters; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cluster'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postClusters: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              datacenter_id: number;
+              description?: string | null;
+              endpoint?: string | null;
+              /** @enum {string} */
+              kind: 'kubernetes' | 'docker' | 'podman';
+              name: string;
+              /** @enum {string} */
+              security_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+              version?: string | null;
+            }
+          | {
+              datacenter_id: number;
+              description?: string | null;
+              endpoint?: string | null;
+              /** @enum {string} */
+              kind: 'kubernetes' | 'docker' | 'podman';
+              name: string;
+              /** @enum {string} */
+              security_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+              version?: string | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created cluster (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cluster'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchClusters: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          endpoint?: string | null;
+          id: number;
+          /** @enum {string} */
+          kind?: 'kubernetes' | 'docker' | 'podman';
+          name?: string;
+          /** @enum {string} */
+          security_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+          version?: string | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated clusters, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cluster'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getClustersById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Cluster */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cluster'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteClustersById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchClustersById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          endpoint?: string | null;
+          /** @enum {string} */
+          kind?: 'kubernetes' | 'docker' | 'podman';
+          name?: string;
+          /** @enum {string} */
+          security_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+          version?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated cluster */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Cluster'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getCompliance: {
     parameters: {
       query?: never;
@@ -4189,6 +5236,542 @@ export interface operations {
       403: components['responses']['Forbidden'];
       /** @description Unknown framework */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getContainers: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        cluster_id?: string;
+        /** @description Workloads of clusters in these datacenters (comma-separated ids). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Equals (string). */
+        namespace?: string;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, namespace, image, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, namespace, cluster_name, image, replicas_desired, replicas_ready, state, created_at. */
+        sort?: string;
+        /** @description healthy, progressing (an operation is queued or running), paused, degraded, unknown. */
+        state?: 'healthy' | 'progressing' | 'paused' | 'degraded' | 'unknown';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of containers; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Workload'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postContainers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              cluster_id: number;
+              cpu_limit_m?: number | null;
+              cpu_request_m?: number | null;
+              image: string;
+              labels?: {
+                [key: string]: string;
+              };
+              memory_limit_mb?: number | null;
+              memory_request_mb?: number | null;
+              name: string;
+              /** @default default */
+              namespace?: string;
+              probes?: {
+                command?: string | null;
+                /** @enum {string} */
+                handler: 'http' | 'tcp' | 'exec';
+                path?: string | null;
+                /** @default 10 */
+                period_s?: number;
+                port?: number | null;
+                /** @enum {string} */
+                type: 'liveness' | 'readiness';
+              }[];
+              /** @default 1 */
+              replicas_desired?: number;
+            }
+          | {
+              cluster_id: number;
+              cpu_limit_m?: number | null;
+              cpu_request_m?: number | null;
+              image: string;
+              labels?: {
+                [key: string]: string;
+              };
+              memory_limit_mb?: number | null;
+              memory_request_mb?: number | null;
+              name: string;
+              /** @default default */
+              namespace?: string;
+              probes?: {
+                command?: string | null;
+                /** @enum {string} */
+                handler: 'http' | 'tcp' | 'exec';
+                path?: string | null;
+                /** @default 10 */
+                period_s?: number;
+                port?: number | null;
+                /** @enum {string} */
+                type: 'liveness' | 'readiness';
+              }[];
+              /** @default 1 */
+              replicas_desired?: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created workload (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Workload'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchContainers: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          cpu_limit_m?: number | null;
+          cpu_request_m?: number | null;
+          id: number;
+          image?: unknown;
+          labels?: {
+            [key: string]: string;
+          };
+          memory_limit_mb?: number | null;
+          memory_request_mb?: number | null;
+          probes?: {
+            command?: string | null;
+            /** @enum {string} */
+            handler: 'http' | 'tcp' | 'exec';
+            path?: string | null;
+            /** @default 10 */
+            period_s?: number;
+            port?: number | null;
+            /** @enum {string} */
+            type: 'liveness' | 'readiness';
+          }[];
+          replicas_desired?: unknown;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated containers, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Workload'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getContainersById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Workload */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Workload'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteContainersById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchContainersById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          cpu_limit_m?: number | null;
+          cpu_request_m?: number | null;
+          image?: unknown;
+          labels?: {
+            [key: string]: string;
+          };
+          memory_limit_mb?: number | null;
+          memory_request_mb?: number | null;
+          probes?: {
+            command?: string | null;
+            /** @enum {string} */
+            handler: 'http' | 'tcp' | 'exec';
+            path?: string | null;
+            /** @default 10 */
+            period_s?: number;
+            port?: number | null;
+            /** @enum {string} */
+            type: 'liveness' | 'readiness';
+          }[];
+          replicas_desired?: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated workload */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Workload'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postContainersByIdRollout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default 1 */
+          batch_size?: number;
+          container?: string;
+          image: string;
+          /** @default 1 */
+          max_surge?: number;
+          /** @default 0 */
+          max_unavailable?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such workload */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The workload is busy with another operation */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid image or rollout settings */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postContainersByIdScale: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          replicas: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Already queued under this Idempotency-Key */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      /** @description Queued for the site agent */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such workload */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The workload is busy with another operation */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -11181,6 +12764,253 @@ export interface operations {
         };
       };
       /** @description The VM is busy with another operation, or not in a state this operation starts from */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getWorkloadOperations: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        kind?: 'workload.scale' | 'workload.set_image';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in kind, requested_by, error, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, workload_name, kind, status, requested_by, created_at, finished_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        workload_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of workload-operations; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getWorkloadOperationsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Workload operation */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postWorkloadOperationsByIdCancel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Cancelled */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      /** @description The agent was asked to stop and roll back */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such operation */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Already finished */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postWorkloadOperationsByIdPause: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Recorded and passed to the agent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such operation */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not a running rolling update */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postWorkloadOperationsByIdResume: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Recorded and passed to the agent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WorkloadOperation'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such operation */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not a running rolling update */
       409: {
         headers: {
           [name: string]: unknown;

@@ -187,4 +187,8 @@ export const api = {
   async del(path: string, opts?: RequestOptions): Promise<void> {
     await raw('DELETE', path, opts);
   },
+  /** A DELETE that answers with a body (a snapshot's deletion is queued: 202 with its operation). */
+  async delWith<T>(path: string, opts?: RequestOptions): Promise<T> {
+    return json<T>(await raw('DELETE', path, opts));
+  },
 };

@@ -75,7 +75,13 @@ const TONES: Record<string, Tone> = {
   stopped: 'neutral',
   suspended: 'warning',
   migrating: 'info',
+  provisioning: 'info',
   error: 'danger',
+  // snapshots
+  creating: 'info',
+  reverting: 'info',
+  deleting: 'warning',
+  ready: 'success',
   queued: 'info',
   succeeded: 'success',
   failed: 'danger',

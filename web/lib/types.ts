@@ -25,6 +25,11 @@ export type Vm = Schemas['Vm'];
 export type VmOperation = Schemas['VmOperation'];
 export type HostCapacity = Schemas['HostCapacity'];
 export type SiteAgentStatus = Schemas['SiteAgentStatus'];
+export type VmSnapshot = Schemas['VmSnapshot'];
+export type Cluster = Schemas['Cluster'];
+export type ClusterNode = Schemas['ClusterNode'];
+export type Workload = Schemas['Workload'];
+export type WorkloadOperation = Schemas['WorkloadOperation'];
 export type ResourceCapacity = HostCapacity['resources'][number];
 export type MigrationTarget =
   paths['/api/vms/{id}/migration-targets']['get']['responses'][200]['content']['application/json'][number];

@@ -9,6 +9,8 @@ import { register, updateUser } from '../platform/identity/users';
 import { vmsResource } from '../virtualization/vms';
 import { DEMO_PASSWORD, DEMO_USERS, demoEstate } from './estate';
 import { demoVms } from './vms';
+import { demoContainers } from './containers';
+import { clusterNodesResource, clustersResource, workloadsResource } from '../virtualization/containers';
 
 const CHUNK = 200;
 
@@ -38,10 +40,36 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     serversResource,
     estate.servers.map(({ rack, ...server }) => ({ ...server, rack_id: racks[rack].id })),
   );
+  const plannedVms = demoVms(estate.servers);
   const vms = await createInChunks(
     ctx,
     vmsResource,
-    demoVms(estate.servers).map(({ host, ...vm }) => ({ ...vm, host_server_id: servers[host].id })),
+    plannedVms.map(({ host, ...vm }) => ({ ...vm, host_server_id: servers[host].id })),
+  );
+  const vmsByDc: string[][] = dcs.map(() => []);
+  plannedVms.forEach((vm) => vmsByDc[estate.racks[estate.servers[vm.host]!.rack]!.dc]!.push(vm.name));
+  const planned = demoContainers(vmsByDc);
+  const clusters = await createRows(
+    ctx,
+    clustersResource,
+    planned.clusters.map(({ dc, nodes: _, ...c }) => ({ ...c, kind: 'kubernetes', datacenter_id: dcs[dc].id })),
+  );
+  const vmIds = new Map(vms.map((v) => [v.name as string, v.id as number]));
+  await createRows(
+    ctx,
+    clusterNodesResource,
+    planned.clusters.flatMap((c, i) =>
+      c.nodes.map((n, j) => ({
+        cluster_id: clusters[i]!.id,
+        vm_id: vmIds.get(n)!,
+        role: j === 0 ? 'control-plane' : 'worker',
+      })),
+    ),
+  );
+  const workloads = await createRows(
+    ctx,
+    workloadsResource,
+    planned.workloads.map(({ cluster, ...w }) => ({ ...w, cluster_id: clusters[cluster]!.id })),
   );
   let users = 0;
   if (opts.users !== false) {
@@ -61,6 +89,8 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     racks: racks.length,
     servers: servers.length,
     vms: vms.length,
+    clusters: clusters.length,
+    workloads: workloads.length,
     users,
   };
 }

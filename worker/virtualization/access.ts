@@ -17,3 +17,21 @@ export const vmSnapshotEntity = declareEntity({
   table: 'vm_snapshots',
   zone: { via: vmEntity, column: 'vm_id' },
 });
+
+// A container platform carries its own zone; its nodes, workloads and their operations are as secret as it.
+export const clusterEntity = declareEntity({ type: 'cluster', table: 'clusters', zone: { column: 'security_zone' } });
+export const clusterNodeEntity = declareEntity({
+  type: 'cluster_node',
+  table: 'cluster_nodes',
+  zone: { via: clusterEntity, column: 'cluster_id' },
+});
+export const workloadEntity = declareEntity({
+  type: 'workload',
+  table: 'workloads',
+  zone: { via: clusterEntity, column: 'cluster_id' },
+});
+export const workloadOperationEntity = declareEntity({
+  type: 'workload_operation',
+  table: 'workload_operations',
+  zone: { via: workloadEntity, column: 'workload_id' },
+});

@@ -94,6 +94,16 @@ export const ObservedWorkload = v.object({
   replicas_desired: v.number(),
   replicas_ready: v.number(),
   replicas_updated: v.optional(v.number()),
+  /** the last result of each kind of probe across the replicas (failure if any replica fails it) */
+  probes: v.optional(
+    v.array(
+      v.object({
+        type: v.picklist(['liveness', 'readiness']),
+        result: v.picklist(['success', 'failure']),
+        message: v.optional(v.string()),
+      }),
+    ),
+  ),
 });
 export type ObservedWorkload = v.InferOutput<typeof ObservedWorkload>;
 

@@ -10,6 +10,15 @@ import { PowerBody, SiteAgentStatus, VmOperation } from './schemas/operation';
 import { agentAttachment, siteAgentStatus } from './sites';
 import { requestClone, requestRevert, requestSnapshot, requestSnapshotDelete, snapshotsResource } from './snapshots';
 import { CloneBody, SnapshotCreate } from './schemas/snapshot';
+import { clusterNodesResource, clustersResource, workloadsResource } from './containers';
+import {
+  cancelWorkloadOperation,
+  requestRollout,
+  requestScale,
+  setPaused,
+  workloadOperationsResource,
+} from './workload-operations';
+import { RolloutBody, ScaleBody, WorkloadOperation } from './schemas/container';
 import { forwardUpgrade, upgradeOnly } from '../platform/live/upgrade';
 import { siteAgent } from '../../durable-objects/site-agent-client';
 
@@ -42,6 +51,7 @@ const operationResponses = [
 ];
 
 export function mountVirtualization(api: Api) {
+  mountContainers(api);
   mountResource(api, vmsResource);
   mountResource(api, operationsResource);
   mountResource(api, snapshotsResource);
@@ -262,5 +272,111 @@ export function mountVirtualization(api: Api) {
       ],
     },
     async (c, { ctx, params }) => c.json(await cancelOperation(ctx, params.id)),
+  );
+}
+
+/** Clusters, their nodes and workloads; scaling and rolling updates through the site agent. */
+export function mountContainers(api: Api) {
+  mountResource(api, clustersResource);
+  mountResource(api, clusterNodesResource);
+  mountResource(api, workloadsResource);
+  mountResource(api, workloadOperationsResource);
+  const responses = [
+    { status: 202, description: 'Queued for the site agent', schema: WorkloadOperation, name: 'WorkloadOperation' },
+    {
+      status: 200,
+      description: 'Already queued under this Idempotency-Key',
+      schema: WorkloadOperation,
+      name: 'WorkloadOperation',
+    },
+    { status: 404, description: 'No such workload' },
+    { status: 409, description: 'The workload is busy with another operation' },
+  ];
+  const queued = (c: Ctx, r: { operation: Row; replayed: boolean }) => {
+    c.header('location', `/api/workload-operations/${r.operation.id}`);
+    return c.json(r.operation, r.replayed ? 200 : 202);
+  };
+  api.op(
+    {
+      method: 'post',
+      path: '/containers/{id}/scale',
+      summary: 'Scale a workload to a number of replicas',
+      description: `Queued for the site agent of the cluster's datacenter. ${IDEMPOTENCY}`,
+      tags: ['Containers'],
+      access: 'vms:operate',
+      params: IdParams,
+      body: ScaleBody,
+      responses,
+    },
+    async (c, { ctx, params, body }) => queued(c, await requestScale(ctx, params.id, body, idempotencyKey(c))),
+  );
+  api.op(
+    {
+      method: 'post',
+      path: '/containers/{id}/rollout',
+      summary: 'Roll a new image out, batch by batch, rolled back automatically when readiness fails',
+      description:
+        'max_surge replicas may run above the desired count and max_unavailable may be down at any moment ' +
+        '(Docker/Podman replace batch_size replicas per step; Kubernetes sizes its own). Every step the agent ' +
+        "reports is kept in the operation's `steps`; pause, resume or cancel (= roll back) it while it runs. " +
+        IDEMPOTENCY,
+      tags: ['Containers'],
+      access: 'vms:operate',
+      params: IdParams,
+      body: RolloutBody,
+      responses: [...responses, { status: 422, description: 'Invalid image or rollout settings' }],
+    },
+    async (c, { ctx, params, body }) => queued(c, await requestRollout(ctx, params.id, body, idempotencyKey(c))),
+  );
+  for (const [action, paused, summary] of [
+    ['pause', true, 'Pause a running rolling update before its next batch'],
+    ['resume', false, 'Resume a paused rolling update'],
+  ] as const) {
+    api.op(
+      {
+        method: 'post',
+        path: `/workload-operations/{id}/${action}`,
+        summary,
+        tags: ['Containers'],
+        access: 'vms:operate',
+        params: IdParams,
+        responses: [
+          {
+            status: 200,
+            description: 'Recorded and passed to the agent',
+            schema: WorkloadOperation,
+            name: 'WorkloadOperation',
+          },
+          { status: 404, description: 'No such operation' },
+          { status: 409, description: 'Not a running rolling update' },
+        ],
+      },
+      async (c, { ctx, params }) => c.json(await setPaused(ctx, params.id, paused)),
+    );
+  }
+  api.op(
+    {
+      method: 'post',
+      path: '/workload-operations/{id}/cancel',
+      summary: 'Withdraw a queued operation, or stop a running rolling update (the agent rolls it back)',
+      tags: ['Containers'],
+      access: 'vms:operate',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'Cancelled', schema: WorkloadOperation, name: 'WorkloadOperation' },
+        {
+          status: 202,
+          description: 'The agent was asked to stop and roll back',
+          schema: WorkloadOperation,
+          name: 'WorkloadOperation',
+        },
+        { status: 404, description: 'No such operation' },
+        { status: 409, description: 'Already finished' },
+      ],
+    },
+    async (c, { ctx, params }) => {
+      const r = await cancelWorkloadOperation(ctx, params.id);
+      return c.json(r.operation, r.asked ? 202 : 200);
+    },
   );
 }

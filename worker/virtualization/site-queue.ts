@@ -3,6 +3,15 @@
 import type { Operation, ObservedVm } from './agent-protocol';
 import { createDb, toD1 } from '../platform/db/client';
 import { outcomeEffects } from './outcomes';
+import {
+  claimWorkloadOperation,
+  recordWorkloadResult,
+  requeueWorkloadOperation,
+  runningWorkloadOperation,
+} from './workload-queue';
+
+/** Workload operations' keys start with this (worker/virtualization/workload-operations.ts). */
+const isWorkload = (key: string) => key.startsWith('wl:');
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
@@ -19,26 +28,39 @@ interface ClaimedRow {
 }
 
 /**
- * Claim the oldest queued operation of the site: queued → running in one statement (so a second claimer gets
- * nothing), with the VM and host names the agent needs. `null` when the queue is empty.
+ * Claim the oldest queued operation of the site, VM or workload: queued → running in one statement (so a second
+ * claimer gets nothing), with the names the agent needs. `null` when the queue is empty.
  */
 export async function claimNext(db: D1Database, datacenterId: number): Promise<Operation | null> {
+  const next = await db
+    .prepare(
+      `SELECT * FROM (
+         SELECT 'vm' AS t, id, created_at FROM vm_operations WHERE datacenter_id = ?1 AND status = 'queued'
+         UNION ALL
+         SELECT 'wl' AS t, id, created_at FROM workload_operations WHERE datacenter_id = ?1 AND status = 'queued'
+       ) ORDER BY created_at, t, id LIMIT 1`,
+    )
+    .bind(datacenterId)
+    .first<{ t: 'vm' | 'wl'; id: number }>();
+  if (!next) return null;
+  if (next.t === 'wl') return claimWorkloadOperation(db, next.id);
   const row = await db
     .prepare(
       `UPDATE vm_operations SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, ${NOW}), updated_at = ${NOW}
-       WHERE id = (SELECT id FROM vm_operations WHERE datacenter_id = ? AND status = 'queued' ORDER BY id LIMIT 1)
+       WHERE id = ? AND status = 'queued'
        RETURNING id, vm_id, kind, params, idempotency_key, attempts,
          (SELECT v.name FROM vms v WHERE v.id = vm_operations.vm_id) AS vm_name,
          (SELECT v.hypervisor FROM vms v WHERE v.id = vm_operations.vm_id) AS hypervisor,
          (SELECT s.name FROM vms v JOIN servers s ON s.id = v.host_server_id WHERE v.id = vm_operations.vm_id) AS host_name`,
     )
-    .bind(datacenterId)
+    .bind(next.id)
     .first<ClaimedRow>();
   return row ? toOperation(row) : null;
 }
 
 /** An operation already running (held by an agent that went away): the same message again, same key. */
-export async function runningOperation(db: D1Database, id: number): Promise<Operation | null> {
+export async function runningOperation(db: D1Database, held: { id: number; key: string }): Promise<Operation | null> {
+  if (isWorkload(held.key)) return runningWorkloadOperation(db, held.id);
   const row = await db
     .prepare(
       `SELECT o.id, o.vm_id, o.kind, o.params, o.idempotency_key, o.attempts, v.name AS vm_name, v.hypervisor,
@@ -46,7 +68,7 @@ export async function runningOperation(db: D1Database, id: number): Promise<Oper
        FROM vm_operations o JOIN vms v ON v.id = o.vm_id JOIN servers s ON s.id = v.host_server_id
        WHERE o.id = ? AND o.status = 'running'`,
     )
-    .bind(id)
+    .bind(held.id)
     .first<ClaimedRow>();
   return row ? toOperation(row) : null;
 }
@@ -64,11 +86,13 @@ function toOperation(row: ClaimedRow): Operation {
 }
 
 /** A lease that ran out with no agent to finish it: back in the queue, first in line (its id is oldest). */
-export const requeue = (db: D1Database, id: number) =>
-  db
-    .prepare(`UPDATE vm_operations SET status = 'queued', updated_at = ${NOW} WHERE id = ? AND status = 'running'`)
-    .bind(id)
-    .run();
+export const requeue = (db: D1Database, held: { id: number; key: string }) =>
+  isWorkload(held.key)
+    ? requeueWorkloadOperation(db, held.id)
+    : db
+        .prepare(`UPDATE vm_operations SET status = 'queued', updated_at = ${NOW} WHERE id = ? AND status = 'running'`)
+        .bind(held.id)
+        .run();
 
 /**
  * The agent's answer: the operation succeeded or failed, the VM's record follows (a migrated VM moves, a failed
@@ -80,6 +104,7 @@ export async function recordResult(
   result: { id: number; key: string; ok: boolean; output?: Record<string, unknown>; error?: string },
   agent: string,
 ): Promise<boolean> {
+  if (isWorkload(result.key)) return recordWorkloadResult(db, result, agent);
   const op = await db
     .prepare(
       `SELECT o.id, o.vm_id, o.kind, o.params, v.name AS vm_name, v.host_server_id FROM vm_operations o

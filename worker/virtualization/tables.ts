@@ -146,3 +146,138 @@ export const siteAgents = sqliteTable('site_agents', {
 
 export type VmRow = typeof vms.$inferSelect;
 export type VmOperationRow = typeof vmOperations.$inferSelect;
+
+/**
+ * Container platforms: Kubernetes clusters and Docker/Podman hosts, each at one site (its agent drives them under
+ * this `name`: a kubeconfig context, a docker endpoint's name in the agent's config). A workload is as secret as
+ * its cluster.
+ */
+export const clusters = sqliteTable(
+  'clusters',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** kubernetes, docker, podman */
+    kind: text('kind').notNull(),
+    datacenter_id: integer('datacenter_id')
+      .notNull()
+      .references(() => datacenters.id),
+    security_zone: text('security_zone').notNull().default('Internal'),
+    endpoint: text('endpoint'),
+    version: text('version'),
+    description: text('description'),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex('clusters_name_uq').on(t.name), index('clusters_dc_idx').on(t.datacenter_id)],
+);
+
+/** A cluster's nodes: servers or VMs of the inventory. */
+export const clusterNodes = sqliteTable(
+  'cluster_nodes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    cluster_id: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id, { onDelete: 'cascade' }),
+    server_id: integer('server_id').references(() => servers.id),
+    vm_id: integer('vm_id').references(() => vms.id),
+    /** control-plane, worker */
+    role: text('role').notNull().default('worker'),
+    ...timestamps(),
+  },
+  (t) => [
+    index('cluster_nodes_cluster_idx').on(t.cluster_id),
+    uniqueIndex('cluster_nodes_server_uq').on(t.cluster_id, t.server_id),
+    uniqueIndex('cluster_nodes_vm_uq').on(t.cluster_id, t.vm_id),
+  ],
+);
+
+export interface Probe {
+  type: 'liveness' | 'readiness';
+  handler: 'http' | 'tcp' | 'exec';
+  path?: string | null;
+  port?: number | null;
+  command?: string | null;
+  period_s: number;
+  /** the last result the site agent observed */
+  last_result?: 'success' | 'failure' | null;
+  last_message?: string | null;
+  last_checked_at?: string | null;
+}
+
+/**
+ * Workloads (a Kubernetes Deployment, a set of Docker/Podman containers under one name): what is declared here
+ * (image, replicas, requests and limits, probes) and what the agent last observed (ready and updated replicas, the
+ * running image, probe results). Scaling and rolling updates are operations run on site.
+ */
+export const workloads = sqliteTable(
+  'workloads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    cluster_id: integer('cluster_id')
+      .notNull()
+      .references(() => clusters.id),
+    namespace: text('namespace').notNull().default('default'),
+    name: text('name').notNull(),
+    image: text('image').notNull(),
+    replicas_desired: integer('replicas_desired').notNull().default(1),
+    replicas_ready: integer('replicas_ready').notNull().default(0),
+    replicas_updated: integer('replicas_updated').notNull().default(0),
+    cpu_request_m: integer('cpu_request_m'),
+    cpu_limit_m: integer('cpu_limit_m'),
+    memory_request_mb: integer('memory_request_mb'),
+    memory_limit_mb: integer('memory_limit_mb'),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    probes: text('probes', { mode: 'json' }).$type<Probe[]>().notNull().default([]),
+    observed_image: text('observed_image'),
+    observed_at: text('observed_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('workloads_name_uq').on(t.cluster_id, t.namespace, t.name),
+    index('workloads_cluster_idx').on(t.cluster_id),
+  ],
+);
+
+export interface RolloutStep {
+  at: string;
+  step: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Scaling and rolling updates asked of a workload's site agent, queued → running → succeeded | failed |
+ * cancelled like VM operations (and handed out from the same site queue). A rolling update records every step the
+ * agent reports (`steps`), can be paused and resumed while it runs, and is rolled back by the agent when readiness
+ * fails. Their idempotency keys start with `wl:` (the site queue tells the two kinds apart by it).
+ */
+export const workloadOperations = sqliteTable(
+  'workload_operations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workload_id: integer('workload_id')
+      .notNull()
+      .references(() => workloads.id, { onDelete: 'cascade' }),
+    datacenter_id: integer('datacenter_id')
+      .notNull()
+      .references(() => datacenters.id),
+    kind: text('kind').notNull(),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status').notNull().default('queued'),
+    paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+    steps: text('steps', { mode: 'json' }).$type<RolloutStep[]>().notNull().default([]),
+    error: text('error'),
+    output: text('output', { mode: 'json' }).$type<Record<string, unknown>>(),
+    idempotency_key: text('idempotency_key').notNull(),
+    requested_by: text('requested_by').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    started_at: text('started_at'),
+    finished_at: text('finished_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('workload_operations_key_uq').on(t.idempotency_key),
+    index('workload_operations_workload_idx').on(t.workload_id, t.id),
+    index('workload_operations_site_idx').on(t.datacenter_id, t.status, t.id),
+  ],
+);

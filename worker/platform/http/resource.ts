@@ -208,7 +208,12 @@ function chunks<T>(items: T[], size: number): T[][] {
 async function checkUnique(ctx: ServiceContext, def: ResourceDef, changes: Change[]) {
   const errors: FieldError[] = [];
   for (const { fields, ignoreCase } of def.unique ?? []) {
-    const touched = changes.filter((ch) => !ch.before || fields.some((f) => ch.before![f] !== ch.after[f]));
+    // SQL unique indexes let rows with a NULL in the set repeat (a cluster node is a server or a VM, the other null)
+    const touched = changes.filter(
+      (ch) =>
+        (!ch.before || fields.some((f) => ch.before![f] !== ch.after[f])) &&
+        fields.every((f) => ch.after[f] !== null && ch.after[f] !== undefined),
+    );
     const norm = (v: unknown) => (ignoreCase && typeof v === 'string' ? v.toLowerCase() : v);
     const key = (r: Row) => JSON.stringify(fields.map((f) => norm(r[f])));
     const same = (f: string, v: unknown) =>
