@@ -137,6 +137,9 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
     const [vm] = await api('GET', '/vms?limit=1&sort=name&status=running');
     // an operation waiting for the site agent, so the VM page shows its banner and the log a queued row
     await api('POST', `/vms/${vm.id}/restart`, {});
+    const [workload] = await api('GET', '/containers?limit=1&sort=name');
+    // a rolling update waiting for the site agent: its progress view and the waiting banner
+    await api('POST', `/containers/${workload.id}/rollout`, { image: 'nginx:1.27.3' });
     const policy = await api('POST', '/escalation-policies', {
       name: 'a11y policy',
       levels: [{ after_min: 0, channel_ids: [channel.id] }],
@@ -176,6 +179,12 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/vms/new',
       `/vms/${vm.id}/edit`,
       '/vms/operations',
+      '/containers',
+      `/containers/${workload.id}`,
+      '/containers/new',
+      `/containers/${workload.id}/edit`,
+      `/containers/clusters/${workload.cluster_id}`,
+      '/containers/clusters/new',
       '/capacity',
       '/audit',
       '/compliance',

@@ -1,8 +1,8 @@
 // A recorded Docker Engine API (v1.41) for the docker driver's tests: the bodies follow the API reference's
 // examples for GET /containers/json, POST /containers/create, POST /containers/{id}/start|stop,
 // DELETE /containers/{id} and GET /containers/{id}/json (State.Health). A started container's healthcheck passes
-// on its `healthPolls`-th inspection (2 unless told), except for an image whose tag is `broken`: it never passes,
-// so a rollout to it must roll back. test/docker-engine-server.ts runs one standalone (for the browser tests).
+// on its `healthPolls`-th inspection (2 unless told), except for an image whose tag is `broken`: it turns unhealthy
+// instead, so a rollout to it must roll back. test/docker-engine-server.ts runs one standalone (for the browser tests).
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -171,9 +171,10 @@ export class FakeEngine {
   }
 
   private inspect(c: Container) {
-    // a healthcheck passes on the healthPolls-th look (the second by default), unless the image is broken
-    if (c.running && c.health === 'starting' && ++c.polls >= this.healthPolls && !c.Config.Image.endsWith(':broken'))
-      c.health = 'healthy';
+    // a healthcheck settles on the healthPolls-th look (the second by default): healthy, or for a broken image
+    // unhealthy, as Docker marks a container whose check has failed its retries
+    if (c.running && c.health === 'starting' && ++c.polls >= this.healthPolls)
+      c.health = c.Config.Image.endsWith(':broken') ? 'unhealthy' : 'healthy';
     return {
       Id: c.Id,
       Created: new Date(c.Created * 1000).toISOString(),

@@ -319,6 +319,8 @@ describe('operations through the agent', () => {
     const cancel = await post(`/api/workload-operations/${again.body.id}/cancel`);
     expect(cancel.status, cancel.text).toBe(202);
     await s.waitFor((x) => x.type === 'cancel' && x.id === m2.operation.id);
+    expect((await opOf(again.body.id)).steps.map((x: Row) => x.step)).toEqual(['cancel_requested']);
+    expect((await get(`/api/sites/${dc.id}/agent`)).running).toBe(1);
     send(s, {
       type: 'result',
       id: m2.operation.id,

@@ -3,7 +3,7 @@ import type { ServiceContext } from '../platform/context';
 import { forbidden } from '../platform/http/problem';
 import { getRow } from '../platform/http/resource';
 import { datacentersResource } from '../dcim/datacenters';
-import { siteAgents, vmOperations } from './tables';
+import { siteAgents, vmOperations, workloadOperations } from './tables';
 import type { AgentAttachment } from '../../durable-objects/site-agent';
 
 /** Who may connect as a site's agent: an `agent` token, for the site it is bound to (which must exist). */
@@ -30,7 +30,15 @@ export async function siteAgentStatus(ctx: ServiceContext, datacenterId: number)
     .where(and(eq(vmOperations.datacenter_id, datacenterId)))
     .groupBy(vmOperations.status)
     .all();
-  const n = (s: string) => pending.find((p) => p.status === s)?.n ?? 0;
+  const workloadPending = await ctx.db
+    .select({ status: workloadOperations.status, n: count() })
+    .from(workloadOperations)
+    .where(eq(workloadOperations.datacenter_id, datacenterId))
+    .groupBy(workloadOperations.status)
+    .all();
+  // the site queue holds both kinds
+  const n = (s: string) =>
+    (pending.find((p) => p.status === s)?.n ?? 0) + (workloadPending.find((p) => p.status === s)?.n ?? 0);
   return {
     datacenter_id: datacenterId,
     connected: row?.connected ?? false,

@@ -215,6 +215,26 @@ export async function cancelWorkloadOperation(
 ): Promise<{ operation: Row; asked: boolean }> {
   const op = await getRow(ctx, workloadOperationsResource, id);
   if (op.status === 'running' && op.kind === 'workload.set_image') {
+    // the request is part of the rollout's story (and survives a reload) until the agent reports how it ended
+    const step = JSON.stringify({
+      at: new Date().toISOString(),
+      step: 'cancel_requested',
+      detail: { by: ctx.actor?.username ?? 'system' },
+    });
+    await runBatch(ctx.db, [
+      ctx.db.run(
+        sql`UPDATE workload_operations SET steps = json_insert(steps, '$[#]', json(${step})), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ${id} AND status = 'running'`,
+      ) as unknown as Statement,
+      toStatement(
+        ctx,
+        auditEvent(ctx, {
+          action: 'workload_rollout_cancel_requested',
+          entityType: 'workload',
+          entityId: Number(op.workload_id),
+          details: { operation_id: id, cluster_id: await clusterOf(ctx, Number(op.workload_id)) },
+        }),
+      ),
+    ]);
     await tellAgent(ctx, op, 'cancel');
     return { operation: await getRow(ctx, workloadOperationsResource, id, true), asked: true };
   }
