@@ -200,6 +200,33 @@ await browserSuite('containers', { port: 8970 }, async ({ page, origin, step }) 
         30_000,
       );
     });
+    await step(
+      'autoscaling from the UI: a crossed threshold is refused inline; the cron records its decision',
+      async () => {
+        await page.getByRole('button', { name: 'Set up' }).click();
+        await page.fill('#as-scale_out_above', '20');
+        await page.fill('#as-scale_in_below', '60');
+        await page.getByRole('button', { name: 'Save autoscaling' }).click();
+        await page.locator('[data-testid=field-error-scale_in_below]').waitFor();
+        await page.fill('#as-scale_out_above', '75');
+        await page.fill('#as-scale_in_below', '25');
+        await page.fill('#as-max_replicas', '6');
+        await page.getByRole('button', { name: 'Save autoscaling' }).click();
+        await page.locator('[data-testid=autoscale-rule]').waitFor();
+        // the minute's Cron Trigger, as wrangler dev exposes it: the cluster has no node reporting cpu_pct yet
+        const cron = await page.request.get(url('/cdn-cgi/handler/scheduled?cron=*+*+*+*+*'));
+        expect(cron.ok(), `scheduled: ${cron.status()}`);
+        const [d] = await until('a decision is recorded', async () =>
+          (await call('GET', `/autoscale-decisions?workload_id=${workload.id}`)).length
+            ? await call('GET', `/autoscale-decisions?workload_id=${workload.id}`)
+            : null,
+        );
+        expect(d.action === 'hold' && /no cpu_pct samples/.test(d.reason), `decision: ${JSON.stringify(d)}`);
+        await page.reload();
+        await page.locator('[aria-label="Autoscaling decisions"] >> text=no cpu_pct samples').waitFor();
+        await shot('containers-autoscaling');
+      },
+    );
   } finally {
     agent?.kill('SIGTERM');
     engine?.kill('SIGTERM');

@@ -158,6 +158,24 @@ async function newRunningRollout() {
     .first<{ id: number }>();
   return r!.id;
 }
+const autoscaleBody = async () => ({
+  workload_id: await newWorkload(),
+  scale_out_above: 70,
+  scale_in_below: 30,
+  max_replicas: 3,
+});
+const newAutoscale = async () =>
+  (await api('/api/autoscale-policies', { token: admin, json: await autoscaleBody() })).body.id;
+async function newDecision() {
+  const policy = await newAutoscale();
+  const r = await env.DB.prepare(
+    `INSERT INTO autoscale_decisions (policy_id, workload_id, action, reason, replicas_before, replicas_after)
+     SELECT id, workload_id, 'hold', 'matrix', 1, 1 FROM autoscale_policies WHERE id = ? RETURNING id`,
+  )
+    .bind(policy)
+    .first<{ id: number }>();
+  return r!.id;
+}
 async function newNotification() {
   const id = await newChannel();
   return (await api(`/api/notification-channels/${id}/test`, { token: admin, method: 'POST' })).body.notification_id;
@@ -187,6 +205,8 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   if (base === 'clusters') return newCluster();
   if (base === 'cluster-nodes') return newNode();
   if (base === 'containers') return newWorkload();
+  if (base === 'autoscale-policies') return newAutoscale();
+  if (base === 'autoscale-decisions') return newDecision();
   if (base === 'workload-operations') {
     if (/\/(pause|resume)$/.test(route.path)) return newRunningRollout();
     // queued: no agent is connected in this walk
@@ -318,6 +338,9 @@ const BODIES: Record<
   'post /api/containers': async () => ({ json: await workloadBody() }),
   'patch /api/containers/{id}': () => ({ json: { labels: { team: 'matrix' } } }),
   'patch /api/containers': async () => ({ json: [{ id: await newWorkload(), labels: { team: 'bulk' } }] }),
+  'post /api/autoscale-policies': async () => ({ json: await autoscaleBody() }),
+  'patch /api/autoscale-policies/{id}': () => ({ json: { cooldown_s: 60 } }),
+  'patch /api/autoscale-policies': async () => ({ json: [{ id: await newAutoscale(), cooldown_s: 120 }] }),
   'post /api/containers/{id}/scale': () => ({ json: { replicas: 3 } }),
   'post /api/containers/{id}/rollout': () => ({ json: { image: 'nginx:1.29' } }),
   'put /api/servers/{id}/overcommit': () => ({ json: { cpu_ratio: 4, ram_ratio: 1, disk_ratio: 1 } }),
@@ -489,6 +512,7 @@ function policy(method: string, path: string): string {
     return 'vms:operate';
   }
   if (path.startsWith('/api/vm-snapshots')) return method === 'get' ? 'inventory:read' : 'vms:operate';
+  if (path.startsWith('/api/autoscale-')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (/^\/api\/containers\/\{id\}\/(scale|rollout)$/.test(path)) return 'vms:operate';
   if (/^\/api\/workload-operations\/\{id\}\/(pause|resume|cancel)$/.test(path)) return 'vms:operate';
   if (method === 'post' && INGEST.has(path)) return 'metrics:ingest';

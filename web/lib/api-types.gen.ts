@@ -275,6 +275,87 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/autoscale-decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List autoscale-decisions
+     * @description What the autoscaling cron decided, when and why: every scale, and every change of reason to hold. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getAutoscaleDecisions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/autoscale-decisions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one autoscale_decision */
+    get: operations['getAutoscaleDecisionsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/autoscale-policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List autoscale-policies
+     * @description Automatic scaling of a workload by a metric of its cluster's nodes: every minute the cron compares the metric's average over the window with the thresholds and asks the site agent for a scale within min/max, after the cooldown. Each decision is recorded with its reason (GET /autoscale-decisions). Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getAutoscalePolicies'];
+    put?: never;
+    /** Create a autoscale_policy (or many: POST an array, all or nothing) */
+    post: operations['postAutoscalePolicies'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many autoscale-policies at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchAutoscalePolicies'];
+    trace?: never;
+  };
+  '/api/autoscale-policies/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one autoscale_policy */
+    get: operations['getAutoscalePoliciesById'];
+    put?: never;
+    post?: never;
+    /** Delete a autoscale_policy */
+    delete: operations['deleteAutoscalePoliciesById'];
+    options?: never;
+    head?: never;
+    /** Update a autoscale_policy (only the fields sent change) */
+    patch: operations['patchAutoscalePoliciesById'];
+    trace?: never;
+  };
   '/api/cluster-nodes': {
     parameters: {
       query?: never;
@@ -2562,6 +2643,38 @@ export interface components {
       /** @description entries written after the seal that began this check */
       unsealed: number;
     };
+    AutoscaleDecision: {
+      /** @enum {string} */
+      action: 'scale_out' | 'scale_in' | 'hold';
+      created_at: string;
+      id: number;
+      operation_id: number | null;
+      policy_id: number;
+      reason: string;
+      replicas_after: number;
+      replicas_before: number;
+      samples: number;
+      value: number | null;
+      workload_id: number;
+    };
+    AutoscalePolicy: {
+      cooldown_s: number;
+      created_at: string;
+      enabled: boolean;
+      id: number;
+      last_action_at: string | null;
+      max_replicas: number;
+      metric: string;
+      min_replicas: number;
+      replicas_desired: number;
+      scale_in_below: number;
+      scale_out_above: number;
+      step: number;
+      updated_at: string;
+      window_min: number;
+      workload_id: number;
+      workload_name: string;
+    };
     CapacityReport: {
       datacenters: {
         id: number;
@@ -4442,6 +4555,484 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+    };
+  };
+  getAutoscaleDecisions: {
+    parameters: {
+      query?: {
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        action?: 'scale_out' | 'scale_in' | 'hold';
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        policy_id?: string;
+        /** @description Case-insensitive text search in reason, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, created_at, action. */
+        sort?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        workload_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of autoscale-decisions; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoscaleDecision'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getAutoscaleDecisionsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Autoscaling decision */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoscaleDecision'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAutoscalePolicies: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in metric, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "id"). Sortable: id, workload_name, metric, created_at. */
+        sort?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        workload_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of autoscale-policies; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoscalePolicy'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postAutoscalePolicies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @default 300 */
+              cooldown_s?: number;
+              /** @default true */
+              enabled?: boolean;
+              max_replicas: number;
+              /** @default cpu_pct */
+              metric?: string;
+              /** @default 1 */
+              min_replicas?: number;
+              scale_in_below: number;
+              scale_out_above: number;
+              /** @default 1 */
+              step?: number;
+              /** @default 5 */
+              window_min?: number;
+              workload_id: number;
+            }
+          | {
+              /** @default 300 */
+              cooldown_s?: number;
+              /** @default true */
+              enabled?: boolean;
+              max_replicas: number;
+              /** @default cpu_pct */
+              metric?: string;
+              /** @default 1 */
+              min_replicas?: number;
+              scale_in_below: number;
+              scale_out_above: number;
+              /** @default 1 */
+              step?: number;
+              /** @default 5 */
+              window_min?: number;
+              workload_id: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created autoscale_policy (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoscalePolicy'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchAutoscalePolicies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default 300 */
+          cooldown_s?: number;
+          /** @default true */
+          enabled?: boolean;
+          id: number;
+          max_replicas?: number;
+          /** @default cpu_pct */
+          metric?: string;
+          /** @default 1 */
+          min_replicas?: number;
+          scale_in_below?: number;
+          scale_out_above?: number;
+          /** @default 1 */
+          step?: number;
+          /** @default 5 */
+          window_min?: number;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated autoscale-policies, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoscalePolicy'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getAutoscalePoliciesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Autoscaling policy */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoscalePolicy'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteAutoscalePoliciesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchAutoscalePoliciesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default 300 */
+          cooldown_s?: number;
+          /** @default true */
+          enabled?: boolean;
+          max_replicas?: number;
+          /** @default cpu_pct */
+          metric?: string;
+          /** @default 1 */
+          min_replicas?: number;
+          scale_in_below?: number;
+          scale_out_above?: number;
+          /** @default 1 */
+          step?: number;
+          /** @default 5 */
+          window_min?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated autoscale_policy */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AutoscalePolicy'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getClusterNodes: {

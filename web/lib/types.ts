@@ -30,6 +30,8 @@ export type Cluster = Schemas['Cluster'];
 export type ClusterNode = Schemas['ClusterNode'];
 export type Workload = Schemas['Workload'];
 export type WorkloadOperation = Schemas['WorkloadOperation'];
+export type AutoscalePolicy = Schemas['AutoscalePolicy'];
+export type AutoscaleDecision = Schemas['AutoscaleDecision'];
 export type ResourceCapacity = HostCapacity['resources'][number];
 export type MigrationTarget =
   paths['/api/vms/{id}/migration-targets']['get']['responses'][200]['content']['application/json'][number];

@@ -35,3 +35,13 @@ export const workloadOperationEntity = declareEntity({
   table: 'workload_operations',
   zone: { via: workloadEntity, column: 'workload_id' },
 });
+export const autoscalePolicyEntity = declareEntity({
+  type: 'autoscale_policy',
+  table: 'autoscale_policies',
+  zone: { via: workloadEntity, column: 'workload_id' },
+});
+export const autoscaleDecisionEntity = declareEntity({
+  type: 'autoscale_decision',
+  table: 'autoscale_decisions',
+  zone: { via: autoscalePolicyEntity, column: 'policy_id' },
+});

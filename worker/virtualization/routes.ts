@@ -11,6 +11,7 @@ import { agentAttachment, siteAgentStatus } from './sites';
 import { requestClone, requestRevert, requestSnapshot, requestSnapshotDelete, snapshotsResource } from './snapshots';
 import { CloneBody, SnapshotCreate } from './schemas/snapshot';
 import { clusterNodesResource, clustersResource, workloadsResource } from './containers';
+import { autoscaleDecisionsResource, autoscalePoliciesResource } from './autoscale';
 import {
   cancelWorkloadOperation,
   requestRollout,
@@ -281,6 +282,8 @@ export function mountContainers(api: Api) {
   mountResource(api, clusterNodesResource);
   mountResource(api, workloadsResource);
   mountResource(api, workloadOperationsResource);
+  mountResource(api, autoscalePoliciesResource);
+  mountResource(api, autoscaleDecisionsResource);
   const responses = [
     { status: 202, description: 'Queued for the site agent', schema: WorkloadOperation, name: 'WorkloadOperation' },
     {

@@ -281,3 +281,55 @@ export const workloadOperations = sqliteTable(
     index('workload_operations_site_idx').on(t.datacenter_id, t.status, t.id),
   ],
 );
+
+/**
+ * Automatic scaling of a workload by a telemetry metric of its cluster's nodes (servers, or the hosts of VM
+ * nodes): the minute cron compares the metric's average over `window_min` with the thresholds and asks the site
+ * agent for a scale, within min/max, no sooner than `cooldown_s` after the last one.
+ */
+export const autoscalePolicies = sqliteTable(
+  'autoscale_policies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workload_id: integer('workload_id')
+      .notNull()
+      .references(() => workloads.id, { onDelete: 'cascade' }),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    metric: text('metric').notNull().default('cpu_pct'),
+    window_min: integer('window_min').notNull().default(5),
+    scale_out_above: real('scale_out_above').notNull(),
+    scale_in_below: real('scale_in_below').notNull(),
+    min_replicas: integer('min_replicas').notNull().default(1),
+    max_replicas: integer('max_replicas').notNull(),
+    step: integer('step').notNull().default(1),
+    cooldown_s: integer('cooldown_s').notNull().default(300),
+    last_action_at: text('last_action_at'),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex('autoscale_policies_workload_uq').on(t.workload_id)],
+);
+
+/** What the cron decided for a policy, and why: every scale, and every change of reason for holding. */
+export const autoscaleDecisions = sqliteTable(
+  'autoscale_decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    policy_id: integer('policy_id')
+      .notNull()
+      .references(() => autoscalePolicies.id, { onDelete: 'cascade' }),
+    workload_id: integer('workload_id').notNull(),
+    /** scale_out, scale_in, hold */
+    action: text('action').notNull(),
+    reason: text('reason').notNull(),
+    /** the metric's average over the window (null: no data) */
+    value: real('value'),
+    samples: integer('samples').notNull().default(0),
+    replicas_before: integer('replicas_before').notNull(),
+    replicas_after: integer('replicas_after').notNull(),
+    operation_id: integer('operation_id'),
+    created_at: text('created_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [index('autoscale_decisions_policy_idx').on(t.policy_id, t.id)],
+);
