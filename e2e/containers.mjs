@@ -118,6 +118,13 @@ await browserSuite('containers', { port: 8970 }, async ({ page, origin, step }) 
       await page.locator('text=lab-docker').first().waitFor();
       await page.locator('a:has-text("web")').first().waitFor();
       await shot('containers-list');
+      // Docker's HEALTHCHECK, as the agent reports it, is the declared readiness probe's last result
+      await until(
+        'the readiness probe result arrives',
+        async () =>
+          (await call('GET', `/containers/${workload.id}`)).probes.find((p) => p.type === 'readiness')?.last_result ===
+          'success',
+      );
     });
 
     await step('a rolling update from the UI: batch by batch, paused (nothing moves), resumed, done', async () => {

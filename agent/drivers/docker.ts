@@ -28,6 +28,29 @@ const workloadOf = (c: ContainerSummary) => ({
 export const isReady = (c: ContainerInspect): boolean =>
   c.State.Health && c.State.Health.Status !== 'none' ? c.State.Health.Status === 'healthy' : c.State.Running;
 
+/**
+ * What Docker's own checks say, as the platform's probe kinds: the HEALTHCHECK is the readiness probe (Docker
+ * routes nothing by it, but it is the only "is it serving" signal an engine has), a container that stopped running
+ * fails liveness. A failure names the first replica that fails; a check still starting reports nothing yet.
+ */
+export function probesOf(inspected: ContainerInspect[]): NonNullable<ObservedWorkload['probes']> {
+  const probes: NonNullable<ObservedWorkload['probes']> = [];
+  const name = (c: ContainerInspect) => c.Name.replace(/^\//, '');
+  const checked = inspected.filter((c) => c.State.Health && c.State.Health.Status !== 'none');
+  const unhealthy = checked.find((c) => c.State.Health!.Status === 'unhealthy');
+  if (unhealthy) probes.push({ type: 'readiness', result: 'failure', message: `${name(unhealthy)} is unhealthy` });
+  else if (checked.length && checked.every((c) => c.State.Health!.Status === 'healthy')) {
+    probes.push({ type: 'readiness', result: 'success' });
+  }
+  const stopped = inspected.find((c) => !c.State.Running);
+  probes.push(
+    stopped
+      ? { type: 'liveness', result: 'failure', message: `${name(stopped)} is ${stopped.State.Status}` }
+      : { type: 'liveness', result: 'success' },
+  );
+  return probes;
+}
+
 export class DockerDriver implements WorkloadDriver {
   readonly name = 'docker' as const;
   private readonly apis = new Map<string, DockerApi>();
@@ -71,6 +94,7 @@ export class DockerDriver implements WorkloadDriver {
           replicas_desired: containers.length,
           replicas_ready: inspected.filter(isReady).length,
           replicas_updated: containers.filter((c) => c.Image === newest.Image).length,
+          probes: probesOf(inspected),
         });
       }
     }

@@ -85,6 +85,10 @@ describe('docker engine server (standalone recorded Engine API)', () => {
         replicas_desired: 1,
         replicas_ready: 1,
         replicas_updated: 1,
+        probes: [
+          { type: 'readiness', result: 'success' },
+          { type: 'liveness', result: 'success' },
+        ],
       },
       {
         driver: 'docker',
@@ -95,6 +99,10 @@ describe('docker engine server (standalone recorded Engine API)', () => {
         replicas_desired: 3,
         replicas_ready: 3,
         replicas_updated: 3,
+        probes: [
+          { type: 'readiness', result: 'success' },
+          { type: 'liveness', result: 'success' },
+        ],
       },
     ]);
     const names = (await new DockerApi(url).listContainers()).map((c) => c.Names[0]).sort();

@@ -2,7 +2,8 @@
 // RLIMIT_NOFILE/RLIMIT_NPROC in this sandbox, so no container can start.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DockerDriver } from '../drivers/docker.ts';
+import { DockerDriver, probesOf } from '../drivers/docker.ts';
+import type { ContainerInspect } from '../drivers/docker-api.ts';
 import { PauseGate } from '../pause.ts';
 import { FakeEngine } from './docker-engine.ts';
 
@@ -41,6 +42,8 @@ describe('docker driver (recorded Engine API)', () => {
           replicas_desired: 1,
           replicas_ready: 1,
           replicas_updated: 1,
+          // no HEALTHCHECK: nothing to say about readiness
+          probes: [{ type: 'liveness', result: 'success' }],
         },
         {
           driver: 'docker',
@@ -51,6 +54,10 @@ describe('docker driver (recorded Engine API)', () => {
           replicas_desired: 3,
           replicas_ready: 3,
           replicas_updated: 3,
+          probes: [
+            { type: 'readiness', result: 'success' },
+            { type: 'liveness', result: 'success' },
+          ],
         },
       ],
     );
@@ -202,5 +209,35 @@ describe('docker driver (recorded Engine API)', () => {
   test('unknown clusters and empty services fail clearly', async () => {
     await assert.rejects(d.scale({ ...ref, cluster: 'nope' }, 1), /docker cluster 'nope' is not configured/);
     await assert.rejects(d.scale({ ...ref, name: 'ghost' }, 2), /has no container to copy its configuration from/);
+  });
+});
+
+describe("probe results from Docker's own checks", () => {
+  const c = (name: string, status: string, health?: 'starting' | 'healthy' | 'unhealthy' | 'none') =>
+    ({
+      Id: name,
+      Name: `/${name}`,
+      Created: '',
+      State: { Status: status, Running: status === 'running', ...(health ? { Health: { Status: health } } : {}) },
+      Config: { Image: 'x' },
+      HostConfig: {},
+    }) as ContainerInspect;
+
+  test('HEALTHCHECK is readiness, running is liveness; a failure names the replica', () => {
+    assert.deepEqual(probesOf([c('a', 'running', 'healthy'), c('b', 'running', 'healthy')]), [
+      { type: 'readiness', result: 'success' },
+      { type: 'liveness', result: 'success' },
+    ]);
+    assert.deepEqual(probesOf([c('a', 'running', 'healthy'), c('b', 'running', 'unhealthy'), c('c', 'exited')]), [
+      { type: 'readiness', result: 'failure', message: 'b is unhealthy' },
+      { type: 'liveness', result: 'failure', message: 'c is exited' },
+    ]);
+  });
+
+  test('a check still starting, or none at all, says nothing about readiness', () => {
+    assert.deepEqual(probesOf([c('a', 'running', 'healthy'), c('b', 'running', 'starting')]), [
+      { type: 'liveness', result: 'success' },
+    ]);
+    assert.deepEqual(probesOf([c('a', 'running')]), [{ type: 'liveness', result: 'success' }]);
   });
 });
