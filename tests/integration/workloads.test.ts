@@ -188,6 +188,22 @@ describe('clusters and workloads', () => {
       ['liveness', 'success'],
     ]);
     expect(seen.probes[0].last_message).toBe('replica 4: connection refused');
+    // saving the list again keeps the results of the probes that did not change; a changed one starts over
+    const saved = await api(`/api/containers/${w.id}`, {
+      token: admin,
+      method: 'PATCH',
+      json: {
+        probes: [
+          { type: 'readiness', handler: 'tcp', port: 80 },
+          { type: 'liveness', handler: 'exec', command: 'test -f /ok' },
+        ],
+      },
+    });
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body.probes.map((p: Row) => [p.type, p.last_result ?? null])).toEqual([
+      ['readiness', 'failure'],
+      ['liveness', null],
+    ]);
     s.ws.close(1000);
   });
 });

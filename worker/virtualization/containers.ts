@@ -10,7 +10,7 @@ import { SECURITY_ZONES } from '../platform/schemas/common';
 import { datacenters, servers } from '../dcim/tables';
 import { serverEntity } from '../dcim/access';
 import { clusterEntity, clusterNodeEntity, vmEntity, workloadEntity } from './access';
-import { clusterNodes, clusters, vms, workloads } from './tables';
+import { clusterNodes, clusters, vms, workloads, type Probe } from './tables';
 import {
   CLUSTER_KINDS,
   Cluster,
@@ -153,6 +153,27 @@ async function checkWorkloads(_ctx: ServiceContext, changes: Change[]) {
   if (errors.length) throw unprocessable(errors);
 }
 
+/** A probe kept as it was keeps its last result when the list is saved again (only new or changed ones start over). */
+const sameProbe = (a: Probe, b: Probe) =>
+  a.type === b.type &&
+  a.handler === b.handler &&
+  (a.path ?? null) === (b.path ?? null) &&
+  (a.port ?? null) === (b.port ?? null) &&
+  (a.command ?? null) === (b.command ?? null);
+function keepProbeResults(patch: Row, before: Row | null): Row {
+  if (!before || !Array.isArray(patch.probes)) return patch;
+  const old = (before.probes ?? []) as Probe[];
+  return {
+    ...patch,
+    probes: (patch.probes as Probe[]).map((p) => {
+      const was = old.find((o) => sameProbe(o, p));
+      return was?.last_checked_at
+        ? { ...p, last_result: was.last_result, last_message: was.last_message, last_checked_at: was.last_checked_at }
+        : p;
+    }),
+  };
+}
+
 export const workloadsResource: ResourceDef = {
   path: '/containers',
   entity: 'workload',
@@ -203,6 +224,7 @@ export const workloadsResource: ResourceDef = {
   }),
   access: { read: 'inventory:read', write: 'inventory:write' },
   check: checkWorkloads,
+  prepare: async (_ctx, patch, before) => keepProbeResults(patch, before),
   description:
     'Container workloads (a Kubernetes Deployment, a set of Docker/Podman containers): image, replicas desired ' +
     'and ready, requests and limits, labels, probes with their last results. Scale and roll out a new image ' +
