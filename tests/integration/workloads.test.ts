@@ -4,7 +4,7 @@
 // pause surviving the agent's disconnect, observed replicas and probe results, and every refusal.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import {
   adminToken,
   api,
@@ -372,5 +372,29 @@ describe('operations through the agent', () => {
     await expect.poll(async () => (await opOf(r.body.id)).status).toBe('succeeded');
     expect((await opOf(r.body.id)).paused).toBe(false);
     s2.ws.close(1000);
+  });
+
+  it("a held scale survives the agent's disconnect and the object's eviction, and runs once under its key", async () => {
+    const w = await workload();
+    const r = await post(`/api/containers/${w.id}/scale`, { replicas: 5 });
+    let s = await connect();
+    const m = await s.waitFor((x) => x.type === 'operation' && x.operation.key === r.body.idempotency_key);
+    s.ws.close(1001);
+    await evictDurableObject(siteAgent(env, dc.id));
+    expect((await opOf(r.body.id)).status).toBe('running');
+    s = await connect();
+    const again = await s.waitFor((x) => x.type === 'operation' && x.operation.key === m.operation.key);
+    expect(again.operation).toEqual(m.operation);
+    // the agent answers from its journal: recorded once, the attempt counted once
+    send(s, { type: 'result', id: m.operation.id, key: m.operation.key, ok: true, replayed: true });
+    send(s, { type: 'result', id: m.operation.id, key: m.operation.key, ok: true, replayed: true });
+    await expect.poll(async () => (await opOf(r.body.id)).status).toBe('succeeded');
+    expect((await opOf(r.body.id)).attempts).toBe(1);
+    const audit = await auditRows(
+      "entity_type = 'workload' AND entity_id = ? AND action LIKE 'workload_scale_%'",
+      String(w.id),
+    );
+    expect(audit.map((e) => e.action)).toEqual(['workload_scale_requested', 'workload_scale_succeeded']);
+    s.ws.close(1000);
   });
 });
