@@ -3,8 +3,8 @@
 // watches the rollout by polling status, and patches the previous image back if it does not complete. A paused
 // operation pauses the Deployment itself (spec.paused, as `kubectl rollout pause` does): the controller then starts
 // no new ReplicaSet scaling until it is resumed, and the agent's watch neither times out nor rolls back meanwhile.
-import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import type { V1Deployment } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { ObservedWorkload } from '../../worker/virtualization/agent-protocol.ts';
 import { detached } from './types.ts';
 import type { Output, RolloutOptions, RunContext, WorkloadDriver, WorkloadRef } from './types.ts';
@@ -23,6 +23,7 @@ const strategic = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergeP
 export class KubernetesDriver implements WorkloadDriver {
   readonly name = 'kubernetes' as const;
   private readonly apis = new Map<string, AppsV1Api>();
+  private readonly cores = new Map<string, CoreV1Api>();
   private readonly o: Required<KubernetesOptions>;
 
   constructor(kubeconfigPath: string, options: KubernetesOptions = {}) {
@@ -35,6 +36,7 @@ export class KubernetesDriver implements WorkloadDriver {
       kc.loadFromFile(kubeconfigPath);
       kc.setCurrentContext(context.name);
       this.apis.set(context.name, kc.makeApiClient(AppsV1Api));
+      this.cores.set(context.name, kc.makeApiClient(CoreV1Api));
     }
     if (!this.apis.size) throw new Error('the kubeconfig has no contexts');
     this.o = { rolloutTimeoutMs: options.rolloutTimeoutMs ?? 600_000, pollMs: options.pollMs ?? 2000 };
@@ -64,10 +66,57 @@ export class KubernetesDriver implements WorkloadDriver {
           replicas_desired: d.spec?.replicas ?? 1,
           replicas_ready: d.status?.readyReplicas ?? 0,
           replicas_updated: d.status?.updatedReplicas ?? 0,
+          ...(await this.probes(cluster, d)),
         });
       }
     }
     return out;
+  }
+
+  /**
+   * The probes' verdicts as the kubelet reports them on the Deployment's pods: a pod not Ready failed readiness,
+   * a container in CrashLoopBackOff keeps failing (its liveness probe, or its process) — the first culprit named.
+   * Nothing when the pods cannot be listed (no RBAC for pods): no verdict rather than a guessed one.
+   */
+  private async probes(cluster: string, d: V1Deployment): Promise<{ probes?: ObservedWorkload['probes'] }> {
+    const labels = d.spec?.selector?.matchLabels;
+    if (!labels || !Object.keys(labels).length) return {};
+    let pods: V1Pod[];
+    try {
+      const list = await this.cores.get(cluster)!.listNamespacedPod({
+        namespace: d.metadata?.namespace ?? 'default',
+        labelSelector: Object.entries(labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+      });
+      pods = list.items;
+    } catch {
+      return {};
+    }
+    if (!pods.length) return {};
+    const unready = pods.find((p) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True');
+    const readyCondition = unready?.status?.conditions?.find((c) => c.type === 'Ready');
+    const crashing = pods
+      .flatMap((p) => (p.status?.containerStatuses ?? []).map((c) => ({ pod: p, c })))
+      .find(({ c }) => c.state?.waiting?.reason === 'CrashLoopBackOff');
+    return {
+      probes: [
+        unready
+          ? {
+              type: 'readiness',
+              result: 'failure',
+              message: `${unready.metadata?.name}: ${readyCondition?.message ?? readyCondition?.reason ?? 'not ready'}`,
+            }
+          : { type: 'readiness', result: 'success' },
+        crashing
+          ? {
+              type: 'liveness',
+              result: 'failure',
+              message: `${crashing.pod.metadata?.name}/${crashing.c.name}: CrashLoopBackOff (${crashing.c.restartCount} restarts)`,
+            }
+          : { type: 'liveness', result: 'success' },
+      ],
+    };
   }
 
   async scale(ref: WorkloadRef, replicas: number): Promise<Output> {

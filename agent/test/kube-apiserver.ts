@@ -13,6 +13,10 @@ interface Container {
 
 export class FakeApiServer {
   server!: Server;
+  /** one pod's container keeps crashing (its liveness probe kills it): the kubelet backs off */
+  crashLoop = false;
+  /** this many of the last pods fail their readiness probe whatever the controller says */
+  notReady = 0;
   url = '';
   patches: { contentType: string; body: unknown }[] = [];
   /** the last patch changed the pod template: the controller starts over with a new ReplicaSet */
@@ -127,6 +131,16 @@ export class FakeApiServer {
             items: [this.deployment],
           });
         }
+        if (req.method === 'GET' && path === '/api/v1/namespaces/shop/pods') {
+          const selector = new URL(req.url ?? '/', 'http://api').searchParams.get('labelSelector');
+          if (selector !== 'app=web') return send(200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [] });
+          return send(200, {
+            kind: 'PodList',
+            apiVersion: 'v1',
+            metadata: { resourceVersion: '102' },
+            items: this.pods(),
+          });
+        }
         if (req.method === 'GET' && path === one) {
           this.reconcile();
           return send(200, this.deployment);
@@ -151,6 +165,44 @@ export class FakeApiServer {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     const a = this.server.address();
     this.url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  }
+
+  /** the Deployment's pods as the kubelet reports them: the first readyReplicas Ready, the others not */
+  private pods() {
+    const s = this.deployment.status;
+    return Array.from({ length: s.replicas }, (_, i) => {
+      const ready = i < s.readyReplicas && i < s.replicas - this.notReady;
+      const crashing = this.crashLoop && i === 0;
+      return {
+        kind: 'Pod',
+        apiVersion: 'v1',
+        metadata: { name: `web-7d9c6b5b8f-${'abcdefgh'[i] ?? i}x2kq`, namespace: 'shop', labels: { app: 'web' } },
+        status: {
+          phase: 'Running',
+          conditions: [
+            { type: 'Initialized', status: 'True' },
+            ready
+              ? { type: 'Ready', status: 'True' }
+              : {
+                  type: 'Ready',
+                  status: 'False',
+                  reason: 'ContainersNotReady',
+                  message: 'containers with unready status: [nginx]',
+                },
+          ],
+          containerStatuses: [
+            {
+              name: 'nginx',
+              ready,
+              restartCount: crashing ? 5 : 0,
+              state: crashing
+                ? { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 2m40s restarting failed container' } }
+                : { running: { startedAt: '2024-05-01T10:00:05Z' } },
+            },
+          ],
+        },
+      };
+    });
   }
 
   private apply(patch: any, contentType: string): void {

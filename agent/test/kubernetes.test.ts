@@ -59,8 +59,35 @@ current-context: prod-eu
         replicas_desired: 3,
         replicas_ready: 3,
         replicas_updated: 3,
+        probes: [
+          { type: 'readiness', result: 'success' },
+          { type: 'liveness', result: 'success' },
+        ],
       },
     ]);
+  });
+
+  test("probe verdicts come from the pods' conditions: not Ready, CrashLoopBackOff", async () => {
+    api.crashLoop = true;
+    api.notReady = 1;
+    try {
+      const [w] = await d.list();
+      assert.deepEqual(w?.probes, [
+        {
+          type: 'readiness',
+          result: 'failure',
+          message: 'web-7d9c6b5b8f-cx2kq: containers with unready status: [nginx]',
+        },
+        {
+          type: 'liveness',
+          result: 'failure',
+          message: 'web-7d9c6b5b8f-ax2kq/nginx: CrashLoopBackOff (5 restarts)',
+        },
+      ]);
+    } finally {
+      api.crashLoop = false;
+      api.notReady = 0;
+    }
   });
 
   test('scale patches spec.replicas with a merge patch', async () => {
