@@ -136,10 +136,20 @@ export async function evaluateAutoscaling(ctx: ServiceContext, now = Date.now())
       .get();
     let operationId: number | null = null;
     if (d.action !== 'hold') {
-      const r = await requestScale(ctx, w.id, { replicas: d.replicas });
-      operationId = Number(r.operation.id);
-      scaled++;
-    } else if (last?.action === 'hold' && holdKind(last.reason) === holdKind(d.reason)) {
+      try {
+        const r = await requestScale(ctx, w.id, { replicas: d.replicas });
+        operationId = Number(r.operation.id);
+        scaled++;
+      } catch (e) {
+        // refused (a user's operation got there first): this policy holds this minute, the others go on
+        d = {
+          action: 'hold',
+          replicas: w.replicas_desired,
+          reason: `${d.reason} — not asked: ${e instanceof Error ? e.message : String(e)}`,
+        };
+      }
+    }
+    if (d.action === 'hold' && last?.action === 'hold' && holdKind(last.reason) === holdKind(d.reason)) {
       continue; // the same reason to hold as a minute ago: the story does not need it again
     }
     await runBatch(ctx.db, [
@@ -177,6 +187,6 @@ const holdKind = (reason: string) =>
         ? 'min'
         : /no .* samples/.test(reason)
           ? 'nodata'
-          : /waiting: operation/.test(reason)
+          : /waiting: operation|not asked:/.test(reason)
             ? 'busy'
             : 'within';
