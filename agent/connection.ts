@@ -169,7 +169,7 @@ export class AgentConnection {
 
   private async observe(): Promise<void> {
     if (!this.welcomed) return;
-    const { vms, workloads } = await this.o.executor.observe();
-    this.send({ type: 'observed', at: Date.now(), vms, workloads });
+    const { vms, workloads, unreachable } = await this.o.executor.observe();
+    this.send({ type: 'observed', at: Date.now(), vms, workloads, unreachable });
   }
 }

@@ -12,6 +12,7 @@ import type {
   ObservedVm,
   ObservedWorkload,
   Operation,
+  Unreachable,
 } from '../worker/virtualization/agent-protocol.ts';
 import { prepare } from './dispatch.ts';
 import type { Drivers } from './dispatch.ts';
@@ -164,17 +165,35 @@ export class Executor {
     h.heartbeat = null;
   }
 
-  /** What every configured driver reports; one that fails is logged and left out rather than failing the rest. */
-  async observe(): Promise<{ vms: ObservedVm[]; workloads: ObservedWorkload[] }> {
+  /**
+   * What every configured driver reports, and the hosts and clusters it could not reach (told to the platform, so
+   * an operator sees "unreachable" rather than a silent, stale observation). A driver that fails as a whole is
+   * reported against each of its targets.
+   */
+  async observe(): Promise<{ vms: ObservedVm[]; workloads: ObservedWorkload[]; unreachable: Unreachable[] }> {
     const { libvirt, docker, kubernetes } = this.o.drivers;
     const vms: ObservedVm[] = [];
     const workloads: ObservedWorkload[] = [];
-    const tasks: Promise<void>[] = [];
-    if (libvirt) tasks.push(libvirt.list().then((l) => void vms.push(...l)));
-    for (const d of [docker, kubernetes]) if (d) tasks.push(d.list().then((l) => void workloads.push(...l)));
-    for (const r of await Promise.allSettled(tasks))
-      if (r.status === 'rejected') this.o.log(`observe failed: ${errorText(r.reason)}`);
-    return { vms, workloads };
+    const unreachable: Unreachable[] = [];
+    const collect = async <T>(
+      d: { name: DriverName; list(): Promise<T[]>; unreachable?(): { target: string; error: string }[] },
+      into: T[],
+      targets: string[],
+    ) => {
+      try {
+        into.push(...(await d.list()));
+        for (const u of d.unreachable?.() ?? []) unreachable.push({ driver: d.name, ...u });
+      } catch (e) {
+        this.o.log(`observe failed: ${errorText(e)}`);
+        for (const target of targets) unreachable.push({ driver: d.name, target, error: errorText(e) });
+      }
+    };
+    await Promise.all([
+      ...(libvirt ? [collect(libvirt, vms, libvirt.hosts())] : []),
+      ...[docker, kubernetes].flatMap((d) => (d ? [collect(d, workloads, d.clusters())] : [])),
+    ]);
+    for (const u of unreachable) this.o.log(`${u.driver} ${u.target} unreachable: ${u.error}`);
+    return { vms, workloads, unreachable };
   }
 
   private send(emit: Emit, msg: Result): Result {

@@ -225,6 +225,7 @@ export class SiteAgent extends DurableObject<Env> {
           return this.dispatch();
         }
         case 'observed':
+          await recordAgent(this.env.DB, site, { unreachable: m.unreachable ?? [], event: 'seen' });
           await recordObserved(this.env.DB, site, m.vms);
           return recordObservedWorkloads(this.env.DB, site, m.workloads);
       }

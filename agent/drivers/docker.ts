@@ -7,7 +7,7 @@ import type { ObservedWorkload } from '../../worker/virtualization/agent-protoco
 import { DockerApi } from './docker-api.ts';
 import type { ContainerInspect, ContainerSummary } from './docker-api.ts';
 import { detached } from './types.ts';
-import type { Output, RolloutOptions, RunContext, WorkloadDriver, WorkloadRef } from './types.ts';
+import type { Output, RolloutOptions, RunContext, Unreached, WorkloadDriver, WorkloadRef } from './types.ts';
 
 const SERVICE = 'com.docker.compose.service';
 const PROJECT = 'com.docker.compose.project';
@@ -71,32 +71,51 @@ export class DockerDriver implements WorkloadDriver {
     return api;
   }
 
+  private unreached: Unreached[] = [];
+
+  unreachable(): Unreached[] {
+    return this.unreached;
+  }
+
+  /** Every engine that answers; one that does not is reported by unreachable() and does not hide the others. */
   async list(): Promise<ObservedWorkload[]> {
     const out: ObservedWorkload[] = [];
+    const unreached: Unreached[] = [];
     for (const cluster of this.clusters()) {
-      const api = this.api(cluster);
-      const groups = new Map<string, ContainerSummary[]>();
-      for (const c of await api.listContainers()) {
-        const w = workloadOf(c);
-        const key = `${w.namespace}/${w.name}`;
-        groups.set(key, [...(groups.get(key) ?? []), c]);
+      try {
+        out.push(...(await this.listCluster(cluster)));
+      } catch (e) {
+        unreached.push({ target: cluster, error: e instanceof Error ? e.message : String(e) });
       }
-      for (const containers of groups.values()) {
-        const { namespace, name } = workloadOf(containers[0]);
-        const newest = [...containers].sort((a, b) => b.Created - a.Created)[0];
-        const inspected = await Promise.all(containers.map((c) => api.inspect(c.Id)));
-        out.push({
-          driver: 'docker',
-          cluster,
-          namespace,
-          name,
-          image: newest.Image,
-          replicas_desired: containers.length,
-          replicas_ready: inspected.filter(isReady).length,
-          replicas_updated: containers.filter((c) => c.Image === newest.Image).length,
-          probes: probesOf(inspected),
-        });
-      }
+    }
+    this.unreached = unreached;
+    return out;
+  }
+
+  private async listCluster(cluster: string): Promise<ObservedWorkload[]> {
+    const out: ObservedWorkload[] = [];
+    const api = this.api(cluster);
+    const groups = new Map<string, ContainerSummary[]>();
+    for (const c of await api.listContainers()) {
+      const w = workloadOf(c);
+      const key = `${w.namespace}/${w.name}`;
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    for (const containers of groups.values()) {
+      const { namespace, name } = workloadOf(containers[0]);
+      const newest = [...containers].sort((a, b) => b.Created - a.Created)[0];
+      const inspected = await Promise.all(containers.map((c) => api.inspect(c.Id)));
+      out.push({
+        driver: 'docker',
+        cluster,
+        namespace,
+        name,
+        image: newest.Image,
+        replicas_desired: containers.length,
+        replicas_ready: inspected.filter(isReady).length,
+        replicas_updated: containers.filter((c) => c.Image === newest.Image).length,
+        probes: probesOf(inspected),
+      });
     }
     return out;
   }

@@ -7,7 +7,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } fro
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { ObservedWorkload } from '../../worker/virtualization/agent-protocol.ts';
 import { detached } from './types.ts';
-import type { Output, RolloutOptions, RunContext, WorkloadDriver, WorkloadRef } from './types.ts';
+import type { Output, RolloutOptions, RunContext, Unreached, WorkloadDriver, WorkloadRef } from './types.ts';
 
 /** the image a set_image replaced, kept on the Deployment so a rollback works from any agent, after any restart */
 const PREVIOUS = 'dc-platform.dev/previous-image';
@@ -52,23 +52,42 @@ export class KubernetesDriver implements WorkloadDriver {
     return api;
   }
 
+  private unreached: Unreached[] = [];
+
+  unreachable(): Unreached[] {
+    return this.unreached;
+  }
+
+  /** Every cluster that answers; one that does not is reported by unreachable() and does not hide the others. */
   async list(): Promise<ObservedWorkload[]> {
     const out: ObservedWorkload[] = [];
+    const unreached: Unreached[] = [];
     for (const cluster of this.clusters()) {
-      const list = await this.api(cluster).listDeploymentForAllNamespaces();
-      for (const d of list.items) {
-        out.push({
-          driver: 'kubernetes',
-          cluster,
-          namespace: d.metadata?.namespace ?? 'default',
-          name: d.metadata?.name ?? '',
-          image: d.spec?.template.spec?.containers[0]?.image ?? '',
-          replicas_desired: d.spec?.replicas ?? 1,
-          replicas_ready: d.status?.readyReplicas ?? 0,
-          replicas_updated: d.status?.updatedReplicas ?? 0,
-          ...(await this.probes(cluster, d)),
-        });
+      try {
+        out.push(...(await this.listCluster(cluster)));
+      } catch (e) {
+        unreached.push({ target: cluster, error: e instanceof Error ? e.message : String(e) });
       }
+    }
+    this.unreached = unreached;
+    return out;
+  }
+
+  private async listCluster(cluster: string): Promise<ObservedWorkload[]> {
+    const out: ObservedWorkload[] = [];
+    const list = await this.api(cluster).listDeploymentForAllNamespaces();
+    for (const d of list.items) {
+      out.push({
+        driver: 'kubernetes',
+        cluster,
+        namespace: d.metadata?.namespace ?? 'default',
+        name: d.metadata?.name ?? '',
+        image: d.spec?.template.spec?.containers[0]?.image ?? '',
+        replicas_desired: d.spec?.replicas ?? 1,
+        replicas_ready: d.status?.readyReplicas ?? 0,
+        replicas_updated: d.status?.updatedReplicas ?? 0,
+        ...(await this.probes(cluster, d)),
+      });
     }
     return out;
   }

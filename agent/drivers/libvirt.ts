@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ObservedVm } from '../../worker/virtualization/agent-protocol.ts';
 import { cloneXml, domainOfSnapshot, domainXml, lineageOf, volumeDisks } from './libvirt-xml.ts';
 import { NotSupported } from './types.ts';
-import type { Output, VmDriver, VmSpec, VmState } from './types.ts';
+import type { Output, VmDriver, VmSpec, VmState, Unreached } from './types.ts';
 import { VirshError, VirshShell } from './virsh-shell.ts';
 
 export interface LibvirtOptions {
@@ -52,13 +52,28 @@ export class LibvirtDriver implements VmDriver {
     return shell;
   }
 
+  private unreached: Unreached[] = [];
+
+  /** Every host that answers; one that does not is reported by unreachable() and does not hide the others. */
   async list(): Promise<ObservedVm[]> {
     const out: ObservedVm[] = [];
+    const unreached: Unreached[] = [];
     for (const host of this.hosts()) {
-      const names = (await this.shell(host).run('list', '--all', '--name')).split('\n').filter(Boolean);
-      for (const name of names) out.push(await this.observe(host, name));
+      try {
+        const names = (await this.shell(host).run('list', '--all', '--name')).split('\n').filter(Boolean);
+        const vms: ObservedVm[] = [];
+        for (const name of names) vms.push(await this.observe(host, name));
+        out.push(...vms);
+      } catch (e) {
+        unreached.push({ target: host, error: e instanceof Error ? e.message : String(e) });
+      }
     }
+    this.unreached = unreached;
     return out;
+  }
+
+  unreachable(): Unreached[] {
+    return this.unreached;
   }
 
   private async observe(host: string, name: string): Promise<ObservedVm> {

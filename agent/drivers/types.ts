@@ -15,10 +15,18 @@ export interface VmSpec {
   vlan?: string;
 }
 
+/** A host or cluster the last list() could not reach, and why (the others were listed all the same). */
+export interface Unreached {
+  target: string;
+  error: string;
+}
+
 export interface VmDriver {
   readonly name: DriverName;
   hosts(): string[];
   list(): Promise<ObservedVm[]>;
+  /** the hosts the last list() could not reach */
+  unreachable?(): Unreached[];
   /** null when the host has no such VM: lets the executor recover an operation a crash interrupted */
   state(host: string, vm: string): Promise<VmState | null>;
   snapshotList(host: string, vm: string): Promise<string[]>;
@@ -82,6 +90,8 @@ export interface WorkloadDriver {
   readonly name: DriverName;
   clusters(): string[];
   list(): Promise<ObservedWorkload[]>;
+  /** the clusters the last list() could not reach */
+  unreachable?(): Unreached[];
   scale(ref: WorkloadRef, replicas: number): Promise<Output>;
   /** a failed rollout is rolled back to the previous image before this rejects */
   setImage(ref: WorkloadRef, options: RolloutOptions, ctx: RunContext): Promise<Output>;

@@ -34,6 +34,26 @@ describe(
       assert.match(t.uuid ?? '', /^[0-9a-f-]{36}$/);
     });
 
+    test('a host that does not answer is reported unreachable and hides none of the others', async () => {
+      const mixed = new LibvirtDriver(
+        { ok: 'test:///default', gone: 'test:///nonexistent/dc-platform-node.xml' },
+        { stopTimeoutMs: 5000 },
+      );
+      try {
+        const vms = await mixed.list();
+        assert.deepEqual(
+          vms.map((v) => `${v.host}/${v.name}`),
+          ['ok/test'],
+        );
+        const [u, ...more] = mixed.unreachable();
+        assert.equal(more.length, 0);
+        assert.equal(u?.target, 'gone');
+        assert.ok(u?.error.length, 'with the reason virsh gave');
+      } finally {
+        await mixed.close();
+      }
+    });
+
     test('create defines and starts a VM that keeps existing on the same connection', async () => {
       const out = await d.create('h1', 'web-1', {
         cpu_cores: 4,

@@ -232,4 +232,16 @@ describe('operations through the agent', () => {
     await expect.poll(async () => (await vmOf(v.id)).drift).toBe(false);
     s.ws.close(1000);
   });
+
+  it('hosts the agent cannot reach are shown with why, until it reaches them again', async () => {
+    const s = await connect();
+    send(s, HELLO);
+    const status = async () => (await api(`/api/sites/${dc.id}/agent`, { token: admin })).body;
+    const gone = { driver: 'libvirt', target: hostB.name, error: 'failed to connect to the hypervisor' };
+    send(s, { type: 'observed', at: Date.now(), vms: [], workloads: [], unreachable: [gone] });
+    await expect.poll(async () => (await status()).unreachable).toEqual([gone]);
+    send(s, { type: 'observed', at: Date.now(), vms: [], workloads: [] });
+    await expect.poll(async () => (await status()).unreachable).toEqual([]);
+    s.ws.close(1000);
+  });
 });

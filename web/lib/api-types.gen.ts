@@ -3322,6 +3322,11 @@ export interface components {
       operation_id: number | null;
       queued: number;
       running: number;
+      unreachable: {
+        driver: string;
+        error: string;
+        target: string;
+      }[];
       version: string | null;
     };
     TestResult: {

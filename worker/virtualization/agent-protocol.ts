@@ -107,6 +107,14 @@ export const ObservedWorkload = v.object({
 });
 export type ObservedWorkload = v.InferOutput<typeof ObservedWorkload>;
 
+export const Unreachable = v.object({
+  driver: v.picklist(DRIVERS),
+  /** the libvirt host or the docker/kubernetes cluster, by its site name */
+  target: v.string(),
+  error: v.string(),
+});
+export type Unreachable = v.InferOutput<typeof Unreachable>;
+
 /** object → agent */
 export const ServerMessage = v.variant('type', [
   v.object({
@@ -162,6 +170,8 @@ export const AgentMessage = v.variant('type', [
     at: v.number(),
     vms: v.array(ObservedVm),
     workloads: v.array(ObservedWorkload),
+    /** hosts and clusters the agent could not reach this time (their VMs and workloads keep their last observation) */
+    unreachable: v.optional(v.array(Unreachable)),
   }),
 ]);
 export type AgentMessage = v.InferOutput<typeof AgentMessage>;

@@ -185,6 +185,7 @@ export function recordAgent(
     drivers: string[];
     dry_run: boolean;
     operation_id: number | null;
+    unreachable: { driver: string; target: string; error: string }[];
     event: 'connected' | 'disconnected' | 'seen';
   }>,
 ) {
@@ -193,6 +194,7 @@ export function recordAgent(
   if ('connected' in cols) cols.connected = cols.connected ? 1 : 0;
   if ('dry_run' in cols) cols.dry_run = cols.dry_run ? 1 : 0;
   if ('drivers' in cols) cols.drivers = JSON.stringify(cols.drivers);
+  if ('unreachable' in cols) cols.unreachable = JSON.stringify(cols.unreachable);
   const stamps = [
     'last_seen_at',
     ...(event === 'connected' ? ['connected_at'] : []),

@@ -50,6 +50,7 @@ export async function siteAgentStatus(ctx: ServiceContext, datacenterId: number)
     disconnected_at: row?.disconnected_at ?? null,
     last_seen_at: row?.last_seen_at ?? null,
     operation_id: row?.operation_id ?? null,
+    unreachable: row?.unreachable ?? [],
     queued: n('queued'),
     running: n('running'),
   };

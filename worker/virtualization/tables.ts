@@ -142,6 +142,11 @@ export const siteAgents = sqliteTable('site_agents', {
   last_seen_at: text('last_seen_at'),
   /** the operation it holds now, if any */
   operation_id: integer('operation_id'),
+  /** the hosts and clusters it could not reach at its last observation, with why */
+  unreachable: text('unreachable', { mode: 'json' })
+    .$type<{ driver: string; target: string; error: string }[]>()
+    .notNull()
+    .default([]),
 });
 
 export type VmRow = typeof vms.$inferSelect;

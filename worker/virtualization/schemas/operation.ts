@@ -41,6 +41,8 @@ export const SiteAgentStatus = v.object({
   last_seen_at: v.nullable(v.string()),
   /** the operation it holds now */
   operation_id: v.nullable(v.number()),
+  /** hosts and clusters it could not reach at its last observation (their VMs and workloads keep older readings) */
+  unreachable: v.array(v.object({ driver: v.string(), target: v.string(), error: v.string() })),
   queued: v.number(),
   running: v.number(),
 });

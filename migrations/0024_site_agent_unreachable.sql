@@ -1,0 +1,1 @@
+ALTER TABLE `site_agents` ADD `unreachable` text DEFAULT '[]' NOT NULL;
