@@ -28,9 +28,16 @@ async function enrolled(role: RoleName = 'viewer') {
   const u = await createUser(role, admin);
   const setup = await api('/api/mfa/totp/setup', { token: u.token, method: 'POST' });
   expect(setup.status, setup.text).toBe(200);
-  const confirm = await api('/api/mfa/totp/confirm', { token: u.token, json: { code: await code(setup.body.secret) } });
+  const used = await code(setup.body.secret);
+  const confirm = await api('/api/mfa/totp/confirm', { token: u.token, json: { code: used } });
   expect(confirm.status, confirm.text).toBe(200);
-  return { ...u, secret: setup.body.secret as string, recovery: confirm.body.recovery_codes as string[] };
+  return {
+    ...u,
+    secret: setup.body.secret as string,
+    recovery: confirm.body.recovery_codes as string[],
+    /** the code the confirmation used: replaying it must fail even when the clock has moved to the next step */
+    used,
+  };
 }
 
 /** The password step: must answer 401 mfa-required (or another pending step); returns the problem. */
@@ -112,9 +119,10 @@ describe('signing in with a second factor', () => {
     const p = await pending(u);
     expect(p.methods).toEqual(['totp', 'recovery_code']);
     expect(p.expires_in).toBe(300);
-    // the confirmation used the current step: the same code is a replay
+    // the confirmation's code again is a replay (the same code, not "the current one": on a slow machine the
+    // clock may have moved to the next 30 s step since)
     expectProblem(
-      await api('/api/mfa/verify', { json: { mfa_token: p.mfa_token, method: 'totp', code: await code(u.secret) } }),
+      await api('/api/mfa/verify', { json: { mfa_token: p.mfa_token, method: 'totp', code: u.used } }),
       401,
     );
     const next = await code(u.secret, 1);
