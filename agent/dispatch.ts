@@ -92,7 +92,10 @@ export function prepare(op: Operation, drivers: Drivers): (ctx: RunContext) => P
       }
       case 'vm.clone': {
         const p = parseParams('vm.clone', op.params);
-        return () => d.clone(host, name, p.clone_name, p.snapshot ?? undefined);
+        return async () => {
+          const made = await d.clone(host, name, p.clone_name, p.snapshot ?? undefined);
+          return p.start ? { ...made, ...(await d.start(host, p.clone_name)) } : made;
+        };
       }
     }
   }

@@ -23,7 +23,12 @@ export const PARAMS = {
   'vm.snapshot.create': v.object({ snapshot: name }),
   'vm.snapshot.revert': v.object({ snapshot: name }),
   'vm.snapshot.delete': v.object({ snapshot: name }),
-  'vm.clone': v.object({ clone_name: name, snapshot: v.optional(v.nullable(name)) }),
+  'vm.clone': v.object({
+    clone_name: name,
+    snapshot: v.optional(v.nullable(name)),
+    /** start the clone once made (a scaling group's new member) */
+    start: v.optional(v.boolean()),
+  }),
   'workload.scale': v.object({ replicas: count }),
   'workload.set_image': v.object({
     image: name,

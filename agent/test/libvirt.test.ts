@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { LibvirtDriver } from '../drivers/libvirt.ts';
+import { prepare } from '../dispatch.ts';
 
 let hasVirsh = true;
 try {
@@ -107,6 +108,26 @@ describe(
       assert.equal(fromSnap.snapshot, 'before-upgrade');
       assert.deepEqual(await d.lineage('h1', 'web-1-snap'), { source: 'web-1', snapshot: 'before-upgrade' });
       assert.deepEqual(await d.lineage('h1', 'test'), null);
+    });
+
+    test('a scaling group’s clone (start: true) is made and started in one operation, then deleted', async () => {
+      const op = {
+        id: 1,
+        key: 'k-scale-1',
+        kind: 'vm.clone' as const,
+        target: { kind: 'vm' as const, driver: 'libvirt' as const, name: 'web-1', host: 'h1' },
+        params: { clone_name: 'web-1-asg-1', start: true },
+      };
+      const out = await prepare(op, { libvirt: d })({ progress: () => {}, paused: async () => {} } as never);
+      assert.equal(out.source, 'web-1');
+      assert.equal(out.state, 'running');
+      assert.equal(await d.state('h1', 'web-1-asg-1'), 'running');
+      const gone = await prepare(
+        { ...op, key: 'k-scale-2', kind: 'vm.delete', target: { ...op.target, name: 'web-1-asg-1' }, params: {} },
+        { libvirt: d },
+      )({ progress: () => {}, paused: async () => {} } as never);
+      assert.equal(gone.deleted, true);
+      assert.equal(await d.state('h1', 'web-1-asg-1'), null);
     });
 
     test('migrate between two test:// hosts moves the VM and keeps it running', async () => {

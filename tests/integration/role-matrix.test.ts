@@ -176,6 +176,25 @@ async function newDecision() {
     .first<{ id: number }>();
   return r!.id;
 }
+const scalingGroupBody = async () => ({
+  name: uniqueName('asg').replace(/\s/g, '-').slice(0, 40),
+  template_vm_id: await newVm(),
+  scale_out_above: 70,
+  scale_in_below: 30,
+  max_size: 3,
+});
+const newScalingGroup = async () =>
+  (await api('/api/vm-scaling-groups', { token: admin, json: await scalingGroupBody() })).body.id;
+async function newScalingDecision() {
+  const group = await newScalingGroup();
+  const r = await env.DB.prepare(
+    `INSERT INTO vm_scaling_decisions (group_id, action, reason, size_before, size_after)
+     VALUES (?, 'hold', 'matrix', 0, 0) RETURNING id`,
+  )
+    .bind(group)
+    .first<{ id: number }>();
+  return r!.id;
+}
 async function newNotification() {
   const id = await newChannel();
   return (await api(`/api/notification-channels/${id}/test`, { token: admin, method: 'POST' })).body.notification_id;
@@ -207,6 +226,8 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   if (base === 'containers') return newWorkload();
   if (base === 'autoscale-policies') return newAutoscale();
   if (base === 'autoscale-decisions') return newDecision();
+  if (base === 'vm-scaling-groups') return newScalingGroup();
+  if (base === 'vm-scaling-decisions') return newScalingDecision();
   if (base === 'workload-operations') {
     if (/\/(pause|resume)$/.test(route.path)) return newRunningRollout();
     // queued: no agent is connected in this walk
@@ -341,6 +362,9 @@ const BODIES: Record<
   'post /api/autoscale-policies': async () => ({ json: await autoscaleBody() }),
   'patch /api/autoscale-policies/{id}': () => ({ json: { cooldown_s: 60 } }),
   'patch /api/autoscale-policies': async () => ({ json: [{ id: await newAutoscale(), cooldown_s: 120 }] }),
+  'post /api/vm-scaling-groups': async () => ({ json: await scalingGroupBody() }),
+  'patch /api/vm-scaling-groups/{id}': () => ({ json: { cooldown_s: 60 } }),
+  'patch /api/vm-scaling-groups': async () => ({ json: [{ id: await newScalingGroup(), cooldown_s: 120 }] }),
   'post /api/containers/{id}/scale': () => ({ json: { replicas: 3 } }),
   'post /api/containers/{id}/rollout': () => ({ json: { image: 'nginx:1.29' } }),
   'put /api/servers/{id}/overcommit': () => ({ json: { cpu_ratio: 4, ram_ratio: 1, disk_ratio: 1 } }),
@@ -512,6 +536,7 @@ function policy(method: string, path: string): string {
     return 'vms:operate';
   }
   if (path.startsWith('/api/vm-snapshots')) return method === 'get' ? 'inventory:read' : 'vms:operate';
+  if (path.startsWith('/api/vm-scaling-')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (path.startsWith('/api/autoscale-')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (/^\/api\/containers\/\{id\}\/(scale|rollout)$/.test(path)) return 'vms:operate';
   if (/^\/api\/workload-operations\/\{id\}\/(pause|resume|cancel)$/.test(path)) return 'vms:operate';

@@ -2096,6 +2096,87 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/vm-scaling-decisions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List vm-scaling-decisions
+     * @description What the VM auto-scaling cron decided, when and why: every member added or removed, and every change of reason to hold. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getVmScalingDecisions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vm-scaling-decisions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vm_scaling_decision */
+    get: operations['getVmScalingDecisionsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vm-scaling-groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List vm-scaling-groups
+     * @description An auto-scaling group of VMs: its members are clones of a template VM, made on its host and started by the site agent when the metric of the hosts the group runs on stays above scale_out_above, and deleted (newest first) when it stays below scale_in_below, one at a time, within min_size/max_size, cooldown_s apart. The minute cron decides; every decision is recorded with its reason (GET /vm-scaling-decisions). Members: GET /vms?scaling_group_id=. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getVmScalingGroups'];
+    put?: never;
+    /** Create a vm_scaling_group (or many: POST an array, all or nothing) */
+    post: operations['postVmScalingGroups'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many vm-scaling-groups at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchVmScalingGroups'];
+    trace?: never;
+  };
+  '/api/vm-scaling-groups/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vm_scaling_group */
+    get: operations['getVmScalingGroupsById'];
+    put?: never;
+    post?: never;
+    /** Delete a vm_scaling_group */
+    delete: operations['deleteVmScalingGroupsById'];
+    options?: never;
+    head?: never;
+    /** Update a vm_scaling_group (only the fields sent change) */
+    patch: operations['patchVmScalingGroupsById'];
+    trace?: never;
+  };
   '/api/vm-snapshots': {
     parameters: {
       query?: never;
@@ -3404,6 +3485,7 @@ export interface components {
       owner: string | null;
       pending_operations: number;
       ram_gb: number;
+      scaling_group_id: number | null;
       /** @enum {string} */
       status: 'running' | 'stopped' | 'suspended' | 'migrating' | 'provisioning' | 'error';
       tags: string[];
@@ -3446,6 +3528,40 @@ export interface components {
       updated_at: string;
       vm_id: number;
       vm_name: string;
+    };
+    VmScalingDecision: {
+      /** @enum {string} */
+      action: 'scale_out' | 'scale_in' | 'hold';
+      created_at: string;
+      group_id: number;
+      id: number;
+      operation_id: number | null;
+      reason: string;
+      samples: number;
+      size_after: number;
+      size_before: number;
+      value: number | null;
+      vm_name: string | null;
+    };
+    VmScalingGroup: {
+      cooldown_s: number;
+      created_at: string;
+      datacenter_id: number;
+      enabled: boolean;
+      host_name: string;
+      id: number;
+      last_action_at: string | null;
+      max_size: number;
+      metric: string;
+      min_size: number;
+      name: string;
+      scale_in_below: number;
+      scale_out_above: number;
+      size: number;
+      template_vm_id: number;
+      template_vm_name: string;
+      updated_at: string;
+      window_min: number;
     };
     VmSnapshot: {
       clone_count: number;
@@ -12351,6 +12467,478 @@ export interface operations {
       422: components['responses']['Invalid'];
     };
   };
+  getVmScalingDecisions: {
+    parameters: {
+      query?: {
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        action?: 'scale_out' | 'scale_in' | 'hold';
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        group_id?: string;
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in reason, vm_name, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, created_at, action. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of vm-scaling-decisions; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmScalingDecision'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVmScalingDecisionsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description VM scaling decision */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmScalingDecision'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getVmScalingGroups: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, metric, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, template_vm_name, size, metric, created_at. */
+        sort?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        template_vm_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of vm-scaling-groups; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmScalingGroup'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postVmScalingGroups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @default 300 */
+              cooldown_s?: number;
+              /** @default true */
+              enabled?: boolean;
+              max_size: number;
+              /** @default cpu_pct */
+              metric?: string;
+              /** @default 1 */
+              min_size?: number;
+              name: string;
+              scale_in_below: number;
+              scale_out_above: number;
+              template_vm_id: number;
+              /** @default 5 */
+              window_min?: number;
+            }
+          | {
+              /** @default 300 */
+              cooldown_s?: number;
+              /** @default true */
+              enabled?: boolean;
+              max_size: number;
+              /** @default cpu_pct */
+              metric?: string;
+              /** @default 1 */
+              min_size?: number;
+              name: string;
+              scale_in_below: number;
+              scale_out_above: number;
+              template_vm_id: number;
+              /** @default 5 */
+              window_min?: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created vm_scaling_group (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmScalingGroup'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchVmScalingGroups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default 300 */
+          cooldown_s?: number;
+          /** @default true */
+          enabled?: boolean;
+          id: number;
+          max_size?: number;
+          /** @default cpu_pct */
+          metric?: string;
+          /** @default 1 */
+          min_size?: number;
+          scale_in_below?: number;
+          scale_out_above?: number;
+          /** @default 5 */
+          window_min?: number;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated vm-scaling-groups, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmScalingGroup'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVmScalingGroupsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description VM scaling group */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmScalingGroup'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteVmScalingGroupsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchVmScalingGroupsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @default 300 */
+          cooldown_s?: number;
+          /** @default true */
+          enabled?: boolean;
+          max_size?: number;
+          /** @default cpu_pct */
+          metric?: string;
+          /** @default 1 */
+          min_size?: number;
+          scale_in_below?: number;
+          scale_out_above?: number;
+          /** @default 5 */
+          window_min?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated vm_scaling_group */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmScalingGroup'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getVmSnapshots: {
     parameters: {
       query?: {
@@ -12589,6 +13177,8 @@ export interface operations {
         owner?: string;
         /** @description Case-insensitive text search in name, os, owner, vlan, anti_affinity_group, taken literally; at most 200 characters. */
         q?: string;
+        /** @description Members of these auto-scaling groups. */
+        scaling_group_id?: string;
         /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, host_name, datacenter_name, hypervisor, status, cpu_cores, ram_gb, disk_gb, owner, created_at. */
         sort?: string;
         /** @description Equals (string, comma-separated for any of up to 100). */

@@ -45,3 +45,15 @@ export const autoscaleDecisionEntity = declareEntity({
   table: 'autoscale_decisions',
   zone: { via: autoscalePolicyEntity, column: 'policy_id' },
 });
+
+// An auto-scaling group of VMs is as secret as its template VM (its members are clones on the same host).
+export const vmScalingGroupEntity = declareEntity({
+  type: 'vm_scaling_group',
+  table: 'vm_scaling_groups',
+  zone: { via: vmEntity, column: 'template_vm_id' },
+});
+export const vmScalingDecisionEntity = declareEntity({
+  type: 'vm_scaling_decision',
+  table: 'vm_scaling_decisions',
+  zone: { via: vmScalingGroupEntity, column: 'group_id' },
+});

@@ -60,7 +60,7 @@ export const Target = v.variant('kind', [VmTarget, WorkloadTarget]);
  *   vm.create           { cpu_cores, ram_gb, disk_gb, os, network_type, vlan }
  *   vm.migrate          { target_host, live: boolean }
  *   vm.snapshot.*       { snapshot }             (the snapshot's name)
- *   vm.clone            { clone_name, snapshot? }  (from the VM, or from one of its snapshots)
+ *   vm.clone            { clone_name, snapshot?, start? }  (from the VM or one of its snapshots; start: run it)
  *   workload.scale      { replicas }
  *   workload.set_image  { image, container?, max_unavailable, max_surge, batch_size }
  */

@@ -18,6 +18,13 @@ export interface Decision {
   reason: string;
 }
 
+/** how reasons name what is counted and where the metric comes from (workloads: replicas, from the nodes) */
+export interface Terms {
+  unit: string;
+  source: string;
+}
+const WORKLOAD_TERMS: Terms = { unit: 'replicas', source: 'the nodes' };
+
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
 
 /**
@@ -29,27 +36,29 @@ export function decide(
   replicas: number,
   value: number | null,
   sinceLastActionS: number | null,
+  terms: Terms = WORKLOAD_TERMS,
 ): Decision {
+  const { unit } = terms;
   const over = `${p.metric} avg ${p.window_min} min`;
   if (replicas < p.min_replicas) {
     return {
       action: 'scale_out',
       replicas: p.min_replicas,
-      reason: `${replicas} replicas, below the minimum of ${p.min_replicas}`,
+      reason: `${replicas} ${unit}, below the minimum of ${p.min_replicas}`,
     };
   }
   if (replicas > p.max_replicas) {
     return {
       action: 'scale_in',
       replicas: p.max_replicas,
-      reason: `${replicas} replicas, above the maximum of ${p.max_replicas}`,
+      reason: `${replicas} ${unit}, above the maximum of ${p.max_replicas}`,
     };
   }
   if (value === null)
     return {
       action: 'hold',
       replicas,
-      reason: `no ${p.metric} samples from the nodes in the last ${p.window_min} min`,
+      reason: `no ${p.metric} samples from ${terms.source} in the last ${p.window_min} min`,
     };
   const cooling = sinceLastActionS !== null && sinceLastActionS < p.cooldown_s;
   if (value > p.scale_out_above) {

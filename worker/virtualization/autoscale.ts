@@ -178,7 +178,7 @@ export async function evaluateAutoscaling(ctx: ServiceContext, now = Date.now())
 }
 
 /** "within", "cooling down", "at the maximum"...: holds whose reason is the same kind are one story. */
-const holdKind = (reason: string) =>
+export const holdKind = (reason: string) =>
   /cooling down/.test(reason)
     ? 'cooldown'
     : /maximum/.test(reason)
@@ -187,6 +187,6 @@ const holdKind = (reason: string) =>
         ? 'min'
         : /no .* samples/.test(reason)
           ? 'nodata'
-          : /waiting: operation|not asked:/.test(reason)
+          : /waiting:|not asked:/.test(reason)
             ? 'busy'
             : 'within';

@@ -66,6 +66,19 @@ export function outcomeEffects(op: EndingOperation, outcome: Outcome, output?: R
       );
       break;
     }
+    case 'vm.delete': {
+      if (!ok) break;
+      // a scaling group's member leaves no hole in the operations log: its operations fold into the group's
+      // template (same host, so the same zone); the VM itself, and its place in any cluster, go
+      const template = sql`(SELECT g.template_vm_id FROM vm_scaling_groups g JOIN vms v ON v.scaling_group_id = g.id
+                              WHERE v.id = ${op.vm_id})`;
+      effects.push(
+        sql`UPDATE vm_operations SET vm_id = ${template} WHERE vm_id = ${op.vm_id} AND ${template} IS NOT NULL`,
+        sql`DELETE FROM cluster_nodes WHERE vm_id = ${op.vm_id}`,
+        sql`DELETE FROM vms WHERE id = ${op.vm_id}`,
+      );
+      break;
+    }
     case 'vm.clone': {
       const clone = String(op.params.clone_name);
       effects.push(

@@ -8,6 +8,7 @@ import { hostCapacity, setOvercommit } from './hosts';
 import { HostCapacity, MigrateBody, MigrationTarget, OvercommitBody } from './schemas/vm';
 import { PowerBody, SiteAgentStatus, VmOperation } from './schemas/operation';
 import { agentAttachment, siteAgentStatus } from './sites';
+import { scalingDecisionsResource, scalingGroupsResource } from './scaling-groups';
 import { requestClone, requestRevert, requestSnapshot, requestSnapshotDelete, snapshotsResource } from './snapshots';
 import { CloneBody, SnapshotCreate } from './schemas/snapshot';
 import { clusterNodesResource, clustersResource, workloadsResource } from './containers';
@@ -56,6 +57,8 @@ export function mountVirtualization(api: Api) {
   mountResource(api, vmsResource);
   mountResource(api, operationsResource);
   mountResource(api, snapshotsResource);
+  mountResource(api, scalingGroupsResource);
+  mountResource(api, scalingDecisionsResource);
 
   api.op(
     {

@@ -157,6 +157,8 @@ export async function requestClone(
   vmId: number,
   body: { name: string; snapshot_id?: number | null },
   clientKey?: string,
+  /** a scaling group's member: started once made, and recorded as the group's */
+  member?: { scaling_group_id: number },
 ): Promise<Queued & { clone: Row | null }> {
   const vm = await getRow(ctx, vmsResource, vmId);
   const key = keyFor(ctx, clientKey);
@@ -211,8 +213,13 @@ export async function requestClone(
     anti_affinity_group: null,
     cloned_from_vm_id: vmId,
     cloned_from_snapshot_id: snapshot ? Number(snapshot.id) : null,
+    scaling_group_id: member?.scaling_group_id ?? null,
   }) as unknown as Statement;
-  const params = { clone_name: body.name, ...(snapshot ? { snapshot: snapshot.name, snapshot_id: snapshot.id } : {}) };
+  const params = {
+    clone_name: body.name,
+    ...(snapshot ? { snapshot: snapshot.name, snapshot_id: snapshot.id } : {}),
+    ...(member ? { start: true, scaling_group_id: member.scaling_group_id } : {}),
+  };
   const operation = await enqueue(ctx, vm, 'vm.clone', params, key, null, [record]);
   const c = await cloneRow();
   return { operation, replayed: false, clone: c && (await getRow(ctx, vmsResource, c.id, true)) };

@@ -33,6 +33,8 @@ export const vms = sqliteTable(
     cloned_from_snapshot_id: integer('cloned_from_snapshot_id'),
     /** the snapshot the VM's disks are at now (the parent of its next snapshot; moved by revert) */
     current_snapshot_id: integer('current_snapshot_id'),
+    /** the auto-scaling group that made this VM (a clone of the group's template), removed on scale-in */
+    scaling_group_id: integer('scaling_group_id'),
     observed_status: text('observed_status'),
     observed_host: text('observed_host'),
     observed_at: text('observed_at'),
@@ -43,6 +45,7 @@ export const vms = sqliteTable(
     index('vms_name_ci_idx').on(sql`lower(${t.name})`),
     index('vms_host_idx').on(t.host_server_id),
     index('vms_group_idx').on(t.anti_affinity_group),
+    index('vms_scaling_group_idx').on(t.scaling_group_id),
   ],
 );
 
@@ -337,4 +340,57 @@ export const autoscaleDecisions = sqliteTable(
       .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
   },
   (t) => [index('autoscale_decisions_policy_idx').on(t.policy_id, t.id)],
+);
+
+/**
+ * An auto-scaling group of VMs: members are clones of `template_vm_id` (made on its host, started), added one at a
+ * time while the metric of the hosts the group runs on stays above `scale_out_above` and removed (newest first,
+ * deleted on the hypervisor) while it stays below `scale_in_below`, within min/max, `cooldown_s` apart.
+ */
+export const vmScalingGroups = sqliteTable(
+  'vm_scaling_groups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    template_vm_id: integer('template_vm_id')
+      .notNull()
+      .references(() => vms.id),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    metric: text('metric').notNull().default('cpu_pct'),
+    window_min: integer('window_min').notNull().default(5),
+    scale_out_above: real('scale_out_above').notNull(),
+    scale_in_below: real('scale_in_below').notNull(),
+    min_size: integer('min_size').notNull().default(1),
+    max_size: integer('max_size').notNull(),
+    cooldown_s: integer('cooldown_s').notNull().default(300),
+    last_action_at: text('last_action_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('vm_scaling_groups_name_uq').on(t.name),
+    index('vm_scaling_groups_template_idx').on(t.template_vm_id),
+  ],
+);
+
+/** What the cron decided for a VM scaling group and why; `vm_name` keeps the member added or removed. */
+export const vmScalingDecisions = sqliteTable(
+  'vm_scaling_decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    group_id: integer('group_id')
+      .notNull()
+      .references(() => vmScalingGroups.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    reason: text('reason').notNull(),
+    value: real('value'),
+    samples: integer('samples').notNull().default(0),
+    size_before: integer('size_before').notNull(),
+    size_after: integer('size_after').notNull(),
+    vm_name: text('vm_name'),
+    operation_id: integer('operation_id'),
+    created_at: text('created_at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
+  },
+  (t) => [index('vm_scaling_decisions_group_idx').on(t.group_id, t.id)],
 );

@@ -8,7 +8,7 @@ import { serverEntity } from '../dcim/access';
 import { racks, servers } from '../dcim/tables';
 import { anyOf } from '../platform/http/sql-match';
 import { vmEntity } from './access';
-import { vms } from './tables';
+import { clusterNodes, vmScalingGroups, vms } from './tables';
 import { HYPERVISORS, VM_STATUSES, Vm, VmCreate, VmUpdate } from './schemas/vm';
 import { antiAffinityProblem, hostStatusProblem, shortfalls, type Amounts } from './capacity';
 import { groupMembers, loadHosts } from './hosts';
@@ -99,6 +99,7 @@ export const vmsResource: ResourceDef = {
     anti_affinity_group: { type: 'string' },
     cloned_from_vm_id: { type: 'int', description: 'Clones of these VMs.' },
     cloned_from_snapshot_id: { type: 'int', description: 'Clones made from these snapshots.' },
+    scaling_group_id: { type: 'int', description: 'Members of these auto-scaling groups.' },
     drift: {
       type: 'string',
       values: ['true', 'false'],
@@ -122,6 +123,10 @@ export const vmsResource: ResourceDef = {
   defaultSort: 'name',
   searchable: ['name', 'os', 'owner', 'vlan', 'anti_affinity_group'],
   unique: [{ fields: ['name'], ignoreCase: true }],
+  dependents: [
+    { table: vmScalingGroups, column: 'template_vm_id', label: 'Auto-scaling group (its template)' },
+    { table: clusterNodes, column: 'vm_id', label: 'Cluster node' },
+  ],
   references: {
     host_server_id: { table: servers, label: 'Host server', scope: (ctx) => visibleWhere(ctx, serverEntity) },
   },

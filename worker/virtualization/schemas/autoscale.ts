@@ -6,7 +6,7 @@ import { id, int, num } from '../../platform/schemas/common';
 export const AUTOSCALE_ACTIONS = ['scale_out', 'scale_in', 'hold'] as const;
 
 /** Prometheus' metric-name rule: any series the nodes report (cpu_pct, mem_pct, a custom one). */
-const metric = v.pipe(
+export const metric = v.pipe(
   v.string('must be text'),
   v.trim(),
   v.regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a metric name (letters, digits, _ and :)'),

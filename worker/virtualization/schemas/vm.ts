@@ -67,6 +67,8 @@ export const Vm = v.object({
   cloned_from_vm_id: v.nullable(v.number()),
   cloned_from_snapshot_id: v.nullable(v.number()),
   current_snapshot_id: v.nullable(v.number()),
+  /** the auto-scaling group that made it */
+  scaling_group_id: v.nullable(v.number()),
   /** the VM it was cloned from, by name (null when it is no clone, or its source is gone or out of sight) */
   cloned_from_vm_name: v.nullable(v.string()),
   observed_status: v.nullable(v.string()),
