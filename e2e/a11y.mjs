@@ -138,6 +138,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
     // an operation waiting for the site agent, so the VM page shows its banner and the log a queued row
     await api('POST', `/vms/${vm.id}/restart`, {});
     const [workload] = await api('GET', '/containers?limit=1&sort=name');
+    const [pool] = await api('GET', '/vm-scaling-groups?limit=1&sort=name');
     // a rolling update waiting for the site agent: its progress view and the waiting banner
     await api('POST', `/containers/${workload.id}/rollout`, { image: 'nginx:1.27.3' });
     const policy = await api('POST', '/escalation-policies', {
@@ -179,6 +180,9 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/vms/new',
       `/vms/${vm.id}/edit`,
       '/vms/operations',
+      '/vms/scaling-groups',
+      `/vms/scaling-groups/${pool.id}`,
+      '/vms/scaling-groups/new',
       '/containers',
       `/containers/${workload.id}`,
       '/containers/new',

@@ -2,7 +2,8 @@
 // On the demo estate: the VM list, a VM's page with its host's capacity, a VM created through the form (a host
 // without room answers inline), the migrate dialog (valid hosts with free capacity, refused ones with their
 // reasons), the queued migration waiting for the site agent, and cancelling it; then the real site agent on
-// libvirt's test driver runs a migration, a snapshot and a clone from that snapshot asked from the UI.
+// libvirt's test driver runs a migration, a snapshot and a clone from that snapshot asked from the UI, and an
+// auto-scaling group made from the UI grows by a started clone of its template.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,6 +51,21 @@ await browserSuite('vms', { port: 8960 }, async ({ page, origin, step }) => {
     expect(shown.includes('Running') && !shown.includes('Stopped'), `only running VMs shown: ${shown.slice(0, 300)}`);
     log(`${running} running VMs`);
     await shot('vms-list');
+  });
+
+  await step('the demo web pools: list, and a pool with its members, decisions and host metric', async () => {
+    await page.goto(url('/vms'));
+    await page.click('text=Auto-scaling groups');
+    await page.waitForURL((u) => u.pathname === '/vms/scaling-groups');
+    const rows = page.locator('[data-testid=scaling-groups-table] tbody tr');
+    await rows.first().waitFor();
+    expect((await rows.count()) === 3, `pools listed: ${await rows.count()}`);
+    await shot('scaling-groups');
+    await page.locator('[data-testid=scaling-groups-table] tbody a.cell-link').first().click();
+    await page.waitForURL((u) => /^\/vms\/scaling-groups\/\d+$/.test(u.pathname));
+    await page.locator('[data-testid=scaling-members] tbody tr >> text=web-pool-2').waitFor();
+    await page.locator('[data-testid=scaling-chart] svg, [data-testid=scaling-chart] .note').first().waitFor();
+    await shot('scaling-group-demo');
   });
 
   await step('a VM page shows its host capacity with this VM marked', async () => {
@@ -246,6 +262,43 @@ await browserSuite('vms', { port: 8960 }, async ({ page, origin, step }) => {
       await page.locator('[data-testid=lineage] >> text=Clone of').waitFor();
       const lineage = await page.locator('[data-testid=lineage]').innerText();
       expect(lineage.includes('test') && lineage.includes('snapshot'), `lineage: ${lineage}`);
+
+      // an auto-scaling group made from the UI with the clone as its template: thresholds that cross are refused
+      // next to their field; below its minimum, the minute cron has the agent clone the template and start it
+      await page.click('[data-testid=lineage] >> text=Make an auto-scaling group from it');
+      await page.waitForURL((u) => u.pathname === '/vms/scaling-groups/new');
+      await page.locator('[data-testid=scaling-group-form]').waitFor();
+      await page.fill('#f-name', 'lab-pool');
+      await page.fill('#f-scale_out_above', '60');
+      await page.fill('#f-scale_in_below', '70');
+      await page.fill('#f-min_size', '1');
+      await page.fill('#f-max_size', '2');
+      await page.click('[data-testid=scaling-group-form] button[type=submit]');
+      await page.locator('[data-testid=field-error-scale_in_below]').waitFor();
+      await shot('scaling-group-refused');
+      await page.fill('#f-scale_in_below', '20');
+      await page.click('[data-testid=scaling-group-form] button[type=submit]');
+      await page.waitForURL((u) => /^\/vms\/scaling-groups\/\d+$/.test(u.pathname));
+      const groupId = Number(new URL(page.url()).pathname.split('/').pop());
+      const member = async () => (await apiGet(`/vms?scaling_group_id=${groupId}`))[0];
+      for (let i = 0; i < 120 && (await member())?.status !== 'running'; i++) {
+        if (i % 8 === 0) await page.request.get(url('/cdn-cgi/handler/scheduled?cron=*+*+*+*+*'));
+        await page.waitForTimeout(250);
+      }
+      const m = await member();
+      const decided = await apiGet(`/vm-scaling-decisions?group_id=${groupId}`);
+      expect(
+        m?.status === 'running' && m.name === 'lab-pool-1' && m.host_server_id === b.id,
+        `member: ${JSON.stringify(m)}\ndecisions: ${JSON.stringify(decided)}\nagent:\n${agentLog.slice(-2000)}`,
+      );
+      expect(
+        decided.some((d) => d.action === 'scale_out' && /below the minimum of 1/.test(d.reason)),
+        `decisions: ${JSON.stringify(decided)}`,
+      );
+      await page.reload();
+      await page.locator('[data-testid=scaling-members] >> text=lab-pool-1').waitFor();
+      await page.locator('[data-testid=scaling-decisions] >> text=below the minimum').waitFor();
+      await shot('scaling-group');
     } finally {
       agent.kill('SIGTERM');
     }

@@ -43,6 +43,17 @@ describe('POST /api/demo/seed', () => {
       groups.set(v.anti_affinity_group, [...(groups.get(v.anti_affinity_group) ?? []), v.host_server_id]);
     }
     for (const [, on] of groups) expect(new Set(on).size).toBe(on.length);
+    // a web pool per site: two running clones of a stopped template, on its host
+    expect(first.scaling_groups).toBe(3);
+    const pools: Row[] = (await api('/api/vm-scaling-groups', { token: admin })).body;
+    expect(pools).toHaveLength(3);
+    for (const p of pools) {
+      expect(p).toMatchObject({ size: 2, min_size: 1, max_size: 4, enabled: true });
+      const members = vms.filter((v) => v.scaling_group_id === p.id);
+      expect(members.map((m) => m.status)).toEqual(['running', 'running']);
+      expect(members.every((m) => m.cloned_from_vm_id === p.template_vm_id)).toBe(true);
+      expect(vms.find((v) => v.id === p.template_vm_id)?.status).toBe('stopped');
+    }
     // a datacenter of well over 100 hosts (D1 binds at most 100 variables a statement): every one is assessed
     const targets = await api(`/api/vms/${vms[0]!.id}/migration-targets`, { token: admin });
     expect(targets.status, targets.text).toBe(200);

@@ -3549,6 +3549,7 @@ export interface components {
       datacenter_id: number;
       enabled: boolean;
       host_name: string;
+      host_server_id: number;
       id: number;
       last_action_at: string | null;
       max_size: number;

@@ -32,6 +32,8 @@ export type Workload = Schemas['Workload'];
 export type WorkloadOperation = Schemas['WorkloadOperation'];
 export type AutoscalePolicy = Schemas['AutoscalePolicy'];
 export type AutoscaleDecision = Schemas['AutoscaleDecision'];
+export type VmScalingGroup = Schemas['VmScalingGroup'];
+export type VmScalingDecision = Schemas['VmScalingDecision'];
 export type ResourceCapacity = HostCapacity['resources'][number];
 export type MigrationTarget =
   paths['/api/vms/{id}/migration-targets']['get']['responses'][200]['content']['application/json'][number];

@@ -1,4 +1,4 @@
-import { count } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import { datacenters } from '../dcim/tables';
 import { createRows, type Row } from '../platform/http/resource';
@@ -11,6 +11,8 @@ import { DEMO_PASSWORD, DEMO_USERS, demoEstate } from './estate';
 import { demoVms } from './vms';
 import { demoContainers } from './containers';
 import { clusterNodesResource, clustersResource, workloadsResource } from '../virtualization/containers';
+import { scalingGroupsResource } from '../virtualization/scaling-groups';
+import { vms as vmsTable } from '../virtualization/tables';
 
 const CHUNK = 200;
 
@@ -18,6 +20,58 @@ async function createInChunks(ctx: ServiceContext, def: typeof racksResource, ro
   const out: Row[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) out.push(...(await createRows(ctx, def, rows.slice(i, i + CHUNK))));
   return out;
+}
+
+/**
+ * One web pool per site: its first web VM is the template (kept stopped, as an image is), two running clones are
+ * its members, and the minute cron grows or shrinks it from the hosts' CPU like any other group.
+ */
+async function seedScalingGroups(ctx: ServiceContext, vms: Row[], vmsByDc: string[][]) {
+  let groups = 0;
+  let members = 0;
+  for (const names of vmsByDc) {
+    const tpl = vms.find((v) => names.includes(v.name as string) && /-vm-web-/.test(v.name as string));
+    if (!tpl) continue;
+    const pool = `${(tpl.name as string).split('-')[0]}-web-pool`;
+    await ctx.db
+      .update(vmsTable)
+      .set({ status: 'stopped' })
+      .where(eq(vmsTable.id, tpl.id as number));
+    const [group] = await createRows(ctx, scalingGroupsResource, [
+      { name: pool, template_vm_id: tpl.id, scale_out_above: 80, scale_in_below: 15, min_size: 1, max_size: 4 },
+    ]);
+    const { id: _, name: __, created_at: ___, updated_at: ____, ...spec } = tpl;
+    const made = await createRows(
+      ctx,
+      vmsResource,
+      [1, 2].map((n) => ({
+        name: `${pool}-${n}`,
+        host_server_id: spec.host_server_id,
+        hypervisor: spec.hypervisor,
+        os: spec.os,
+        cpu_cores: spec.cpu_cores,
+        ram_gb: spec.ram_gb,
+        disk_gb: spec.disk_gb,
+        network_type: spec.network_type,
+        vlan: spec.vlan,
+        owner: spec.owner,
+        tags: spec.tags,
+        status: 'running',
+      })),
+    );
+    await ctx.db
+      .update(vmsTable)
+      .set({ scaling_group_id: group!.id as number, cloned_from_vm_id: tpl.id as number })
+      .where(
+        inArray(
+          vmsTable.id,
+          made.map((m) => m.id as number),
+        ),
+      );
+    groups++;
+    members += made.length;
+  }
+  return { groups, members };
 }
 
 /**
@@ -71,6 +125,7 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     workloadsResource,
     planned.workloads.map(({ cluster, ...w }) => ({ ...w, cluster_id: clusters[cluster]!.id })),
   );
+  const scaling = await seedScalingGroups(ctx, vms, vmsByDc);
   let users = 0;
   if (opts.users !== false) {
     for (const { clearance, ...u } of DEMO_USERS) {
@@ -88,9 +143,10 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     datacenters: dcs.length,
     racks: racks.length,
     servers: servers.length,
-    vms: vms.length,
+    vms: vms.length + scaling.members,
     clusters: clusters.length,
     workloads: workloads.length,
+    scaling_groups: scaling.groups,
     users,
   };
 }

@@ -87,6 +87,7 @@ export const scalingGroupsResource: ResourceDef = {
   scope: (ctx) => visibleWhere(ctx, vmScalingGroupEntity),
   computed: () => ({
     template_vm_name: sql.raw('(SELECT v.name FROM vms v WHERE v.id = vm_scaling_groups.template_vm_id)'),
+    host_server_id: sql.raw('(SELECT v.host_server_id FROM vms v WHERE v.id = vm_scaling_groups.template_vm_id)'),
     host_name: sql.raw(
       '(SELECT s.name FROM vms v JOIN servers s ON s.id = v.host_server_id WHERE v.id = vm_scaling_groups.template_vm_id)',
     ),

@@ -22,6 +22,7 @@ export const ScalingGroup = v.object({
   name: v.string(),
   template_vm_id: v.number(),
   template_vm_name: v.string(),
+  host_server_id: v.number(),
   host_name: v.string(),
   datacenter_id: v.number(),
   /** members that exist or are being made (provisioning), not counting those being removed */
