@@ -17,7 +17,16 @@ import { ObserverChain, type SampleObserver } from './telemetry/observers';
 import { forgetSilentSeries } from './telemetry/maintenance';
 import { RackAlerts, alertStatements, loadRackRules } from '../worker/alerting/rack-alerts';
 import { alertsChanged } from './alert-hub-client';
-import type { IngestResult, IngestSample, RackMeta, RackStorageStats, SeriesRange, SeriesRef } from './telemetry/types';
+import { RackAnomalies } from '../worker/ai/rack-anomalies';
+import type {
+  IngestResult,
+  IngestSample,
+  RackMeta,
+  RackStorageStats,
+  SeriesAnomalies,
+  SeriesRange,
+  SeriesRef,
+} from './telemetry/types';
 
 export type {
   IngestResult,
@@ -53,6 +62,7 @@ export class RackTelemetry extends DurableObject<Env> {
   private flusher!: RollupFlusher;
   private observers!: ObserverChain;
   private alerts!: RackAlerts;
+  private detector!: RackAnomalies;
   private rulesAt = 0;
   private views!: RackViews;
   private fanout!: LiveFanout;
@@ -76,14 +86,16 @@ export class RackTelemetry extends DurableObject<Env> {
     this.state = new RackState(sql);
     this.flusher = new RollupFlusher(sql, this.ring, this.series);
     this.observers = new ObserverChain(sql);
-    this.alerts = new RackAlerts(
-      () => this.state.meta,
-      (id, from, to) =>
-        this.ring
-          .range(from, to, id)
-          .map(([, ts, value]) => [ts, value] as [number, number])
-          .sort((a, b) => a[0] - b[0]),
-    );
+    const history = (id: number, from: number, to: number) =>
+      this.ring
+        .range(from, to, id)
+        .map(([, ts, value]) => [ts, value] as [number, number])
+        .sort((a, b) => a[0] - b[0]);
+    // the detector first: a sample's anomaly score exists when the alert rules look at it
+    const detect = (this.env.AI_ANOMALY_DETECTION ?? 'on').toLowerCase() !== 'off';
+    this.detector = new RackAnomalies(history);
+    if (detect) this.observers.register(this.detector);
+    this.alerts = new RackAlerts(() => this.state.meta, history, detect ? this.detector : null);
     this.observers.register(this.alerts);
     this.views = new RackViews(this.series, this.rolling, this.state);
     this.fanout = new LiveFanout(this.ctx, this.env, this.cfg.pushIntervalMs, this.views, this.state);
@@ -320,6 +332,25 @@ export class RackTelemetry extends DurableObject<Env> {
       });
     }
     return out;
+  }
+
+  /**
+   * Anomaly scores of a device's series (server, or the rack's own sensors with null): the highest score of each
+   * minute in [from, to] (kept a day), and why the last sample scored what it did.
+   */
+  anomalies(q: { server_id: number | null; from: number; to: number }): SeriesAnomalies[] {
+    const mine = [...this.series.all()].filter((s) => s.server_id === q.server_id);
+    const minutes = this.detector.minutes(
+      mine.map((s) => s.id),
+      q.from,
+      q.to,
+    );
+    return mine.map((s) => ({
+      metric: s.metric,
+      labels: s.labels,
+      minutes: minutes.get(s.id) ?? [],
+      last: this.detector.explain(s.id),
+    }));
   }
 
   stats(): RackStorageStats {

@@ -10,6 +10,7 @@ import { demo } from './demo';
 import { telemetry } from './telemetry';
 import { alerting } from './alerting';
 import { virtualization } from './virtualization';
+import { ai } from './ai';
 
 /**
  * The one list of what the Worker is made of, platform modules first. The app mounts their routes in this order,
@@ -29,6 +30,7 @@ export const DOMAINS: readonly Domain[] = [
   telemetry,
   alerting,
   virtualization,
+  ai,
 ];
 
 /** Every table of every domain, by export name: the db client's schema. */

@@ -25,6 +25,8 @@ declare global {
       INGEST_MAX_BODY_BYTES?: string;
       INGEST_MAX_DECODED_BYTES?: string;
       INGEST_MAX_SAMPLES_PER_REQUEST?: string;
+      /** "off": the rack objects score no anomalies (anomaly rules stay quiet); for measuring its cost */
+      AI_ANOMALY_DETECTION?: string;
       /** "true": GET /metrics needs no token (behind a private network only) */
       METRICS_PUBLIC?: string;
       /** Cloudflare Email (send_email binding) for email notification channels; without it emails are logged */

@@ -11,6 +11,8 @@ export interface SampleObserver {
   readonly name: string;
   init?(sql: SqlStorage): void;
   observe(series: SeriesRef, ts: number, value: number): void;
+  /** after each batch, still inside its transaction (state an observer writes less often than per sample) */
+  flush?(): void;
 }
 
 export class ObserverChain {
@@ -24,6 +26,9 @@ export class ObserverChain {
   }
 
   observe(samples: readonly (readonly [SeriesRef, number, number])[]): void {
-    for (const o of this.list) for (const [ref, ts, value] of samples) o.observe(ref, ts, value);
+    for (const o of this.list) {
+      for (const [ref, ts, value] of samples) o.observe(ref, ts, value);
+      o.flush?.();
+    }
   }
 }

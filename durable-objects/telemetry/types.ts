@@ -62,3 +62,21 @@ export interface SeriesRef {
   metric: string;
   labels: Record<string, string>;
 }
+
+/** A series' anomaly scores as the rack object keeps them (worker/ai/rack-anomalies.ts). */
+export interface SeriesAnomalies {
+  metric: string;
+  labels: Record<string, string>;
+  /** [minute start (ms), highest score in that minute], oldest first */
+  minutes: [number, number][];
+  /** why its last sample scored what it did (null: none since the object started) */
+  last: {
+    ts: number;
+    score: number;
+    likelihood: number;
+    lower: number | null;
+    upper: number | null;
+    fired: string[];
+    surprise: number;
+  } | null;
+}

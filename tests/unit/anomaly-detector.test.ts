@@ -119,13 +119,17 @@ describe('scores', () => {
 
   it('a state restored from JSON (the rack object after eviction) scores exactly as the one kept in memory', () => {
     const values = Array.from({ length: 3000 }, (_, i) => 30 + 8 * wobble(i) + (i > 2500 ? 25 : 0));
-    const kept = newState();
-    const a = feed(kept, values.slice(0, 1800));
-    const restored = JSON.parse(JSON.stringify(kept)) as DetectorState;
-    const b = feed(kept, values.slice(1800), 1800);
-    const c = feed(restored, values.slice(1800), 1800);
-    expect(c).toEqual(b);
-    expect(a.length + b.length).toBe(3000);
+    for (const at of [40, 400, 1800]) {
+      // early (before the seasonal bands can predict) and late
+      const kept = newState();
+      const a = feed(kept, values.slice(0, at));
+      const restored = JSON.parse(JSON.stringify(kept)) as DetectorState;
+      const b = feed(kept, values.slice(at), at);
+      const c = feed(restored, values.slice(at), at);
+      expect(c).toEqual(b);
+      expect(a.length + b.length).toBe(3000);
+    }
+    const b = feed(newState(), values);
     expect(Math.max(...b)).toBeGreaterThanOrEqual(DEFAULT_OPTIONS.alarmAt);
   });
 });

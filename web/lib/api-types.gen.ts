@@ -1033,6 +1033,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/metrics/servers/anomalies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A server's anomaly scores: per series, the highest score of each minute and why the last one scored
+     * @description Every series of the server (standard metrics and custom ones) is scored in its rack object by the streaming detector, sample by sample, in [0, 1]. from/to: ms, ISO 8601 or relative (-6h); default the last 6 hours; per-minute scores are kept 24 h. `last` explains the latest sample: the band the detector expected, which of its parts fired, and how unusual (likelihood).
+     */
+    get: operations['getMetricsServersAnomalies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/metrics/unmatched': {
     parameters: {
       query?: never;
@@ -2518,6 +2538,9 @@ export interface components {
       count: number;
       created_at: string;
       datacenter_id: number | null;
+      details: {
+        [key: string]: unknown;
+      } | null;
       ends_at: string | null;
       escalation_level: number;
       fingerprint: string;
@@ -2554,6 +2577,9 @@ export interface components {
       count: number;
       created_at: string;
       datacenter_id: number | null;
+      details: {
+        [key: string]: unknown;
+      } | null;
       ends_at: string | null;
       escalation_level: number;
       events: {
@@ -3338,6 +3364,22 @@ export interface components {
       }[];
       series: number;
       to: string;
+    };
+    SeriesAnomalies: {
+      labels: {
+        [key: string]: string;
+      };
+      last: {
+        fired: string[];
+        likelihood: number;
+        lower: number | null;
+        score: number;
+        surprise: number;
+        ts: number;
+        upper: number | null;
+      } | null;
+      metric: string;
+      minutes: [number, number][];
     };
     Server: {
       cpu_cores: number | null;
@@ -8518,6 +8560,39 @@ export interface operations {
                 step_s: number;
               }
           )[];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getMetricsServersAnomalies: {
+    parameters: {
+      query: {
+        from?: string;
+        server_id: string;
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Scores per series */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SeriesAnomalies'][];
         };
       };
       401: components['responses']['Unauthorized'];

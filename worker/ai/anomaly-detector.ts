@@ -112,7 +112,8 @@ export interface DetectorState {
   hour: number;
   curLo: number;
   curHi: number;
-  /** this hour's daily and weekly bands (lo, hi, lo, hi; NaN while a slot has not seen enough) */
+  /** this hour's daily and weekly bands (lo, hi, lo, hi; lo > hi while its slots have not seen enough). No NaN
+   *  or Infinity anywhere in the state: JSON would turn them into null */
   bands: number[];
   /** transitions between value bins (row-major, from × to; each row stored × its scale, and its total) and the
    *  bin of the last value */
@@ -168,7 +169,7 @@ export function newState(): DetectorState {
     hour: -1,
     curLo: 0,
     curHi: 0,
-    bands: [NaN, NaN, NaN, NaN],
+    bands: [1, 0, 1, 0],
     trans: new Array(BINS * BINS).fill(0),
     transTotal: new Array(BINS).fill(0),
     transScale: new Array(BINS).fill(1),
@@ -291,11 +292,11 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
     if (band(s.dayLo, s.dayHi, s.dayN, daySlot(hour), DAY_SLOTS, DAILY_MIN)) {
       s.bands[0] = bandLo;
       s.bands[1] = bandHi;
-    } else s.bands[0] = s.bands[1] = NaN;
+    } else ((s.bands[0] = 1), (s.bands[1] = 0));
     if (band(s.weekLo, s.weekHi, s.weekN, weekSlot(hour), WEEK_SLOTS, WEEKLY_MIN)) {
       s.bands[2] = bandLo;
       s.bands[3] = bandHi;
-    } else s.bands[2] = s.bands[3] = NaN;
+    } else ((s.bands[2] = 1), (s.bands[3] = 0));
   }
 
   // each predictor's error, before it learns from this value; the least surprised one speaks for all
@@ -314,7 +315,7 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
       else {
         lo = s.bands[(p - 2) * 2]!;
         hi = s.bands[(p - 2) * 2 + 1]!;
-        if (Number.isNaN(lo)) continue;
+        if (lo > hi) continue;
       }
       const e = Math.max(0, value - hi, lo - value) / span;
       // a band's own width says how much its edges wander from day to day
@@ -324,7 +325,8 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
       if (p > 1 && z < seasonal) seasonal = z;
       if (z < surprise) {
         surprise = z;
-        const margin = 3 * typical * span;
+        // in the range as it was before this value: the explanation says what was expected without it
+        const margin = 3 * typical * (before > 0 ? before : span);
         lower = lo - margin;
         upper = hi + margin;
       }

@@ -29,16 +29,18 @@ export interface RackRule {
 }
 
 /**
- * The anomaly score of an accepted sample, in [0, 1], or null when the series has none yet. Anomaly rules compare
- * it with their threshold exactly as metric rules compare values. The detector arrives with the predictive
- * analytics issue (a sample observer registered before the alerts); until then none is set and anomaly rules
- * stay quiet. Tests set a stub.
+ * The anomaly score of an accepted sample, in [0, 1], or null when the series has none. Anomaly rules compare it
+ * with their threshold exactly as metric rules compare values. Each rack object hands its own detector
+ * (worker/ai/rack-anomalies.ts, a sample observer registered before the alerts) to its RackAlerts; with an
+ * explanation for the alert when one fires.
  */
 export interface AnomalyScorer {
   score(series: SeriesRef, ts: number, value: number): number | null;
+  explain?(seriesId: number): object | null;
 }
-let anomalyScorer: AnomalyScorer | null = null;
-export const useAnomalyScorer = (scorer: AnomalyScorer | null) => void (anomalyScorer = scorer);
+/** Tests replace every object's scorer with a stub of theirs (null: each object's own again). */
+let scorerOverride: AnomalyScorer | null = null;
+export const useAnomalyScorer = (scorer: AnomalyScorer | null) => void (scorerOverride = scorer);
 
 /** A window shared by the rules that read it; `seq` is the evaluation that last fed it, `fresh` what add said. */
 interface SharedWindow {
@@ -72,6 +74,8 @@ export interface OutboxEntry {
   rack_id: number;
   datacenter_id: number;
   rack_name: string;
+  /** anomaly rules: why the detector scored the value as it did (expected band, the parts that fired...) */
+  details?: Record<string, unknown> | null;
 }
 
 const canonical = (labels: Record<string, string>) =>
@@ -111,6 +115,8 @@ export class RackAlerts implements SampleObserver {
     private readonly meta: () => RackMeta | null,
     /** raw samples of a series in (from, to], oldest first: refills a window after a restart */
     private readonly history: (seriesId: number, from: number, to: number) => [number, number][],
+    /** this rack's anomaly detector (null: anomaly rules stay quiet) */
+    private readonly scorer: AnomalyScorer | null = null,
   ) {}
 
   init(sql: SqlStorage): void {
@@ -247,7 +253,7 @@ export class RackAlerts implements SampleObserver {
       const sw = st.window;
       if (sw.seq !== seq) {
         sw.seq = seq;
-        const x = r.kind === 'anomaly' ? anomalyScorer?.score(series, ts, value) : value;
+        const x = r.kind === 'anomaly' ? (scorerOverride ?? this.scorer)?.score(series, ts, value) : value;
         // older than what the window holds: a late sample changes no verdict
         sw.fresh = x !== null && x !== undefined && Number.isFinite(x) && sw.w.add(ts, x);
       }
@@ -286,6 +292,10 @@ export class RackAlerts implements SampleObserver {
         datacenter_id: meta.datacenter_id,
         rack_name: meta.name,
       };
+      if (r.kind === 'anomaly' && t.to === 'firing') {
+        const why = (scorerOverride ?? this.scorer)?.explain?.(series.id);
+        if (why) entry.details = { ...why, observed: value };
+      }
       this.sql.exec('INSERT INTO alert_outbox (entry) VALUES (?)', JSON.stringify(entry));
     }
   }
@@ -326,6 +336,7 @@ export function alertStatements(
       datacenter_id: e.datacenter_id,
       server_id: e.server_id,
       labels: { ...e.series_labels, ...e.labels },
+      details: e.details ?? null,
     });
   });
 }

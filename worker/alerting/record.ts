@@ -20,6 +20,8 @@ export interface Firing {
   datacenter_id: number | null;
   server_id: number | null;
   labels: Record<string, string>;
+  /** why it fired, when the rule can say more than the value (anomaly rules: the detector's explanation) */
+  details?: Record<string, unknown> | null;
 }
 
 /**
@@ -46,11 +48,12 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
         // its alerts, or a server whose status is `maintenance` (someone is working on it): acknowledged at once,
         // by "rule" or by "maintenance".
         `INSERT INTO alerts (fingerprint, rule_id, source, severity, status, message, datacenter_id, rack_id, server_id,
-           metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by, ends_at, notify_from)
+           metric, value, threshold, labels, started_at, last_seen_at, acknowledged_at, acknowledged_by, ends_at, notify_from,
+           details)
          SELECT ?1, ?2, ?3, ?4, CASE WHEN x.suppressed THEN 'suppressed' WHEN x.by IS NOT NULL THEN 'acknowledged' ELSE 'firing' END,
            ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14,
            CASE WHEN x.suppressed OR x.by IS NULL THEN NULL ELSE ?14 END,
-           CASE WHEN x.suppressed THEN NULL ELSE x.by END, ?15, ?14
+           CASE WHEN x.suppressed THEN NULL ELSE x.by END, ?15, ?14, json(?16)
            FROM (SELECT
              EXISTS (SELECT 1 FROM maintenance_windows m WHERE m.approval = 'approved'
                AND m.starts_at <= ?14 AND m.ends_at > ?14
@@ -61,7 +64,8 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
          WHERE true
          ON CONFLICT (fingerprint) WHERE status <> 'resolved'
          DO UPDATE SET count = count + 1, last_seen_at = excluded.last_seen_at, value = excluded.value,
-           message = excluded.message, ends_at = excluded.ends_at, updated_at = excluded.last_seen_at`,
+           message = excluded.message, ends_at = excluded.ends_at, updated_at = excluded.last_seen_at,
+           details = coalesce(excluded.details, details)`,
       )
       .bind(
         f.fingerprint,
@@ -79,6 +83,7 @@ export function firingStatements(db: D1Database, f: Firing): D1PreparedStatement
         JSON.stringify(labels),
         at,
         f.ends_at ?? null,
+        f.details ? JSON.stringify(f.details) : null,
       ),
     db
       .prepare(

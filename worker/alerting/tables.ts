@@ -65,6 +65,8 @@ export const alerts = sqliteTable(
     value: real('value'),
     threshold: real('threshold'),
     labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    /** why it fired beyond the value: an anomaly rule's explanation (expected band, parts that fired, likelihood) */
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
     started_at: text('started_at').notNull(),
     last_seen_at: text('last_seen_at').notNull(),
     count: integer('count').notNull().default(1),

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { parseDuration } from '../../util/duration';
+import { instant } from '../platform/schemas/common';
 import type { Api } from '../platform/http/api';
 import { IdParams } from '../platform/http/resource';
 import { notFound, unprocessable } from '../platform/http/problem';
@@ -25,21 +26,6 @@ const metricList = v.pipe(
   v.string(),
   v.transform((s) => s.split(',').map((m) => m.trim())),
   v.check((ms) => ms.length > 0 && ms.length <= 50 && ms.every((m) => METRIC_NAME.test(m)), 'must be metric names'),
-);
-/** The last instant a Date can hold (ECMAScript: 8.64e15 ms, year 275760); a later one would throw when shown. */
-const LAST_DATE_MS = 8.64e15;
-/** ms since the epoch, ISO-8601, or relative to now: -1h, -30m, -7d */
-const instant = v.pipe(
-  v.string(),
-  v.transform((s): number => {
-    if (s.startsWith('-')) return Date.now() - parseDuration(s.slice(1));
-    if (/^\d+$/.test(s)) return Number(s);
-    return Date.parse(s);
-  }),
-  v.check(
-    (n) => Number.isFinite(n) && n >= 0 && n <= LAST_DATE_MS,
-    'must be ms since the epoch, an ISO-8601 time, or relative like -1h, between 1970 and the year 275760',
-  ),
 );
 const step = v.pipe(
   v.string(),

@@ -93,6 +93,8 @@ export const Alert = v.object({
   value: v.nullable(v.number()),
   threshold: v.nullable(v.number()),
   labels: v.record(v.string(), v.string()),
+  /** anomaly rules: the detector's explanation (expected lower/upper, observed, fired parts, likelihood) */
+  details: v.nullable(v.record(v.string(), v.unknown())),
   started_at: v.string(),
   last_seen_at: v.string(),
   count: v.number(),

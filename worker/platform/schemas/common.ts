@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { parseDuration } from '../../../util/duration';
 
 // Shared building blocks. Everything under worker/platform/schemas/ and each domain's schemas/ imports only valibot: the UI bundles these files to
 // validate forms with exactly the rules the API applies.
@@ -66,3 +67,19 @@ export const timestampsOut = {
 export const LIFECYCLE = ['planned', 'active', 'maintenance', 'decommissioned'] as const;
 export const SECURITY_ZONES = ['Public', 'Internal', 'Confidential', 'Top Secret'] as const;
 export type SecurityZone = (typeof SECURITY_ZONES)[number];
+
+/** The last instant a Date can hold (ECMAScript: 8.64e15 ms, year 275760); a later one would throw when shown. */
+const LAST_DATE_MS = 8.64e15;
+/** ms since the epoch, ISO-8601, or relative to now: -1h, -30m, -7d */
+export const instant = v.pipe(
+  v.string(),
+  v.transform((s): number => {
+    if (s.startsWith('-')) return Date.now() - parseDuration(s.slice(1));
+    if (/^\d+$/.test(s)) return Number(s);
+    return Date.parse(s);
+  }),
+  v.check(
+    (n) => Number.isFinite(n) && n >= 0 && n <= LAST_DATE_MS,
+    'must be ms since the epoch, an ISO-8601 time, or relative like -1h, between 1970 and the year 275760',
+  ),
+);
