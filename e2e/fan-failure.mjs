@@ -15,6 +15,7 @@ await browserSuite(
       if (!res.ok()) throw new Error(`GET ${path}: ${res.status()} ${await res.text()}`);
       return res.json();
     };
+    let anomalyRule;
     const fanRow = () => page.locator('[data-testid=alerts-table] tbody tr').filter({ hasText: 'fan at' });
 
     await step('sign in and open the Alerts page before the fault', async () => {
@@ -29,6 +30,20 @@ await browserSuite(
       await page.locator('[data-testid=alerts-feed][data-state=live]').waitFor();
       const open = await api('/alerts?resolved=false&rule_id=' + (await fanRuleId()));
       expect(open.length === 0, `no fan alert yet (${open.length})`);
+      // an anomaly rule on a custom series: the rack objects' streaming detector scores every sample of every series
+      const res = await page.request.post(url('/api/alert-rules'), {
+        headers: { authorization: `Bearer ${admin}` },
+        data: {
+          name: 'Unusual queue depth',
+          kind: 'anomaly',
+          metric: 'e2e_queue_depth',
+          threshold: 0.5,
+          severity: 'warning',
+          message: '{{device}} {{metric}} unusual (score {{value}})',
+        },
+      });
+      expect(res.status() === 201, `anomaly rule: ${res.status()} ${await res.text()}`);
+      anomalyRule = await res.json();
       await shot('fan-failure-before');
     });
 
@@ -50,6 +65,66 @@ await browserSuite(
       await page.waitForFunction(() => Number(document.querySelector('[data-testid=alert-count]')?.textContent) >= 1);
       await shot('fan-failure-alert');
     });
+
+    await step(
+      'a custom series scored by the rack object: an anomaly alert that says why, and the score band',
+      async () => {
+        // a server of the demo estate reports a custom series (a queue depth) for 40 minutes, then a burst: the
+        // rack object's detector, warm after those samples, scores the burst and the anomaly rule fires
+        const [fan] = await api(`/alerts?rule_id=${await fanRuleId()}`);
+        const serverId = fan.server_id;
+        const now = Math.floor(Date.now() / 10_000) * 10_000;
+        const history = Array.from({ length: 240 }, (_, i) => ({
+          server: serverId,
+          metric: 'e2e_queue_depth',
+          // an early peak sets the range: nothing after it is new ground until the burst
+          value: i === 3 ? 55 : 40 + 3 * Math.sin(i * 0.7),
+          ts: now - (240 - i) * 10_000,
+        }));
+        const post = (samples) =>
+          page.request.post(url('/api/metrics/ingest'), {
+            headers: { authorization: `Bearer ${admin}` },
+            data: samples,
+          });
+        expect((await post(history)).ok(), 'history accepted');
+        expect((await post([{ server: serverId, metric: 'e2e_queue_depth', value: 400, ts: now }])).ok(), 'burst');
+        let anomaly;
+        for (let i = 0; i < 40 && !anomaly; i++) {
+          [anomaly] = await api(`/alerts?rule_id=${anomalyRule.id}`);
+          if (!anomaly) await page.waitForTimeout(250);
+        }
+        if (!anomaly) {
+          const scores = await api(`/metrics/servers/anomalies?server_id=${serverId}&from=-1h`);
+          log(`scores: ${JSON.stringify(scores.filter((x) => x.metric === 'e2e_queue_depth'))}`);
+        }
+        expect(anomaly, 'an anomaly alert');
+        const d = anomaly.details ?? {};
+        log(`anomaly alert: ${anomaly.message}; details ${JSON.stringify(d)}`);
+        expect(
+          anomaly.value >= 0.5 &&
+            anomaly.server_id === serverId &&
+            d.observed === 400 &&
+            d.fired.includes('new_ground'),
+          `scored with an explanation: ${JSON.stringify(anomaly)}`,
+        );
+        const row = page
+          .locator('[data-testid=alerts-table] tbody tr')
+          .filter({ hasText: 'e2e_queue_depth unusual' })
+          .filter({ has: page.locator('[data-testid=anomaly-why]') });
+        await row.first().waitFor({ timeout: 15_000 });
+        await shot('anomaly-alert');
+        // the server's page: the anomaly score band under its charts, the burst's series first
+        await page.goto(url(`/servers/${serverId}`));
+        const band = page.locator('[data-testid=anomaly-band]');
+        await band.locator('li').first().waitFor({ timeout: 20_000 });
+        const first = await band.locator('li').first().getAttribute('data-metric');
+        expect(first === 'e2e_queue_depth', `the most unusual series first: ${first}`);
+        await band.scrollIntoViewIfNeeded();
+        await shot('anomaly-band', false);
+        await page.goto(url('/alerts'));
+        await page.locator('[data-testid=alerts-feed][data-state=live]').waitFor();
+      },
+    );
 
     await step('acknowledge it from the page', async () => {
       const [alert] = await api(`/alerts?resolved=false&rule_id=${await fanRuleId()}`);

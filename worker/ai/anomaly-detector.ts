@@ -51,6 +51,8 @@ export interface DetectorOptions {
   /** after a score at or above `alarmAt`, scores are capped below it for `quietFor` samples */
   alarmAt: number;
   quietFor: number;
+  /** new ground this far beyond the range (a fraction of it) alarms even during the quiet */
+  noveltyBreaks: number;
 }
 
 export const DEFAULT_OPTIONS: DetectorOptions = {
@@ -73,6 +75,7 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
   minSd: 0.01,
   alarmAt: 0.5,
   quietFor: 150,
+  noveltyBreaks: 0.25,
 };
 
 /** The parts of the detector, as an explanation names them. */
@@ -289,14 +292,12 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
     s.curLo = value;
     s.curHi = value;
     // the seasonal bands change only when an hour ends: worked out once per hour, not per sample
-    if (band(s.dayLo, s.dayHi, s.dayN, daySlot(hour), DAY_SLOTS, DAILY_MIN)) {
-      s.bands[0] = bandLo;
-      s.bands[1] = bandHi;
-    } else ((s.bands[0] = 1), (s.bands[1] = 0));
-    if (band(s.weekLo, s.weekHi, s.weekN, weekSlot(hour), WEEK_SLOTS, WEEKLY_MIN)) {
-      s.bands[2] = bandLo;
-      s.bands[3] = bandHi;
-    } else ((s.bands[2] = 1), (s.bands[3] = 0));
+    const daily = band(s.dayLo, s.dayHi, s.dayN, daySlot(hour), DAY_SLOTS, DAILY_MIN);
+    s.bands[0] = daily ? bandLo : 1;
+    s.bands[1] = daily ? bandHi : 0;
+    const weekly = band(s.weekLo, s.weekHi, s.weekN, weekSlot(hour), WEEK_SLOTS, WEEKLY_MIN);
+    s.bands[2] = weekly ? bandLo : 1;
+    s.bands[3] = weekly ? bandHi : 0;
   }
 
   // each predictor's error, before it learns from this value; the least surprised one speaks for all
@@ -399,7 +400,8 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
   }
   if (s.quiet > 0) {
     s.quiet--;
-    if (score >= o.alarmAt) score = o.alarmAt * 0.99;
+    // new ground far beyond the range (a quarter of it) is a new event, quiet or not
+    if (score >= o.alarmAt && !(novel && excess >= o.noveltyBreaks)) score = o.alarmAt * 0.99;
   } else if (score >= o.alarmAt) {
     s.quiet = o.quietFor;
   }

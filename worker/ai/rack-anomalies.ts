@@ -1,12 +1,16 @@
 import type { SampleObserver } from '../../durable-objects/telemetry/observers';
 import type { SeriesRef } from '../../durable-objects/telemetry/types';
-import { explain, newState, update, type DetectorState, type Explanation } from './anomaly-detector';
+import { DEFAULT_OPTIONS, explain, newState, update, type DetectorState, type Explanation } from './anomaly-detector';
 
 /** Detector states reach storage this often (with the ingest that crosses it): the ring replays the rest. */
 export const CHECKPOINT_MS = 60_000;
 /** How long a series' per-minute maximum scores are kept (the band under the server page's charts). */
 export const SCORE_MINUTES_KEPT = 24 * 60;
 const MINUTE = 60_000;
+/** A detector that has read fewer samples than this is rebuilt when older samples arrive after newer ones... */
+const REBUILD_BELOW = 2 * DEFAULT_OPTIONS.warmup;
+/** ...at most this often per series (a backfill sent newest first arrives in many requests) */
+const REBUILD_EVERY_MS = 20_000;
 
 interface Tracked {
   state: DetectorState;
@@ -14,6 +18,9 @@ interface Tracked {
   ts: number;
   score: number;
   dirty: boolean;
+  /** older samples arrived while the detector was young (a backfill after live samples): rebuild it from the ring */
+  stale: boolean;
+  rebuiltAt: number;
   /** the minute being accumulated and its highest score so far */
   minute: number;
   minuteMax: number;
@@ -60,8 +67,12 @@ export class RackAnomalies implements SampleObserver {
   }
 
   private feed(seriesId: number, t: Tracked, ts: number, value: number) {
-    // a detector reads its stream in order: a sample older than the last one it read is stored, not scored
-    if (ts <= t.ts) return;
+    // a detector reads its stream in order: a sample older than the last one it read is stored, not scored; a
+    // young detector is rebuilt in time order from the ring instead (a backfill that trails the live samples)
+    if (ts <= t.ts) {
+      if (t.state.n < REBUILD_BELOW) t.stale = true;
+      return;
+    }
     const score = update(t.state, ts, value);
     t.ts = ts;
     t.score = score;
@@ -81,6 +92,9 @@ export class RackAnomalies implements SampleObserver {
    */
   flush(): void {
     const now = this.now();
+    for (const [id, t] of this.tracked) {
+      if (t.stale && now - t.rebuiltAt >= REBUILD_EVERY_MS) this.rebuild(id, t, now);
+    }
     if (now - this.checkpointAt < CHECKPOINT_MS) return;
     this.checkpointAt = now;
     const states: [number, number, string][] = [];
@@ -152,6 +166,15 @@ export class RackAnomalies implements SampleObserver {
     return out;
   }
 
+  /** A young detector started again from everything the ring holds of its series, oldest first. */
+  private rebuild(seriesId: number, t: Tracked, now: number) {
+    const last = t.ts;
+    Object.assign(t, { state: newState(), ts: -Infinity, score: 0, minute: -1, minuteMax: 0, stale: false });
+    t.rebuiltAt = now;
+    for (const [at, value] of this.history(seriesId, 0, last)) this.feed(seriesId, t, at, value);
+    t.dirty = true;
+  }
+
   /** A series' detector as the last checkpoint left it, brought up to date from the ring (samples before `ts`). */
   private load(seriesId: number, ts: number): Tracked {
     const row = this.sql
@@ -162,6 +185,8 @@ export class RackAnomalies implements SampleObserver {
       ts: row ? row.ts : -Infinity,
       score: 0,
       dirty: false,
+      stale: false,
+      rebuiltAt: 0,
       minute: -1,
       minuteMax: 0,
     };
