@@ -122,6 +122,39 @@ describe('anomaly detection in the rack object', () => {
     expect(series.last.score).toBeGreaterThanOrEqual(0.5);
   });
 
+  it("finds a server's daily pattern in its hourly rollups, and a rack's own sensors' weekly one", async () => {
+    const { servers, rack } = await estate(admin, 1);
+    const day = 86_400_000;
+    const start = Math.floor((Date.now() - 27 * day) / day) * day;
+    const rows: [number, string, number, number][] = [];
+    for (let i = 0; i < 27 * 24; i++) {
+      const ts = start + i * 3_600_000;
+      const h = new Date(ts).getUTCHours();
+      // the server's CPU peaks at 15:00 UTC; the rack's PDU draws 30 % less at weekends
+      rows.push([servers[0].id, 'cpu_pct', ts, 50 + 20 * Math.sin((2 * Math.PI * (h - 9)) / 24)]);
+      const dow = new Date(ts).getUTCDay();
+      rows.push([0, 'power_kw', ts, dow === 0 || dow === 6 ? 7 : 10]);
+    }
+    for (let i = 0; i < rows.length; i += 40) {
+      await env.DB.batch(
+        rows.slice(i, i + 40).map(([server, metric, ts, v]) =>
+          env.DB.prepare(
+            `INSERT INTO metric_rollups (rack_id, server_id, metric, labels, step_s, bucket_start, count, sum, min, max, last, last_ts, p95)
+               VALUES (?, ?, ?, '', 3600, ?, 360, ?, ?, ?, ?, ?, ?)`,
+          ).bind(rack.id, server, metric, ts, v * 360, v, v, v, ts, v),
+        ),
+      );
+    }
+    const [cpu] = (await api(`/api/metrics/patterns?server_id=${servers[0].id}`, { token: admin })).body as Row[];
+    expect(cpu).toMatchObject({ metric: 'cpu_pct', labels: '', daily: { peak_hour: 15, low_hour: 3 }, weekly: null });
+    expect(cpu.summary).toBe('daily pattern, peak 15:00 UTC (+40 %), low 03:00');
+    const [pdu] = (await api(`/api/metrics/patterns?rack_id=${rack.id}`, { token: admin })).body as Row[];
+    expect(pdu).toMatchObject({ metric: 'power_kw', daily: null });
+    expect(pdu.weekly.weekend_pct).toBeCloseTo(-30, 6);
+    expect(pdu.summary).toBe('weekly: weekends −30 %');
+    await expectProblem(await api('/api/metrics/patterns', { token: admin }), 422, ['query.server_id']);
+  });
+
   it('refuses a server it cannot see, and a bad range, by name', async () => {
     await expectProblem(await api('/api/metrics/servers/anomalies?server_id=999999', { token: admin }), 404);
     await expectProblem(await api('/api/metrics/servers/anomalies', { token: admin }), 422, ['query.server_id']);

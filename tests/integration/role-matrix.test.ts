@@ -467,6 +467,8 @@ const QUERIES: Record<string, () => string> = {
   'get /api/search': () => `q=${encodeURIComponent(server.name)}`,
   'get /api/metrics/racks': () => `rack_id=${rack.id}&metric=power_kw`,
   'get /api/metrics/latest': () => `rack_id=${rack.id}`,
+  'get /api/metrics/servers/anomalies': () => `server_id=${server.id}`,
+  'get /api/metrics/patterns': () => `server_id=${server.id}`,
   'post /api/prom/push': () => `server=${encodeURIComponent(server.name)}`,
   'post /api/influx/write': () => 'precision=ms',
 };

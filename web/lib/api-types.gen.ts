@@ -979,6 +979,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/metrics/patterns': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Daily and weekly patterns of a server's series (server_id) or of a rack's own sensors (rack_id)
+     * @description Found by autocorrelation in the last 28 days of hourly averages: a daily pattern (its peak and low hour, UTC, against the mean) from 3 days of data, a weekly one (the weekend against the working days) from 14. `summary` says it in words. The streaming detector learns the same rhythms as its hourly bands.
+     */
+    get: operations['getMetricsPatterns'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/metrics/racks': {
     parameters: {
       query?: never;
@@ -3380,6 +3400,23 @@ export interface components {
       } | null;
       metric: string;
       minutes: [number, number][];
+    };
+    SeriesPattern: {
+      daily: {
+        low_hour: number;
+        low_pct: number;
+        peak_hour: number;
+        peak_pct: number;
+        strength: number;
+      } | null;
+      hours: number;
+      labels: string;
+      metric: string;
+      summary: string;
+      weekly: {
+        strength: number;
+        weekend_pct: number;
+      } | null;
     };
     Server: {
       cpu_cores: number | null;
@@ -8401,6 +8438,38 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['LatestSample'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getMetricsPatterns: {
+    parameters: {
+      query?: {
+        rack_id?: string;
+        server_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Patterns per series */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SeriesPattern'][];
         };
       };
       401: components['responses']['Unauthorized'];

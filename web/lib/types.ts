@@ -35,6 +35,7 @@ export type AutoscaleDecision = Schemas['AutoscaleDecision'];
 export type VmScalingGroup = Schemas['VmScalingGroup'];
 export type VmScalingDecision = Schemas['VmScalingDecision'];
 export type SeriesAnomalies = Schemas['SeriesAnomalies'];
+export type SeriesPattern = Schemas['SeriesPattern'];
 export type ResourceCapacity = HostCapacity['resources'][number];
 export type MigrationTarget =
   paths['/api/vms/{id}/migration-targets']['get']['responses'][200]['content']['application/json'][number];

@@ -2,8 +2,14 @@ import type { SampleObserver } from '../../durable-objects/telemetry/observers';
 import type { SeriesRef } from '../../durable-objects/telemetry/types';
 import { DEFAULT_OPTIONS, explain, newState, update, type DetectorState, type Explanation } from './anomaly-detector';
 
-/** Detector states reach storage this often (with the ingest that crosses it): the ring replays the rest. */
-export const CHECKPOINT_MS = 60_000;
+/**
+ * Detector states reach storage this often (with the ingest that crosses it): the ring replays the rest. A state
+ * is a few KB of JSON, so a full rack (5,000 series) writes megabytes per checkpoint: not every minute.
+ */
+export const CHECKPOINT_MS = 10 * 60_000;
+/** rows per statement (a statement's bound text has a size limit) */
+const STATES_PER_STATEMENT = 100;
+const MINUTES_PER_STATEMENT = 5_000;
 /** How long a series' per-minute maximum scores are kept (the band under the server page's charts). */
 export const SCORE_MINUTES_KEPT = 24 * 60;
 const MINUTE = 60_000;
@@ -35,7 +41,7 @@ export type ScoreMinutes = [number, number][];
  * scorer the rack's anomaly alert rules read. Registered before the alerts, so a sample's score exists when its
  * rules look.
  *
- * Durable without a write per sample: each series' detector state is checkpointed at most once a minute, in
+ * Durable without a write per sample: each series' detector state is checkpointed every CHECKPOINT_MS, in
  * the ingest's own transaction; an object that starts again loads a series' checkpoint when its next sample
  * comes and replays the samples after it from the raw ring (they are there: the ring keeps hours), so its
  * detector is exactly where it would have been. Per-minute maximum scores are kept a day, for the charts.
@@ -86,9 +92,9 @@ export class RackAnomalies implements SampleObserver {
   }
 
   /**
-   * End of a batch (inside its transaction): once a minute, the detectors that moved and the minutes they
-   * completed, two statements in all (a write per series per minute would cost the ingest a third of its
-   * throughput). What an eviction loses in between, the ring gives back on load.
+   * End of a batch (inside its transaction): every CHECKPOINT_MS, the detectors that moved and the minutes they
+   * completed, in a few statements (a write per series per minute cost the ingest a third of its throughput).
+   * What an eviction loses in between, the ring gives back on load.
    */
   flush(): void {
     const now = this.now();
@@ -104,21 +110,21 @@ export class RackAnomalies implements SampleObserver {
       if (t.minute >= 0) this.pending.push([id, t.minute, t.minuteMax]);
       t.dirty = false;
     }
-    if (states.length) {
+    for (let i = 0; i < states.length; i += STATES_PER_STATEMENT) {
       this.sql.exec(
         `INSERT OR REPLACE INTO anomaly_detector (series_id, ts, state)
          SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)`,
-        JSON.stringify(states),
+        JSON.stringify(states.slice(i, i + STATES_PER_STATEMENT)),
       );
     }
-    if (this.pending.length) {
+    for (let i = 0; i < this.pending.length; i += MINUTES_PER_STATEMENT) {
       this.sql.exec(
         `INSERT OR REPLACE INTO anomaly_minutes (series_id, minute, score)
          SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?)`,
-        JSON.stringify(this.pending),
+        JSON.stringify(this.pending.slice(i, i + MINUTES_PER_STATEMENT)),
       );
-      this.pending = [];
     }
+    this.pending = [];
     this.sql.exec('DELETE FROM anomaly_minutes WHERE minute < ?', now - SCORE_MINUTES_KEPT * MINUTE);
   }
 

@@ -30,3 +30,27 @@ export const SeriesAnomalies = v.object({
   minutes: v.array(v.tuple([v.number(), v.number()])),
   last: v.nullable(AnomalyExplanation),
 });
+
+export const PatternQuery = v.object({
+  server_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a server id'), v.transform(Number))),
+  rack_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a rack id'), v.transform(Number))),
+});
+export const SeriesPattern = v.object({
+  metric: v.string(),
+  /** canonical label set, '' when none */
+  labels: v.string(),
+  /** hours of data the patterns were looked for in (the last 28 days) */
+  hours: v.number(),
+  daily: v.nullable(
+    v.object({
+      strength: v.number(),
+      peak_hour: v.number(),
+      low_hour: v.number(),
+      peak_pct: v.number(),
+      low_pct: v.number(),
+    }),
+  ),
+  weekly: v.nullable(v.object({ strength: v.number(), weekend_pct: v.number() })),
+  /** "daily pattern, peak 14:00 UTC (+18 %), low 03:00; weekly: weekends −30 %" */
+  summary: v.string(),
+});
