@@ -57,3 +57,37 @@ test("the NAB scorer matches NAB's own per-file scores of HTM and windowed Gauss
   const max = Number(/max per-file \|diff\|.*?: ([\d.e+-]+)/.exec(printed)?.[1]);
   assert.ok(max <= 0.5, printed.slice(-500));
 });
+
+test('ai:forecast prints timestamp,forecast,lower,upper for the horizon, and refuses a missing column', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dcp-forecast-'));
+  const rows = ['timestamp,load,other'];
+  for (let i = 0; i < 24 * 12 * 4; i++) {
+    const ts = new Date(Date.UTC(2026, 0, 1) + i * 300_000).toISOString();
+    rows.push(`${ts},${50 + 10 * Math.sin((2 * Math.PI * i) / 288)},1`);
+  }
+  writeFileSync(join(dir, 'load.csv'), rows.join('\n'));
+  const out = execFileSync(
+    process.execPath,
+    [join(ROOT, 'scripts/ai/forecast.mjs'), join(dir, 'load.csv'), '--column', 'load', '--horizon', '12'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  )
+    .trim()
+    .split('\n');
+  assert.equal(out[0], 'timestamp,forecast,lower,upper');
+  assert.equal(out.length, 13);
+  const [ts, f, lo, hi] = out[1].split(',');
+  assert.equal(ts, new Date(Date.UTC(2026, 0, 1) + 24 * 12 * 4 * 300_000).toISOString());
+  assert.ok(Number(lo) <= Number(f) && Number(f) <= Number(hi), out[1]);
+  assert.ok(Math.abs(Number(f) - 50) < 1, `the next value of the sine starts the day again at 50: ${f}`);
+  assert.throws(
+    () =>
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'scripts/ai/forecast.mjs'), join(dir, 'load.csv'), '--column', 'x', '--horizon', '3'],
+        {
+          stdio: 'pipe',
+        },
+      ),
+    (e) => e.status === 2 && /no column "x"/.test(String(e.stderr)),
+  );
+});

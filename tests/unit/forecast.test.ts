@@ -1,0 +1,61 @@
+// Forecasting (worker/ai/forecast.ts): each method on series whose forecast is known by hand, and the backtest
+// picking a method and giving an interval.
+import { describe, expect, it } from 'vitest';
+import { forecast, holtWinters, naiveScale, seasonalMean, seasonalNaive, theta } from '../../worker/ai/forecast';
+
+describe('methods', () => {
+  it('seasonal naive repeats the last period', () => {
+    expect(seasonalNaive([1, 2, 3, 4, 5, 6], 4, 3)).toEqual([4, 5, 6, 4]);
+  });
+
+  it('seasonal mean averages each slot over k periods and follows half the latest level shift', () => {
+    // profile [2, 3, 4] (mean 3); the last period's mean is 4: shift (4 − 3) / 2 = 0.5
+    expect(seasonalMean([1, 2, 3, 3, 4, 5], 4, 3, 2)).toEqual([2.5, 3.5, 4.5, 2.5]);
+  });
+
+  it("MASE's scale is the in-sample error of the naive one season back", () => {
+    // |3−1| + |4−2| + |5−3| = 6 over 3
+    expect(naiveScale([1, 2, 3, 3, 4, 5], 3)).toBe(2);
+  });
+
+  it('Holt-Winters reproduces an exactly periodic series', () => {
+    const y = Array.from({ length: 80 }, (_, i) => [10, 20, 30, 20][i % 4]!);
+    const f = holtWinters(y, 6, 4, { alpha: 0.3, beta: 0.1, gamma: 0.2, phi: 0.9 });
+    f.forEach((v, i) => expect(v).toBeCloseTo([10, 20, 30, 20][i % 4]!, 9));
+  });
+
+  it('Theta on a series with no season follows half its drift from the smoothed level', () => {
+    // a straight line 0, 1, …, 19: slope 1; with α = 1 the level is the last value, 19, and the drift term for
+    // lead h is 0.5 × ((h − 1) + 1/α − (1 − α)^n / α) = 0.5 × h (a season of 1 sample has a zero profile)
+    const y = Array.from({ length: 20 }, (_, i) => i);
+    expect(theta(y, 3, 1, 1)).toEqual([19.5, 20, 20.5]);
+  });
+});
+
+describe('forecast', () => {
+  const day = 24;
+  const wobble = (i: number) => Math.sin(i * 12.9898) * 0.5;
+  const series = Array.from({ length: day * 12 }, (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / day) + wobble(i));
+
+  it('picks a method by backtest, beats the naive on a noisy daily pattern, and gives a 90 % interval', () => {
+    const f = forecast(series.slice(0, day * 10), day * 2, day);
+    expect(f.period).toBe(day);
+    expect(f.points).toHaveLength(day * 2);
+    expect(f.method).not.toBe('seasonal_naive');
+    expect(f.backtest[f.method]!).toBeLessThan(f.backtest.seasonal_naive!);
+    const actual = series.slice(day * 10);
+    const inside = actual.filter((v, i) => v >= f.points[i]!.lower && v <= f.points[i]!.upper).length;
+    expect(inside / actual.length).toBeGreaterThanOrEqual(0.8);
+    for (const p of f.points) expect(p.lower).toBeLessThanOrEqual(p.upper);
+    const err = actual.reduce((s, v, i) => s + Math.abs(v - f.points[i]!.forecast), 0) / actual.length;
+    const naive = seasonalNaive(series.slice(0, day * 10), day * 2, day);
+    const naiveErr = actual.reduce((s, v, i) => s + Math.abs(v - naive[i]!), 0) / actual.length;
+    expect(err).toBeLessThan(naiveErr);
+  });
+
+  it('a series shorter than two seasons falls back to a season of half its length', () => {
+    const f = forecast([1, 2, 3, 4, 5, 6, 7, 8], 3, 24);
+    expect(f.period).toBe(4);
+    expect(f.points).toHaveLength(3);
+  });
+});
