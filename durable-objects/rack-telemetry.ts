@@ -93,7 +93,12 @@ export class RackTelemetry extends DurableObject<Env> {
         .sort((a, b) => a[0] - b[0]);
     // the detector first: a sample's anomaly score exists when the alert rules look at it
     const detect = (this.env.AI_ANOMALY_DETECTION ?? 'on').toLowerCase() !== 'off';
-    this.detector = new RackAnomalies(history);
+    this.detector = new RackAnomalies((from) =>
+      this.ring
+        .range(from, Date.now() + this.cfg.maxFutureSkewMs)
+        .map(([, ts, value, id]) => [id, ts, value] as [number, number, number])
+        .sort((a, b) => a[1] - b[1]),
+    );
     if (detect) this.observers.register(this.detector);
     this.alerts = new RackAlerts(() => this.state.meta, history, detect ? this.detector : null);
     this.observers.register(this.alerts);

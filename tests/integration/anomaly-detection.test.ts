@@ -99,29 +99,6 @@ describe('anomaly detection in the rack object', () => {
     expect(Math.max(...want.scores.slice(1000))).toBeGreaterThan(0.45);
   });
 
-  it('a backfill that arrives after the live samples rebuilds a young detector in time order', async () => {
-    const metric = `ai_net_${crypto.randomUUID().slice(0, 8)}`;
-    const { servers } = await estate(admin, 1);
-    const now = Math.floor(Date.now() / (10 * S)) * 10 * S;
-    const at = (i: number) => now - (400 - i) * 10 * S;
-    // an early peak sets the range, so nothing later is new ground before the burst
-    const points: [number, number][] = Array.from({ length: 400 }, (_, i) => [
-      at(i),
-      i === 5 ? 130 : 100 + 10 * Math.sin(i * 0.3),
-    ]);
-    // the newest 20 first (live), then the 380 before them in one backfill request
-    await send(servers[0], metric, points.slice(380));
-    await send(servers[0], metric, points.slice(0, 380));
-    // a burst: scored by a detector that has read all 400 in order, not one still warming up on 20
-    await send(servers[0], metric, [[now, 400]]);
-    const [series] = (await anomaliesOf(servers[0], `&from=${at(0)}&to=${now + MINUTE}`)).filter(
-      (s) => s.metric === metric,
-    );
-    const want = expected([...points, [now, 400]]);
-    expect(series.last.score).toBe(want.scores.at(-1));
-    expect(series.last.score).toBeGreaterThanOrEqual(0.5);
-  });
-
   it("finds a server's daily pattern in its hourly rollups, and a rack's own sensors' weekly one", async () => {
     const { servers, rack } = await estate(admin, 1);
     const day = 86_400_000;

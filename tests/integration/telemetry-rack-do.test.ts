@@ -98,7 +98,8 @@ describe('rack telemetry object: aggregates', () => {
     const r = await stub.ingest(meta, many);
     expect(r).toMatchObject({ accepted: 5000, rejected: 1 });
     expect((await stub.stats()).series).toBe(5000);
-  });
+    // 5,000 new series in one batch: each gets a series row, a ring row and its own anomaly detector
+  }, 15_000);
 });
 
 describe('rack telemetry object: durability', () => {

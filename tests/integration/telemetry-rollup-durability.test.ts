@@ -233,5 +233,6 @@ describe('per-sample observers', () => {
     );
     expect((await stub.latest([1])).values.length).toBe(5000);
     expect(seen).toHaveLength(2);
-  });
+    // 5,000 series filled in one batch, as in telemetry-rack-do.test.ts
+  }, 15_000);
 });

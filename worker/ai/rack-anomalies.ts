@@ -13,10 +13,6 @@ const MINUTES_PER_STATEMENT = 5_000;
 /** How long a series' per-minute maximum scores are kept (the band under the server page's charts). */
 export const SCORE_MINUTES_KEPT = 24 * 60;
 const MINUTE = 60_000;
-/** A detector that has read fewer samples than this is rebuilt when older samples arrive after newer ones... */
-const REBUILD_BELOW = 2 * DEFAULT_OPTIONS.warmup;
-/** ...at most this often per series (a backfill sent newest first arrives in many requests) */
-const REBUILD_EVERY_MS = 20_000;
 
 interface Tracked {
   state: DetectorState;
@@ -24,9 +20,6 @@ interface Tracked {
   ts: number;
   score: number;
   dirty: boolean;
-  /** older samples arrived while the detector was young (a backfill after live samples): rebuild it from the ring */
-  stale: boolean;
-  rebuiltAt: number;
   /** the minute being accumulated and its highest score so far */
   minute: number;
   minuteMax: number;
@@ -42,9 +35,9 @@ export type ScoreMinutes = [number, number][];
  * rules look.
  *
  * Durable without a write per sample: each series' detector state is checkpointed every CHECKPOINT_MS, in
- * the ingest's own transaction; an object that starts again loads a series' checkpoint when its next sample
- * comes and replays the samples after it from the raw ring (they are there: the ring keeps hours), so its
- * detector is exactly where it would have been. Per-minute maximum scores are kept a day, for the charts.
+ * the ingest's own transaction; an object that starts again loads the checkpoints and replays the samples after
+ * them from the raw ring in one pass (they are there: the ring keeps hours), so each detector is exactly where it
+ * would have been. Per-minute maximum scores are kept a day, for the charts.
  */
 export class RackAnomalies implements SampleObserver {
   readonly name = 'anomalies';
@@ -55,30 +48,62 @@ export class RackAnomalies implements SampleObserver {
   private checkpointAt = 0;
 
   constructor(
-    /** the raw samples of a series in [from, to], oldest first (the ring) */
-    private readonly history: (seriesId: number, from: number, to: number) => [number, number][],
+    /** every raw sample from `from` on, all series, oldest first (the ring): [series id, ts, value] */
+    private readonly replay: (from: number) => [number, number, number][],
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * The object starts: every checkpointed detector is loaded and brought up to date in one pass over the ring
+   * (the samples after its checkpoint, in time order), before any new sample is observed.
+   */
   init(sql: SqlStorage): void {
     this.sql = sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS anomaly_detector (
       series_id INTEGER PRIMARY KEY, ts INTEGER NOT NULL, state TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS anomaly_minutes (
       series_id INTEGER NOT NULL, minute INTEGER NOT NULL, score REAL NOT NULL, PRIMARY KEY (series_id, minute))`);
+    let oldest = Infinity;
+    for (const row of sql.exec<{ series_id: number; ts: number; state: string }>('SELECT * FROM anomaly_detector')) {
+      const minute = Math.floor(row.ts / MINUTE) * MINUTE;
+      this.tracked.set(row.series_id, {
+        state: JSON.parse(row.state) as DetectorState,
+        ts: row.ts,
+        score: 0,
+        dirty: false,
+        // the checkpoint's minute goes on where it was
+        minute,
+        minuteMax:
+          sql
+            .exec<{ score: number }>(
+              'SELECT score FROM anomaly_minutes WHERE series_id = ? AND minute = ?',
+              row.series_id,
+              minute,
+            )
+            .toArray()[0]?.score ?? 0,
+      });
+      if (row.ts < oldest) oldest = row.ts;
+    }
+    if (oldest === Infinity) return;
+    for (const [id, ts, value] of this.replay(oldest + 1)) {
+      const t = this.tracked.get(id);
+      if (t) this.feed(id, t, ts, value);
+    }
   }
 
   observe(series: SeriesRef, ts: number, value: number): void {
-    this.feed(series.id, this.tracked.get(series.id) ?? this.load(series.id, ts), ts, value);
+    let t = this.tracked.get(series.id);
+    if (!t) {
+      // a series without a checkpoint starts afresh (it was new, or still warming up: those are not checkpointed)
+      t = { state: newState(), ts: -Infinity, score: 0, dirty: false, minute: -1, minuteMax: 0 };
+      this.tracked.set(series.id, t);
+    }
+    this.feed(series.id, t, ts, value);
   }
 
   private feed(seriesId: number, t: Tracked, ts: number, value: number) {
-    // a detector reads its stream in order: a sample older than the last one it read is stored, not scored; a
-    // young detector is rebuilt in time order from the ring instead (a backfill that trails the live samples)
-    if (ts <= t.ts) {
-      if (t.state.n < REBUILD_BELOW) t.stale = true;
-      return;
-    }
+    // a detector reads its stream in order: a sample older than the last one it read is stored, not scored
+    if (ts <= t.ts) return;
     const score = update(t.state, ts, value);
     t.ts = ts;
     t.score = score;
@@ -98,14 +123,13 @@ export class RackAnomalies implements SampleObserver {
    */
   flush(): void {
     const now = this.now();
-    for (const [id, t] of this.tracked) {
-      if (t.stale && now - t.rebuiltAt >= REBUILD_EVERY_MS) this.rebuild(id, t, now);
-    }
     if (now - this.checkpointAt < CHECKPOINT_MS) return;
     this.checkpointAt = now;
     const states: [number, number, string][] = [];
     for (const [id, t] of this.tracked) {
-      if (!t.dirty) continue;
+      // a detector still in its warm-up is not worth the write (a full rack's first batch would be megabytes):
+      // after a restart it warms up again
+      if (!t.dirty || t.state.n <= DEFAULT_OPTIONS.warmup) continue;
       states.push([id, t.ts, JSON.stringify(t.state)]);
       if (t.minute >= 0) this.pending.push([id, t.minute, t.minuteMax]);
       t.dirty = false;
@@ -170,47 +194,6 @@ export class RackAnomalies implements SampleObserver {
       );
     }
     return out;
-  }
-
-  /** A young detector started again from everything the ring holds of its series, oldest first. */
-  private rebuild(seriesId: number, t: Tracked, now: number) {
-    const last = t.ts;
-    Object.assign(t, { state: newState(), ts: -Infinity, score: 0, minute: -1, minuteMax: 0, stale: false });
-    t.rebuiltAt = now;
-    for (const [at, value] of this.history(seriesId, 0, last)) this.feed(seriesId, t, at, value);
-    t.dirty = true;
-  }
-
-  /** A series' detector as the last checkpoint left it, brought up to date from the ring (samples before `ts`). */
-  private load(seriesId: number, ts: number): Tracked {
-    const row = this.sql
-      .exec<{ ts: number; state: string }>('SELECT ts, state FROM anomaly_detector WHERE series_id = ?', seriesId)
-      .toArray()[0];
-    const t: Tracked = {
-      state: row ? (JSON.parse(row.state) as DetectorState) : newState(),
-      ts: row ? row.ts : -Infinity,
-      score: 0,
-      dirty: false,
-      stale: false,
-      rebuiltAt: 0,
-      minute: -1,
-      minuteMax: 0,
-    };
-    // the checkpoint's minute goes on where it was; no checkpoint yet: whatever the ring holds of the series
-    if (row) {
-      t.minute = Math.floor(row.ts / MINUTE) * MINUTE;
-      t.minuteMax =
-        this.sql
-          .exec<{ score: number }>(
-            'SELECT score FROM anomaly_minutes WHERE series_id = ? AND minute = ?',
-            seriesId,
-            t.minute,
-          )
-          .toArray()[0]?.score ?? 0;
-    }
-    for (const [at, value] of this.history(seriesId, row ? row.ts + 1 : 0, ts - 1)) this.feed(seriesId, t, at, value);
-    this.tracked.set(seriesId, t);
-    return t;
   }
 
   private writeMinute(seriesId: number, t: Tracked) {
