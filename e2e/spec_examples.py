@@ -2,11 +2,14 @@
 
 Only BASE_URL differs (the spec's FastAPI listened on :8000; we serve /api on :8787) and TOKEN is obtained the
 way the spec's curl example does it. Each block is followed by assertions on what it printed or returned.
-Blocks that need later issues (the forecast) are not run yet.
+Use Case 3 runs twice: on the fresh estate (2 % full, so it stops at the utilisation) and, once forty 10 U servers
+bought one a month over the last 40 months fill the ten racks of DC-01, past 80 % so it asks for the forecast.
 """
 
+import math
 import os
 import sys
+from datetime import date
 
 import requests
 
@@ -134,7 +137,7 @@ for alert in alerts:
         )
 check(response.status_code == 200 and alerts == [], f"alerts on an estate without telemetry: {response.text}")
 
-# --- Use Case 3: Capacity Planning (the capacity part; the forecast arrives with the analytics issue) -----------
+# --- Use Case 3: Capacity Planning, on the fresh estate ------------------------------------------------------------
 # Get current capacity
 response = requests.get(f"{BASE_URL}/analytics/capacity", headers=headers)
 capacity = response.json()
@@ -142,5 +145,49 @@ capacity = response.json()
 rack_util = capacity['rack_space']['utilization_pct']
 print(f"Rack utilization: {rack_util:.1f}%")
 check(abs(rack_util - 100 * 2 / (11 * 42)) < 0.1, f"rack utilisation {rack_util}")
+
+# --- the racks of DC-01 fill up: four 10 U servers each, bought one a month (the newest this month) -------------
+racks_a = requests.get(f"{BASE_URL}/racks", params={"datacenter_id": dc["id"], "limit": 10}, headers=headers).json()
+today = date.today()
+for k in range(40):
+    y, m = divmod(today.year * 12 + today.month - 1 - k, 12)
+    r = requests.post(f"{BASE_URL}/servers", headers=headers, json={
+        "name": f"SRV-FILL-{k:03d}", "rack_id": racks_a[k % 10]["id"], "serial_number": f"FILL{k:05d}",
+        "u_position": 1 + 10 * (k // 10), "u_size": 10, "power_supply_w": 1000,
+        "purchase_date": date(y, m + 1, 1).isoformat()})
+    check(r.status_code == 201, f"SRV-FILL-{k:03d}: {r.status_code} {r.text}")
+
+# --- Use Case 3: Capacity Planning, unchanged, now past 80 % ---------------------------------------------------------
+# Get current capacity
+response = requests.get(f"{BASE_URL}/analytics/capacity", headers=headers)
+capacity = response.json()
+
+rack_util = capacity['rack_space']['utilization_pct']
+print(f"Rack utilization: {rack_util:.1f}%")
+
+if rack_util > 80:
+    print("⚠ HIGH UTILIZATION - Need to add racks")
+    
+    # Get forecast
+    response = requests.get(f"{BASE_URL}/analytics/forecast?months=6", headers=headers)
+    forecast = response.json()
+    
+    print(f"In 6 months, you'll need: {forecast[-1]['racks_needed']} racks")
+
+# 402 of 462 U: 87 %. Growth is 10 U a month for 36 months (the window's first month holds the five older
+# servers; SRV-WEB-001's 2 U arrived this month), so in 6 months 462-465 U. Racks of 42 U and 10 kW with 15 %
+# headroom hold 35.7 U and 8.5 kW each: U decides (power grows from 40.75 kW by 1 kW a month: 6 racks)
+check(abs(rack_util - 100 * 402 / 462) < 0.1, f"rack utilisation {rack_util}")
+check(response.status_code == 200 and len(forecast) == 6, f"6-month forecast: {response.text}")
+last = forecast[-1]
+check(462 <= last['u_used'] <= 465 and last['racks_needed'] == math.ceil(last['u_used'] / 35.7), f"6 months: {last}")
+
+# --- curl example 6: Capacity Forecast over 12 months --------------------------------------------------------------
+r = requests.get(f"{BASE_URL}/analytics/forecast?months=12", headers=headers)
+year = r.json()
+check(r.status_code == 200 and len(year) == 12 and r.headers["X-Total-Count"] == "12", f"12 months: {r.text}")
+# 522-528 U / 35.7 = 14.6-14.8 -> 15 racks; 4 more beyond the 11 installed
+check(year[-1]['racks_needed'] == 15 and year[-1]['racks_to_add'] == 4, f"12 months ahead: {year[-1]}")
+check(all(m['lower']['racks_needed'] <= m['racks_needed'] <= m['upper']['racks_needed'] for m in year), "intervals")
 
 print(f"{checks} passed, 0 failed")

@@ -193,6 +193,7 @@ const dc = (over: Partial<DatacenterTotals>): DatacenterTotals => ({
   status: 'active',
   pue_target: null,
   power_capacity_mw: null,
+  cooling_capacity_mw: null,
   racks: 0,
   total_u: 0,
   rack_power_kw: 0,

@@ -194,6 +194,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/analytics/exhaustion': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * When each datacenter runs out of space, power, cooling and compute, with a 90 % interval
+     * @description A resource runs out when its forecast use reaches capacity less headroom_pct. Space: U of the racks; power: the racks' power budgets against allocated power; cooling: the site's cooling capacity against the IT heat load; compute: vCPU the VM hosts offer (cores × overcommit) against vCPU promised. `earliest` comes from the forecast's upper bound, `latest` from its lower bound; null dates: not within horizon_months. Inventory growth is read month by month from the servers as they are now (a server counts from its purchase date, or the month it was recorded; it stops drawing power when decommissioned) and VMs from their creation; each quantity is forecast by the method that did best on its own past in a rolling-origin backtest (no growth, drift, linear or damped trend), with a 90 % interval from that backtest. racks_needed holds the forecast U and power in racks of the estate's mean size with headroom_pct of each kept free.
+     */
+    get: operations['getAnalyticsExhaustion'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics/forecast': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Capacity forecast, one element per month ahead (3–12): servers, U, power, cooling, racks needed
+     * @description Inventory growth is read month by month from the servers as they are now (a server counts from its purchase date, or the month it was recorded; it stops drawing power when decommissioned) and VMs from their creation; each quantity is forecast by the method that did best on its own past in a rolling-origin backtest (no growth, drift, linear or damped trend), with a 90 % interval from that backtest. racks_needed holds the forecast U and power in racks of the estate's mean size with headroom_pct of each kept free.
+     */
+    get: operations['getAnalyticsForecast'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics/growth': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Inventory growth: monthly history, the method chosen per quantity, and the forecast (the UI chart)
+     * @description Inventory growth is read month by month from the servers as they are now (a server counts from its purchase date, or the month it was recorded; it stops drawing power when decommissioned) and VMs from their creation; each quantity is forecast by the method that did best on its own past in a rolling-origin backtest (no growth, drift, linear or damped trend), with a 90 % interval from that backtest. racks_needed holds the forecast U and power in racks of the estate's mean size with headroom_pct of each kept free.
+     */
+    get: operations['getAnalyticsGrowth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/audit/checkpoints': {
     parameters: {
       query?: never;
@@ -3048,6 +3108,120 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
     };
+    ExhaustionRow: {
+      capacity: number | null;
+      datacenter: string;
+      datacenter_id: number;
+      date: string | null;
+      earliest: string | null;
+      latest: string | null;
+      message: string;
+      method: string;
+      /** @enum {string} */
+      resource: 'space' | 'power' | 'cooling' | 'compute';
+      /** @enum {string} */
+      status: 'exhausted' | 'runs_out' | 'not_within_horizon' | 'no_capacity';
+      unit: string;
+      usable: number | null;
+      used: number;
+      utilization_pct: number | null;
+    };
+    ForecastMonth: {
+      cooling_kw: number;
+      lower: {
+        cooling_kw: number;
+        power_kw: number;
+        racks_needed: number;
+        servers: number;
+        u_used: number;
+      };
+      month: string;
+      power_kw: number;
+      racks_needed: number;
+      racks_to_add: number;
+      servers: number;
+      u_used: number;
+      upper: {
+        cooling_kw: number;
+        power_kw: number;
+        racks_needed: number;
+        servers: number;
+        u_used: number;
+      };
+      vcpus: number;
+    };
+    GrowthReport: {
+      capacity: {
+        cooling_kw: number | null;
+        rack_power_kw: number;
+        racks: number;
+        total_u: number;
+        vcpu_capacity: number;
+      };
+      datacenter_id: number | null;
+      forecast: {
+        cooling_kw: number;
+        lower: {
+          cooling_kw: number;
+          power_kw: number;
+          racks_needed: number;
+          servers: number;
+          u_used: number;
+        };
+        month: string;
+        power_kw: number;
+        racks_needed: number;
+        racks_to_add: number;
+        servers: number;
+        u_used: number;
+        upper: {
+          cooling_kw: number;
+          power_kw: number;
+          racks_needed: number;
+          servers: number;
+          u_used: number;
+        };
+        vcpus: number;
+      }[];
+      headroom_pct: number;
+      history: {
+        months: string[];
+        power_kw: number[];
+        servers: number[];
+        u_used: number[];
+        vcpus: number[];
+      };
+      series: {
+        power_kw: {
+          backtest: {
+            [key: string]: number;
+          };
+          history_months: number;
+          method: string;
+        };
+        servers: {
+          backtest: {
+            [key: string]: number;
+          };
+          history_months: number;
+          method: string;
+        };
+        u_used: {
+          backtest: {
+            [key: string]: number;
+          };
+          history_months: number;
+          method: string;
+        };
+        vcpus: {
+          backtest: {
+            [key: string]: number;
+          };
+          history_months: number;
+          method: string;
+        };
+      };
+    };
     HostCapacity: {
       custom_ratios: boolean;
       datacenter_id: number;
@@ -4529,6 +4703,99 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+    };
+  };
+  getAnalyticsExhaustion: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        headroom_pct?: string;
+        horizon_months?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Per datacenter and resource */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExhaustionRow'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsForecast: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        headroom_pct?: string;
+        months?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One element per month */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForecastMonth'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsGrowth: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        headroom_pct?: string;
+        months?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Growth report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GrowthReport'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
     };
   };
   getAuditCheckpoints: {

@@ -10,6 +10,8 @@
 //  - Theta: the series deseasonalised by its mean seasonal profile, simple exponential smoothing plus half the
 //    linear drift, the profile put back.
 
+import { backtest, bestPerMethod, quantile, type Candidate as BacktestCandidate } from './backtest.ts';
+
 export type Method = 'seasonal_naive' | 'seasonal_mean' | 'holt_winters' | 'theta';
 
 export interface ForecastPoint {
@@ -26,11 +28,7 @@ export interface Forecast {
   points: ForecastPoint[];
 }
 
-interface Candidate {
-  method: Method;
-  /** forecast `h` steps after the end of `y` */
-  run: (y: readonly number[], h: number) => number[];
-}
+type Candidate = BacktestCandidate<Method>;
 
 const mean = (a: readonly number[], from = 0, to = a.length) => {
   let s = 0;
@@ -150,9 +148,6 @@ function candidates(m: number, weekly: number | null): Candidate[] {
   return out;
 }
 
-const quantile = (sorted: number[], q: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))]! : 0;
-
 /**
  * Forecast `h` steps after the end of `y` (evenly spaced), with season length `m` (e.g. 288 for a day of
  * 5-minute samples). Backtest: `origins` forecasts of `min(h, m)` steps from the last points of the series.
@@ -164,40 +159,8 @@ export function forecast(y: readonly number[], h: number, m: number, origins = 4
   const list = candidates(period, weekly);
   const lead = Math.max(1, Math.min(h, 2 * period));
   const scale = naiveScale(y, period) || 1;
-  // errors of each candidate at each lead, over the origins
-  const errors = list.map(() => [] as number[][]);
-  let used = 0;
-  for (let o = origins; o >= 1; o--) {
-    const cut = y.length - o * lead;
-    if (cut < 2 * (weekly ?? period)) continue;
-    used++;
-    const train = y.slice(0, cut);
-    list.forEach((c, ci) => {
-      const f = c.run(train, lead);
-      const e = f.map((v, i) => y[cut + i]! - v);
-      errors[ci]!.push(e);
-    });
-  }
-  const mae = errors.map((runs) => {
-    let s = 0;
-    let c = 0;
-    for (const r of runs) {
-      for (const e of r) {
-        s += Math.abs(e);
-        c++;
-      }
-    }
-    return c ? s / c / scale : Infinity;
-  });
-  let best = 0;
-  for (let i = 1; i < list.length; i++) if (mae[i]! < mae[best]!) best = i;
-  if (!used) best = 0;
-  const backtest: Partial<Record<Method, number>> = {};
-  list.forEach((c, i) => {
-    if (Number.isFinite(mae[i]!) && (backtest[c.method] === undefined || mae[i]! < backtest[c.method]!)) {
-      backtest[c.method] = mae[i]!;
-    }
-  });
+  const { errors, mae, best } = backtest(y, list, { lead, origins, minTrain: 2 * (weekly ?? period), scale });
+  const backtestMae = bestPerMethod(list, mae);
   const f = list[best]!.run(y, h);
   // the interval: the 5th and 95th percentiles of the winner's backtest errors over its horizon
   const all = errors[best]!.flat().sort((a, b) => a - b);
@@ -208,5 +171,5 @@ export function forecast(y: readonly number[], h: number, m: number, origins = 4
     const grow = i < lead ? 1 : Math.sqrt((i + 1) / lead);
     return { forecast: v, lower: v + lo * grow, upper: v + hi * grow };
   });
-  return { method: list[best]!.method, period, backtest, points };
+  return { method: list[best]!.method, period, backtest: backtestMae, points };
 }

@@ -8,6 +8,7 @@ export interface DatacenterTotals {
   status: string;
   pue_target: number | null;
   power_capacity_mw: number | null;
+  cooling_capacity_mw: number | null;
   racks: number;
   total_u: number;
   rack_power_kw: number;

@@ -1,6 +1,22 @@
 import type { Api } from '../platform/http/api';
 import { capacity, dashboardMetrics } from './service';
-import { CapacityReport, DashboardMetrics } from './schemas';
+import { exhaustionReport, growthReport } from './forecast-service';
+import {
+  CapacityReport,
+  DashboardMetrics,
+  ExhaustionQuery,
+  ExhaustionRow,
+  ForecastMonth,
+  ForecastQuery,
+  GrowthReport,
+} from './schemas';
+
+const FORECAST_HOW =
+  'Inventory growth is read month by month from the servers as they are now (a server counts from its purchase ' +
+  'date, or the month it was recorded; it stops drawing power when decommissioned) and VMs from their creation; ' +
+  'each quantity is forecast by the method that did best on its own past in a rolling-origin backtest (no growth, ' +
+  'drift, linear or damped trend), with a 90 % interval from that backtest. racks_needed holds the forecast U and ' +
+  "power in racks of the estate's mean size with headroom_pct of each kept free.";
 
 export function mountAnalytics(api: Api) {
   api.op(
@@ -26,5 +42,67 @@ export function mountAnalytics(api: Api) {
       responses: [{ status: 200, description: 'Capacity report', schema: CapacityReport, name: 'CapacityReport' }],
     },
     async (c, { ctx }) => c.json(await capacity(ctx)),
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/analytics/forecast',
+      summary: 'Capacity forecast, one element per month ahead (3–12): servers, U, power, cooling, racks needed',
+      description: FORECAST_HOW,
+      tags: ['Analytics'],
+      access: 'inventory:read',
+      query: ForecastQuery,
+      responses: [
+        { status: 200, description: 'One element per month', schema: ForecastMonth, name: 'ForecastMonth', list: true },
+      ],
+    },
+    async (c, { ctx, query }) => {
+      const { forecast } = await growthReport(ctx, query);
+      c.header('X-Total-Count', String(forecast.length));
+      return c.json(forecast);
+    },
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/analytics/growth',
+      summary: 'Inventory growth: monthly history, the method chosen per quantity, and the forecast (the UI chart)',
+      description: FORECAST_HOW,
+      tags: ['Analytics'],
+      access: 'inventory:read',
+      query: ForecastQuery,
+      responses: [{ status: 200, description: 'Growth report', schema: GrowthReport, name: 'GrowthReport' }],
+    },
+    async (c, { ctx, query }) => c.json(await growthReport(ctx, query)),
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/analytics/exhaustion',
+      summary: 'When each datacenter runs out of space, power, cooling and compute, with a 90 % interval',
+      description:
+        'A resource runs out when its forecast use reaches capacity less headroom_pct. Space: U of the racks; power: ' +
+        "the racks' power budgets against allocated power; cooling: the site's cooling capacity against the IT heat " +
+        'load; compute: vCPU the VM hosts offer (cores × overcommit) against vCPU promised. `earliest` comes from the ' +
+        "forecast's upper bound, `latest` from its lower bound; null dates: not within horizon_months. " +
+        FORECAST_HOW,
+      tags: ['Analytics'],
+      access: 'inventory:read',
+      query: ExhaustionQuery,
+      responses: [
+        {
+          status: 200,
+          description: 'Per datacenter and resource',
+          schema: ExhaustionRow,
+          name: 'ExhaustionRow',
+          list: true,
+        },
+      ],
+    },
+    async (c, { ctx, query }) => {
+      const rows = await exhaustionReport(ctx, query);
+      c.header('X-Total-Count', String(rows.length));
+      return c.json(rows);
+    },
   );
 }

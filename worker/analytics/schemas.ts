@@ -44,3 +44,89 @@ export const DashboardMetrics = v.object({
   datacenters: v.array(DatacenterCapacity),
   generated_at: v.string(),
 });
+
+const id = (what: string) => v.pipe(v.string(), v.regex(/^\d+$/, `must be a ${what} id`), v.transform(Number));
+const intIn = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, `must be a whole number from ${min} to ${max}`),
+    v.transform(Number),
+    v.minValue(min, `must be from ${min} to ${max}`),
+    v.maxValue(max, `must be from ${min} to ${max}`),
+  );
+
+/** months 3–12 ahead; headroom_pct: the share of each rack's space and power kept free when planning (15). */
+export const ForecastQuery = v.strictObject({
+  months: v.optional(intIn(3, 12), '6'),
+  datacenter_id: v.optional(id('datacenter')),
+  headroom_pct: v.optional(intIn(0, 50), '15'),
+});
+
+const Bound = v.object({ servers: n, u_used: n, power_kw: n, cooling_kw: n, racks_needed: n });
+export const ForecastMonth = v.object({
+  /** YYYY-MM: the state at the end of that month */
+  month: v.string(),
+  servers: n,
+  u_used: n,
+  power_kw: n,
+  /** the heat load the cooling plant must remove (kW thermal): all IT power becomes heat */
+  cooling_kw: n,
+  /** racks it takes to hold u_used and power_kw with the headroom kept free, racks of the estate's mean size */
+  racks_needed: n,
+  racks_to_add: n,
+  vcpus: n,
+  /** the 90 % interval */
+  lower: Bound,
+  upper: Bound,
+});
+
+const Method = v.object({
+  method: v.string(),
+  history_months: n,
+  /** each method's backtest error against assuming no growth (1 = no better) */
+  backtest: v.record(v.string(), n),
+});
+export const GrowthReport = v.object({
+  datacenter_id: v.nullable(n),
+  headroom_pct: n,
+  capacity: v.object({
+    racks: n,
+    total_u: n,
+    rack_power_kw: n,
+    cooling_kw: v.nullable(n),
+    vcpu_capacity: n,
+  }),
+  history: v.object({
+    months: v.array(v.string()),
+    servers: v.array(n),
+    u_used: v.array(n),
+    power_kw: v.array(n),
+    vcpus: v.array(n),
+  }),
+  series: v.object({ servers: Method, u_used: Method, power_kw: Method, vcpus: Method }),
+  forecast: v.array(ForecastMonth),
+});
+
+/** horizon_months: how far ahead to look for exhaustion (24). */
+export const ExhaustionQuery = v.strictObject({
+  datacenter_id: v.optional(id('datacenter')),
+  horizon_months: v.optional(intIn(1, 60), '24'),
+  headroom_pct: v.optional(intIn(0, 50), '15'),
+});
+export const ExhaustionRow = v.object({
+  datacenter_id: n,
+  datacenter: v.string(),
+  resource: v.picklist(['space', 'power', 'cooling', 'compute']),
+  unit: v.string(),
+  capacity: v.nullable(n),
+  usable: v.nullable(n),
+  used: n,
+  utilization_pct: v.nullable(n),
+  status: v.picklist(['exhausted', 'runs_out', 'not_within_horizon', 'no_capacity']),
+  /** ISO date the forecast reaches the usable capacity, and its 90 % interval (null: not within the horizon) */
+  date: v.nullable(v.string()),
+  earliest: v.nullable(v.string()),
+  latest: v.nullable(v.string()),
+  method: v.string(),
+  message: v.string(),
+});

@@ -16,7 +16,10 @@ export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterT
       status: string;
       pue_target: number | null;
       power_capacity_mw: number | null;
-    }>(sql`SELECT id, name, location, status, pue_target, power_capacity_mw FROM datacenters ORDER BY name`),
+      cooling_capacity_mw: number | null;
+    }>(
+      sql`SELECT id, name, location, status, pue_target, power_capacity_mw, cooling_capacity_mw FROM datacenters ORDER BY name`,
+    ),
     ctx.db.all<{ datacenter_id: number; racks: number; total_u: number; rack_power_kw: number }>(
       sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS racks, coalesce(sum(r.u_capacity), 0) AS total_u, coalesce(sum(r.power_capacity_kw), 0) AS rack_power_kw FROM racks r WHERE 1 = 1${andVisible(ctx, rackEntity, 'r')} GROUP BY r.datacenter_id`,
     ),

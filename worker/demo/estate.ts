@@ -386,10 +386,13 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * The demo estate. `scale` multiplies the rack count per site (benchmarks use it to reach 10,000 servers);
- * scale 1 gives 40 racks and roughly 400 servers.
+ * scale 1 gives 40 racks and roughly 400 servers. Purchase dates lie before `today`, so the capacity forecast
+ * learns a growth history whenever the demo is seeded.
  */
-export function demoEstate(seed = 20261129, scale = 1) {
+export function demoEstate(seed = 20261129, scale = 1, today = new Date()) {
   const r = mulberry32(seed);
+  const day0 = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  const monthsAgo = (months: number) => new Date(day0 - (months * 30.4375 + r.int(0, 29)) * 86_400_000);
   const datacenters = SITES.map((s) => s.dc);
   const racks: PlannedRack[] = [];
   const servers: PlannedServer[] = [];
@@ -427,10 +430,15 @@ export function demoEstate(seed = 20261129, scale = 1) {
         if (watts + m.psu > shape.kw * 1000 * 0.85) break; // keep 15% power headroom, as operators plan
         const n = (perRole.get(m.role) ?? 0) + 1;
         perRole.set(m.role, n);
-        // mostly recent kit under a 5-year warranty, plus a tail of older servers kept past theirs
+        // mostly kit of the last four years under a 5-year warranty, bought at a growing pace (more of it
+        // recent), GPUs in the last two and a half, plus a tail of older servers kept past their warranty
         const old = r.chance(0.08);
-        const year = m.type === 'GPU' ? r.int(2024, 2025) : old ? r.int(2018, 2020) : r.int(2022, 2025);
-        const bought = new Date(Date.UTC(year, r.int(0, 11), r.int(1, 28)));
+        const bought =
+          m.type === 'GPU'
+            ? monthsAgo(r.int(0, 30))
+            : old
+              ? monthsAgo(r.int(72, 96))
+              : monthsAgo(Math.floor(48 * r.next() ** 1.4));
         const warrantyYears = m.type === 'GPU' ? 3 : old ? 3 : r.pick([5, 5, 5, 4]);
         const status = r.chance(0.9) ? 'active' : r.pick(['maintenance', 'maintenance', 'offline', 'decommissioned']);
         let serial = m.serial(r);

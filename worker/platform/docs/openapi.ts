@@ -36,7 +36,10 @@ const PROBLEM = {
   },
 };
 
-function parameters(schema: v.ObjectSchema<any, any> | undefined, where: 'path' | 'query'): Json[] {
+function parameters(
+  schema: v.ObjectSchema<any, any> | v.StrictObjectSchema<any, any> | undefined,
+  where: 'path' | 'query',
+): Json[] {
   if (!schema) return [];
   const json = schemaOf(schema);
   const required = new Set<string>(json.required ?? []);

@@ -50,7 +50,7 @@ export interface OpSpec {
   tags: string[];
   access: Access;
   params?: v.ObjectSchema<any, any>;
-  query?: v.ObjectSchema<any, any>;
+  query?: v.ObjectSchema<any, any> | v.StrictObjectSchema<any, any>;
   /** JSON body schema; `bodyForm` for application/x-www-form-urlencoded (OAuth2 token endpoint) */
   body?: v.GenericSchema;
   bodyForm?: v.ObjectSchema<any, any>;
