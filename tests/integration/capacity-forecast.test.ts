@@ -105,3 +105,48 @@ describe('GET /api/analytics/exhaustion', () => {
     expect(by.power.datacenter).toBe('DC-Grow');
   });
 });
+
+describe('planning', () => {
+  it('plans procurement from the forecast: one rack (and its two PDUs) for month 12, and power', async () => {
+    // 12 months ahead 26 kW needs a third rack (26 / 12.75 = 2.04); month 11's 25.5 kW still fits in two.
+    // Power runs out at month 11: 26 kW against 25.5 usable needs 0.5 / 0.85 → 1 kW more
+    const res = await api(`/api/analytics/procurement?datacenter_id=${dcId}&lead_time_days=30`, { token: viewer });
+    expect(res.status, res.text).toBe(200);
+    const lines = res.body as any[];
+    const ahead = (m: number) => {
+      const d = new Date();
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + m, 1)).toISOString().slice(0, 10);
+    };
+    const racks = lines.find((l) => l.item === 'racks');
+    expect(racks).toMatchObject({ quantity: 1, needed_by: ahead(12), overdue: false });
+    expect(racks.order_by).toBe(new Date(Date.parse(ahead(12)) - 30 * 86_400_000).toISOString().slice(0, 10));
+    expect(lines.find((l) => l.item === 'pdus')).toMatchObject({ quantity: 2 });
+    expect(lines.find((l) => l.item === 'power')).toMatchObject({ quantity: 1, unit: 'kW' });
+  });
+
+  it('places the next servers within power, and says how many do not fit', async () => {
+    // each rack: 10 kW allocated of 12.75 usable, so five more 500 W servers each
+    const ok = await api(`/api/analytics/placement?count=3&power_w=500&datacenter_id=${dcId}`, { token: viewer });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body).toMatchObject({ requested: 3, placed: 3, unplaced: 0, reason: null });
+    expect(ok.body.placements.every((p: any) => p.u_position === 21 || p.u_position > 21)).toBe(true);
+    const over = await api(`/api/analytics/placement?count=20&power_w=500&datacenter_id=${dcId}`, { token: viewer });
+    expect(over.body).toMatchObject({ placed: 10, unplaced: 10 });
+    expect(over.body.reason).toContain('10 of 20 do not fit');
+    expectProblem(await api('/api/analytics/placement?power_w=500', { token: viewer }), 422, ['query.count']);
+  });
+
+  it('lists capacity risks with their evidence, and no stranded rack here', async () => {
+    const none = await api(`/api/analytics/risks?datacenter_id=${dcId}`, { token: viewer });
+    expect(none.status, none.text).toBe(200);
+    expect(none.body).toEqual([]);
+    const year = await api(`/api/analytics/risks?datacenter_id=${dcId}&min_headroom_months=12`, { token: viewer });
+    expect(year.body.map((r: any) => [r.kind, r.subject, r.severity])).toEqual([
+      ['headroom', 'DC-Grow power', 'warning'],
+    ]);
+    expect(year.body[0].evidence).toMatchObject({ used: 20, usable: 25.5, unit: 'kW' });
+    const stranded = await api(`/api/analytics/stranded?datacenter_id=${dcId}`, { token: viewer });
+    expect(stranded.status).toBe(200);
+    expect(stranded.body).toEqual([]);
+  });
+});

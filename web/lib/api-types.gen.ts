@@ -254,6 +254,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/analytics/placement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where to place the next N servers of a given size and power
+     * @description One by one, each in the rack that keeps its free space and free power most in proportion after taking it (so neither is stranded), at the lowest U of the smallest free run that holds it, within the power budget less headroom_pct. `unplaced` and `reason` say what did not fit.
+     */
+    get: operations['getAnalyticsPlacement'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics/procurement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What to order and by when: racks and their PDUs, power and cooling, given a lead time
+     * @description Racks: those the capacity forecast needs beyond the installed ones within `months`, ordered in one go by the first month they are short less lead_time_days, with two PDUs each (A and B feeds). Power and cooling: capacity to add when they run out within the horizon, enough for the upper forecast. Inventory growth is read month by month from the servers as they are now (a server counts from its purchase date, or the month it was recorded; it stops drawing power when decommissioned) and VMs from their creation; each quantity is forecast by the method that did best on its own past in a rolling-origin backtest (no growth, drift, linear or damped trend), with a 90 % interval from that backtest. racks_needed holds the forecast U and power in racks of the estate's mean size with headroom_pct of each kept free.
+     */
+    get: operations['getAnalyticsProcurement'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics/risks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Capacity risks: short headroom, racks a single feed could not carry, single points of failure
+     * @description headroom: a resource of a datacenter runs out within min_headroom_months (critical when already out). feed_load: a rack's last-day measured peak (allocated power without telemetry) above 80 % of one feed, which carries it all when the other fails. single_point_of_failure: an anti-affinity group, auto-scaling group or cluster whose members all sit in one rack. Each risk carries its evidence.
+     */
+    get: operations['getAnalyticsRisks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics/stranded': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Stranded capacity: racks with free U but no power for a typical server, or power but no room
+     * @description A typical server is the estate's median height and power. Free power is the rack's budget less headroom_pct, less what its servers are allocated; free space counts runs of consecutive U. Largest first.
+     */
+    get: operations['getAnalyticsStranded'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/audit/checkpoints': {
     parameters: {
       query?: never;
@@ -2901,6 +2981,19 @@ export interface components {
       racks: number;
       servers: number;
     };
+    CapacityRisk: {
+      datacenter: string;
+      datacenter_id: number;
+      evidence: {
+        [key: string]: (number | string) | null;
+      };
+      /** @enum {string} */
+      kind: 'headroom' | 'feed_load' | 'single_point_of_failure';
+      message: string;
+      /** @enum {string} */
+      severity: 'critical' | 'warning';
+      subject: string;
+    };
     Cluster: {
       /** Format: date-time */
       created_at: string;
@@ -3503,6 +3596,21 @@ export interface components {
       transports: string[];
       user_id: number;
     };
+    PlacementPlan: {
+      placed: number;
+      placements: {
+        datacenter: string;
+        datacenter_id: number;
+        free_kw_after: number;
+        free_u_after: number;
+        rack: string;
+        rack_id: number;
+        u_position: number;
+      }[];
+      reason: string | null;
+      requested: number;
+      unplaced: number;
+    };
     /** @description RFC 9457 problem details */
     Problem: {
       detail: string;
@@ -3515,6 +3623,18 @@ export interface components {
       title: string;
       /** Format: uri */
       type: string;
+    };
+    ProcurementLine: {
+      datacenter: string;
+      datacenter_id: number;
+      /** @enum {string} */
+      item: 'racks' | 'pdus' | 'power' | 'cooling';
+      message: string;
+      needed_by: string;
+      order_by: string;
+      overdue: boolean;
+      quantity: number;
+      unit: string;
     };
     Rack: {
       /** @description Sum of power_supply_w of servers not decommissioned */
@@ -3662,6 +3782,21 @@ export interface components {
         target: string;
       }[];
       version: string | null;
+    };
+    StrandedRack: {
+      datacenter: string;
+      datacenter_id: number;
+      free_kw: number;
+      free_u: number;
+      /** @enum {string} */
+      kind: 'space_without_power' | 'power_without_space';
+      largest_free_block_u: number;
+      message: string;
+      rack: string;
+      rack_id: number;
+      stranded: number;
+      /** @enum {string} */
+      unit: 'U' | 'kW';
     };
     TestResult: {
       duration_ms: number;
@@ -4791,6 +4926,134 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['GrowthReport'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsPlacement: {
+    parameters: {
+      query: {
+        count: string;
+        datacenter_id?: string;
+        headroom_pct?: string;
+        power_w: string;
+        u_size?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Placement plan */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlacementPlan'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsProcurement: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        headroom_pct?: string;
+        lead_time_days?: string;
+        months?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Order lines */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProcurementLine'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsRisks: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        headroom_pct?: string;
+        min_headroom_months?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Risks */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CapacityRisk'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsStranded: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        headroom_pct?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Racks */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StrandedRack'][];
         };
       };
       401: components['responses']['Unauthorized'];

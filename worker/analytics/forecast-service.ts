@@ -26,18 +26,35 @@ async function scope(ctx: ServiceContext, datacenterId: number | undefined) {
   return one;
 }
 
+/** What every forecast reads: the datacenters in scope with their totals, monthly histories and compute. */
+export async function loadGrowth(ctx: ServiceContext, datacenterId: number | undefined, now: Date) {
+  const [totals, histories, compute] = await Promise.all([
+    scope(ctx, datacenterId),
+    growthHistory(ctx, now),
+    computeCapacity(ctx),
+  ]);
+  return { totals, histories, compute, now };
+}
+export type Growth = Awaited<ReturnType<typeof loadGrowth>>;
+
 /** GET /analytics/growth: history, per-quantity method and the monthly forecast of one datacenter or all. */
 export async function growthReport(
   ctx: ServiceContext,
   q: { months: number; datacenter_id?: number; headroom_pct: number },
   now = new Date(),
 ) {
-  const [totals, histories, compute] = await Promise.all([
-    scope(ctx, q.datacenter_id),
-    growthHistory(ctx, now),
-    computeCapacity(ctx),
-  ]);
-  const months = monthKeys(now, HISTORY_MONTHS);
+  return growthOf(await loadGrowth(ctx, q.datacenter_id, now), q);
+}
+
+/** The growth report of `only` (a datacenter of `g`) or of everything `g` holds. */
+export function growthOf(
+  g: Growth,
+  q: { months: number; headroom_pct: number; datacenter_id?: number },
+  only?: number,
+) {
+  const { histories, compute } = g;
+  const totals = only === undefined ? g.totals : g.totals.filter((t) => t.id === only);
+  const months = monthKeys(g.now, HISTORY_MONTHS);
   const history = sumHistories(
     totals.flatMap((t) => histories.get(t.id) ?? []),
     months,
@@ -50,7 +67,7 @@ export async function growthReport(
   };
   const round = (a: number[]) => a.map((v) => Math.round(v * 10) / 10);
   return {
-    datacenter_id: q.datacenter_id ?? null,
+    datacenter_id: only ?? q.datacenter_id ?? null,
     headroom_pct: q.headroom_pct,
     capacity,
     history: {
@@ -76,11 +93,11 @@ export async function exhaustionReport(
   q: { datacenter_id?: number; horizon_months: number; headroom_pct: number },
   now = new Date(),
 ) {
-  const [totals, histories, compute] = await Promise.all([
-    scope(ctx, q.datacenter_id),
-    growthHistory(ctx, now),
-    computeCapacity(ctx),
-  ]);
+  return exhaustionOf(await loadGrowth(ctx, q.datacenter_id, now), q);
+}
+
+export function exhaustionOf(g: Growth, q: { horizon_months: number; headroom_pct: number }) {
+  const { totals, histories, compute, now } = g;
   const months = monthKeys(now, HISTORY_MONTHS);
   return totals.flatMap((t) =>
     exhaustion(histories.get(t.id) ?? sumHistories([], months), capacityOf([t], compute), {

@@ -130,3 +130,81 @@ export const ExhaustionRow = v.object({
   method: v.string(),
   message: v.string(),
 });
+
+const headroom = v.optional(intIn(0, 50), '15');
+
+export const StrandedQuery = v.strictObject({ datacenter_id: v.optional(id('datacenter')), headroom_pct: headroom });
+export const StrandedRow = v.object({
+  rack_id: n,
+  rack: v.string(),
+  datacenter_id: n,
+  datacenter: v.string(),
+  kind: v.picklist(['space_without_power', 'power_without_space']),
+  free_u: n,
+  largest_free_block_u: n,
+  free_kw: n,
+  stranded: n,
+  unit: v.picklist(['U', 'kW']),
+  message: v.string(),
+});
+
+/** Where the next `count` servers of `u_size` U drawing `power_w` W would go. */
+export const PlacementQuery = v.strictObject({
+  count: intIn(1, 500),
+  u_size: v.optional(intIn(1, 10), '1'),
+  power_w: intIn(1, 20_000),
+  datacenter_id: v.optional(id('datacenter')),
+  headroom_pct: headroom,
+});
+export const PlacementPlan = v.object({
+  requested: n,
+  placed: n,
+  unplaced: n,
+  reason: v.nullable(v.string()),
+  placements: v.array(
+    v.object({
+      rack_id: n,
+      rack: v.string(),
+      datacenter_id: n,
+      datacenter: v.string(),
+      u_position: n,
+      free_u_after: n,
+      free_kw_after: n,
+    }),
+  ),
+});
+
+/** months: the planning horizon (12); lead_time_days: from order to installed (90). */
+export const ProcurementQuery = v.strictObject({
+  datacenter_id: v.optional(id('datacenter')),
+  months: v.optional(intIn(3, 24), '12'),
+  lead_time_days: v.optional(intIn(0, 730), '90'),
+  headroom_pct: headroom,
+});
+export const ProcurementLine = v.object({
+  datacenter_id: n,
+  datacenter: v.string(),
+  item: v.picklist(['racks', 'pdus', 'power', 'cooling']),
+  quantity: n,
+  unit: v.string(),
+  needed_by: v.string(),
+  order_by: v.string(),
+  overdue: v.boolean(),
+  message: v.string(),
+});
+
+/** min_headroom_months: datacenters with less headroom than this are at risk (6). */
+export const RiskQuery = v.strictObject({
+  datacenter_id: v.optional(id('datacenter')),
+  min_headroom_months: v.optional(intIn(1, 36), '6'),
+  headroom_pct: headroom,
+});
+export const CapacityRisk = v.object({
+  kind: v.picklist(['headroom', 'feed_load', 'single_point_of_failure']),
+  severity: v.picklist(['critical', 'warning']),
+  datacenter_id: n,
+  datacenter: v.string(),
+  subject: v.string(),
+  message: v.string(),
+  evidence: v.record(v.string(), v.nullable(v.union([n, v.string()]))),
+});
