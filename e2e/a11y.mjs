@@ -190,6 +190,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       `/containers/clusters/${workload.cluster_id}`,
       '/containers/clusters/new',
       '/capacity',
+      '/ai/forecast',
       '/audit',
       '/compliance',
       '/security',

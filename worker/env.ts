@@ -27,6 +27,8 @@ declare global {
       INGEST_MAX_SAMPLES_PER_REQUEST?: string;
       /** "off": the rack objects score no anomalies (anomaly rules stay quiet); for measuring its cost */
       AI_ANOMALY_DETECTION?: string;
+      /** nightly forecasting: the forecasting time one invocation may spend before it leaves the rest (ms, 5000) */
+      FORECAST_CHUNK_MS?: string;
       /** "true": GET /metrics needs no token (behind a private network only) */
       METRICS_PUBLIC?: string;
       /** Cloudflare Email (send_email binding) for email notification channels; without it emails are logged */

@@ -234,6 +234,30 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/analytics/forecast-runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The nightly forecasting job log: one row per run, newest first
+     * @description A run forecasts every hourly series of utilisation, power and temperature (servers: cpu_pct, mem_pct, power_w, inlet_temp_c; racks: power_kw, inlet_temp_c) a week ahead, rack by rack; each invocation stops after FORECAST_CHUNK_MS and the next continues from `cursor_rack_id`. `compute_ms` sums the chunks, `max_chunk_ms` is the longest; `methods` counts the methods the backtests chose.
+     */
+    get: operations['getAnalyticsForecastRuns'];
+    put?: never;
+    /**
+     * Forecast now: start a run (or join the one running) and do its first chunk
+     * @description The minute trigger continues the run until every rack is done.
+     */
+    post: operations['postAnalyticsForecastRuns'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/analytics/growth': {
     parameters: {
       query?: never;
@@ -1080,6 +1104,26 @@ export interface paths {
     head?: never;
     /** Update a maintenance_window (only the fields sent change) */
     patch: operations['patchMaintenanceById'];
+    trace?: never;
+  };
+  '/api/metrics/forecast': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The latest nightly forecast of a server's metric (server_id) or a rack sensor's (rack_id)
+     * @description A week ahead, hour by hour, with the 90 % interval, the method its backtest chose, and the last week of hourly means it continues. One element per label set; empty before the first run or with under two days of history.
+     */
+    get: operations['getMetricsForecast'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/metrics/ingest': {
@@ -3243,6 +3287,24 @@ export interface components {
       };
       vcpus: number;
     };
+    ForecastRun: {
+      chunks: number;
+      compute_ms: number;
+      cursor_rack_id: number;
+      error: string | null;
+      finished_at: number | null;
+      id: number;
+      max_chunk_ms: number;
+      methods: {
+        [key: string]: number;
+      };
+      series: number;
+      skipped: number;
+      started_at: number;
+      /** @enum {string} */
+      status: 'running' | 'done' | 'failed';
+      trigger: string;
+    };
     GrowthReport: {
       capacity: {
         cooling_kw: number | null;
@@ -3694,6 +3756,21 @@ export interface components {
       } | null;
       metric: string;
       minutes: [number, number][];
+    };
+    SeriesForecast: {
+      backtest: {
+        [key: string]: number;
+      };
+      computed_at: number;
+      history: [number, number][];
+      history_hours: number;
+      labels: string;
+      method: string;
+      metric: string;
+      period: number;
+      points: [number, number, number][];
+      run_id: number;
+      start: number;
     };
     SeriesPattern: {
       daily: {
@@ -4904,6 +4981,60 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsForecastRuns: {
+    parameters: {
+      query?: {
+        limit?: string;
+        offset?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Runs */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForecastRun'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  postAnalyticsForecastRuns: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run after its first chunk */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForecastRun'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
     };
   };
   getAnalyticsGrowth: {
@@ -8846,6 +8977,39 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  getMetricsForecast: {
+    parameters: {
+      query: {
+        metric: string;
+        rack_id?: string;
+        server_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Forecasts */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SeriesForecast'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
     };
   };
   postMetricsIngest: {

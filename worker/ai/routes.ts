@@ -6,6 +6,9 @@ import { visibleRack, visibleServer } from '../telemetry/query';
 import { devicePatterns } from './patterns';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
 import { AnomalyQuery, PatternQuery, SeriesAnomalies, SeriesPattern } from './schemas/anomalies';
+import { ForecastRun, RunsQuery, SeriesForecast, SeriesForecastQuery } from './schemas/forecast';
+import { continueRun, listRuns, startRun } from './forecast-job';
+import { storedForecasts } from './series-forecasts';
 
 const HOUR = 3_600_000;
 
@@ -65,6 +68,77 @@ export function mountAi(api: Api) {
           ? await visibleServer(ctx, q.server_id)
           : { ...(await visibleRack(ctx, q.rack_id!)), server_id: 0 };
       return c.json(await devicePatterns(ctx, { rack_id: device.rack_id, server_id: device.server_id }));
+    },
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/analytics/forecast-runs',
+      summary: 'The nightly forecasting job log: one row per run, newest first',
+      description:
+        'A run forecasts every hourly series of utilisation, power and temperature (servers: cpu_pct, mem_pct, ' +
+        'power_w, inlet_temp_c; racks: power_kw, inlet_temp_c) a week ahead, rack by rack; each invocation stops ' +
+        'after FORECAST_CHUNK_MS and the next continues from `cursor_rack_id`. `compute_ms` sums the chunks, ' +
+        '`max_chunk_ms` is the longest; `methods` counts the methods the backtests chose.',
+      tags: ['AI operations'],
+      access: 'inventory:read',
+      query: RunsQuery,
+      responses: [{ status: 200, description: 'Runs', schema: ForecastRun, name: 'ForecastRun', list: true }],
+    },
+    async (c, { ctx, query }) => {
+      const { rows, total } = await listRuns(ctx.db, query.limit, query.offset);
+      c.header('X-Total-Count', String(total));
+      return c.json(rows);
+    },
+  );
+  api.op(
+    {
+      method: 'post',
+      path: '/analytics/forecast-runs',
+      summary: 'Forecast now: start a run (or join the one running) and do its first chunk',
+      description: 'The minute trigger continues the run until every rack is done.',
+      tags: ['AI operations'],
+      access: 'inventory:write',
+      responses: [
+        { status: 202, description: 'The run after its first chunk', schema: ForecastRun, name: 'ForecastRun' },
+      ],
+    },
+    async (c, { ctx }) => {
+      const run = await startRun(ctx.db, 'manual');
+      return c.json((await continueRun(ctx.env)) ?? run, 202);
+    },
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/metrics/forecast',
+      summary: "The latest nightly forecast of a server's metric (server_id) or a rack sensor's (rack_id)",
+      description:
+        'A week ahead, hour by hour, with the 90 % interval, the method its backtest chose, and the last week of ' +
+        'hourly means it continues. One element per label set; empty before the first run or with under two days ' +
+        'of history.',
+      tags: ['AI operations'],
+      access: 'inventory:read',
+      query: SeriesForecastQuery,
+      responses: [
+        { status: 200, description: 'Forecasts', schema: SeriesForecast, name: 'SeriesForecast', list: true },
+      ],
+    },
+    async (c, { ctx, query }) => {
+      if ((query.server_id === undefined) === (query.rack_id === undefined)) {
+        throw unprocessable([{ field: 'query.server_id', message: 'give server_id or rack_id (one of them)' }]);
+      }
+      const device =
+        query.server_id !== undefined
+          ? await visibleServer(ctx, query.server_id)
+          : { ...(await visibleRack(ctx, query.rack_id!)), server_id: 0 };
+      const rows = await storedForecasts(
+        ctx.db,
+        { rack_id: device.rack_id, server_id: device.server_id },
+        query.metric,
+      );
+      c.header('X-Total-Count', String(rows.length));
+      return c.json(rows);
     },
   );
 }

@@ -1,0 +1,108 @@
+// Capacity forecast and planning in a browser, on the demo estate (its servers' purchase dates give a growth
+// history): the forecast charts with their 90 % interval bands, the monthly table, exhaustion and procurement,
+// and the placement form's inline errors and plan. Screenshots: e2e/screenshots/forecast-*.png.
+import { adminApiToken, browserSuite } from './lib/harness.mjs';
+
+browserSuite(
+  'forecast',
+  { port: 8870, env: { SEED: '1', SIMULATE: '0' } },
+  async ({ page, origin, step, shot, expect }) => {
+    const url = (p) => `${origin}${p}`;
+    let token;
+
+    await step('sign in', async () => {
+      await page.goto(url('/login'));
+      await page.fill('#username', 'admin');
+      await page.fill('#password', 'admin123');
+      await page.click('button[type=submit]');
+      await page.waitForURL((u) => u.pathname === '/');
+      token = await adminApiToken(page, origin);
+    });
+
+    await step('the dashboard shows the next exhaustion and the top risks', async () => {
+      await page.locator('[data-testid=dashboard-next-exhaustion]').waitFor();
+      const r = await page.request.get(url('/api/analytics/exhaustion'), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const dates = (await r.json()).flatMap((e) => (e.date ? [e.date] : [])).sort();
+      const shown = await page.locator('[data-testid=dashboard-next-exhaustion]').textContent();
+      const expected = new Date(`${dates[0]}T00:00:00Z`).getUTCFullYear();
+      expect(dates.length > 0 && shown.includes(String(expected)), `next exhaustion ${dates[0]} shown as ${shown}`);
+      await page.locator('[data-testid=capacity-outlook]').scrollIntoViewIfNeeded();
+      await shot('forecast-dashboard', false);
+    });
+
+    await step('the forecast page draws history, forecast and the 90 % interval band', async () => {
+      await page.click('a[href="/ai/forecast"]');
+      await page.waitForURL((u) => u.pathname === '/ai/forecast');
+      await page.locator('[data-testid=forecast-chart-u] svg path').first().waitFor();
+      const r = await page.request.get(url('/api/analytics/forecast?months=12'), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const api = await r.json();
+      expect(api.length === 12, `12 months from the API: ${api.length}`);
+      const last = api[11];
+      expect(last.upper.u_used > last.lower.u_used, `a real interval at 12 months: ${JSON.stringify(last)}`);
+      // the KPI is the API's racks_needed 12 months ahead
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-testid=racks-needed]')?.textContent?.trim() === String(n),
+        last.racks_needed,
+      );
+      // a band: a filled path between the bounds, wider at the end than where it starts
+      for (const chart of ['forecast-chart-u', 'forecast-chart-power', 'forecast-chart-servers']) {
+        const paths = await page.locator(`[data-testid=${chart}] svg path`).count();
+        expect(paths >= 3, `${chart}: history, forecast and band paths (${paths})`);
+      }
+      const band = await page.evaluate(() => {
+        const areas = [...document.querySelectorAll('[data-testid=forecast-chart-u] svg path')].filter(
+          (p) => getComputedStyle(p).fill !== 'none' && (p.getAttribute('d') ?? '').includes('Z'),
+        );
+        const box = areas[0]?.getBoundingClientRect();
+        return box ? { w: box.width, h: box.height } : null;
+      });
+      expect(band && band.w > 20 && band.h > 2, `the interval band is drawn: ${JSON.stringify(band)}`);
+      const rows = await page.locator('[data-testid=forecast-table] tbody tr').count();
+      expect(rows === 12, `12 months in the table (${rows})`);
+      const first = await page.locator('[data-testid=forecast-table] tbody tr').first().textContent();
+      expect(first.includes(api[0].month), `the table starts at ${api[0].month}: ${first}`);
+      await shot('forecast-page');
+      await page.locator('[data-testid=forecast-chart-u]').screenshot({ path: 'e2e/screenshots/forecast-chart.png' });
+    });
+
+    await step('exhaustion per datacenter and resource, and the procurement plan', async () => {
+      const ex = await page.locator('[data-testid=exhaustion-table] tbody tr').count();
+      const r = await page.request.get(url('/api/analytics/exhaustion'), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(ex === (await r.json()).length && ex > 0, `one row per datacenter and resource (${ex})`);
+      // a longer lead time moves the order dates earlier (or makes them overdue)
+      await page.selectOption('[data-testid=lead-time]', '180');
+      await page.waitForTimeout(300);
+      await shot('forecast-plan', true);
+    });
+
+    await step('the horizon switch reloads the forecast', async () => {
+      await page.locator('[data-testid=forecast-horizon] button', { hasText: '3 months' }).click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=forecast-table] tbody tr').length === 3);
+    });
+
+    await step('the placement form shows inline errors, then a plan', async () => {
+      const form = page.locator('[data-testid=placement-form]');
+      await form.locator('input[name=count]').fill('');
+      await form.locator('input[name=power_w]').fill('abc');
+      await form.locator('button[type=submit]').click();
+      await page.locator('[data-testid=field-error-count]').waitFor();
+      const msg = await page.locator('[data-testid=field-error-power_w]').textContent();
+      expect(/Power/.test(msg), `power error names the field: ${msg}`);
+      await shot('forecast-placement-errors', false);
+      await form.locator('input[name=count]').fill('3');
+      await form.locator('input[name=power_w]').fill('750');
+      await form.locator('button[type=submit]').click();
+      await page.locator('[data-testid=placement-plan] tbody tr').first().waitFor();
+      const placed = await page.locator('[data-testid=placement-plan] tbody tr').count();
+      expect(placed === 3, `three placements (${placed})`);
+      await page.locator('[data-testid=placement-plan]').scrollIntoViewIfNeeded();
+      await shot('forecast-placement', false);
+    });
+  },
+);
