@@ -154,6 +154,10 @@ export async function risks(
     ...feedRisks(racks, peaks),
     ...singlePointRisks(groups),
   ];
+  // the most severe first; among equals, running out of capacity before a feed at risk before a shared rack
   const rank = { critical: 0, warning: 1 };
-  return out.sort((a, b) => rank[a.severity] - rank[b.severity] || a.subject.localeCompare(b.subject));
+  const kind = { headroom: 0, feed_load: 1, single_point_of_failure: 2 };
+  return out.sort(
+    (a, b) => rank[a.severity] - rank[b.severity] || kind[a.kind] - kind[b.kind] || a.subject.localeCompare(b.subject),
+  );
 }
