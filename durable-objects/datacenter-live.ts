@@ -4,9 +4,12 @@ import type { DatacenterMessage, RackSummary } from '../worker/telemetry/protoco
 import { summarizeDatacenter, type FacilityReading } from '../worker/telemetry/datacenter-summary';
 import { clearanceCovers } from '../worker/platform/access/zones';
 import { socketAttachment, socketExpired, CLOSE_EXPIRED, type SocketAttachment } from '../worker/platform/live/sockets';
+import { addReading, closeStale, type PueState } from '../worker/telemetry/pue-hours';
 
 /** At most one message per socket per second: the dashboard does not need more, and it bounds fan-out. */
 const PUSH_EVERY_MS = 1_000;
+/** closed PUE hours that could not be written to D1 are tried again this much later */
+const PUE_RETRY_MS = 60_000;
 
 /**
  * One datacenter's live view (named by datacenter id), fed by its racks' objects with their summaries (at most
@@ -21,6 +24,8 @@ export class DatacenterLive extends DurableObject<Env> {
   private changed = new Set<number>();
   private lastPushAt = 0;
   private armed = false;
+  /** the PUE hour being summed and the closed ones not yet in D1 (pue-hours.ts), durable in `kv` */
+  private pue: PueState = { open: null, pending: [] };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -36,6 +41,7 @@ export class DatacenterLive extends DurableObject<Env> {
       for (const r of sql.exec<{ k: string; v: string }>('SELECT k, v FROM kv')) {
         if (r.k === 'facility') this.facility = JSON.parse(r.v);
         if (r.k === 'datacenter_id') this.datacenterId = Number(r.v);
+        if (r.k === 'pue') this.pue = JSON.parse(r.v);
       }
     });
   }
@@ -72,18 +78,62 @@ export class DatacenterLive extends DurableObject<Env> {
     this.schedule();
   }
 
-  /** Facility meter readings (facility_power_kw), newest kept. Durable before this returns. */
-  ingestFacility(datacenterId: number, samples: { metric: string; ts: number; value: number }[]): number {
+  /**
+   * Facility meter readings (facility_power_kw), newest kept, each live one summed into its hour of PUE with the
+   * site's IT power now. Durable before this returns; an hour that closes is written to D1 (retried by alarm).
+   * `now` is the object's clock (tests move it to close hours).
+   */
+  async ingestFacility(
+    datacenterId: number,
+    samples: { metric: string; ts: number; value: number }[],
+    now = Date.now(),
+  ): Promise<number> {
     this.noteDatacenter(datacenterId);
     let accepted = 0;
-    for (const s of samples) {
+    const it = this.view(null, now, datacenterId).summary.site_it_power_kw;
+    for (const s of [...samples].sort((a, b) => a.ts - b.ts)) {
       if (s.metric !== 'facility_power_kw') continue;
       accepted++;
       if (!this.facility || s.ts >= this.facility.ts) this.facility = { ts: s.ts, value: s.value };
+      this.pue = addReading(this.pue, s.ts, s.value, it, now);
     }
     if (this.facility) this.setKv('facility', JSON.stringify(this.facility));
+    this.setKv('pue', JSON.stringify(this.pue));
     this.schedule();
+    await this.writePueHours(now);
     return accepted;
+  }
+
+  /** The PUE hour being summed (not yet in D1). */
+  pueOpenHour() {
+    return this.pue.open;
+  }
+
+  /** Closed PUE hours to D1, added to what is there (a retried write after a lost answer counts once more: rare). */
+  private async writePueHours(now = Date.now()) {
+    this.pue = closeStale(this.pue, now);
+    if (!this.pue.pending.length || !this.datacenterId) return;
+    const rows = this.pue.pending;
+    try {
+      await this.env.DB.batch(
+        rows.map((h) =>
+          this.env.DB.prepare(
+            `INSERT INTO pue_rollups (datacenter_id, bucket_start, count, facility_sum, it_sum, pue_min, pue_max)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (datacenter_id, bucket_start) DO UPDATE SET count = count + excluded.count,
+               facility_sum = facility_sum + excluded.facility_sum, it_sum = it_sum + excluded.it_sum,
+               pue_min = min(pue_min, excluded.pue_min), pue_max = max(pue_max, excluded.pue_max)`,
+          ).bind(this.datacenterId, h.start, h.count, h.facility_sum, h.it_sum, h.pue_min, h.pue_max),
+        ),
+      );
+      this.pue = { ...this.pue, pending: this.pue.pending.filter((h) => !rows.includes(h)) };
+      this.setKv('pue', JSON.stringify(this.pue));
+    } catch (e) {
+      console.warn(`datacenter ${this.datacenterId}: PUE hours not written, retrying: ${e}`);
+      this.setKv('pue', JSON.stringify(this.pue));
+      this.armed = true;
+      await this.ctx.storage.setAlarm(Date.now() + PUE_RETRY_MS);
+    }
   }
 
   /** The summary as seen with a clearance (null: everything): visible racks only, the site's PUE. */
@@ -108,6 +158,7 @@ export class DatacenterLive extends DurableObject<Env> {
   override async alarm() {
     this.armed = false;
     this.push(Date.now());
+    await this.writePueHours();
   }
 
   private push(now: number) {

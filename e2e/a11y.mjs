@@ -191,6 +191,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/containers/clusters/new',
       '/capacity',
       '/ai/forecast',
+      '/ai/risk',
       '/audit',
       '/compliance',
       '/security',

@@ -69,6 +69,37 @@ browserSuite(
       await page.locator('[data-testid=forecast-chart-u]').screenshot({ path: 'e2e/screenshots/forecast-chart.png' });
     });
 
+    await step('PUE history (written as the simulator writes it) draws with its forecast band', async () => {
+      const dcs = await (
+        await page.request.get(url('/api/datacenters'), { headers: { authorization: `Bearer ${token}` } })
+      ).json();
+      const dc = dcs[0];
+      const racks = await (
+        await page.request.get(url(`/api/racks?datacenter_id=${dc.id}&limit=1`), {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json();
+      const H = 3_600_000;
+      const first = Math.floor(Date.now() / H) * H - 96 * H;
+      const pue = Array.from({ length: 96 }, (_, i) => {
+        const p = 1.3 + 0.08 * Math.sin((2 * Math.PI * i) / 24);
+        return [dc.id, first + i * H, 6, 600 * p, 600, p - 0.01, p + 0.01];
+      });
+      const rows = [[racks[0].id, 0, 'power_kw', 3600, first, 1, 10, 10, 10, 10, 10]];
+      const r = await page.request.post(url('/api/demo/history'), {
+        headers: { authorization: `Bearer ${token}` },
+        data: { rows, pue },
+      });
+      expect(r.ok(), `history: ${r.status()} ${await r.text()}`);
+      await page.reload();
+      const chart = page.locator(`[data-testid=pue-chart-${dc.id}]`);
+      await chart.locator('svg path').first().waitFor();
+      const paths = await chart.locator('svg path').count();
+      expect(paths >= 3, `PUE history, forecast and band (${paths} paths)`);
+      await chart.scrollIntoViewIfNeeded();
+      await chart.screenshot({ path: 'e2e/screenshots/forecast-pue.png' });
+    });
+
     await step('exhaustion per datacenter and resource, and the procurement plan', async () => {
       const ex = await page.locator('[data-testid=exhaustion-table] tbody tr').count();
       const r = await page.request.get(url('/api/analytics/exhaustion'), {
@@ -84,6 +115,28 @@ browserSuite(
     await step('the horizon switch reloads the forecast', async () => {
       await page.locator('[data-testid=forecast-horizon] button', { hasText: '3 months' }).click();
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=forecast-table] tbody tr').length === 3);
+    });
+
+    await step('the failure-risk page ranks servers with their evidence and data', async () => {
+      await page.click('a[href="/ai/risk"]');
+      await page.waitForURL((u) => u.pathname === '/ai/risk');
+      await page.locator('[data-testid=risk-table] tbody tr a.cell-link').first().waitFor();
+      const r = await page.request.get(url('/api/analytics/failure-risk?limit=1'), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const [top] = await r.json();
+      const firstRow = page.locator('[data-testid=risk-table] tbody tr').first();
+      expect((await firstRow.textContent()).includes(top.name), `the riskiest server first: ${top.name}`);
+      await firstRow.locator('button.more').click();
+      await firstRow.locator('.cov').waitFor();
+      const cov = await firstRow.locator('.cov').textContent();
+      expect(cov.includes('SMART'), `the data behind it is said: ${cov}`);
+      await shot('forecast-risk', false);
+      await page.locator('[data-testid=risk-level] button', { hasText: 'High' }).click();
+      await page.waitForTimeout(300);
+      await page.goBack();
+      await page.goto(url('/ai/forecast'));
+      await page.locator('[data-testid=placement-form]').waitFor();
     });
 
     await step('the placement form shows inline errors, then a plan', async () => {

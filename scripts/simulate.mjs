@@ -665,19 +665,25 @@ async function writeHistory(estate, to) {
   for (const { stepMs, points, to: planTo, from, first } of plans) {
     const end = Math.min(planTo, first ?? planTo);
     let batch = [];
+    // the sites' PUE hours ride with the hourly rollups of the same hours
+    let pue = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const sentAt = Date.now();
-      const { data } = await http('POST', '/demo/history', { token: await accessToken(), json: { rows: batch } });
+      const json = pue.length ? { rows: batch, pue } : { rows: batch };
+      const { data } = await http('POST', '/demo/history', { token: await accessToken(), json });
       written += data.written;
       rows += batch.length;
       batch = [];
+      pue = [];
       await yieldAfter(sentAt);
     };
     for (let t = end - stepMs; t >= from; t -= stepMs) {
-      const bucket = historyRows(estate, t, stepMs, points);
+      const hourPue = [];
+      const bucket = historyRows(estate, t, stepMs, points, stepMs === HOUR ? hourPue : null);
       if (batch.length + bucket.length > HISTORY_ROWS_PER_REQUEST) await flush();
       batch.push(...bucket);
+      pue.push(...hourPue);
     }
     await flush();
   }

@@ -555,7 +555,7 @@ export function simulateTick(estate, t, anomalies = []) {
     facilityKw += r.facility_power_kw;
     totalIt += it;
   }
-  return { byRack, byDatacenter, itKw: totalIt, facilityKw };
+  return { byRack, byDatacenter, itKw: totalIt, facilityKw, itByDatacenter: itKw };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -621,10 +621,24 @@ export function formatDuration(ms) {
  * objects aggregate samples. Rows are POST /api/demo/history's:
  * [rack_id, server_id (0: the rack's own sensors), metric, step_s, bucket_start, count, sum, min, max, last, p95].
  */
-export function historyRows(estate, start, stepMs, points) {
+export function historyRows(estate, start, stepMs, points, pueOut = null) {
   const acc = new Map();
+  const sites = new Map();
   for (let i = 0; i < points; i++) {
     const tick = simulateTick(estate, start + Math.floor((i * stepMs) / points), []);
+    // each site's facility reading against its IT power at the same instant: the hour's PUE, as the site's
+    // live object sums it
+    for (const [dcId, [facility]] of tick.byDatacenter) {
+      const it = tick.itByDatacenter.get(dcId) ?? 0;
+      if (!(it > 0)) continue;
+      const s = sites.get(dcId) ?? { count: 0, facility: 0, it: 0, min: Infinity, max: -Infinity };
+      s.count++;
+      s.facility += facility.value;
+      s.it += it;
+      s.min = Math.min(s.min, facility.value / it);
+      s.max = Math.max(s.max, facility.value / it);
+      sites.set(dcId, s);
+    }
     for (const [rackId, samples] of tick.byRack) {
       for (const s of samples) {
         const key = `${rackId}|${s.server ?? 0}|${s.metric}`;
@@ -633,6 +647,9 @@ export function historyRows(estate, start, stepMs, points) {
         a.values.push(s.value);
       }
     }
+  }
+  if (pueOut) {
+    for (const [dcId, s] of sites) pueOut.push([dcId, start, s.count, s.facility, s.it, s.min, s.max]);
   }
   const rows = [];
   for (const a of acc.values()) {

@@ -471,6 +471,7 @@ const QUERIES: Record<string, () => string> = {
   'get /api/metrics/patterns': () => `server_id=${server.id}`,
   'get /api/analytics/placement': () => 'count=1&power_w=500',
   'get /api/metrics/forecast': () => `server_id=${server.id}&metric=cpu_pct`,
+  'get /api/analytics/pue': () => `datacenter_id=${dc.id}`,
   'post /api/prom/push': () => `server=${encodeURIComponent(server.name)}`,
   'post /api/influx/write': () => 'precision=ms',
 };

@@ -214,6 +214,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/analytics/failure-risk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Servers most likely to fail, highest first, each with the evidence behind its risk
+     * @description Evidence: EDAC memory errors (node_edac_*), IPMI power supply and fan sensors (ipmi_sensor_state), stopped fans (fan_rpm), hours of inlet above 27 °C in 7 days, disks at risk from SMART (smartctl_device_attribute or smart_<id>_raw|normalized series, scored by the trained disk model), age past five years, alerts in 30 days, reported health; warranty is shown, not counted. Each kind is a stated chance set by hand (there are no labelled server failures to learn from), combined as independent causes; `coverage` says what data there was.
+     */
+    get: operations['getAnalyticsFailureRisk'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/analytics/forecast': {
     parameters: {
       query?: never;
@@ -310,6 +330,26 @@ export interface paths {
      * @description Racks: those the capacity forecast needs beyond the installed ones within `months`, ordered in one go by the first month they are short less lead_time_days, with two PDUs each (A and B feeds). Power and cooling: capacity to add when they run out within the horizon, enough for the upper forecast. Inventory growth is read month by month from the servers as they are now (a server counts from its purchase date, or the month it was recorded; it stops drawing power when decommissioned) and VMs from their creation; each quantity is forecast by the method that did best on its own past in a rolling-origin backtest (no growth, drift, linear or damped trend), with a 90 % interval from that backtest. racks_needed holds the forecast U and power in racks of the estate's mean size with headroom_pct of each kept free.
      */
     get: operations['getAnalyticsProcurement'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/analytics/pue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A site's PUE hour by hour over the last `days` (28), and a week ahead with its 90 % interval
+     * @description Each hour is facility energy over IT energy as the site's live object summed them from the facility meter's readings and the site's IT power at each (all its racks', whatever the caller may see). The forecast learns the daily rhythm (cooling follows the outside temperature) from the last four weeks.
+     */
+    get: operations['getAnalyticsPue'];
     put?: never;
     post?: never;
     delete?: never;
@@ -805,7 +845,7 @@ export interface paths {
     put?: never;
     /**
      * Write simulated rollup history for demo devices (local development only)
-     * @description Simulated, not measured: rows `[rack_id, server_id (0 for the rack), metric, step_s (60 or 3600), bucket_start (ms), count, sum, min, max, last, p95]`, at most 10000 per request, into the 1-minute / 1-hour rollups. Buckets that already exist are left as they are (idempotent); all rows are checked before any is written. Used by `npm start` so week and month charts have data.
+     * @description Simulated, not measured: rows `[rack_id, server_id (0 for the rack), metric, step_s (60 or 3600), bucket_start (ms), count, sum, min, max, last, p95]`, at most 10000 per request, into the 1-minute / 1-hour rollups; `pue` rows `[datacenter_id, bucket_start (on the hour), count, facility_sum, it_sum, pue_min, pue_max]` into the hourly PUE history. Buckets that already exist are left as they are (idempotent); all rows are checked before any is written. Used by `npm start` so week and month charts have data.
      */
     post: operations['postDemoHistory'];
     delete?: never;
@@ -3698,6 +3738,38 @@ export interface components {
       quantity: number;
       unit: string;
     };
+    PueReport: {
+      current: {
+        facility_kw: number;
+        it_kw: number;
+        max: number;
+        min: number;
+        pue: number;
+        ts: number;
+      } | null;
+      datacenter: string;
+      datacenter_id: number;
+      design_target: number | null;
+      forecast: {
+        backtest: {
+          [key: string]: number;
+        };
+        history_hours: number;
+        method: string;
+        period: number;
+        points: [number, number, number][];
+        start: number;
+      } | null;
+      hours: {
+        facility_kw: number;
+        it_kw: number;
+        max: number;
+        min: number;
+        pue: number;
+        ts: number;
+      }[];
+      mean: number | null;
+    };
     Rack: {
       /** @description Sum of power_supply_w of servers not decommissioned */
       allocated_w: number;
@@ -3822,6 +3894,36 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
       warranty_expires: string | null;
+    };
+    ServerFailureRisk: {
+      coverage: string[];
+      datacenter: string;
+      datacenter_id: number;
+      disks: {
+        at_risk: boolean;
+        device: string;
+        evidence: {
+          attribute: number;
+          contribution: number;
+          source: string;
+          value: number;
+          why: string;
+        }[];
+        risk: number;
+        unknown: number[];
+      }[];
+      evidence: {
+        detail: string;
+        factor: string;
+        weight: number;
+      }[];
+      /** @enum {string} */
+      level: 'high' | 'medium' | 'low' | 'none';
+      name: string;
+      rack: string;
+      rack_id: number;
+      risk: number;
+      server_id: number;
     };
     SignInSession: {
       amr: string[];
@@ -4950,6 +5052,40 @@ export interface operations {
       422: components['responses']['Invalid'];
     };
   };
+  getAnalyticsFailureRisk: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        level?: 'none' | 'low' | 'medium' | 'high';
+        limit?: string;
+        offset?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Servers */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServerFailureRisk'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
   getAnalyticsForecast: {
     parameters: {
       query?: {
@@ -5120,6 +5256,32 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ProcurementLine'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsPue: {
+    parameters: {
+      query: {
+        datacenter_id: string;
+        days?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description PUE history and forecast */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PueReport'];
         };
       };
       401: components['responses']['Unauthorized'];
@@ -7698,6 +7860,7 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          pue?: [number, number, number, number, number, number, number][];
           rows: [number, number, string, 60 | 3600, number, number, number, number, number, number, number][];
         };
       };

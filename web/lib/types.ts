@@ -65,3 +65,5 @@ export type ProcurementLine = Schemas['ProcurementLine'];
 export type StrandedRack = Schemas['StrandedRack'];
 export type PlacementPlan = Schemas['PlacementPlan'];
 export type CapacityRisk = Schemas['CapacityRisk'];
+export type PueReport = Schemas['PueReport'];
+export type ServerFailureRisk = Schemas['ServerFailureRisk'];

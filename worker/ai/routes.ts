@@ -6,7 +6,18 @@ import { visibleRack, visibleServer } from '../telemetry/query';
 import { devicePatterns } from './patterns';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
 import { AnomalyQuery, PatternQuery, SeriesAnomalies, SeriesPattern } from './schemas/anomalies';
-import { ForecastRun, RunsQuery, SeriesForecast, SeriesForecastQuery } from './schemas/forecast';
+import {
+  FailureRiskQuery,
+  ForecastRun,
+  PueQuery,
+  ServerFailureRisk,
+  PueReport,
+  RunsQuery,
+  SeriesForecast,
+  SeriesForecastQuery,
+} from './schemas/forecast';
+import { pueReport } from './pue';
+import { failureRisks } from './failure-risk';
 import { continueRun, listRuns, startRun } from './forecast-job';
 import { storedForecasts } from './series-forecasts';
 
@@ -138,6 +149,47 @@ export function mountAi(api: Api) {
         query.metric,
       );
       c.header('X-Total-Count', String(rows.length));
+      return c.json(rows);
+    },
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/analytics/pue',
+      summary: "A site's PUE hour by hour over the last `days` (28), and a week ahead with its 90 % interval",
+      description:
+        "Each hour is facility energy over IT energy as the site's live object summed them from the facility " +
+        "meter's readings and the site's IT power at each (all its racks', whatever the caller may see). The " +
+        'forecast learns the daily rhythm (cooling follows the outside temperature) from the last four weeks.',
+      tags: ['AI operations'],
+      access: 'inventory:read',
+      query: PueQuery,
+      responses: [{ status: 200, description: 'PUE history and forecast', schema: PueReport, name: 'PueReport' }],
+    },
+    async (c, { ctx, query }) => c.json(await pueReport(ctx, query)),
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/analytics/failure-risk',
+      summary: 'Servers most likely to fail, highest first, each with the evidence behind its risk',
+      description:
+        'Evidence: EDAC memory errors (node_edac_*), IPMI power supply and fan sensors (ipmi_sensor_state), ' +
+        'stopped fans (fan_rpm), hours of inlet above 27 °C in 7 days, disks at risk from SMART ' +
+        '(smartctl_device_attribute or smart_<id>_raw|normalized series, scored by the trained disk model), ' +
+        'age past five years, alerts in 30 days, reported health; warranty is shown, not counted. Each kind is a ' +
+        'stated chance set by hand (there are no labelled server failures to learn from), combined as ' +
+        'independent causes; `coverage` says what data there was.',
+      tags: ['AI operations'],
+      access: 'inventory:read',
+      query: FailureRiskQuery,
+      responses: [
+        { status: 200, description: 'Servers', schema: ServerFailureRisk, name: 'ServerFailureRisk', list: true },
+      ],
+    },
+    async (c, { ctx, query }) => {
+      const { total, rows } = await failureRisks(ctx, query);
+      c.header('X-Total-Count', String(total));
       return c.json(rows);
     },
   );

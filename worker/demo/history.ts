@@ -22,10 +22,29 @@ export async function historyCoverage(db: D1Database) {
   return { simulated: true as const, first_hour: first(3600), first_minute: first(60) };
 }
 
+/** [datacenter_id, bucket_start (on the hour), count, facility_sum, it_sum, pue_min, pue_max]: a site's PUE hour */
+export type PueHistoryRow = [number, number, number, number, number, number, number];
+
 /** Checks what the schema cannot: buckets in the past, consistent aggregates, devices that exist together. */
-async function check(db: D1Database, rows: HistoryRow[], now: number) {
+async function check(db: D1Database, rows: HistoryRow[], now: number, pue: PueHistoryRow[]) {
   const errors: FieldError[] = [];
   const bad = (i: number, message: string) => errors.length < 20 && errors.push({ field: `rows[${i}]`, message });
+  const badPue = (i: number, message: string) => errors.length < 20 && errors.push({ field: `pue[${i}]`, message });
+  pue.forEach(([, start, count, facility, it, min, max], i) => {
+    if (start % 3_600_000 !== 0) badPue(i, 'bucket_start must be on the hour');
+    else if (start + 3_600_000 > now) badPue(i, 'the hour must be over (history only)');
+    else if (!(count >= 1 && facility > 0 && it > 0 && min > 0 && min <= facility / it && facility / it <= max))
+      badPue(i, 'needs count >= 1, positive sums and pue_min <= facility_sum / it_sum <= pue_max');
+  });
+  if (pue.length) {
+    const ids = [...new Set(pue.map(([dc]) => dc))];
+    const { results } = await db
+      .prepare('SELECT id FROM datacenters WHERE id IN (SELECT value FROM json_each(?))')
+      .bind(JSON.stringify(ids))
+      .all<{ id: number }>();
+    const known = new Set(results.map((r) => r.id));
+    pue.forEach(([dc], i) => known.has(dc) || badPue(i, `no datacenter ${dc}`));
+  }
   rows.forEach(([, , , step, start, count, sum, min, max, last, p95], i) => {
     if (start % (step * 1000) !== 0) bad(i, `bucket_start must be a multiple of ${step} s`);
     else if (start + step * 1000 > now) bad(i, 'the bucket must be over (history only)');
@@ -51,9 +70,21 @@ async function check(db: D1Database, rows: HistoryRow[], now: number) {
 }
 
 /** Writes the rows that are new, all in one batch; answers how many were new. */
-export async function writeHistory(db: D1Database, rows: HistoryRow[], now = Date.now()) {
-  await check(db, rows, now);
+export async function writeHistory(db: D1Database, rows: HistoryRow[], now = Date.now(), pue: PueHistoryRow[] = []) {
+  await check(db, rows, now, pue);
   const statements: D1PreparedStatement[] = [];
+  if (pue.length) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO pue_rollups (datacenter_id, bucket_start, count, facility_sum, it_sum, pue_min, pue_max)
+           SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6
+             FROM json_each(?) AS j WHERE true
+           ON CONFLICT (datacenter_id, bucket_start) DO NOTHING`,
+        )
+        .bind(JSON.stringify(pue)),
+    );
+  }
   for (let i = 0; i < rows.length; i += CHUNK) {
     statements.push(
       db
@@ -69,6 +100,13 @@ export async function writeHistory(db: D1Database, rows: HistoryRow[], now = Dat
     );
   }
   const results = await db.batch(statements);
-  const written = results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
-  return { simulated: true as const, received: rows.length, written, skipped: rows.length - written };
+  const pueWritten = pue.length ? (results[0]!.meta.changes ?? 0) : 0;
+  const written = results.reduce((n, r) => n + (r.meta.changes ?? 0), 0) - pueWritten;
+  return {
+    simulated: true as const,
+    received: rows.length,
+    written,
+    skipped: rows.length - written,
+    pue_written: pueWritten,
+  };
 }

@@ -3,7 +3,7 @@ import type { Api } from '../platform/http/api';
 import { isProduction } from '../env';
 import { forbidden } from '../platform/http/problem';
 import { METRIC_NAME } from '../telemetry/samples';
-import { HISTORY_MAX_ROWS, historyCoverage, writeHistory, type HistoryRow } from './history';
+import { HISTORY_MAX_ROWS, historyCoverage, writeHistory, type HistoryRow, type PueHistoryRow } from './history';
 import { seedDemo } from './seed';
 
 const SeedOptions = v.object({
@@ -32,6 +32,23 @@ const HistoryBody = v.object({
     ),
     v.minLength(1),
     v.maxLength(HISTORY_MAX_ROWS),
+  ),
+  /** a site's PUE hours: [datacenter_id, bucket_start, count, facility_sum, it_sum, pue_min, pue_max] */
+  pue: v.optional(
+    v.pipe(
+      v.array(
+        v.tuple([
+          v.pipe(id, v.minValue(1)),
+          v.pipe(id, v.minValue(1)),
+          v.pipe(id, v.minValue(1)),
+          finite,
+          finite,
+          finite,
+          finite,
+        ]),
+      ),
+      v.maxLength(HISTORY_MAX_ROWS),
+    ),
   ),
 });
 
@@ -82,8 +99,10 @@ export function mountDemo(api: Api) {
       description:
         'Simulated, not measured: rows `[rack_id, server_id (0 for the rack), metric, step_s (60 or 3600), ' +
         `bucket_start (ms), count, sum, min, max, last, p95]\`, at most ${HISTORY_MAX_ROWS} per request, into the ` +
-        '1-minute / 1-hour rollups. Buckets that already exist are left as they are (idempotent); all rows are ' +
-        'checked before any is written. Used by `npm start` so week and month charts have data.',
+        '1-minute / 1-hour rollups; `pue` rows `[datacenter_id, bucket_start (on the hour), count, facility_sum, ' +
+        'it_sum, pue_min, pue_max]` into the hourly PUE history. Buckets that already exist are left as they are ' +
+        '(idempotent); all rows are checked before any is written. Used by `npm start` so week and month charts ' +
+        'have data.',
       tags: ['Demo'],
       access: 'demo:seed',
       body: HistoryBody,
@@ -91,7 +110,9 @@ export function mountDemo(api: Api) {
     },
     async (c, { body }) => {
       notInProduction(c.env, 'Simulated history');
-      return c.json(await writeHistory(c.env.DB, body.rows as HistoryRow[]));
+      return c.json(
+        await writeHistory(c.env.DB, body.rows as HistoryRow[], Date.now(), (body.pue ?? []) as PueHistoryRow[]),
+      );
     },
   );
 }

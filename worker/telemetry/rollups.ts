@@ -68,5 +68,7 @@ export async function compactRollups(db: D1Database, now: number, keep1mMs: numb
   await db.batch([
     db.prepare('DELETE FROM metric_rollups WHERE step_s = 60 AND bucket_start < ?').bind(now - keep1mMs),
     db.prepare('DELETE FROM metric_rollups WHERE step_s = 3600 AND bucket_start < ?').bind(now - keep1hMs),
+    // PUE hours live as long as the other hourly rollups
+    db.prepare('DELETE FROM pue_rollups WHERE bucket_start < ?').bind(now - keep1hMs),
   ]);
 }

@@ -59,3 +59,23 @@ export const ingestUnmatched = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.format, t.device] })],
 );
+
+/**
+ * Each datacenter's PUE hour by hour: the facility meter's readings and the site's IT power at each of them
+ * (all its racks', as the live view computes it), summed over the hour by its DatacenterLive object and written
+ * when the hour is over; the demo's simulated history writes them too. PUE for the hour is facility_sum / it_sum.
+ */
+export const pueRollups = sqliteTable(
+  'pue_rollups',
+  {
+    datacenter_id: integer('datacenter_id').notNull(),
+    /** Unix ms, on the hour */
+    bucket_start: integer('bucket_start').notNull(),
+    count: integer('count').notNull(),
+    facility_sum: real('facility_sum').notNull(),
+    it_sum: real('it_sum').notNull(),
+    pue_min: real('pue_min').notNull(),
+    pue_max: real('pue_max').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datacenter_id, t.bucket_start] }), index('pue_rollups_age').on(t.bucket_start)],
+);

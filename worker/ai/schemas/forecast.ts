@@ -49,3 +49,82 @@ export const SeriesForecast = v.object({
   /** the last week of hourly means, [hour start, mean], for the chart */
   history: v.array(v.tuple([n, n])),
 });
+
+export const PueQuery = v.strictObject({
+  datacenter_id: v.pipe(v.string(), v.regex(/^\d+$/, 'must be a datacenter id'), v.transform(Number)),
+  days: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, 'must be a whole number of days from 1 to 400'),
+      v.transform(Number),
+      v.minValue(1, 'must be from 1 to 400'),
+      v.maxValue(400, 'must be from 1 to 400'),
+    ),
+    '28',
+  ),
+});
+
+const PueHour = v.object({ ts: n, pue: n, min: n, max: n, it_kw: n, facility_kw: n });
+export const PueReport = v.object({
+  datacenter_id: n,
+  datacenter: v.string(),
+  design_target: v.nullable(n),
+  /** facility energy over IT energy across the hours shown */
+  mean: v.nullable(n),
+  hours: v.array(PueHour),
+  /** the hour under way, from the site's live object (null: no live readings this hour) */
+  current: v.nullable(PueHour),
+  /** a week ahead, hour by hour, with the 90 % interval (null: under two days of history) */
+  forecast: v.nullable(
+    v.object({
+      start: n,
+      method: v.string(),
+      period: n,
+      backtest: v.record(v.string(), n),
+      history_hours: n,
+      points: v.array(v.tuple([n, n, n])),
+    }),
+  ),
+});
+
+export const FailureRiskQuery = v.strictObject({
+  datacenter_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a datacenter id'), v.transform(Number))),
+  /** the lowest level listed (low: every server with any evidence) */
+  level: v.optional(v.picklist(['none', 'low', 'medium', 'high'], 'must be none, low, medium or high'), 'low'),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, 'must be a whole number'),
+      v.transform(Number),
+      v.minValue(1, 'must be from 1 to 500'),
+      v.maxValue(500, 'must be from 1 to 500'),
+    ),
+    '50',
+  ),
+  offset: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number)), '0'),
+});
+
+export const ServerFailureRisk = v.object({
+  server_id: n,
+  name: v.string(),
+  rack_id: n,
+  rack: v.string(),
+  datacenter_id: n,
+  datacenter: v.string(),
+  /** chance-like score in [0, 1]: 1 − Π(1 − weight) over the evidence */
+  risk: n,
+  level: v.picklist(['high', 'medium', 'low', 'none']),
+  evidence: v.array(v.object({ factor: v.string(), weight: n, detail: v.string() })),
+  /** each disk's risk from its SMART attributes (the trained model), highest first */
+  disks: v.array(
+    v.object({
+      device: v.string(),
+      risk: n,
+      at_risk: v.boolean(),
+      evidence: v.array(v.object({ attribute: n, value: n, source: v.string(), contribution: n, why: v.string() })),
+      unknown: v.array(n),
+    }),
+  ),
+  /** what the platform had to judge from ("no SMART data", "inlet temperature, 168 h", …) */
+  coverage: v.array(v.string()),
+});
