@@ -192,6 +192,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/capacity',
       '/ai/forecast',
       '/ai/risk',
+      '/ai/anomalies',
       '/audit',
       '/compliance',
       '/security',

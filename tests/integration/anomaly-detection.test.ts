@@ -73,6 +73,21 @@ describe('anomaly detection in the rack object', () => {
     expect(alert.details.fired).toContain('new_ground');
     expect(alert.details.upper).toBeLessThan(70);
     expect(alert.details.lower).toBeLessThan(alert.details.upper);
+
+    // the anomaly feed: the alert with its explanation and the minute means of the series around the sample
+    await env.RACK_TELEMETRY.getByName(String(servers[0].rack_id)).flush(Date.now());
+    const feed = await api('/api/analytics/anomalies?limit=100', { token: admin });
+    expect(feed.status, feed.text).toBe(200);
+    const item = (feed.body as Row[]).find((a) => a.id === alert.id)!;
+    const at = points.at(-1)![0];
+    expect(item).toMatchObject({ metric, server_id: servers[0].id, at, value: 1 });
+    expect(item.details.fired).toContain('new_ground');
+    // 30 minutes either side of the burst: the 30 minutes before it (the series ends with the burst's minute)
+    const minuteOf = (t: number) => Math.floor(t / MINUTE) * MINUTE;
+    expect(item.context[0][0]).toBe(minuteOf(at) - 30 * MINUTE);
+    expect(item.context.at(-1)[0]).toBe(minuteOf(at));
+    expect(item.context).toHaveLength(31);
+    expect(feed.headers.get('x-total-count')).toBe(String((feed.body as Row[]).length));
   });
 
   it('an eviction between checkpoints changes no score: the checkpoint is reloaded and the ring replayed', async () => {

@@ -177,6 +177,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/analytics/anomalies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The anomaly feed: alerts of anomaly rules, newest first, each with its explanation and context
+     * @description Each carries the detector's explanation (the band it expected, what it saw, the parts that fired, how unusual) and the minute means of its series from 30 minutes before to 30 after (what the rack objects have flushed to D1: the last minutes of a fresh anomaly follow within a minute).
+     */
+    get: operations['getAnalyticsAnomalies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/analytics/capacity': {
     parameters: {
       query?: never;
@@ -2896,6 +2916,29 @@ export interface components {
       updated_at: string;
       window_s: number;
     };
+    AnomalyFeedItem: {
+      at: number;
+      context: [number, number][];
+      datacenter_id: number | null;
+      details: {
+        [key: string]: unknown;
+      } | null;
+      id: number;
+      labels: {
+        [key: string]: string;
+      };
+      message: string;
+      metric: string | null;
+      rack_id: number | null;
+      rule: string;
+      rule_id: number;
+      server: string | null;
+      server_id: number | null;
+      severity: string;
+      started_at: string;
+      status: string;
+      value: number | null;
+    };
     ApiToken: {
       created_at: string;
       expires_at: string | null;
@@ -4994,6 +5037,39 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsAnomalies: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        limit?: string;
+        offset?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Anomalies */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AnomalyFeedItem'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       422: components['responses']['Invalid'];
     };
   };

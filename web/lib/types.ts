@@ -67,3 +67,4 @@ export type PlacementPlan = Schemas['PlacementPlan'];
 export type CapacityRisk = Schemas['CapacityRisk'];
 export type PueReport = Schemas['PueReport'];
 export type ServerFailureRisk = Schemas['ServerFailureRisk'];
+export type AnomalyFeedItem = Schemas['AnomalyFeedItem'];

@@ -6,18 +6,12 @@ import { visibleRack, visibleServer } from '../telemetry/query';
 import { devicePatterns } from './patterns';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
 import { AnomalyQuery, PatternQuery, SeriesAnomalies, SeriesPattern } from './schemas/anomalies';
-import {
-  FailureRiskQuery,
-  ForecastRun,
-  PueQuery,
-  ServerFailureRisk,
-  PueReport,
-  RunsQuery,
-  SeriesForecast,
-  SeriesForecastQuery,
-} from './schemas/forecast';
+import { AnomalyFeedItem, AnomalyFeedQuery } from './schemas/feed';
+import { FailureRiskQuery, ServerFailureRisk } from './schemas/risk';
+import { ForecastRun, PueQuery, PueReport, RunsQuery, SeriesForecast, SeriesForecastQuery } from './schemas/forecast';
 import { pueReport } from './pue';
 import { failureRisks } from './failure-risk';
+import { anomalyFeed } from './anomaly-feed';
 import { continueRun, listRuns, startRun } from './forecast-job';
 import { storedForecasts } from './series-forecasts';
 
@@ -191,6 +185,28 @@ export function mountAi(api: Api) {
       const { total, rows } = await failureRisks(ctx, query);
       c.header('X-Total-Count', String(total));
       return c.json(rows);
+    },
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/analytics/anomalies',
+      summary: 'The anomaly feed: alerts of anomaly rules, newest first, each with its explanation and context',
+      description:
+        "Each carries the detector's explanation (the band it expected, what it saw, the parts that fired, how " +
+        'unusual) and the minute means of its series from 30 minutes before to 30 after (what the rack objects ' +
+        'have flushed to D1: the last minutes of a fresh anomaly follow within a minute).',
+      tags: ['AI operations'],
+      access: 'alerts:read',
+      query: AnomalyFeedQuery,
+      responses: [
+        { status: 200, description: 'Anomalies', schema: AnomalyFeedItem, name: 'AnomalyFeedItem', list: true },
+      ],
+    },
+    async (c, { ctx, query }) => {
+      const { total, items } = await anomalyFeed(ctx, query);
+      c.header('X-Total-Count', String(total));
+      return c.json(items);
     },
   );
 }

@@ -1,0 +1,47 @@
+import * as v from 'valibot';
+
+// Only valibot here: the UI imports these.
+
+const n = v.number();
+
+export const FailureRiskQuery = v.strictObject({
+  datacenter_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a datacenter id'), v.transform(Number))),
+  /** the lowest level listed (low: every server with any evidence) */
+  level: v.optional(v.picklist(['none', 'low', 'medium', 'high'], 'must be none, low, medium or high'), 'low'),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d+$/, 'must be a whole number'),
+      v.transform(Number),
+      v.minValue(1, 'must be from 1 to 500'),
+      v.maxValue(500, 'must be from 1 to 500'),
+    ),
+    '50',
+  ),
+  offset: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number)), '0'),
+});
+
+export const ServerFailureRisk = v.object({
+  server_id: n,
+  name: v.string(),
+  rack_id: n,
+  rack: v.string(),
+  datacenter_id: n,
+  datacenter: v.string(),
+  /** chance-like score in [0, 1]: 1 − Π(1 − weight) over the evidence */
+  risk: n,
+  level: v.picklist(['high', 'medium', 'low', 'none']),
+  evidence: v.array(v.object({ factor: v.string(), weight: n, detail: v.string() })),
+  /** each disk's risk from its SMART attributes (the trained model), highest first */
+  disks: v.array(
+    v.object({
+      device: v.string(),
+      risk: n,
+      at_risk: v.boolean(),
+      evidence: v.array(v.object({ attribute: n, value: n, source: v.string(), contribution: n, why: v.string() })),
+      unknown: v.array(n),
+    }),
+  ),
+  /** what the platform had to judge from ("no SMART data", "inlet temperature, 168 h", …) */
+  coverage: v.array(v.string()),
+});
