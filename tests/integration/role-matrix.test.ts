@@ -529,6 +529,8 @@ function policy(method: string, path: string): string {
   if (path.startsWith('/api/alert-rules')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
   if (path.startsWith('/api/alerts')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (path === '/api/live/alerts') return 'alerts:read';
+  // the anomaly feed lists alerts
+  if (path === '/api/analytics/anomalies') return 'alerts:read';
   if (path.startsWith('/api/incidents')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (/^\/api\/(notification-channels|escalation-policies|oncall-schedules|notifications|maintenance)\b/.test(path)) {
     return method === 'get' ? 'alerts:read' : 'alerts:configure';

@@ -1,6 +1,7 @@
 // Output shapes of the capacity report and the dashboard, declared for the OpenAPI document and the UI's
 // generated types; service.ts and capacity.ts build them.
 import * as v from 'valibot';
+import { queryId, queryInt } from '../platform/schemas/common';
 
 const n = v.number();
 const nullableText = v.nullable(v.string());
@@ -45,15 +46,8 @@ export const DashboardMetrics = v.object({
   generated_at: v.string(),
 });
 
-const id = (what: string) => v.pipe(v.string(), v.regex(/^\d+$/, `must be a ${what} id`), v.transform(Number));
-const intIn = (min: number, max: number) =>
-  v.pipe(
-    v.string(),
-    v.regex(/^\d+$/, `must be a whole number from ${min} to ${max}`),
-    v.transform(Number),
-    v.minValue(min, `must be from ${min} to ${max}`),
-    v.maxValue(max, `must be from ${min} to ${max}`),
-  );
+const id = queryId;
+const intIn = queryInt;
 
 /** months 3–12 ahead; headroom_pct: the share of each rack's space and power kept free when planning (15). */
 export const ForecastQuery = v.strictObject({

@@ -1,11 +1,12 @@
 import * as v from 'valibot';
+import { queryId, queryInt } from '../../platform/schemas/common';
 
 // Only valibot here: the UI imports these.
 
 const n = v.number();
 
 export const AnomalyFeedQuery = v.strictObject({
-  datacenter_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a datacenter id'), v.transform(Number))),
+  datacenter_id: v.optional(queryId('datacenter')),
   limit: v.optional(
     v.pipe(
       v.string(),
@@ -16,7 +17,7 @@ export const AnomalyFeedQuery = v.strictObject({
     ),
     '20',
   ),
-  offset: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number)), '0'),
+  offset: v.optional(queryInt(0), '0'),
 });
 
 export const AnomalyFeedItem = v.object({

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { queryId, queryInt } from '../../platform/schemas/common';
 
 // Only valibot here: the UI imports these.
 
@@ -24,13 +25,13 @@ export const RunsQuery = v.strictObject({
     v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number), v.minValue(1), v.maxValue(100)),
     '20',
   ),
-  offset: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number)), '0'),
+  offset: v.optional(queryInt(0), '0'),
 });
 
 /** A server's series (server_id) or a rack's own sensors (rack_id), one metric. */
 export const SeriesForecastQuery = v.strictObject({
-  server_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a server id'), v.transform(Number))),
-  rack_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a rack id'), v.transform(Number))),
+  server_id: v.optional(queryId('server')),
+  rack_id: v.optional(queryId('rack')),
   metric: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(200)),
 });
 
@@ -51,7 +52,7 @@ export const SeriesForecast = v.object({
 });
 
 export const PueQuery = v.strictObject({
-  datacenter_id: v.pipe(v.string(), v.regex(/^\d+$/, 'must be a datacenter id'), v.transform(Number)),
+  datacenter_id: queryId('datacenter'),
   days: v.optional(
     v.pipe(
       v.string(),

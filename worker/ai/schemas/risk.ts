@@ -1,11 +1,12 @@
 import * as v from 'valibot';
+import { queryId, queryInt } from '../../platform/schemas/common';
 
 // Only valibot here: the UI imports these.
 
 const n = v.number();
 
 export const FailureRiskQuery = v.strictObject({
-  datacenter_id: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a datacenter id'), v.transform(Number))),
+  datacenter_id: v.optional(queryId('datacenter')),
   /** the lowest level listed (low: every server with any evidence) */
   level: v.optional(v.picklist(['none', 'low', 'medium', 'high'], 'must be none, low, medium or high'), 'low'),
   limit: v.optional(
@@ -18,7 +19,7 @@ export const FailureRiskQuery = v.strictObject({
     ),
     '50',
   ),
-  offset: v.optional(v.pipe(v.string(), v.regex(/^\d+$/, 'must be a whole number'), v.transform(Number)), '0'),
+  offset: v.optional(queryInt(0), '0'),
 });
 
 export const ServerFailureRisk = v.object({

@@ -83,3 +83,17 @@ export const instant = v.pipe(
     'must be ms since the epoch, an ISO-8601 time, or relative like -1h, between 1970 and the year 275760',
   ),
 );
+
+/** A whole number in a query string, from `min` to `max` (a row offset: up to MAX_SAFE_INTEGER). */
+export const queryInt = (min: number, max: number = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d{1,16}$/, `must be a whole number from ${min} to ${max}`),
+    v.transform(Number),
+    v.minValue(min, `must be from ${min} to ${max}`),
+    v.maxValue(max, `must be from ${min} to ${max}`),
+  );
+
+/** A row id in a query string. */
+export const queryId = (what: string) =>
+  v.pipe(v.string(), v.regex(/^\d{1,15}$/, `must be a ${what} id`), v.transform(Number));
