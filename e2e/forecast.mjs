@@ -132,7 +132,7 @@ browserSuite(
       const cov = await firstRow.locator('.cov').textContent();
       expect(cov.includes('SMART'), `the data behind it is said: ${cov}`);
       await shot('forecast-risk', false);
-      await page.locator('[data-testid=risk-level] button', { hasText: 'High' }).click();
+      await page.locator('[data-testid=risk-level]').getByRole('button', { name: 'High', exact: true }).click();
       await page.waitForTimeout(300);
       await page.goBack();
       await page.goto(url('/ai/forecast'));

@@ -635,8 +635,6 @@ async function sendTicks(estate, times, anomaliesAt, attempts, { pace = false } 
 // Simulated history (rollups, not raw samples)
 
 /** History rows per request (the route takes up to 10,000) and model evaluations per bucket. */
-/** The anomaly detectors' warm-up (150 samples, worker/ai/anomaly-detector.ts) at the default 10 s rate, with a margin. */
-const DETECTOR_WARMUP_MS = 26 * 60_000;
 const HISTORY_ROWS_PER_REQUEST = 2_000;
 const POINTS_PER_HOUR = 6;
 const POINTS_PER_MINUTE = 2;
@@ -742,33 +740,19 @@ async function main() {
   // starts in is left to the rack objects), so no bucket is written twice.
   const rawFrom = Math.floor((next - Math.floor(opts.backfillMs / rate) * rate) / 60_000) * 60_000;
   let backfill = async () => {};
-  let warmUp = async () => {};
   if (rawFrom < next) {
     const from = rawFrom;
-    // The last DETECTOR_WARMUP_MS go first, oldest first and before the live ticks: the rack objects' anomaly
-    // detectors score samples in time order only, so this is what they learn from, and the first injected fault
-    // (20 s into live) meets detectors that know the estate. The rest follows newest first, beside the live
-    // ticks: the 1-hour chart fills from the right while it arrives.
-    const warmFrom = Math.max(from, next - Math.ceil(DETECTOR_WARMUP_MS / rate) * rate);
-    const warm = [];
-    for (let t = warmFrom; t < next; t += rate) warm.push(t);
     const times = [];
-    for (let t = warmFrom - rate; t >= from; t -= rate) times.push(t);
+    // newest first: the 1-hour chart fills from the right while the rest arrives
+    for (let t = next - rate; t >= from; t -= rate) times.push(t);
     const past = backfillAnomalies(estate, from, next);
     for (const a of past) {
       log(`  history: ${ANOMALY_LABELS[a.kind]} on ${where(a)}, ${formatDuration(next - a.start)} ago`);
     }
     const during = (t) => past.filter((a) => a.start <= t && t <= a.end + ANOMALY_AFTERGLOW_MS);
     anomalies.list.push(...past.filter((a) => a.end + ANOMALY_AFTERGLOW_MS > next));
-    warmUp = async () => {
-      const started = Date.now();
-      await sendTicks(estate, warm, during, 8);
-      log(
-        `detectors' warm-up: the last ${formatDuration(next - warmFrom)} sent in ${formatDuration(Date.now() - started)}`,
-      );
-    };
     backfill = async () => {
-      log(`backfilling ${formatDuration(warmFrom - from)}: ${times.length} ticks ...`);
+      log(`backfilling ${formatDuration(next - from)}: ${times.length} ticks ...`);
       const started = Date.now();
       const before = { samples: stats.samples, requests: stats.requests, errors: stats.errors };
       await sendTicks(estate, times, during, 8, { pace: true });
@@ -778,10 +762,6 @@ async function main() {
       );
     };
   }
-  await warmUp().catch((e) =>
-    warn(`warm-up stopped: ${e instanceof HttpError ? `${e.status} ${e.detail}` : (e.cause?.code ?? e.message)}`),
-  );
-  // the ticks due while it ran are sent by the live loop as it catches up, in order
   // History first reaches the newest buckets; both run paced beside the live ticks (or before the --once tick).
   const background = (async () => {
     await backfill();
