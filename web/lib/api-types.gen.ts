@@ -2932,6 +2932,7 @@ export interface components {
       rack_id: number | null;
       rule: string;
       rule_id: number;
+      series_labels: string;
       server: string | null;
       server_id: number | null;
       severity: string;

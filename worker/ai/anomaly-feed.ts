@@ -2,10 +2,32 @@ import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import { andVisible } from '../platform/access/entities';
 import { alertEntity } from '../alerting/access';
+import { canonicalLabels } from '../telemetry/config';
+import { querySeries, visibleRack } from '../telemetry/query';
 
 const MINUTE = 60_000;
 /** the context drawn around each anomaly: half an hour either side, minute by minute */
 const CONTEXT_MS = 30 * MINUTE;
+
+/**
+ * Minute means of the series from CONTEXT_MS before `at` to CONTEXT_MS after, as the query API reads them (D1
+ * for what was flushed, the rack object's memory for the last minutes). Empty when the caller may not read them
+ * here (a zone that needs a step-up): the feed still lists the anomaly.
+ */
+async function around(ctx: ServiceContext, r: Row, series: string, at: number): Promise<[number, number][]> {
+  try {
+    const rack = await visibleRack(ctx, r.rack_id!);
+    const found = await querySeries(
+      ctx,
+      { server_id: r.server_id, rack },
+      { metrics: [r.metric!], from: at - CONTEXT_MS, to: at + CONTEXT_MS, step: 60 },
+    );
+    const s = found.find((x) => canonicalLabels(x.labels) === series);
+    return (s?.points ?? []).map((p) => [p.ts, Math.round(p.avg * 1000) / 1000]);
+  } catch {
+    return [];
+  }
+}
 
 /**
  * The series' own labels, as the rollups key them: an alert's `labels` add the rule's, but its fingerprint
@@ -56,22 +78,16 @@ export async function anomalyFeed(ctx: ServiceContext, q: { datacenter_id?: numb
       const details = r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null;
       // the sample that scored (a backfilled anomaly is older than its alert), else when the alert started
       const at = typeof details?.ts === 'number' ? details.ts : Date.parse(r.started_at);
-      const context =
-        r.rack_id !== null && r.metric
-          ? await ctx.db.all<{ t: number; v: number }>(
-              sql`SELECT bucket_start AS t, sum / count AS v FROM metric_rollups
-                  WHERE rack_id = ${r.rack_id} AND server_id = ${r.server_id ?? 0} AND metric = ${r.metric}
-                    AND step_s = 60 AND bucket_start >= ${at - CONTEXT_MS} AND bucket_start <= ${at + CONTEXT_MS}
-                    AND labels = ${seriesLabels(r.fingerprint)} ORDER BY bucket_start`,
-            )
-          : [];
+      const series = seriesLabels(r.fingerprint);
+      const context = r.rack_id !== null && r.metric ? await around(ctx, r, series, at) : [];
       const { fingerprint: _, ...rest } = r;
       return {
         ...rest,
         labels,
         details,
         at,
-        context: context.map((c) => [c.t, Math.round(c.v * 1000) / 1000] as [number, number]),
+        series_labels: series,
+        context,
       };
     }),
   );

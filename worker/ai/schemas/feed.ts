@@ -35,6 +35,8 @@ export const AnomalyFeedItem = v.object({
   /** the anomaly score that fired it */
   value: v.nullable(n),
   labels: v.record(v.string(), v.string()),
+  /** the series' own labels, canonical (k="v" joined by ","; '' when none): the alert's add the rule's */
+  series_labels: v.string(),
   /** the detector's explanation: lower, upper, observed, fired, likelihood, surprise */
   details: v.nullable(v.record(v.string(), v.unknown())),
   started_at: v.string(),
