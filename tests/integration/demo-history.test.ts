@@ -38,10 +38,10 @@ describe('POST /api/demo/history', () => {
     rows[2][2] = 'inlet_temp_c';
     const res = await api('/api/demo/history', { token: admin, json: { rows } });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ simulated: true, received: 3, written: 3, skipped: 0 });
+    expect(res.body).toEqual({ simulated: true, received: 3, written: 3, skipped: 0, pue_written: 0 });
 
     const again = await api('/api/demo/history', { token: admin, json: { rows } });
-    expect(again.body).toEqual({ simulated: true, received: 3, written: 0, skipped: 3 });
+    expect(again.body).toEqual({ simulated: true, received: 3, written: 0, skipped: 3, pue_written: 0 });
 
     const read = await api(
       `/api/metrics/servers?server_id=${servers[0].id}&metric=cpu_pct&from=${hour0}&to=${hour0 + 2 * HOUR}&step=3600`,
