@@ -11,6 +11,9 @@ import { telemetry } from './telemetry';
 import { alerting } from './alerting';
 import { virtualization } from './virtualization';
 import { ai } from './ai';
+import { storage } from './storage';
+import { network } from './network';
+import { power } from './power';
 
 /**
  * The one list of what the Worker is made of, platform modules first. The app mounts their routes in this order,
@@ -31,6 +34,9 @@ export const DOMAINS: readonly Domain[] = [
   alerting,
   virtualization,
   ai,
+  storage,
+  network,
+  power,
 ];
 
 /** Every table of every domain, by export name: the db client's schema. */

@@ -5,7 +5,7 @@ import { buildElevation, pct, type ElevationDevice } from '../../worker/dcim/ele
 import { capacityReport, weightedPue, type DatacenterTotals } from '../../worker/analytics/capacity';
 
 const rack = { id: 1, name: 'R1', u_capacity: 42, power_capacity_kw: 5 }; // 5000 W
-const m = (name: string, u_position: number, u_size: number, power_supply_w = 0, status = 'active'): Mounted => ({
+const m = (name: string, u_position: number | null, u_size: number, power_supply_w = 0, status = 'active'): Mounted => ({
   name,
   u_position,
   u_size,
@@ -14,7 +14,7 @@ const m = (name: string, u_position: number, u_size: number, power_supply_w = 0,
 });
 const cand = (
   name: string,
-  u_position: number,
+  u_position: number | null,
   u_size: number,
   power_supply_w = 0,
   prefix = '',
@@ -82,6 +82,18 @@ describe('placementConflicts', () => {
   });
 });
 
+describe('zero-U devices', () => {
+  it('take no slot and never overlap, but their power counts', () => {
+    // a zero-U PDU (0 W) beside a 1U server at U1; a zero-U 6000 W device overflows the 5 kW budget
+    expect(placementConflicts(rack, [m('srv', 1, 1, 1000)], [cand('pdu', null, 1)])).toEqual([]);
+    expect(placementConflicts(rack, [m('pdu', null, 1)], [cand('srv', 1, 1, 1000)])).toEqual([]);
+    expect(placementConflicts(rack, [m('srv', 1, 1, 1000)], [cand('big', null, 1, 4001)])).toEqual([
+      { field: 'power_supply_w', message: 'R1 would be allocated 5.00 kW, above its 5 kW power capacity' },
+    ]);
+    expect(rackResizeConflicts({ ...rack, u_capacity: 1 }, [m('pdu', null, 1), m('srv', 1, 1)])).toEqual([]);
+  });
+});
+
 describe('rackResizeConflicts', () => {
   const mounted = [m('low', 1, 2, 1000), m('top', 30, 4, 2500), m('off', 20, 1, 9000, 'decommissioned')];
 
@@ -100,7 +112,7 @@ describe('rackResizeConflicts', () => {
     expect(rackResizeConflicts({ ...rack, u_capacity: 42, power_capacity_kw: 3.4 }, mounted)).toEqual([
       {
         field: 'power_capacity_kw',
-        message: 'the servers in R1 are allocated 3.50 kW; the capacity cannot go below that',
+        message: 'the devices in R1 are allocated 3.50 kW; the capacity cannot go below that',
       },
     ]);
   });
@@ -115,18 +127,20 @@ describe('rackResizeConflicts', () => {
 
 const dev = (
   id: number,
-  u_position: number,
+  u_position: number | null,
   u_size: number,
   power_supply_w: number,
   status = 'active',
+  kind: ElevationDevice['kind'] = 'server',
 ): ElevationDevice => ({
+  kind,
   id,
   name: `d${id}`,
   u_position,
   u_size,
   power_supply_w,
   status,
-  server_type: 'Compute',
+  device_type: 'Compute',
   health: 'healthy',
   manufacturer: null,
   model: null,
@@ -177,6 +191,26 @@ describe('buildElevation', () => {
     const full = buildElevation({ ...rack, u_capacity: 4 }, [dev(1, 1, 2, 0), dev(2, 3, 2, 0)]);
     expect(full.free_ranges).toEqual([]);
     expect(full).toMatchObject({ used_u: 4, free_u: 0, utilization_pct: 100 });
+  });
+
+  it('shares the rack between kinds whose ids collide, and takes no slot for a zero-U PDU', () => {
+    // 6U, 3 kW: server 1 at U1-U2 (1000 W), storage 1 at U3-U5 (1500 W), PDU 9 zero-U (0 W)
+    const mixed = buildElevation({ ...rack, u_capacity: 6, power_capacity_kw: 3 }, [
+      dev(1, 1, 2, 1000),
+      dev(1, 3, 3, 1500, 'active', 'storage'),
+      dev(9, null, 1, 0, 'active', 'pdu'),
+    ]);
+    expect(mixed.units.map((u) => (u.kind ? `${u.kind}:${u.device_id}` : null))).toEqual([
+      null,
+      'storage:1',
+      'storage:1',
+      'storage:1',
+      'server:1',
+      'server:1',
+    ]);
+    expect(mixed).toMatchObject({ used_u: 5, free_u: 1 });
+    expect(mixed.power).toEqual({ capacity_w: 3000, allocated_w: 2500, utilization_pct: 83.3 });
+    expect(mixed.devices.map((d) => `${d.kind}:${d.id}`)).toEqual(['storage:1', 'server:1', 'pdu:9']);
   });
 
   it('pct rounds to one decimal and is 0 for an empty whole', () => {

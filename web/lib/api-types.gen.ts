@@ -1981,7 +1981,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Rack elevation: every U from the top down with the server occupying it, and the free runs */
+    /** Rack elevation: every U from the top down with the device occupying it (servers, storage, network, PDUs), and the free runs */
     get: operations['getRacksByIdElevation'];
     put?: never;
     post?: never;
@@ -3255,15 +3255,22 @@ export interface components {
     };
     Elevation: {
       devices: {
+        /** @description server_type, storage_type, network device_type, or "PDU" */
+        device_type: string;
         health: string;
         id: number;
+        /**
+         * @description Which table the device is in
+         * @enum {string}
+         */
+        kind: 'server' | 'storage' | 'network' | 'pdu';
         manufacturer: string | null;
         model: string | null;
         name: string;
         power_supply_w: number;
-        server_type: string;
         status: string;
-        u_position: number;
+        /** @description null: zero-U (a vertical PDU) */
+        u_position: number | null;
         u_size: number;
       }[];
       free_ranges: {
@@ -3301,6 +3308,7 @@ export interface components {
       u_capacity: number;
       units: {
         device_id: number | null;
+        kind: string | null;
         u: number;
       }[];
       used_u: number;
@@ -3815,7 +3823,7 @@ export interface components {
       mean: number | null;
     };
     Rack: {
-      /** @description Sum of power_supply_w of servers not decommissioned */
+      /** @description Power allocated to the devices not decommissioned (servers: power_supply_w; others: power_w) */
       allocated_w: number;
       /** @enum {string} */
       cooling_type: 'Air Cooling' | 'Liquid Cooling' | 'In-Row' | 'Rear-Door Heat Exchanger' | 'Immersion';
@@ -3823,6 +3831,8 @@ export interface components {
       created_at: string;
       datacenter_id: number;
       datacenter_name: string;
+      /** @description Devices of every kind in the rack: servers, storage, network, PDUs */
+      device_count: number;
       id: number;
       location: string | null;
       name: string;
@@ -3837,7 +3847,7 @@ export interface components {
       u_capacity: number;
       /** Format: date-time */
       updated_at: string;
-      /** @description U occupied by servers */
+      /** @description U occupied by devices of every kind (zero-U PDUs take none) */
       used_u: number;
     };
     RulePreview: {

@@ -1,13 +1,7 @@
-import { drawsPower, type Mounted, type RackLimits } from './placement';
+import { drawsPower, type RackLimits } from './placement';
+import type { MountRow } from './mounted';
 
-export interface ElevationDevice extends Mounted {
-  id: number;
-  server_type: string;
-  status: string;
-  health: string;
-  manufacturer: string | null;
-  model: string | null;
-}
+export type ElevationDevice = Omit<MountRow, 'rack_id'>;
 
 export interface Elevation {
   rack_id: number;
@@ -17,21 +11,24 @@ export interface Elevation {
   utilization_pct: number;
   power: { capacity_w: number; allocated_w: number; utilization_pct: number };
   /** one entry per U from the top down, as a rack is read front-on */
-  units: { u: number; device_id: number | null }[];
+  units: { u: number; device_id: number | null; kind: string | null }[];
+  /** every device, highest first; zero-U ones (u_position null) last */
   devices: ElevationDevice[];
-  /** contiguous free runs, largest first: where a new server of a given height fits */
+  /** contiguous free runs, largest first: where a new device of a given height fits */
   free_ranges: { from: number; to: number; size: number }[];
 }
 
 export const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
 
 export function buildElevation(rack: RackLimits, devices: ElevationDevice[]): Elevation {
-  const owner = new Array<number | null>(rack.u_capacity + 1).fill(null);
+  const owner = new Array<ElevationDevice | null>(rack.u_capacity + 1).fill(null);
   for (const d of devices) {
-    for (let u = d.u_position; u < d.u_position + d.u_size && u <= rack.u_capacity; u++) owner[u] = d.id;
+    if (d.u_position === null) continue;
+    for (let u = d.u_position; u < d.u_position + d.u_size && u <= rack.u_capacity; u++) owner[u] = d;
   }
   const units = [];
-  for (let u = rack.u_capacity; u >= 1; u--) units.push({ u, device_id: owner[u] });
+  for (let u = rack.u_capacity; u >= 1; u--)
+    units.push({ u, device_id: owner[u]?.id ?? null, kind: owner[u]?.kind ?? null });
   const used = units.filter((x) => x.device_id !== null).length;
 
   const free_ranges: Elevation['free_ranges'] = [];
@@ -56,7 +53,7 @@ export function buildElevation(rack: RackLimits, devices: ElevationDevice[]): El
     utilization_pct: pct(used, rack.u_capacity),
     power: { capacity_w: capacity, allocated_w: allocated, utilization_pct: pct(allocated, capacity) },
     units,
-    devices: [...devices].sort((a, b) => b.u_position - a.u_position),
+    devices: [...devices].sort((a, b) => (b.u_position ?? -1) - (a.u_position ?? -1) || a.name.localeCompare(b.name)),
     free_ranges,
   };
 }

@@ -10,7 +10,8 @@ export interface RackLimits {
 export interface Mounted {
   id?: number;
   name: string;
-  u_position: number;
+  /** null: zero-U (a vertical PDU), no slots taken */
+  u_position: number | null;
   u_size: number;
   power_supply_w: number;
   status?: string;
@@ -21,9 +22,19 @@ export interface Candidate extends Mounted {
   prefix: string;
 }
 
-const span = (m: Mounted) => (m.u_size > 1 ? `U${m.u_position}-U${m.u_position + m.u_size - 1}` : `U${m.u_position}`);
+const span = (m: Mounted) =>
+  m.u_position === null
+    ? 'zero-U'
+    : m.u_size > 1
+      ? `U${m.u_position}-U${m.u_position + m.u_size - 1}`
+      : `U${m.u_position}`;
 const overlaps = (a: Mounted, b: Mounted) =>
-  a.u_position < b.u_position + b.u_size && b.u_position < a.u_position + a.u_size;
+  a.u_position !== null &&
+  b.u_position !== null &&
+  a.u_position < b.u_position + b.u_size &&
+  b.u_position < a.u_position + a.u_size;
+/** The highest U a device occupies, 0 for zero-U. */
+const topOf = (m: Mounted) => (m.u_position === null ? 0 : m.u_position + m.u_size - 1);
 
 /** Decommissioned servers keep their slots but are no longer budgeted for power. */
 export const drawsPower = (m: Mounted) => m.status !== 'decommissioned';
@@ -31,14 +42,13 @@ export const drawsPower = (m: Mounted) => m.status !== 'decommissioned';
 /**
  * Can `candidates` go into `rack` next to `existing` (which must not include the candidates' own old rows)?
  * Returns one error per problem, each naming the field at fault: slots past the top of the rack, slots taken by
- * another server (already there, or earlier in the same request), or a power allocation above the rack budget.
+ * another device (already there, or earlier in the same request), or a power allocation above the rack budget.
  */
 export function placementConflicts(rack: RackLimits, existing: Mounted[], candidates: Candidate[]): FieldError[] {
   const errors: FieldError[] = [];
   const placed: Mounted[] = [...existing];
   for (const c of candidates) {
-    const top = c.u_position + c.u_size - 1;
-    if (top > rack.u_capacity) {
+    if (topOf(c) > rack.u_capacity) {
       errors.push({
         field: `${c.prefix}u_position`,
         message: `${c.name} would occupy ${span(c)}, beyond the top of ${rack.name} (${rack.u_capacity}U)`,
@@ -70,9 +80,9 @@ export function placementConflicts(rack: RackLimits, existing: Mounted[], candid
 /** Shrinking a rack must keep every mounted server inside it and the power budget above the allocation. */
 export function rackResizeConflicts(rack: RackLimits, mounted: Mounted[]): FieldError[] {
   const errors: FieldError[] = [];
-  const highest = mounted.reduce((m, s) => Math.max(m, s.u_position + s.u_size - 1), 0);
+  const highest = mounted.reduce((m, s) => Math.max(m, topOf(s)), 0);
   if (highest > rack.u_capacity) {
-    const at = mounted.find((s) => s.u_position + s.u_size - 1 === highest)!;
+    const at = mounted.find((s) => topOf(s) === highest)!;
     errors.push({
       field: 'u_capacity',
       message: `${at.name} occupies ${span(at)}; the rack needs at least ${highest}U`,
@@ -82,7 +92,7 @@ export function rackResizeConflicts(rack: RackLimits, mounted: Mounted[]): Field
   if (allocatedW > rack.power_capacity_kw * 1000) {
     errors.push({
       field: 'power_capacity_kw',
-      message: `the servers in ${rack.name} are allocated ${(allocatedW / 1000).toFixed(2)} kW; the capacity cannot go below that`,
+      message: `the devices in ${rack.name} are allocated ${(allocatedW / 1000).toFixed(2)} kW; the capacity cannot go below that`,
     });
   }
   return errors;

@@ -1,10 +1,11 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { datacenters, racks, servers } from './tables';
 import { conflict, forbidden } from '../platform/http/problem';
 import type { ResourceDef } from '../platform/http/resource';
 import { SECURITY_ZONES } from '../platform/schemas/common';
 import { COOLING_TYPES, Rack, RackCreate, RackUpdate, RACK_STATUSES } from './schemas/rack';
 import { rackResizeConflicts } from './placement';
+import { mountsIn, rackMountSums } from './mounted';
 import { rackEntity } from './access';
 import { canSee } from '../platform/access/zones';
 import { visibleWhere } from '../platform/access/entities';
@@ -52,10 +53,8 @@ export const racksResource: ResourceDef = {
   computed: () => ({
     datacenter_name: sql.raw('(SELECT d.name FROM datacenters d WHERE d.id = racks.datacenter_id)'),
     server_count: sql.raw('(SELECT count(*) FROM servers s WHERE s.rack_id = racks.id)'),
-    used_u: sql.raw('(SELECT coalesce(sum(s.u_size), 0) FROM servers s WHERE s.rack_id = racks.id)'),
-    allocated_w: sql.raw(
-      "(SELECT coalesce(sum(s.power_supply_w), 0) FROM servers s WHERE s.rack_id = racks.id AND s.status <> 'decommissioned')",
-    ),
+    // every kind of rack-mounted device shares the slots and the budget
+    ...rackMountSums,
   }),
   access: { read: 'inventory:read', write: 'inventory:write' },
   // step-up for the zone's policy (Top Secret: a recent passkey confirmation) on every single-rack read or write
@@ -78,7 +77,7 @@ export const racksResource: ResourceDef = {
       const shrinks =
         before && (after.u_capacity < before.u_capacity || after.power_capacity_kw < before.power_capacity_kw);
       if (!shrinks) continue;
-      const mounted = await ctx.db.select().from(servers).where(eq(servers.rack_id, before.id)).all();
+      const mounted = await mountsIn(ctx, [before.id]);
       const errors = rackResizeConflicts(after as never, mounted);
       if (errors.length)
         throw conflict(

@@ -1,11 +1,10 @@
-import { and, inArray, notInArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { racks, servers } from './tables';
-import { conflict, type FieldError } from '../platform/http/problem';
 import type { Change, ResourceDef } from '../platform/http/resource';
 import type { ServiceContext } from '../platform/context';
 import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from './schemas/server';
 import { anyOf } from '../platform/http/sql-match';
-import { placementConflicts, type Candidate } from './placement';
+import { checkMountPlacement } from './mounted';
 import { racksByIds } from './racks';
 import { rackEntity, serverEntity } from './access';
 import { visibleWhere } from '../platform/access/entities';
@@ -22,7 +21,6 @@ async function guardServers(ctx: ServiceContext, rows: Record<string, any>[]) {
   );
 }
 
-/** U slots and power budget of every rack a write touches, checked against what is already mounted there. */
 /** A server moved to a rack of a lower zone is declassified: that needs a fresh step-up. */
 async function checkDeclassify(ctx: ServiceContext, changes: Change[]) {
   const moved = changes.filter((c) => c.before && c.before.rack_id !== c.after.rack_id);
@@ -34,46 +32,6 @@ async function checkDeclassify(ctx: ServiceContext, changes: Change[]) {
     const to = zoneOf.get(Number(c.after.rack_id));
     if (from && to) requireStepUpToDeclassify(ctx, from, to);
   }
-}
-
-async function checkPlacement(ctx: ServiceContext, changes: Change[]) {
-  const relevant = changes.filter(
-    ({ before, after }) =>
-      !before ||
-      (['rack_id', 'u_position', 'u_size', 'power_supply_w', 'status'] as const).some((k) => before[k] !== after[k]),
-  );
-  if (!relevant.length) return;
-  const rackIds = [...new Set(relevant.map((c) => Number(c.after.rack_id)))];
-  const movingIds = relevant.flatMap((c) => (c.before ? [Number(c.before.id)] : []));
-  const [rackRows, mounted] = await Promise.all([
-    racksByIds(ctx, rackIds),
-    ctx.db
-      .select()
-      .from(servers)
-      .where(and(inArray(servers.rack_id, rackIds), movingIds.length ? notInArray(servers.id, movingIds) : undefined))
-      .all(),
-  ]);
-  const errors: FieldError[] = [];
-  for (const rack of rackRows) {
-    const candidates: Candidate[] = relevant
-      .filter((c) => Number(c.after.rack_id) === rack.id)
-      .map((c) => ({
-        name: c.after.name,
-        u_position: c.after.u_position,
-        u_size: c.after.u_size ?? 1,
-        power_supply_w: c.after.power_supply_w ?? 0,
-        status: c.after.status,
-        prefix: c.prefix,
-      }));
-    errors.push(
-      ...placementConflicts(
-        rack,
-        mounted.filter((s) => s.rack_id === rack.id),
-        candidates,
-      ),
-    );
-  }
-  if (errors.length) throw conflict(`The server does not fit: ${errors.map((e) => e.message).join('; ')}.`, errors);
 }
 
 export const serversResource: ResourceDef = {
@@ -153,7 +111,7 @@ export const serversResource: ResourceDef = {
     'Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle.',
   async check(ctx, changes) {
     await checkDeclassify(ctx, changes);
-    await checkPlacement(ctx, changes);
+    await checkMountPlacement(ctx, 'server', changes, 'power_supply_w');
   },
   guard: guardServers,
   afterCommit: (ctx, changes) => serversChanged(ctx.env, changes),

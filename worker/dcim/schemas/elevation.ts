@@ -7,12 +7,13 @@ const n = v.number();
 const nullableText = v.nullable(v.string());
 
 export const ElevationDevice = v.object({
+  kind: v.pipe(v.picklist(['server', 'storage', 'network', 'pdu']), v.description('Which table the device is in')),
   id: n,
   name: v.string(),
-  u_position: n,
+  u_position: v.pipe(v.nullable(n), v.description('null: zero-U (a vertical PDU)')),
   u_size: n,
   power_supply_w: n,
-  server_type: v.string(),
+  device_type: v.pipe(v.string(), v.description('server_type, storage_type, network device_type, or "PDU"')),
   status: v.string(),
   health: v.string(),
   manufacturer: nullableText,
@@ -21,14 +22,14 @@ export const ElevationDevice = v.object({
 
 export const Elevation = v.object({
   // the stored row, without the list's computed fields
-  rack: v.omit(Rack, ['datacenter_name', 'server_count', 'used_u', 'allocated_w']),
+  rack: v.omit(Rack, ['datacenter_name', 'server_count', 'device_count', 'used_u', 'allocated_w']),
   rack_id: n,
   u_capacity: n,
   used_u: n,
   free_u: n,
   utilization_pct: n,
   power: v.object({ capacity_w: n, allocated_w: n, utilization_pct: n }),
-  units: v.array(v.object({ u: n, device_id: v.nullable(n) })),
+  units: v.array(v.object({ u: n, device_id: v.nullable(n), kind: v.nullable(v.string()) })),
   devices: v.array(ElevationDevice),
   free_ranges: v.array(v.object({ from: n, to: n, size: n })),
 });

@@ -38,7 +38,11 @@ export const Rack = v.object({
   ...timestampsOut,
   datacenter_name: v.string(),
   server_count: v.number(),
-  used_u: v.pipe(v.number(), v.description('U occupied by servers')),
-  allocated_w: v.pipe(v.number(), v.description('Sum of power_supply_w of servers not decommissioned')),
+  device_count: v.pipe(v.number(), v.description('Devices of every kind in the rack: servers, storage, network, PDUs')),
+  used_u: v.pipe(v.number(), v.description('U occupied by devices of every kind (zero-U PDUs take none)')),
+  allocated_w: v.pipe(
+    v.number(),
+    v.description('Power allocated to the devices not decommissioned (servers: power_supply_w; others: power_w)'),
+  ),
 });
 export type RackInput = v.InferInput<typeof RackCreate>;

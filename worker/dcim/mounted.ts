@@ -1,0 +1,108 @@
+import { inArray, sql } from 'drizzle-orm';
+import { conflict, type FieldError } from '../platform/http/problem';
+import type { Change } from '../platform/http/resource';
+import type { ServiceContext } from '../platform/context';
+import { placementConflicts, type Candidate, type Mounted } from './placement';
+import { racks } from './tables';
+
+/**
+ * The kinds of device that sit in a rack, each in its own domain's table, gathered by the `rack_mounts` view
+ * (migrations/0030_rack_mounts.sql): one place where U slots and the power budget are shared.
+ */
+export const MOUNT_KINDS = {
+  server: 'Server',
+  storage: 'Storage system',
+  network: 'Network device',
+  pdu: 'PDU',
+} as const;
+export type MountKind = keyof typeof MOUNT_KINDS;
+
+export interface MountRow extends Mounted {
+  kind: MountKind;
+  id: number;
+  rack_id: number;
+  status: string;
+  device_type: string;
+  health: string;
+  manufacturer: string | null;
+  model: string | null;
+}
+
+/** Everything mounted in these racks, except the `exclude` rows of one kind (those a write is moving). */
+export async function mountsIn(
+  ctx: Pick<ServiceContext, 'db'>,
+  rackIds: number[],
+  exclude?: { kind: MountKind; ids: number[] },
+): Promise<MountRow[]> {
+  if (!rackIds.length) return [];
+  const skip = exclude?.ids.length
+    ? sql` AND NOT (kind = ${exclude.kind} AND id IN (SELECT value FROM json_each(${JSON.stringify(exclude.ids)})))`
+    : sql``;
+  const rows = await ctx.db.all<Record<string, unknown>>(
+    sql`SELECT kind, id, name, rack_id, u_position, u_size, power_w AS power_supply_w, status, device_type, health,
+               manufacturer, model
+          FROM rack_mounts WHERE rack_id IN (SELECT value FROM json_each(${JSON.stringify(rackIds)}))${skip}`,
+  );
+  return rows as unknown as MountRow[];
+}
+
+/**
+ * The one placement check of every rack-mounted kind: the racks a write touches must have the slots and the power
+ * budget for what moves in, next to whatever else is mounted there. `power` names the kind's allocated-power
+ * field (servers: power_supply_w); throws a 409 naming each field at fault.
+ */
+export async function checkMountPlacement(
+  ctx: ServiceContext,
+  kind: MountKind,
+  changes: Change[],
+  power: string,
+): Promise<void> {
+  const fields = ['rack_id', 'u_position', 'u_size', power, 'status'];
+  const relevant = changes.filter(
+    ({ before, after }) =>
+      after.rack_id !== null && after.rack_id !== undefined && (!before || fields.some((k) => before[k] !== after[k])),
+  );
+  if (!relevant.length) return;
+  const rackIds = [...new Set(relevant.map((c) => Number(c.after.rack_id)))];
+  const moving = changes.flatMap((c) => (c.before ? [Number(c.before.id)] : []));
+  const [rackRows, mounted] = await Promise.all([
+    ctx.db.select().from(racks).where(inArray(racks.id, rackIds)).all(),
+    mountsIn(ctx, rackIds, { kind, ids: moving }),
+  ]);
+  const errors: FieldError[] = [];
+  for (const rack of rackRows) {
+    const candidates: Candidate[] = relevant
+      .filter((c) => Number(c.after.rack_id) === rack.id)
+      .map((c) => ({
+        name: c.after.name,
+        u_position: c.after.u_position ?? null,
+        u_size: c.after.u_size ?? 1,
+        power_supply_w: Number(c.after[power] ?? 0),
+        status: c.after.status,
+        prefix: c.prefix,
+      }));
+    errors.push(
+      ...placementConflicts(
+        rack,
+        mounted.filter((m) => m.rack_id === rack.id),
+        candidates,
+      ),
+    );
+  }
+  if (errors.length)
+    throw conflict(
+      `The ${MOUNT_KINDS[kind].toLowerCase()} does not fit: ${errors.map((e) => e.message).join('; ')}.`,
+      errors,
+    );
+}
+
+/** `rack_mounts` sums for a rack list's computed columns (alias `racks`). */
+export const rackMountSums = {
+  device_count: sql.raw('(SELECT count(*) FROM rack_mounts m WHERE m.rack_id = racks.id)'),
+  used_u: sql.raw(
+    '(SELECT coalesce(sum(m.u_size), 0) FROM rack_mounts m WHERE m.rack_id = racks.id AND m.u_position IS NOT NULL)',
+  ),
+  allocated_w: sql.raw(
+    "(SELECT coalesce(sum(m.power_w), 0) FROM rack_mounts m WHERE m.rack_id = racks.id AND m.status <> 'decommissioned')",
+  ),
+};

@@ -1,0 +1,5 @@
+import type { Api } from '../platform/http/api';
+
+export function mountNetwork(api: Api) {
+  void api;
+}

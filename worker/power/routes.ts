@@ -1,0 +1,5 @@
+import type { Api } from '../platform/http/api';
+
+export function mountPower(api: Api) {
+  void api;
+}
