@@ -361,15 +361,26 @@ const excluded = new Set();
 
 /** `attempts`: Infinity waits for the platform at start; a refresh gives up and keeps the estate it has. */
 async function loadEstate(attempts = Infinity) {
-  const [datacenters, racks, servers] = [
+  const [datacenters, racks, servers, storage, switches, ports] = [
     await fetchAll('datacenters', attempts),
     await fetchAll('racks', attempts),
     await fetchAll('servers', attempts),
+    // storage arrays and switch ports report too; a platform without those lists (older) just has none
+    await fetchAll('storage', attempts).catch(() => []),
+    await fetchAll('network/devices', attempts).catch(() => []),
+    await fetchAll('network/ports', attempts).catch(() => []),
   ];
+  const switchById = new Map(switches.map((d) => [d.id, d]));
   const estate = buildEstate({
     datacenters: datacenters.filter((d) => !excluded.has(`datacenter:${d.id}`)),
     racks: racks.filter((r) => !excluded.has(`rack:${r.id}`)),
     servers: servers.filter((s) => !excluded.has(`server:${s.id}`)),
+    storage,
+    ports: ports.map((p) => ({
+      ...p,
+      rack_id: switchById.get(p.device_id)?.rack_id,
+      device_type: switchById.get(p.device_id)?.device_type,
+    })),
   });
   // requests: a few racks of one datacenter each; the facility meter rides with the datacenter's first group
   estate.groups = [];

@@ -471,6 +471,69 @@ export function simulateRack(rack, dc, serverResults, t, anomalies = [], rackInl
   };
 }
 
+/**
+ * A storage array at t, named by its inventory name (the platform routes it to its rack, labelled device=<name>):
+ * IOPS follow the site's business day with a write-heavy backup window at night; latency climbs steeply as the
+ * array nears its IOPS ceiling; throughput is IOPS × the usual block sizes (32 KiB reads, 64 KiB writes).
+ */
+export function simulateStorage(array, dc, t) {
+  const id = Number(array.id) | 0;
+  const dp = datacenterProfile(dc);
+  const { hour } = localClock(dp.zone, t);
+  const flash = array.storage_type === 'SAN' || array.storage_type === 'Block';
+  const ceiling = (flash ? 180_000 : 60_000) * between(0.7, 1.2, id, 31);
+  const backup = Math.exp(-(((hour - 2.5) / 0.9) ** 2));
+  const busy = clamp(
+    0.08 +
+      0.45 * diurnal(hour) +
+      0.1 * fbm(id ^ 0x5a17, t, 20 * MINUTE) +
+      0.04 * randSigned(id, Math.floor(t / 1000), 3),
+    0.02,
+    0.97,
+  );
+  const read = ceiling * busy * (1 - 0.35 * backup);
+  const write = ceiling * (0.22 * busy + 0.45 * backup) * (1 + 0.1 * randSigned(id, Math.floor(t / 1000), 4));
+  const load = clamp((read + write) / ceiling, 0, 0.99);
+  const latency = (flash ? 0.35 : 1.1) * (1 + 2.5 * load ** 3) * (1 + 0.06 * randSigned(id, Math.floor(t / 1000), 5));
+  const s = (metric, value) => ({ server: array.name, metric, value, ts: t });
+  return [
+    s('storage_read_iops', Math.round(read)),
+    s('storage_write_iops', Math.round(Math.max(0, write))),
+    s('storage_read_mbps', round((read * 32) / 1024, 1)),
+    s('storage_write_mbps', round((Math.max(0, write) * 64) / 1024, 1)),
+    s('storage_latency_ms', round(latency, 3)),
+  ];
+}
+
+/**
+ * A top-of-rack switch's uplinks at t: the rack's servers' traffic, shared equally, in bits/s per port
+ * (network_rx_bps / network_tx_bps labelled ifName), and the same link seen from the core's port.
+ */
+export function simulateUplinks(uplinks, serverResults, t) {
+  let inBps = 0;
+  let outBps = 0;
+  for (const r of serverResults) {
+    for (const x of r.samples) {
+      if (x.metric === 'net_in_bps') inBps += x.value;
+      else if (x.metric === 'net_out_bps') outBps += x.value;
+    }
+  }
+  const n = uplinks.length;
+  const samples = [];
+  for (const p of uplinks) {
+    const [peerDevice, ...rest] = String(p.peer).split(':');
+    const peerPort = rest.join(':');
+    const rx = Math.round(inBps / n);
+    const tx = Math.round(outBps / n);
+    const port = (device, ifName, rxBps, txBps) => [
+      { server: device, metric: 'network_rx_bps', value: rxBps, ts: t, labels: { ifName } },
+      { server: device, metric: 'network_tx_bps', value: txBps, ts: t, labels: { ifName } },
+    ];
+    samples.push(...port(p.device_name, p.name, rx, tx), ...port(peerDevice, peerPort, tx, rx));
+  }
+  return samples;
+}
+
 /** The datacenter's facility meter: IT power (sum of rack PDUs) × a PUE that follows the outside temperature. */
 export function simulateDatacenter(dc, itPowerKw, t, index = dc.index ?? 0) {
   const dp = datacenterProfile(dc, index);
@@ -495,19 +558,30 @@ export function simulateDatacenter(dc, itPowerKw, t, index = dc.index ?? 0) {
  * Index the inventory once: datacenters by id (with their index, for the time-zone fallback), racks by id,
  * servers by rack. Servers whose rack or datacenter is missing are dropped.
  */
-export function buildEstate({ datacenters, racks, servers }) {
+export function buildEstate({ datacenters, racks, servers, storage = [], ports = [] }) {
   const dcs = new Map(datacenters.map((dc, index) => [dc.id, { ...dc, index }]));
   const rackMap = new Map();
   for (const r of racks) if (dcs.has(r.datacenter_id)) rackMap.set(r.id, r);
   const byRack = new Map([...rackMap.keys()].map((id) => [id, []]));
   for (const s of servers) byRack.get(s.rack_id)?.push(s);
   const live = (s) => s.status === 'active' || s.status === 'maintenance';
+  // storage arrays and the cabled ports of top-of-rack switches, by rack (GET /api/storage, /api/network/ports)
+  const storageByRack = new Map();
+  for (const a of storage)
+    if (a.rack_id && rackMap.has(a.rack_id) && a.status === 'active')
+      storageByRack.set(a.rack_id, [...(storageByRack.get(a.rack_id) ?? []), a]);
+  const uplinksByRack = new Map();
+  for (const p of ports)
+    if (p.rack_id && rackMap.has(p.rack_id) && p.peer && p.device_type === 'access_switch')
+      uplinksByRack.set(p.rack_id, [...(uplinksByRack.get(p.rack_id) ?? []), p]);
   return {
     datacenters: [...dcs.values()],
     dcById: dcs,
     racks: [...rackMap.values()],
     rackById: rackMap,
     serversByRack: byRack,
+    storageByRack,
+    uplinksByRack,
     serverById: new Map(servers.filter((s) => rackMap.has(s.rack_id)).map((s) => [s.id, s])),
     counts: {
       servers: servers.length,
@@ -536,6 +610,11 @@ export function simulateTick(estate, t, anomalies = []) {
       results.push(r);
       for (const s of r.samples) samples.push(s);
     }
+    for (const array of estate.storageByRack?.get(rack.id) ?? []) {
+      for (const x of simulateStorage(array, dc, t)) samples.push(x);
+    }
+    const uplinks = estate.uplinksByRack?.get(rack.id);
+    if (uplinks?.length) for (const x of simulateUplinks(uplinks, results, t)) samples.push(x);
     // an empty rack has no PDU reading worth sending
     if (results.length > 0) {
       const rr = simulateRack(rack, dc, results, t, anomalies, inlet);

@@ -61,6 +61,24 @@ describe('POST /api/demo/seed', () => {
     expect(targets.body.some((t: Row) => t.allowed)).toBe(true);
   });
 
+  it('adds the power chain, a leaf-spine network and storage, through the same rules as the API', async () => {
+    // per site: 2 feeds a row, 2 PDUs a rack; a ToR a rack plus two cores and a firewall; an array per storage rack
+    expect(first).toMatchObject({ power_feeds: 18, pdus: 80, network_devices: 49, storage_systems: 8 });
+    expect(first.cables).toBeGreaterThan(80);
+    const feeds: Row[] = (await api('/api/power/feeds?q=NYC1-A-', { token: admin })).body;
+    const a = feeds.find((f) => f.name === 'NYC1-A-A')!;
+    const impact = (await api(`/api/power/impact?feed_id=${a.id}`, { token: admin })).body;
+    // row A's edge racks hold single-corded servers (on their A PDU): they go dark; the rest fall back to B,
+    // which was sized for the row's original load and is overloaded by it
+    expect(impact.lost.length).toBeGreaterThan(0);
+    expect(impact.degraded.length).toBeGreaterThan(impact.lost.length);
+    const b = impact.feeds.find((f: Row) => f.name === 'NYC1-A-B');
+    expect(b).toMatchObject({ overloaded: true });
+    const arrays: Row[] = (await api('/api/storage?storage_type=SAN', { token: admin })).body;
+    expect(arrays.every((x) => x.usable_capacity_tb > 0 && x.used_tb <= x.usable_capacity_tb)).toBe(true);
+    expect(arrays.some((x) => x.replication_target)).toBe(true);
+  });
+
   it('a second run changes nothing', async () => {
     const before = [await countRows('servers'), await countRows('racks'), await countRows('audit_log')];
     const res = await api('/api/demo/seed', { token: admin, json: {} });
@@ -98,13 +116,16 @@ describe('POST /api/demo/seed', () => {
     for (const rack of sample) {
       const e = (await api(`/api/racks/${rack.id}/elevation`, { token: admin })).body;
       const mounted = servers.filter((s) => s.rack_id === rack.id);
-      expect(e.devices).toHaveLength(mounted.length);
+      // its servers, and beside them a top-of-rack switch and the A and B PDUs (zero-U), maybe a core or array
+      expect(e.devices.filter((d: Row) => d.kind === 'server')).toHaveLength(mounted.length);
+      expect(e.devices.filter((d: Row) => d.kind === 'pdu' && d.u_position === null)).toHaveLength(2);
+      expect(e.devices.some((d: Row) => d.kind === 'network' && d.device_type === 'access_switch')).toBe(true);
       // no U is claimed twice: the units owned equal the sum of the device heights
-      const claimed = e.devices.reduce((s: number, d: Row) => s + d.u_size, 0);
+      const claimed = e.devices.reduce((s: number, d: Row) => s + (d.u_position === null ? 0 : d.u_size), 0);
       expect(e.used_u).toBe(claimed);
-      for (const d of e.devices) {
+      for (const d of e.devices.filter((x: Row) => x.u_position !== null)) {
         expect(d.u_position + d.u_size - 1).toBeLessThanOrEqual(rack.u_capacity);
-        expect(e.units.filter((u: Row) => u.device_id === d.id)).toHaveLength(d.u_size);
+        expect(e.units.filter((u: Row) => u.device_id === d.id && u.kind === d.kind)).toHaveLength(d.u_size);
       }
       expect(e.power.allocated_w).toBeLessThanOrEqual(e.power.capacity_w);
     }

@@ -200,6 +200,66 @@ async function newNotification() {
   return (await api(`/api/notification-channels/${id}/test`, { token: admin, method: 'POST' })).body.notification_id;
 }
 
+const storageBody = () => ({
+  name: uniqueName('matrix-arr'),
+  datacenter_id: dc.id,
+  raid_level: '6',
+  disk_count: 4,
+  raw_capacity_tb: 40,
+});
+const newStorage = async () => (await api('/api/storage', { token: admin, json: storageBody() })).body.id;
+/** a storage system and one of its snapshots, for /storage/{id}/snapshots/{snapshot_id} */
+async function storageSnapshotPath(path: string) {
+  const id = await newStorage();
+  const snap = await api(`/api/storage/${id}/snapshots`, { token: admin, json: { name: 'matrix', size_gb: 1 } });
+  return path.replace('{id}', String(id)).replace('{snapshot_id}', String(snap.body.id));
+}
+
+// ---- network and power: each object gets a rack of its own, so U slots and outlets never run out
+const freshRack = async () => (await createRack(admin, { datacenter_id: dc.id })).id;
+const created = async (path: string, json: Row) => {
+  const res = await api(path, { token: admin, json });
+  expect(res.status, `${path}: ${res.text}`).toBe(201);
+  return res.body.id as number;
+};
+const switchBody = async () => ({
+  name: uniqueName('matrix-sw'),
+  device_type: 'access_switch',
+  rack_id: await freshRack(),
+  u_position: 1,
+});
+const newSwitch = async () => created('/api/network/devices', await switchBody());
+let portHost: number | undefined;
+const portBody = async () => ({ device_id: (portHost ??= await newSwitch()), name: uniqueName('Ethernet') });
+const newPort = async () => created('/api/network/ports', await portBody());
+const cableBody = async () => ({ a_port_id: await newPort(), b_port_id: await newPort() });
+const newCable = async () => created('/api/network/cables', await cableBody());
+const feedBody = () => ({ name: uniqueName('matrix-feed'), datacenter_id: dc.id });
+const newFeed = async () => created('/api/power/feeds', feedBody());
+const pduBody = async (rack_id?: number) => ({
+  name: uniqueName('matrix-pdu'),
+  rack_id: rack_id ?? (await freshRack()),
+  capacity_kw: 5,
+});
+const newPdu = async () => created('/api/power/pdus', await pduBody());
+const supplyBody = async () => {
+  const rackId = await freshRack();
+  const pdu = await created('/api/power/pdus', await pduBody(rackId));
+  const host = await createServer(admin, { rack_id: rackId, u_position: 1 });
+  return { device_kind: 'server', device_id: host.id, pdu_id: pdu, outlet: 1 };
+};
+const newSupply = async () => created('/api/power/supplies', await supplyBody());
+let matrixFeed: number;
+/** ids of the network and power resources, by the path segment after /api/network or /api/power */
+const ESTATE_IDS: Record<string, () => Promise<number>> = {
+  devices: newSwitch,
+  ports: newPort,
+  cables: newCable,
+  feeds: newFeed,
+  pdus: newPdu,
+  supplies: newSupply,
+};
+
 /** Every id a route needs; DELETE gets a fresh throwaway object each call so later calls still find theirs. */
 async function idFor(route: Route, caller: Caller): Promise<number | string> {
   const base = route.path.replace(/^\/api\//, '').split('/')[0];
@@ -207,6 +267,11 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
     if (base === 'datacenters') return (await createDatacenter(admin)).id;
     if (base === 'racks') return (await createRack(admin, { datacenter_id: dc.id })).id;
     if (base === 'servers') return (await createServer(admin, { rack_id: rack.id, u_position: nextU++ })).id;
+  }
+  if (base === 'storage') return newStorage();
+  if (base === 'network' || base === 'power') {
+    const make = ESTATE_IDS[route.path.split('/')[3]];
+    if (make) return make();
   }
   if (base === 'alert-rules') {
     return (await api('/api/alert-rules', { token: admin, json: alertRuleBody() })).body.id;
@@ -374,6 +439,28 @@ const BODIES: Record<
   'patch /api/racks/{id}': () => ({ json: { location: uniqueName('Row Z') } }),
   'post /api/servers': () => ({ json: serverBody(rack.id, { u_position: nextU++ }) }),
   'patch /api/servers/{id}': () => ({ json: { os: uniqueName('Ubuntu') } }),
+  'post /api/storage': () => ({ json: storageBody() }),
+  'patch /api/storage/{id}': () => ({ json: { firmware_version: uniqueName('fw') } }),
+  'patch /api/storage': async () => ({ json: [{ id: await newStorage(), firmware_version: uniqueName('fw') }] }),
+  'post /api/storage/{id}/snapshots': () => ({ json: { name: uniqueName('snap'), size_gb: 1 } }),
+  'post /api/network/devices': async () => ({ json: await switchBody() }),
+  'patch /api/network/devices/{id}': () => ({ json: { os_version: uniqueName('EOS') } }),
+  'patch /api/network/devices': async () => ({ json: [{ id: await newSwitch(), os_version: uniqueName('EOS') }] }),
+  'post /api/network/ports': async () => ({ json: await portBody() }),
+  'patch /api/network/ports/{id}': () => ({ json: { description: uniqueName('uplink') } }),
+  'patch /api/network/ports': async () => ({ json: [{ id: await newPort(), description: uniqueName('uplink') }] }),
+  'post /api/network/cables': async () => ({ json: await cableBody() }),
+  'patch /api/network/cables/{id}': () => ({ json: { label: uniqueName('C') } }),
+  'patch /api/network/cables': async () => ({ json: [{ id: await newCable(), label: uniqueName('C') }] }),
+  'post /api/power/feeds': () => ({ json: feedBody() }),
+  'patch /api/power/feeds/{id}': () => ({ json: { panel: uniqueName('PP') } }),
+  'patch /api/power/feeds': async () => ({ json: [{ id: await newFeed(), panel: uniqueName('PP') }] }),
+  'post /api/power/pdus': async () => ({ json: await pduBody() }),
+  'patch /api/power/pdus/{id}': () => ({ json: { model: uniqueName('PX3') } }),
+  'patch /api/power/pdus': async () => ({ json: [{ id: await newPdu(), model: uniqueName('PX3') }] }),
+  'post /api/power/supplies': async () => ({ json: await supplyBody() }),
+  'patch /api/power/supplies/{id}': () => ({ json: { max_draw_w: 450 } }),
+  'patch /api/power/supplies': async () => ({ json: [{ id: await newSupply(), max_draw_w: 400 }] }),
   'post /api/demo/seed': () => ({ json: { users: false } }),
   'post /api/demo/history': () => {
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 48 * 3_600_000;
@@ -472,6 +559,8 @@ const QUERIES: Record<string, () => string> = {
   'get /api/analytics/placement': () => 'count=1&power_w=500',
   'get /api/metrics/forecast': () => `server_id=${server.id}&metric=cpu_pct`,
   'get /api/analytics/pue': () => `datacenter_id=${dc.id}`,
+  'get /api/power/impact': () => `feed_id=${matrixFeed}`,
+  'get /api/power/chain': () => `datacenter_id=${dc.id}`,
   'post /api/prom/push': () => `server=${encodeURIComponent(server.name)}`,
   'post /api/influx/write': () => 'precision=ms',
 };
@@ -574,6 +663,7 @@ beforeAll(async () => {
   dc = await createDatacenter(admin);
   rack = await createRack(admin, { datacenter_id: dc.id, u_capacity: 52, power_capacity_kw: 200 });
   server = await createServer(admin, { rack_id: rack.id, u_position: nextU++ });
+  matrixFeed = await newFeed();
 });
 
 describe('role matrix', () => {
@@ -610,7 +700,11 @@ describe('role matrix', () => {
 
       for (const caller of callers) {
         const path = (
-          route.path.includes('{id}') ? route.path.replace('{id}', String(await idFor(route, caller))) : route.path
+          route.path.includes('{snapshot_id}')
+            ? await storageSnapshotPath(route.path)
+            : route.path.includes('{id}')
+              ? route.path.replace('{id}', String(await idFor(route, caller)))
+              : route.path
         ).replace('{framework}', 'iso27001');
         const query = QUERIES[`${route.method} ${route.path}`]?.();
         const res = await api(query ? `${path}?${query}` : path, {

@@ -86,13 +86,16 @@ describe('entity scopes', () => {
     // the dcim domain declares racks and servers on import
     await import('../../worker/dcim/access');
     const q = render(auditEntryScope(confidential))!;
+    // types and zones come from code and are inlined: however many entities the domains declare, the condition
+    // binds nothing (D1 takes at most 100 parameters a statement)
+    const zones = "('Public', 'Internal', 'Confidential')";
     expect(q.sql).toContain(
-      "(audit_log.entity_type = ? AND (coalesce(json_extract(audit_log.before, '$.security_zone') NOT IN (?, ?, ?), 0)",
+      `(audit_log.entity_type = 'rack' AND (coalesce(json_extract(audit_log.before, '$.security_zone') NOT IN ${zones}, 0)`,
     );
     expect(q.sql).toContain(
-      "coalesce((SELECT z0.security_zone FROM racks z0 WHERE z0.id = json_extract(audit_log.after, '$.rack_id')) NOT IN (?, ?, ?), 0)",
+      `coalesce((SELECT z0.security_zone FROM racks z0 WHERE z0.id = json_extract(audit_log.after, '$.rack_id')) NOT IN ${zones}, 0)`,
     );
-    expect(q.params.filter((p) => p === 'rack' || p === 'server')).toEqual(['rack', 'server']);
+    expect(q.params).toEqual([]);
     expect(auditEntryScope(topSecret)).toBeUndefined();
   });
 });

@@ -5,7 +5,13 @@ import { buildElevation, pct, type ElevationDevice } from '../../worker/dcim/ele
 import { capacityReport, weightedPue, type DatacenterTotals } from '../../worker/analytics/capacity';
 
 const rack = { id: 1, name: 'R1', u_capacity: 42, power_capacity_kw: 5 }; // 5000 W
-const m = (name: string, u_position: number | null, u_size: number, power_supply_w = 0, status = 'active'): Mounted => ({
+const m = (
+  name: string,
+  u_position: number | null,
+  u_size: number,
+  power_supply_w = 0,
+  status = 'active',
+): Mounted => ({
   name,
   u_position,
   u_size,

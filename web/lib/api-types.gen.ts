@@ -1551,6 +1551,178 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/network/cables': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List network/cables
+     * @description Cables between two device ports (A and B end). A port carries one cable: a second one on it, on either end, is refused (409) naming the cable already there. Ends of different speeds are allowed; the link runs at the slower. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getNetworkCables'];
+    put?: never;
+    /** Create a network_cable (or many: POST an array, all or nothing) */
+    post: operations['postNetworkCables'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many network/cables at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchNetworkCables'];
+    trace?: never;
+  };
+  '/api/network/cables/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one network_cable */
+    get: operations['getNetworkCablesById'];
+    put?: never;
+    post?: never;
+    /** Delete a network_cable */
+    delete: operations['deleteNetworkCablesById'];
+    options?: never;
+    head?: never;
+    /** Update a network_cable (only the fields sent change) */
+    patch: operations['patchNetworkCablesById'];
+    trace?: never;
+  };
+  '/api/network/devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List network/devices
+     * @description Network devices (core, distribution and access switches, routers, firewalls, load balancers) in racks: they take U slots and power from the rack's budget like servers; management IP, firmware, lifecycle. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getNetworkDevices'];
+    put?: never;
+    /** Create a network_device (or many: POST an array, all or nothing) */
+    post: operations['postNetworkDevices'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many network/devices at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchNetworkDevices'];
+    trace?: never;
+  };
+  '/api/network/devices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one network_device */
+    get: operations['getNetworkDevicesById'];
+    put?: never;
+    post?: never;
+    /** Delete a network_device */
+    delete: operations['deleteNetworkDevicesById'];
+    options?: never;
+    head?: never;
+    /** Update a network_device (only the fields sent change) */
+    patch: operations['patchNetworkDevicesById'];
+    trace?: never;
+  };
+  '/api/network/ports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List network/ports
+     * @description Ports (interfaces) of network devices: name as the device reports it (ifName), speed, SNMP ifIndex. POST an array to add a whole faceplate at once (up to 1,000 ports, all or nothing). A port with a cable cannot be deleted until the cable is. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getNetworkPorts'];
+    put?: never;
+    /** Create a network_port (or many: POST an array, all or nothing) */
+    post: operations['postNetworkPorts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many network/ports at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchNetworkPorts'];
+    trace?: never;
+  };
+  '/api/network/ports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one network_port */
+    get: operations['getNetworkPortsById'];
+    put?: never;
+    post?: never;
+    /** Delete a network_port */
+    delete: operations['deleteNetworkPortsById'];
+    options?: never;
+    head?: never;
+    /** Update a network_port (only the fields sent change) */
+    patch: operations['patchNetworkPortsById'];
+    trace?: never;
+  };
+  '/api/network/topology': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The network as a graph: devices, and one edge per cabled pair of devices with its total capacity
+     * @description Nodes carry a layer for drawing (core, distribution, access, others); an edge folds all cables between two devices and is as busy as its busiest cable (null when no port reports traffic).
+     */
+    get: operations['getNetworkTopology'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/network/traffic': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Per-link utilisation (max of in and out bps over the slower end’s speed), busiest first
+     * @description Rates are the latest fresh port readings (gauges `network_rx_bps` / `network_tx_bps` labelled `device` and `ifName`). Without them `source` is "no telemetry" and the figures are null.
+     */
+    get: operations['getNetworkTraffic'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/notification-channels': {
     parameters: {
       query?: never;
@@ -1890,6 +2062,178 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/power/chain': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A datacenter's power chain: feeds -> PDUs -> supplies -> devices, with capacities and allocations
+     * @description Per rack: what the A and B sides can deliver (each PDU: min(its rating, its feed's usable kW shared over the feed's PDUs)), the redundant capacity min(A, B), the rack budget, allocated and measured power. PDUs, supplies and devices in racks above the caller's clearance are absent.
+     */
+    get: operations['getPowerChain'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/power/feeds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List power/feeds
+     * @description Power feeds from a panel (utility, UPS or generator; side A or B) as NetBox models them: capacity_kw = V x A (x sqrt 3 three-phase) / 1000, usable_kw derated to max_utilization_pct, allocated_kw from the devices on its PDUs. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getPowerFeeds'];
+    put?: never;
+    /** Create a power_feed (or many: POST an array, all or nothing) */
+    post: operations['postPowerFeeds'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many power/feeds at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchPowerFeeds'];
+    trace?: never;
+  };
+  '/api/power/feeds/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one power_feed */
+    get: operations['getPowerFeedsById'];
+    put?: never;
+    post?: never;
+    /** Delete a power_feed */
+    delete: operations['deletePowerFeedsById'];
+    options?: never;
+    head?: never;
+    /** Update a power_feed (only the fields sent change) */
+    patch: operations['patchPowerFeedsById'];
+    trace?: never;
+  };
+  '/api/power/impact': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * If this feed fails: which devices lose all power, which lose redundancy, and what load shifts where
+     * @description `lost`: every supply on the feed (or on feeds already offline); `degraded`: keeps a live supply; `uncertain`: the rest of its supplies are on PDUs without a feed; `unmodelled`: devices with no supply recorded in the racks the failure touches. `feeds` and `pdus`: surviving ones with the load the degraded devices move onto them, flagged `overloaded` above their usable capacity. Only what the caller may see.
+     */
+    get: operations['getPowerImpact'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/power/pdus': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List power/pdus
+     * @description Rack PDUs: fed by one power feed of the rack's datacenter, `outlets` sockets, `capacity_kw` rating; in U slots shared with every rack-mounted kind, or zero-U (u_position null). They draw nothing from the rack budget. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getPowerPdus'];
+    put?: never;
+    /** Create a pdu (or many: POST an array, all or nothing) */
+    post: operations['postPowerPdus'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many power/pdus at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchPowerPdus'];
+    trace?: never;
+  };
+  '/api/power/pdus/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one pdu */
+    get: operations['getPowerPdusById'];
+    put?: never;
+    post?: never;
+    /** Delete a pdu */
+    delete: operations['deletePowerPdusById'];
+    options?: never;
+    head?: never;
+    /** Update a pdu (only the fields sent change) */
+    patch: operations['patchPowerPdusById'];
+    trace?: never;
+  };
+  '/api/power/supplies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List power/supplies
+     * @description Device power supplies: a server's, storage system's or network device's PSU plugged into an outlet of a PDU in its own rack. A device with supplies on PDUs of two feeds survives the loss of either (GET /power/impact). Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getPowerSupplies'];
+    put?: never;
+    /** Create a power_supply (or many: POST an array, all or nothing) */
+    post: operations['postPowerSupplies'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many power/supplies at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchPowerSupplies'];
+    trace?: never;
+  };
+  '/api/power/supplies/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one power_supply */
+    get: operations['getPowerSuppliesById'];
+    put?: never;
+    post?: never;
+    /** Delete a power_supply */
+    delete: operations['deletePowerSuppliesById'];
+    options?: never;
+    head?: never;
+    /** Update a power_supply (only the fields sent change) */
+    patch: operations['patchPowerSuppliesById'];
+    trace?: never;
+  };
   '/api/prom/push': {
     parameters: {
       query?: never;
@@ -2170,6 +2514,109 @@ export interface paths {
     };
     /** A site's (datacenter's) agent: connected or when last seen, what it drives, its queue */
     get: operations['getSitesByIdAgent'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/storage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List storage
+     * @description Storage systems (SAN, NAS, object, block, file) in a rack (U slots and power shared with servers) or attached to a datacenter; usable capacity is computed from the RAID level, disk count and raw capacity. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getStorage'];
+    put?: never;
+    /** Create a storage_system (or many: POST an array, all or nothing) */
+    post: operations['postStorage'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many storage at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchStorage'];
+    trace?: never;
+  };
+  '/api/storage/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one storage_system */
+    get: operations['getStorageById'];
+    put?: never;
+    post?: never;
+    /** Delete a storage_system */
+    delete: operations['deleteStorageById'];
+    options?: never;
+    head?: never;
+    /** Update a storage_system (only the fields sent change) */
+    patch: operations['patchStorageById'];
+    trace?: never;
+  };
+  '/api/storage/{id}/snapshots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A storage system's snapshots (newest first by default)
+     * @description X-Total-Count and Link headers paginate.
+     */
+    get: operations['getStorageByIdSnapshots'];
+    put?: never;
+    /**
+     * Record a snapshot of a storage system (kept retention_days, 7 by default)
+     * @description Refused (409) when its size exceeds the free capacity of the system or its name is taken there.
+     */
+    post: operations['postStorageByIdSnapshots'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/storage/{id}/snapshots/{snapshot_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One snapshot of a storage system */
+    get: operations['getStorageByIdSnapshotsBySnapshotId'];
+    put?: never;
+    post?: never;
+    /** Delete a snapshot record */
+    delete: operations['deleteStorageByIdSnapshotsBySnapshotId'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/storage/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Storage capacity per type and overall: raw, usable, used TB, utilisation, encrypted and replicated */
+    get: operations['getStorageSummary'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3640,6 +4087,127 @@ export interface components {
       server_id: number | null;
       step_s: number;
     };
+    NetworkCable: {
+      a_device_id: number;
+      a_device_name: string;
+      a_port_id: number;
+      a_port_name: string;
+      a_speed: string;
+      b_device_id: number;
+      b_device_name: string;
+      b_port_id: number;
+      b_port_name: string;
+      b_speed: string;
+      /** @enum {string} */
+      cable_type: 'fiber' | 'copper' | 'dac' | 'aoc';
+      /** Format: date-time */
+      created_at: string;
+      id: number;
+      label: string | null;
+      length_m: number | null;
+      /** @enum {string} */
+      status: 'connected' | 'planned' | 'decommissioned';
+      /** Format: date-time */
+      updated_at: string;
+    };
+    NetworkDevice: {
+      connected_ports: number;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number;
+      datacenter_name: string;
+      /** @enum {string} */
+      device_type: 'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+      firmware_version: string | null;
+      id: number;
+      management_ip: string | null;
+      manufacturer: string | null;
+      model: string | null;
+      name: string;
+      os_version: string | null;
+      port_count: number;
+      power_w: number;
+      purchase_cost: number | null;
+      purchase_date: string | null;
+      rack_id: number;
+      rack_name: string;
+      serial_number: string | null;
+      /** @enum {string} */
+      status: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+      u_position: number;
+      u_size: number;
+      /** Format: date-time */
+      updated_at: string;
+      warranty_expires: string | null;
+    };
+    NetworkPort: {
+      cable_id: number | null;
+      /** Format: date-time */
+      created_at: string;
+      description: string | null;
+      device_id: number;
+      device_name: string;
+      enabled: boolean;
+      id: number;
+      if_index: number | null;
+      media: string | null;
+      name: string;
+      peer: string | null;
+      peer_device_id: number | null;
+      peer_port_id: number | null;
+      /** @enum {string} */
+      speed: '1G' | '10G' | '25G' | '40G' | '100G' | '400G';
+      /** Format: date-time */
+      updated_at: string;
+    };
+    NetworkTopology: {
+      datacenter_id: number | null;
+      edges: {
+        a_device_id: number;
+        b_device_id: number;
+        cables: number;
+        capacity_bps: number;
+        utilisation_pct: number | null;
+      }[];
+      nodes: {
+        degree: number;
+        device_type: string;
+        id: number;
+        layer: number;
+        name: string;
+        rack_id: number;
+        status: string;
+      }[];
+      /** @enum {string} */
+      source: 'telemetry' | 'no telemetry';
+    };
+    NetworkTraffic: {
+      datacenter_id: number | null;
+      links: {
+        a: {
+          device_id: number;
+          device_name: string;
+          port_id: number;
+          port_name: string;
+          speed: string;
+        };
+        b: {
+          device_id: number;
+          device_name: string;
+          port_id: number;
+          port_name: string;
+          speed: string;
+        };
+        cable_id: number;
+        in_bps: number | null;
+        out_bps: number | null;
+        speed_bps: number | null;
+        utilisation_pct: number | null;
+      }[];
+      /** @enum {string} */
+      source: 'telemetry' | 'no telemetry';
+      ts: number | null;
+    };
     Notification: {
       alert_count: number;
       alert_ids: number[];
@@ -3750,6 +4318,31 @@ export interface components {
       transports: string[];
       user_id: number;
     };
+    Pdu: {
+      allocated_kw: number;
+      capacity_kw: number;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number;
+      feed_id: number | null;
+      feed_name: string | null;
+      feed_side: string | null;
+      id: number;
+      management_ip: string | null;
+      manufacturer: string | null;
+      model: string | null;
+      name: string;
+      outlets: number;
+      rack_id: number;
+      rack_name: string;
+      /** @enum {string} */
+      status: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+      supply_count: number;
+      u_position: number | null;
+      u_size: number;
+      /** Format: date-time */
+      updated_at: string;
+    };
     PlacementPlan: {
       placed: number;
       placements: {
@@ -3764,6 +4357,221 @@ export interface components {
       reason: string | null;
       requested: number;
       unplaced: number;
+    };
+    PowerChain: {
+      datacenter: {
+        id: number;
+        name: string;
+      };
+      feeds: {
+        allocated_kw: number;
+        amperage: number;
+        capacity_kw: number;
+        feed_type: string;
+        id: number;
+        max_utilization_pct: number;
+        name: string;
+        panel: string | null;
+        pdus: {
+          allocated_kw: number;
+          capacity_kw: number;
+          feed_id: number | null;
+          id: number;
+          name: string;
+          outlets: number;
+          rack_id: number;
+          rack_name: string;
+          status: string;
+          supplies: {
+            allocated_w: number;
+            device_id: number;
+            device_kind: string;
+            device_name: string | null;
+            id: number;
+            max_draw_w: number | null;
+            name: string;
+            outlet: number | null;
+          }[];
+          u_position: number | null;
+        }[];
+        phase: string;
+        side: string;
+        source: string;
+        status: string;
+        supply: string;
+        usable_kw: number;
+        voltage: number;
+      }[];
+      racks: {
+        a_kw: number;
+        allocated_kw: number;
+        b_kw: number;
+        devices: {
+          id: number;
+          kind: string;
+          name: string;
+          power_w: number;
+          supplies: number;
+        }[];
+        id: number;
+        measured_kw: number | null;
+        name: string;
+        position: number | null;
+        power_capacity_kw: number;
+        redundant_kw: number;
+        row: string | null;
+      }[];
+      unfed_pdus: {
+        allocated_kw: number;
+        capacity_kw: number;
+        feed_id: number | null;
+        id: number;
+        name: string;
+        outlets: number;
+        rack_id: number;
+        rack_name: string;
+        status: string;
+        supplies: {
+          allocated_w: number;
+          device_id: number;
+          device_kind: string;
+          device_name: string | null;
+          id: number;
+          max_draw_w: number | null;
+          name: string;
+          outlet: number | null;
+        }[];
+        u_position: number | null;
+      }[];
+    };
+    PowerFeed: {
+      allocated_kw: number;
+      amperage: number;
+      capacity_kw: number;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number;
+      datacenter_name: string;
+      /** @enum {string} */
+      feed_type: 'primary' | 'redundant';
+      id: number;
+      max_utilization_pct: number;
+      name: string;
+      panel: string | null;
+      pdu_count: number;
+      /** @enum {string} */
+      phase: 'single-phase' | 'three-phase';
+      /** @enum {string} */
+      side: 'A' | 'B';
+      /** @enum {string} */
+      source: 'utility' | 'ups' | 'generator';
+      /** @enum {string} */
+      status: 'planned' | 'active' | 'offline' | 'failed';
+      /** @enum {string} */
+      supply: 'ac' | 'dc';
+      /** Format: date-time */
+      updated_at: string;
+      usable_kw: number;
+      voltage: number;
+    };
+    PowerImpact: {
+      degraded: {
+        id: number;
+        kind: string;
+        live_supplies: number;
+        name: string;
+        power_w: number;
+        rack_id: number;
+        supplies: number;
+      }[];
+      feed: {
+        datacenter_id: number;
+        id: number;
+        name: string;
+        side: string;
+      };
+      feed_id: number;
+      feeds: {
+        base_kw: number;
+        extra_kw: number;
+        id: number;
+        limit_kw: number;
+        name: string;
+        new_kw: number;
+        overloaded: boolean;
+      }[];
+      lost: {
+        id: number;
+        kind: string;
+        live_supplies: number;
+        name: string;
+        power_w: number;
+        rack_id: number;
+        supplies: number;
+      }[];
+      pdus: {
+        base_kw: number;
+        extra_kw: number;
+        id: number;
+        limit_kw: number;
+        name: string;
+        new_kw: number;
+        overloaded: boolean;
+      }[];
+      rack_ids: number[];
+      racks: {
+        devices: {
+          id: number;
+          kind: string;
+          name: string;
+          /** @enum {string} */
+          state: 'lost' | 'uncertain' | 'degraded' | 'unmodelled';
+        }[];
+        id: number;
+        name: string;
+        position: number | null;
+        row: string | null;
+        touched: boolean;
+        worst: ('lost' | 'uncertain' | 'degraded' | 'unmodelled') | null;
+      }[];
+      unaffected_count: number;
+      uncertain: {
+        id: number;
+        kind: string;
+        live_supplies: number;
+        name: string;
+        power_w: number;
+        rack_id: number;
+        supplies: number;
+      }[];
+      unmodelled: {
+        id: number;
+        kind: string;
+        live_supplies: number;
+        name: string;
+        power_w: number;
+        rack_id: number;
+        supplies: number;
+      }[];
+    };
+    PowerSupply: {
+      allocated_w: number;
+      /** Format: date-time */
+      created_at: string;
+      device_id: number;
+      /** @enum {string} */
+      device_kind: 'server' | 'storage' | 'network';
+      device_name: string | null;
+      feed_id: number | null;
+      id: number;
+      max_draw_w: number | null;
+      name: string;
+      outlet: number | null;
+      pdu_id: number;
+      pdu_name: string;
+      rack_id: number;
+      /** Format: date-time */
+      updated_at: string;
     };
     /** @description RFC 9457 problem details */
     Problem: {
@@ -4015,6 +4823,84 @@ export interface components {
         target: string;
       }[];
       version: string | null;
+    };
+    StorageSnapshot: {
+      /** Format: date-time */
+      created_at: string;
+      expires_at: string;
+      id: number;
+      name: string;
+      retention_days: number;
+      size_gb: number;
+      storage_id: number;
+      /** Format: date-time */
+      updated_at: string;
+      volume: string | null;
+    };
+    StorageSummary: {
+      by_type: {
+        count: number;
+        encrypted: number;
+        free_tb: number;
+        raw_tb: number;
+        replicated: number;
+        /** @enum {string} */
+        storage_type: 'SAN' | 'NAS' | 'Object' | 'Block' | 'File';
+        usable_tb: number;
+        used_tb: number;
+        utilization_pct: number;
+      }[];
+      overall: {
+        count: number;
+        encrypted: number;
+        free_tb: number;
+        raw_tb: number;
+        replicated: number;
+        usable_tb: number;
+        used_tb: number;
+        utilization_pct: number;
+      };
+    };
+    StorageSystem: {
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number;
+      datacenter_name: string;
+      disk_count: number;
+      encryption: boolean;
+      fault_tolerance_disks: number;
+      firmware_version: string | null;
+      free_tb: number;
+      id: number;
+      management_ip: string | null;
+      manufacturer: string | null;
+      model: string | null;
+      name: string;
+      power_w: number;
+      protocol: ('iSCSI' | 'FC' | 'NVMe-oF' | 'NFS' | 'SMB' | 'S3') | null;
+      purchase_cost: number | null;
+      purchase_date: string | null;
+      rack_id: number | null;
+      rack_name: string | null;
+      /** @enum {string} */
+      raid_level: '0' | '1' | '5' | '6' | '10';
+      raw_capacity_tb: number;
+      /** @enum {string} */
+      replication_mode: 'none' | 'sync' | 'async';
+      replication_target: string | null;
+      serial_number: string | null;
+      /** @enum {string} */
+      status: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+      /** @enum {string} */
+      storage_type: 'SAN' | 'NAS' | 'Object' | 'Block' | 'File';
+      u_position: number | null;
+      u_size: number;
+      /** Format: date-time */
+      updated_at: string;
+      usable_capacity_tb: number;
+      used_tb: number;
+      utilization_pct: number;
+      warranty_expires: string | null;
     };
     StrandedRack: {
       datacenter: string;
@@ -10301,6 +11187,1142 @@ export interface operations {
       };
     };
   };
+  getNetworkCables: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        cable_type?: 'fiber' | 'copper' | 'dac' | 'aoc';
+        /** @description Cables with an end in racks of these datacenters (comma-separated ids). */
+        datacenter_id?: string;
+        /** @description Cables with an end on these devices (comma-separated ids). */
+        device_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in label, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "id"). Sortable: id, label, cable_type, length_m, status, a_device_name, b_device_name, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'connected' | 'planned' | 'decommissioned';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of network/cables; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkCable'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postNetworkCables: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              a_port_id: number;
+              b_port_id: number;
+              /** @enum {string} */
+              cable_type?: 'fiber' | 'copper' | 'dac' | 'aoc';
+              label?: string | null;
+              length_m?: number | null;
+              /** @enum {string} */
+              status?: 'connected' | 'planned' | 'decommissioned';
+            }
+          | {
+              a_port_id: number;
+              b_port_id: number;
+              /** @enum {string} */
+              cable_type?: 'fiber' | 'copper' | 'dac' | 'aoc';
+              label?: string | null;
+              length_m?: number | null;
+              /** @enum {string} */
+              status?: 'connected' | 'planned' | 'decommissioned';
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created network_cable (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkCable'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchNetworkCables: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          a_port_id?: number;
+          b_port_id?: number;
+          /** @enum {string} */
+          cable_type?: 'fiber' | 'copper' | 'dac' | 'aoc';
+          id: number;
+          label?: string | null;
+          length_m?: number | null;
+          /** @enum {string} */
+          status?: 'connected' | 'planned' | 'decommissioned';
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated network/cables, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkCable'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNetworkCablesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Network cable */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkCable'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteNetworkCablesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchNetworkCablesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          a_port_id?: number;
+          b_port_id?: number;
+          /** @enum {string} */
+          cable_type?: 'fiber' | 'copper' | 'dac' | 'aoc';
+          label?: string | null;
+          length_m?: number | null;
+          /** @enum {string} */
+          status?: 'connected' | 'planned' | 'decommissioned';
+        };
+      };
+    };
+    responses: {
+      /** @description The updated network_cable */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkCable'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNetworkDevices: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Devices in racks of these datacenters (comma-separated ids). */
+        datacenter_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        device_type?: 'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Equals (string). */
+        manufacturer?: string;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, manufacturer, model, serial_number, management_ip, os_version, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, device_type, rack_name, datacenter_name, rack_id, u_position, manufacturer, model, management_ip, status, power_w, port_count, connected_ports, warranty_expires, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of network/devices; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkDevice'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postNetworkDevices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @enum {string} */
+              device_type:
+                'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+              firmware_version?: string | null;
+              management_ip?: string | null;
+              manufacturer?: string | null;
+              model?: string | null;
+              name: string;
+              os_version?: string | null;
+              power_w?: number;
+              purchase_cost?: number | null;
+              purchase_date?: string | null;
+              rack_id: number;
+              serial_number?: string | null;
+              /** @enum {string} */
+              status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+              u_position: number;
+              u_size?: number;
+              warranty_expires?: string | null;
+            }
+          | {
+              /** @enum {string} */
+              device_type:
+                'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+              firmware_version?: string | null;
+              management_ip?: string | null;
+              manufacturer?: string | null;
+              model?: string | null;
+              name: string;
+              os_version?: string | null;
+              power_w?: number;
+              purchase_cost?: number | null;
+              purchase_date?: string | null;
+              rack_id: number;
+              serial_number?: string | null;
+              /** @enum {string} */
+              status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+              u_position: number;
+              u_size?: number;
+              warranty_expires?: string | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created network_device (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkDevice'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchNetworkDevices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          device_type?:
+            'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+          firmware_version?: string | null;
+          id: number;
+          management_ip?: string | null;
+          manufacturer?: string | null;
+          model?: string | null;
+          name?: string;
+          os_version?: string | null;
+          power_w?: number;
+          purchase_cost?: number | null;
+          purchase_date?: string | null;
+          rack_id?: number;
+          serial_number?: string | null;
+          /** @enum {string} */
+          status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+          u_position?: number;
+          u_size?: number;
+          warranty_expires?: string | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated network/devices, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkDevice'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNetworkDevicesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Network device */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkDevice'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteNetworkDevicesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchNetworkDevicesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          device_type?:
+            'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+          firmware_version?: string | null;
+          management_ip?: string | null;
+          manufacturer?: string | null;
+          model?: string | null;
+          name?: string;
+          os_version?: string | null;
+          power_w?: number;
+          purchase_cost?: number | null;
+          purchase_date?: string | null;
+          rack_id?: number;
+          serial_number?: string | null;
+          /** @enum {string} */
+          status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+          u_position?: number;
+          u_size?: number;
+          warranty_expires?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated network_device */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkDevice'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNetworkPorts: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description true: ports with a cable; false: free ports. */
+        cabled?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        device_id?: string;
+        /** @description Equals (bool). */
+        enabled?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, description, media, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "device_id,id"). Sortable: id, name, device_id, device_name, speed, if_index, enabled, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        speed?: '1G' | '10G' | '25G' | '40G' | '100G' | '400G';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of network/ports; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkPort'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postNetworkPorts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              description?: string | null;
+              device_id: number;
+              enabled?: boolean;
+              if_index?: number | null;
+              media?: string | null;
+              name: string;
+              /** @enum {string} */
+              speed?: '1G' | '10G' | '25G' | '40G' | '100G' | '400G';
+            }
+          | {
+              description?: string | null;
+              device_id: number;
+              enabled?: boolean;
+              if_index?: number | null;
+              media?: string | null;
+              name: string;
+              /** @enum {string} */
+              speed?: '1G' | '10G' | '25G' | '40G' | '100G' | '400G';
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created network_port (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkPort'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchNetworkPorts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          enabled?: boolean;
+          id: number;
+          if_index?: number | null;
+          media?: string | null;
+          name?: string;
+          /** @enum {string} */
+          speed?: '1G' | '10G' | '25G' | '40G' | '100G' | '400G';
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated network/ports, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkPort'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNetworkPortsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Network port */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkPort'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteNetworkPortsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchNetworkPortsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          description?: string | null;
+          enabled?: boolean;
+          if_index?: number | null;
+          media?: string | null;
+          name?: string;
+          /** @enum {string} */
+          speed?: '1G' | '10G' | '25G' | '40G' | '100G' | '400G';
+        };
+      };
+    };
+    responses: {
+      /** @description The updated network_port */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkPort'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getNetworkTopology: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The graph */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkTopology'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getNetworkTraffic: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Links, busiest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetworkTraffic'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
   getNotificationChannels: {
     parameters: {
       query?: {
@@ -11648,6 +13670,1171 @@ export interface operations {
       422: components['responses']['Invalid'];
     };
   };
+  getPowerChain: {
+    parameters: {
+      query: {
+        datacenter_id: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The chain */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerChain'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such datacenter */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getPowerFeeds: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        feed_type?: 'primary' | 'redundant';
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        phase?: 'single-phase' | 'three-phase';
+        /** @description Case-insensitive text search in name, panel, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        side?: 'A' | 'B';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, datacenter_id, panel, side, source, voltage, amperage, capacity_kw, usable_kw, allocated_kw, pdu_count, status, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        source?: 'utility' | 'ups' | 'generator';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'planned' | 'active' | 'offline' | 'failed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of power/feeds; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerFeed'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postPowerFeeds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              amperage?: number;
+              datacenter_id: number;
+              /** @enum {string} */
+              feed_type?: 'primary' | 'redundant';
+              max_utilization_pct?: number;
+              name: string;
+              panel?: string | null;
+              /** @enum {string} */
+              phase?: 'single-phase' | 'three-phase';
+              /** @enum {string} */
+              side?: 'A' | 'B';
+              /** @enum {string} */
+              source?: 'utility' | 'ups' | 'generator';
+              /** @enum {string} */
+              status?: 'planned' | 'active' | 'offline' | 'failed';
+              /** @enum {string} */
+              supply?: 'ac' | 'dc';
+              voltage?: number;
+            }
+          | {
+              amperage?: number;
+              datacenter_id: number;
+              /** @enum {string} */
+              feed_type?: 'primary' | 'redundant';
+              max_utilization_pct?: number;
+              name: string;
+              panel?: string | null;
+              /** @enum {string} */
+              phase?: 'single-phase' | 'three-phase';
+              /** @enum {string} */
+              side?: 'A' | 'B';
+              /** @enum {string} */
+              source?: 'utility' | 'ups' | 'generator';
+              /** @enum {string} */
+              status?: 'planned' | 'active' | 'offline' | 'failed';
+              /** @enum {string} */
+              supply?: 'ac' | 'dc';
+              voltage?: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created power_feed (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerFeed'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchPowerFeeds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          amperage?: number;
+          datacenter_id?: number;
+          /** @enum {string} */
+          feed_type?: 'primary' | 'redundant';
+          id: number;
+          max_utilization_pct?: number;
+          name?: string;
+          panel?: string | null;
+          /** @enum {string} */
+          phase?: 'single-phase' | 'three-phase';
+          /** @enum {string} */
+          side?: 'A' | 'B';
+          /** @enum {string} */
+          source?: 'utility' | 'ups' | 'generator';
+          /** @enum {string} */
+          status?: 'planned' | 'active' | 'offline' | 'failed';
+          /** @enum {string} */
+          supply?: 'ac' | 'dc';
+          voltage?: number;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated power/feeds, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerFeed'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPowerFeedsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Power feed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerFeed'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deletePowerFeedsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchPowerFeedsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          amperage?: number;
+          datacenter_id?: number;
+          /** @enum {string} */
+          feed_type?: 'primary' | 'redundant';
+          max_utilization_pct?: number;
+          name?: string;
+          panel?: string | null;
+          /** @enum {string} */
+          phase?: 'single-phase' | 'three-phase';
+          /** @enum {string} */
+          side?: 'A' | 'B';
+          /** @enum {string} */
+          source?: 'utility' | 'ups' | 'generator';
+          /** @enum {string} */
+          status?: 'planned' | 'active' | 'offline' | 'failed';
+          /** @enum {string} */
+          supply?: 'ac' | 'dc';
+          voltage?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated power_feed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerFeed'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPowerImpact: {
+    parameters: {
+      query: {
+        feed_id: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The impact */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerImpact'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such feed */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getPowerPdus: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description PDUs in racks of these datacenters (comma-separated ids). */
+        datacenter_id?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        feed_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, manufacturer, model, management_ip, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, rack_id, rack_name, feed_id, feed_name, u_position, outlets, capacity_kw, allocated_kw, supply_count, status, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of power/pdus; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pdu'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postPowerPdus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              capacity_kw: number;
+              feed_id?: number | null;
+              management_ip?: string | null;
+              manufacturer?: string | null;
+              model?: string | null;
+              name: string;
+              outlets?: number;
+              rack_id: number;
+              /** @enum {string} */
+              status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+              u_position?: number | null;
+              u_size?: number;
+            }
+          | {
+              capacity_kw: number;
+              feed_id?: number | null;
+              management_ip?: string | null;
+              manufacturer?: string | null;
+              model?: string | null;
+              name: string;
+              outlets?: number;
+              rack_id: number;
+              /** @enum {string} */
+              status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+              u_position?: number | null;
+              u_size?: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created pdu (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pdu'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchPowerPdus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          capacity_kw?: number;
+          feed_id?: number | null;
+          id: number;
+          management_ip?: string | null;
+          manufacturer?: string | null;
+          model?: string | null;
+          name?: string;
+          outlets?: number;
+          rack_id?: number;
+          /** @enum {string} */
+          status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+          u_position?: number | null;
+          u_size?: number;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated power/pdus, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pdu'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPowerPdusById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description PDU */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pdu'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deletePowerPdusById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchPowerPdusById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          capacity_kw?: number;
+          feed_id?: number | null;
+          management_ip?: string | null;
+          manufacturer?: string | null;
+          model?: string | null;
+          name?: string;
+          outlets?: number;
+          rack_id?: number;
+          /** @enum {string} */
+          status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+          u_position?: number | null;
+          u_size?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated pdu */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Pdu'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPowerSupplies: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        device_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        device_kind?: 'server' | 'storage' | 'network';
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        pdu_id?: string;
+        /** @description Case-insensitive text search in name, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Supplies on PDUs of these racks (comma-separated ids). */
+        rack_id?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "id"). Sortable: id, name, device_kind, device_id, device_name, pdu_id, pdu_name, outlet, max_draw_w, allocated_w, created_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of power/supplies; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerSupply'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postPowerSupplies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              device_id: number;
+              /** @enum {string} */
+              device_kind: 'server' | 'storage' | 'network';
+              max_draw_w?: number | null;
+              name?: string;
+              outlet?: number | null;
+              pdu_id: number;
+            }
+          | {
+              device_id: number;
+              /** @enum {string} */
+              device_kind: 'server' | 'storage' | 'network';
+              max_draw_w?: number | null;
+              name?: string;
+              outlet?: number | null;
+              pdu_id: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created power_supply (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerSupply'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchPowerSupplies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          device_id?: number;
+          /** @enum {string} */
+          device_kind?: 'server' | 'storage' | 'network';
+          id: number;
+          max_draw_w?: number | null;
+          name?: string;
+          outlet?: number | null;
+          pdu_id?: number;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated power/supplies, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerSupply'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPowerSuppliesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Power supply */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerSupply'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deletePowerSuppliesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchPowerSuppliesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          device_id?: number;
+          /** @enum {string} */
+          device_kind?: 'server' | 'storage' | 'network';
+          max_draw_w?: number | null;
+          name?: string;
+          outlet?: number | null;
+          pdu_id?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated power_supply */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PowerSupply'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postPromPush: {
     parameters: {
       query?: never;
@@ -12915,6 +16102,661 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  getStorage: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description Equals (bool). */
+        encryption?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Equals (string). */
+        manufacturer?: string;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, manufacturer, model, serial_number, protocol, replication_target, management_ip, firmware_version, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        raid_level?: '0' | '1' | '5' | '6' | '10';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        replication_mode?: 'none' | 'sync' | 'async';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, storage_type, datacenter_name, rack_name, u_position, manufacturer, model, raid_level, disk_count, raw_capacity_tb, usable_capacity_tb, used_tb, free_tb, utilization_pct, power_w, status, warranty_expires, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        storage_type?: 'SAN' | 'NAS' | 'Object' | 'Block' | 'File';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of storage; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSystem'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postStorage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              datacenter_id: number;
+              disk_count: number;
+              encryption?: boolean;
+              firmware_version?: string | null;
+              management_ip?: string | null;
+              manufacturer?: string | null;
+              model?: string | null;
+              name: string;
+              power_w?: number;
+              protocol?: ('iSCSI' | 'FC' | 'NVMe-oF' | 'NFS' | 'SMB' | 'S3') | null;
+              purchase_cost?: number | null;
+              purchase_date?: string | null;
+              rack_id?: number | null;
+              /** @enum {string} */
+              raid_level?: '0' | '1' | '5' | '6' | '10';
+              raw_capacity_tb: number;
+              /** @enum {string} */
+              replication_mode?: 'none' | 'sync' | 'async';
+              replication_target?: string | null;
+              serial_number?: string | null;
+              /** @enum {string} */
+              status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+              /** @enum {string} */
+              storage_type?: 'SAN' | 'NAS' | 'Object' | 'Block' | 'File';
+              u_position?: number | null;
+              u_size?: number;
+              used_tb?: number;
+              warranty_expires?: string | null;
+            }
+          | {
+              datacenter_id: number;
+              disk_count: number;
+              encryption?: boolean;
+              firmware_version?: string | null;
+              management_ip?: string | null;
+              manufacturer?: string | null;
+              model?: string | null;
+              name: string;
+              power_w?: number;
+              protocol?: ('iSCSI' | 'FC' | 'NVMe-oF' | 'NFS' | 'SMB' | 'S3') | null;
+              purchase_cost?: number | null;
+              purchase_date?: string | null;
+              rack_id?: number | null;
+              /** @enum {string} */
+              raid_level?: '0' | '1' | '5' | '6' | '10';
+              raw_capacity_tb: number;
+              /** @enum {string} */
+              replication_mode?: 'none' | 'sync' | 'async';
+              replication_target?: string | null;
+              serial_number?: string | null;
+              /** @enum {string} */
+              status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+              /** @enum {string} */
+              storage_type?: 'SAN' | 'NAS' | 'Object' | 'Block' | 'File';
+              u_position?: number | null;
+              u_size?: number;
+              used_tb?: number;
+              warranty_expires?: string | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created storage_system (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSystem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchStorage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          datacenter_id?: number;
+          disk_count?: number;
+          encryption?: boolean;
+          firmware_version?: string | null;
+          id: number;
+          management_ip?: string | null;
+          manufacturer?: string | null;
+          model?: string | null;
+          name?: string;
+          power_w?: number;
+          protocol?: ('iSCSI' | 'FC' | 'NVMe-oF' | 'NFS' | 'SMB' | 'S3') | null;
+          purchase_cost?: number | null;
+          purchase_date?: string | null;
+          rack_id?: number | null;
+          /** @enum {string} */
+          raid_level?: '0' | '1' | '5' | '6' | '10';
+          raw_capacity_tb?: number;
+          /** @enum {string} */
+          replication_mode?: 'none' | 'sync' | 'async';
+          replication_target?: string | null;
+          serial_number?: string | null;
+          /** @enum {string} */
+          status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+          /** @enum {string} */
+          storage_type?: 'SAN' | 'NAS' | 'Object' | 'Block' | 'File';
+          u_position?: number | null;
+          u_size?: number;
+          used_tb?: number;
+          warranty_expires?: string | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated storage, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSystem'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getStorageById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Storage system */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSystem'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteStorageById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchStorageById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          datacenter_id?: number;
+          disk_count?: number;
+          encryption?: boolean;
+          firmware_version?: string | null;
+          management_ip?: string | null;
+          manufacturer?: string | null;
+          model?: string | null;
+          name?: string;
+          power_w?: number;
+          protocol?: ('iSCSI' | 'FC' | 'NVMe-oF' | 'NFS' | 'SMB' | 'S3') | null;
+          purchase_cost?: number | null;
+          purchase_date?: string | null;
+          rack_id?: number | null;
+          /** @enum {string} */
+          raid_level?: '0' | '1' | '5' | '6' | '10';
+          raw_capacity_tb?: number;
+          /** @enum {string} */
+          replication_mode?: 'none' | 'sync' | 'async';
+          replication_target?: string | null;
+          serial_number?: string | null;
+          /** @enum {string} */
+          status?: 'planned' | 'active' | 'maintenance' | 'offline' | 'decommissioned';
+          /** @enum {string} */
+          storage_type?: 'SAN' | 'NAS' | 'Object' | 'Block' | 'File';
+          u_position?: number | null;
+          u_size?: number;
+          used_tb?: number;
+          warranty_expires?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated storage_system */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSystem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getStorageByIdSnapshots: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, volume, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-created_at"). Sortable: id, name, volume, size_gb, retention_days, expires_at, created_at. */
+        sort?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of snapshots */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSnapshot'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such storage system */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postStorageByIdSnapshots: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          retention_days?: number;
+          size_gb: number;
+          volume?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The snapshot */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSnapshot'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such storage system */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too big for the free capacity, or the name is taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getStorageByIdSnapshotsBySnapshotId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        snapshot_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The snapshot */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSnapshot'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such storage system or snapshot */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteStorageByIdSnapshotsBySnapshotId: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        snapshot_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such storage system or snapshot */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getStorageSummary: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The summary */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageSummary'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad datacenter_id */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   postToken: {

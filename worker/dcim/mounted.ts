@@ -89,6 +89,8 @@ export async function checkMountPlacement(
       ),
     );
   }
+  // placementConflicts names the power field as servers call it
+  for (const e of errors) e.field = e.field.replace(/power_supply_w$/, power);
   if (errors.length)
     throw conflict(
       `The ${MOUNT_KINDS[kind].toLowerCase()} does not fit: ${errors.map((e) => e.message).join('; ')}.`,

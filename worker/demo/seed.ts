@@ -10,6 +10,7 @@ import { vmsResource } from '../virtualization/vms';
 import { DEMO_PASSWORD, DEMO_USERS, demoEstate } from './estate';
 import { demoVms } from './vms';
 import { demoContainers } from './containers';
+import { seedPhysical } from './physical-seed';
 import { clusterNodesResource, clustersResource, workloadsResource } from '../virtualization/containers';
 import { scalingGroupsResource } from '../virtualization/scaling-groups';
 import { vms as vmsTable } from '../virtualization/tables';
@@ -94,6 +95,7 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     serversResource,
     estate.servers.map(({ rack, ...server }) => ({ ...server, rack_id: racks[rack].id })),
   );
+  const physical = await seedPhysical(ctx, estate, { dcs, racks, servers });
   const plannedVms = demoVms(estate.servers);
   const vms = await createInChunks(
     ctx,
@@ -147,6 +149,7 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     clusters: clusters.length,
     workloads: workloads.length,
     scaling_groups: scaling.groups,
+    ...physical,
     users,
   };
 }

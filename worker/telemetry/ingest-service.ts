@@ -108,7 +108,7 @@ export async function ingest(
     group.samples.push({
       server_id: target.kind === 'server' ? target.server_id : null,
       metric: s.metric,
-      labels: s.labels,
+      labels: target.kind === 'rack' && target.device ? deviceLabels(s.labels, target.device) : s.labels,
       ts: s.ts,
       value: s.value,
     });
@@ -134,6 +134,20 @@ export async function ingest(
     refused: refusedTotal,
     refused_reasons: refused,
     racks: byRack.size,
+  };
+}
+
+/**
+ * A storage array's or a switch's sample is kept on its rack under the device's inventory name; a `device` label the
+ * sender used for something else (a LUN, a disk) is kept as `device_part`.
+ */
+function deviceLabels(labels: Record<string, string>, device: { kind: string; name: string }): Record<string, string> {
+  const { device: own, ...rest } = labels;
+  return {
+    ...rest,
+    ...(own !== undefined && own !== device.name ? { device_part: own } : {}),
+    device: device.name,
+    device_kind: device.kind,
   };
 }
 

@@ -2,10 +2,14 @@ import type { DeviceRef } from './samples';
 import type { RackMeta } from '../../durable-objects/rack-telemetry';
 import { clearanceCovers } from '../platform/access/zones';
 
-/** Where a sample goes: a server (and its rack), a rack (PDU, sensors), or a datacenter (facility meters). */
+/**
+ * Where a sample goes: a server (and its rack), a rack (PDU, sensors), or a datacenter (facility meters). A sample
+ * from another rack-mounted device (a storage array, a switch, a PDU) goes to its rack labelled with the device
+ * (`device`, `device_kind`), which is how its page finds the series.
+ */
 export type Target =
   | { kind: 'server'; server_id: number; rack: RackMeta }
-  | { kind: 'rack'; rack: RackMeta }
+  | { kind: 'rack'; rack: RackMeta; device?: { kind: string; id: number; name: string } }
   | { kind: 'datacenter'; datacenter_id: number };
 
 interface ServerRow extends RackRow {
@@ -15,6 +19,14 @@ interface ServerRow extends RackRow {
   ip_address: string | null;
   management_ip: string | null;
   rack_id: number;
+}
+/** A rack-mounted device that is not a server (dcim/mounted.ts kinds), as the rack_mounts view gives it. */
+interface MountRow extends RackRow {
+  device_kind: string;
+  device_id: number;
+  device_name: string;
+  serial_number: string | null;
+  management_ip: string | null;
 }
 interface RackRow {
   rack_id: number;
@@ -108,7 +120,8 @@ export async function resolveDevices(
     [r.server, r.serial, r.instance ? instanceHost(r.instance) : undefined].filter((x): x is string => !!x).map(norm);
   for (const r of refs) {
     if (r.server || r.serial || r.instance) {
-      for (const t of serverTerms(r)) if (cached(`s:${t}`, now) === undefined) wantServers.add(t);
+      for (const t of serverTerms(r))
+        if (cached(`s:${t}`, now) === undefined || cached(`m:${t}`, now) === undefined) wantServers.add(t);
     } else if (r.rack) {
       if (cached(`r:${norm(r.rack)}`, now) === undefined) wantRacks.add(norm(r.rack));
     } else if (r.datacenter && cached(`d:${norm(r.datacenter)}`, now) === undefined) wantDcs.add(norm(r.datacenter));
@@ -125,9 +138,20 @@ export async function resolveDevices(
         r.serial ? cached<ServerRow | null>(`s:${norm(r.serial)}`, now) : undefined,
         r.instance ? cached<ServerRow | null>(`s:${norm(instanceHost(r.instance))}`, now) : undefined,
       ];
+      // a server by that name wins; otherwise another device in a rack (an snmp_exporter target is a switch)
       const row = candidates.find((c) => c);
-      if (!row || !visible(row.security_zone)) return null;
-      return { kind: 'server', server_id: row.server_id, rack: metaOf(row) };
+      if (row && visible(row.security_zone)) return { kind: 'server', server_id: row.server_id, rack: metaOf(row) };
+      if (row) return null;
+      const dev = [server, r.serial, r.instance ? instanceHost(r.instance) : undefined]
+        .filter((t): t is string => !!t)
+        .map((t) => cached<MountRow | null>(`m:${norm(t)}`, now))
+        .find((c) => c);
+      if (!dev || !visible(dev.security_zone)) return null;
+      return {
+        kind: 'rack',
+        rack: metaOf(dev),
+        device: { kind: dev.device_kind, id: dev.device_id, name: dev.device_name },
+      };
     }
     if (r.rack) {
       const row = cached<RackRow | null>(`r:${norm(r.rack)}`, now);
@@ -144,6 +168,8 @@ export async function resolveDevices(
 
 const SERVER_COLUMNS = `s.id AS server_id, s.name AS server_name, s.serial_number, s.ip_address, s.management_ip,
   r.id AS rack_id, r.name AS rack_name, r.datacenter_id, r.security_zone, r.power_capacity_kw`;
+const MOUNT_COLUMNS = `m.kind AS device_kind, m.id AS device_id, m.name AS device_name, m.serial_number,
+  m.management_ip, r.id AS rack_id, r.name AS rack_name, r.datacenter_id, r.security_zone, r.power_capacity_kw`;
 const RACK_COLUMNS = `r.id AS rack_id, r.name AS rack_name, r.datacenter_id, r.security_zone, r.power_capacity_kw`;
 
 /** Look the terms up in D1; remembers and returns what it found (null for nothing) per cache key. */
@@ -174,6 +200,15 @@ async function lookup(
               OR lower(s.serial_number) IN (SELECT value FROM json_each(?1))
               OR s.ip_address IN (SELECT value FROM json_each(?1))
               OR s.management_ip IN (SELECT value FROM json_each(?1))`,
+        )
+        .bind(JSON.stringify(s)),
+      // the other rack-mounted kinds, by name, serial or management address (ids are per kind: not matched)
+      db
+        .prepare(
+          `SELECT ${MOUNT_COLUMNS} FROM rack_mounts m JOIN racks r ON r.id = m.rack_id
+           WHERE m.kind <> 'server' AND (lower(m.name) IN (SELECT value FROM json_each(?1))
+              OR lower(m.serial_number) IN (SELECT value FROM json_each(?1))
+              OR m.management_ip IN (SELECT value FROM json_each(?1)))`,
         )
         .bind(JSON.stringify(s)),
     );
@@ -207,6 +242,17 @@ async function lookup(
       }
     }
     for (const t of s) remember(`s:${t}`, byTerm.get(t) ?? null);
+    const mounts = results[i++].results as unknown as MountRow[];
+    const byMountTerm = new Map<string, MountRow | null>();
+    for (const row of mounts) {
+      for (const t of [row.device_name, row.serial_number, row.management_ip]) {
+        if (!t) continue;
+        // two devices of different kinds answering to one term: neither is guessed
+        const k = norm(t);
+        byMountTerm.set(k, byMountTerm.has(k) && byMountTerm.get(k) !== row ? null : row);
+      }
+    }
+    for (const t of s) remember(`m:${t}`, byMountTerm.get(t) ?? null);
   }
   if (rk.length) {
     const rows = results[i++].results as unknown as RackRow[];

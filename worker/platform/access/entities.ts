@@ -87,10 +87,14 @@ export function auditEntryScope(ctx: Pick<ServiceContext, 'actor'>): SQL | undef
   const zones = zonesFor(ctx.actor);
   const entities = declaredEntities();
   if (!zones || !entities.length) return undefined;
-  const hidden = (zone: SQL) => sql`coalesce(${zone} NOT IN ${zones}, 0)`;
+  // zone names and entity types come from code, not requests: inlined as literals, so the condition binds no
+  // parameter however many entities the domains declare (D1 allows 100 per statement)
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  const zoneList = sql.raw(`(${zones.length ? zones.map(literal).join(', ') : "''"})`);
+  const hidden = (zone: SQL) => sql`coalesce(${zone} NOT IN ${zoneList}, 0)`;
   const about = entities.map(
     (e) =>
-      sql`(audit_log.entity_type = ${e.type} AND (${hidden(zoneOfSnapshot(e, 'before'))} OR ${hidden(zoneOfSnapshot(e, 'after'))}))`,
+      sql`(audit_log.entity_type = ${sql.raw(literal(e.type))} AND (${hidden(zoneOfSnapshot(e, 'before'))} OR ${hidden(zoneOfSnapshot(e, 'after'))}))`,
   );
   return sql`NOT (${sql.join(about, sql` OR `)})`;
 }

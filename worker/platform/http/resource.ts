@@ -30,6 +30,14 @@ const NOW = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
  * What a resource declares; the machinery below turns it into five endpoints with validation, filters,
  * sorting, pagination, uniqueness and reference checks, audit entries and OpenAPI documentation.
  */
+/** Rows of `table` whose `column` holds this resource's id (and that match `where`, for polymorphic references). */
+export interface Dependent {
+  table: SQLiteTable;
+  column: string;
+  label: string;
+  where?: SQL;
+}
+
 export interface ResourceDef {
   path: string;
   entity: string;
@@ -51,7 +59,9 @@ export interface ResourceDef {
   /** foreign keys checked before writing, so the client hears which field points nowhere */
   references?: Record<string, { table: SQLiteTable; label: string; scope?: (ctx: ServiceContext) => SQL | undefined }>;
   /** rows elsewhere that block a delete */
-  dependents?: { table: SQLiteTable; column: string; label: string }[];
+  dependents?: Dependent[];
+  /** rows that are parts of this one (a device's power supplies): deleted with it, in the same batch */
+  cascades?: Dependent[];
   /** columns never returned (password hashes) */
   hidden?: readonly string[];
   /** the row as the API shows it, when SQL cannot say it (a computed flag is 0/1 in SQLite, true/false in JSON) */
@@ -420,7 +430,11 @@ export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: numbe
   const blockers: string[] = [];
   for (const dep of def.dependents ?? []) {
     const depCol = getTableColumns(dep.table)[dep.column] as SQLiteColumn;
-    const row = await ctx.db.select({ n: count() }).from(dep.table).where(eq(depCol, id)).get();
+    const row = await ctx.db
+      .select({ n: count() })
+      .from(dep.table)
+      .where(and(eq(depCol, id), dep.where))
+      .get();
     if (row && row.n > 0) blockers.push(`${row.n} ${dep.label}`);
   }
   if (blockers.length) {
@@ -432,6 +446,14 @@ export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: numbe
   }
   await runBatch(ctx.db, [
     toStatement(ctx, auditDeletedRow(ctx, auditTarget(def), id)),
+    ...(def.cascades ?? []).map(
+      (part) =>
+        ctx.db
+          .delete(part.table)
+          .where(
+            and(eq(getTableColumns(part.table)[part.column] as SQLiteColumn, id), part.where),
+          ) as unknown as Statement,
+    ),
     ctx.db.delete(def.table).where(eq(col(def, 'id'), id)) as unknown as Statement,
   ]);
   await afterWrite(ctx, def);
@@ -441,8 +463,13 @@ export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: numbe
  * Rows of a later domain that point at an earlier domain's resource (VMs on a server) block its delete too; the
  * later domain registers them here when it loads, so the earlier one never imports it.
  */
-export function addDependent(def: ResourceDef, dep: NonNullable<ResourceDef['dependents']>[number]): void {
+export function addDependent(def: ResourceDef, dep: Dependent): void {
   def.dependents = [...(def.dependents ?? []), dep];
+}
+
+/** Parts a later domain keeps of an earlier domain's resource (a server's power supplies) go when it goes. */
+export function addCascade(def: ResourceDef, part: Dependent): void {
+  def.cascades = [...(def.cascades ?? []), part];
 }
 
 /** A failing hook is logged: the write stands (it committed), and the live state catches up on its own. */

@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import type { ServiceContext } from '../platform/context';
+import type { Change, ResourceDef, Row } from '../platform/http/resource';
+import { visibleWhere } from '../platform/access/entities';
+import { mayNeedStepUp, requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
+import { anyOf } from '../platform/http/sql-match';
+import { racks } from '../dcim/tables';
+import { racksByIds } from '../dcim/racks';
+import { rackEntity } from '../dcim/access';
+import { checkMountPlacement } from '../dcim/mounted';
+import { networkDevices, networkPorts } from './tables';
+import { networkDeviceEntity } from './access';
+import {
+  DEVICE_STATUSES,
+  DEVICE_TYPES,
+  NetworkDevice,
+  NetworkDeviceCreate,
+  NetworkDeviceUpdate,
+} from './schemas/device';
+
+/** Devices inherit the zone of their rack, and with it the rack's step-up policy. */
+async function guardDevices(ctx: ServiceContext, rows: Row[]) {
+  if (!mayNeedStepUp(ctx)) return;
+  const rackRows = await racksByIds(ctx, [...new Set(rows.map((r) => Number(r.rack_id)))]);
+  requireStepUpForZones(
+    ctx,
+    rackRows.map((r) => r.security_zone),
+  );
+}
+
+/** Moving a device to a rack of a lower zone declassifies it (and its ports and cables). */
+async function checkDeclassify(ctx: ServiceContext, changes: Change[]) {
+  const moved = changes.filter((c) => c.before && c.before.rack_id !== c.after.rack_id);
+  if (!moved.length) return;
+  const ids = [...new Set(moved.flatMap((c) => [Number(c.before!.rack_id), Number(c.after.rack_id)]))];
+  const zoneOf = new Map((await racksByIds(ctx, ids)).map((r) => [r.id, r.security_zone]));
+  for (const c of moved) {
+    const from = zoneOf.get(Number(c.before!.rack_id));
+    const to = zoneOf.get(Number(c.after.rack_id));
+    if (from && to) requireStepUpToDeclassify(ctx, from, to);
+  }
+}
+
+export const devicesResource: ResourceDef = {
+  path: '/network/devices',
+  entity: 'network_device',
+  label: 'Network device',
+  tag: 'Network',
+  table: networkDevices,
+  schemas: { create: NetworkDeviceCreate, update: NetworkDeviceUpdate, output: NetworkDevice },
+  filters: {
+    rack_id: { type: 'int' },
+    datacenter_id: {
+      type: 'int',
+      description: 'Devices in racks of these datacenters (comma-separated ids).',
+      where: (ids) =>
+        sql`${networkDevices.rack_id} IN (SELECT ${racks.id} FROM ${racks} WHERE ${anyOf(racks.datacenter_id, ids)})`,
+    },
+    device_type: { type: 'string', values: DEVICE_TYPES },
+    status: { type: 'string', values: DEVICE_STATUSES },
+    manufacturer: { type: 'string' },
+  },
+  sortable: [
+    'id',
+    'name',
+    'device_type',
+    'rack_name',
+    'datacenter_name',
+    'rack_id',
+    'u_position',
+    'manufacturer',
+    'model',
+    'management_ip',
+    'status',
+    'power_w',
+    'port_count',
+    'connected_ports',
+    'warranty_expires',
+    'created_at',
+  ],
+  defaultSort: 'name',
+  searchable: ['name', 'manufacturer', 'model', 'serial_number', 'management_ip', 'os_version'],
+  unique: [{ fields: ['name'], ignoreCase: true }],
+  references: { rack_id: { table: racks, label: 'Rack', scope: (ctx) => visibleWhere(ctx, rackEntity) } },
+  // its ports go first (DELETE /network/ports/{id}); a cabled port refuses until its cable is gone
+  dependents: [{ table: networkPorts, column: 'device_id', label: 'ports' }],
+  scope: (ctx) => visibleWhere(ctx, networkDeviceEntity),
+  computed: () => ({
+    rack_name: sql.raw('(SELECT r.name FROM racks r WHERE r.id = network_devices.rack_id)'),
+    datacenter_id: sql.raw('(SELECT r.datacenter_id FROM racks r WHERE r.id = network_devices.rack_id)'),
+    datacenter_name: sql.raw(
+      '(SELECT d.name FROM racks r JOIN datacenters d ON d.id = r.datacenter_id WHERE r.id = network_devices.rack_id)',
+    ),
+    port_count: sql.raw('(SELECT count(*) FROM network_ports p WHERE p.device_id = network_devices.id)'),
+    connected_ports: sql.raw(
+      `(SELECT count(*) FROM network_ports p WHERE p.device_id = network_devices.id
+         AND EXISTS (SELECT 1 FROM network_cables c WHERE c.a_port_id = p.id OR c.b_port_id = p.id))`,
+    ),
+  }),
+  access: { read: 'inventory:read', write: 'inventory:write' },
+  description:
+    'Network devices (core, distribution and access switches, routers, firewalls, load balancers) in racks: ' +
+    "they take U slots and power from the rack's budget like servers; management IP, firmware, lifecycle.",
+  async check(ctx, changes) {
+    await checkDeclassify(ctx, changes);
+    await checkMountPlacement(ctx, 'network', changes, 'power_w');
+  },
+  guard: guardDevices,
+};
