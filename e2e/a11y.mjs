@@ -145,6 +145,11 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       name: 'a11y policy',
       levels: [{ after_min: 0, channel_ids: [channel.id] }],
     });
+    // the physical estate beyond servers
+    const [array] = await api('GET', '/storage?limit=1&sort=name&storage_type=SAN');
+    const [sw] = await api('GET', '/network/devices?limit=1&sort=name');
+    const [pdu] = await api('GET', '/power/pdus?limit=1&sort=name');
+    const [feed] = await api('GET', '/power/feeds?limit=1&sort=name');
     pages.unshift(
       '/',
       '/datacenters',
@@ -189,6 +194,22 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       `/containers/${workload.id}/edit`,
       `/containers/clusters/${workload.cluster_id}`,
       '/containers/clusters/new',
+      '/storage',
+      `/storage/${array.id}`,
+      '/storage/new',
+      `/storage/${array.id}/edit`,
+      '/network',
+      '/network?tab=cables',
+      '/network?tab=topology',
+      `/network/${sw.id}`,
+      '/network/new',
+      `/network/${sw.id}/edit`,
+      '/power',
+      `/power/pdus/${pdu.id}`,
+      '/power/pdus/new',
+      `/power/pdus/${pdu.id}/edit`,
+      '/power/feeds/new',
+      `/power/feeds/${feed.id}/edit`,
       '/capacity',
       '/ai/forecast',
       '/ai/risk',
