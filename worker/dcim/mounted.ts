@@ -2,6 +2,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { conflict, type FieldError } from '../platform/http/problem';
 import type { Change } from '../platform/http/resource';
 import type { ServiceContext } from '../platform/context';
+import { mayNeedStepUp, requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { placementConflicts, type Candidate, type Mounted } from './placement';
 import { racks } from './tables';
 
@@ -65,10 +66,7 @@ export async function checkMountPlacement(
   if (!relevant.length) return;
   const rackIds = [...new Set(relevant.map((c) => Number(c.after.rack_id)))];
   const moving = changes.flatMap((c) => (c.before ? [Number(c.before.id)] : []));
-  const [rackRows, mounted] = await Promise.all([
-    ctx.db.select().from(racks).where(inArray(racks.id, rackIds)).all(),
-    mountsIn(ctx, rackIds, { kind, ids: moving }),
-  ]);
+  const [rackRows, mounted] = await Promise.all([racksOf(ctx, rackIds), mountsIn(ctx, rackIds, { kind, ids: moving })]);
   const errors: FieldError[] = [];
   for (const rack of rackRows) {
     const candidates: Candidate[] = relevant
@@ -96,6 +94,48 @@ export async function checkMountPlacement(
       `The ${MOUNT_KINDS[kind].toLowerCase()} does not fit: ${errors.map((e) => e.message).join('; ')}.`,
       errors,
     );
+}
+
+const racksOf = (ctx: Pick<ServiceContext, 'db'>, ids: unknown[]) => {
+  const wanted = [...new Set(ids.filter((id) => id !== null && id !== undefined).map(Number))];
+  return wanted.length ? ctx.db.select().from(racks).where(inArray(racks.id, wanted)).all() : Promise.resolve([]);
+};
+
+/** A device outside any rack (an object store attached to a hall) belongs to no zone: as open as Public. */
+const OPEN_ZONE = 'Public';
+
+/** Rack-mounted devices inherit their rack's zone, and with it the rack's step-up policy (single reads, writes). */
+export async function guardMounted(ctx: ServiceContext, rows: Record<string, unknown>[]): Promise<void> {
+  if (!mayNeedStepUp(ctx)) return;
+  requireStepUpForZones(
+    ctx,
+    (
+      await racksOf(
+        ctx,
+        rows.map((r) => r.rack_id),
+      )
+    ).map((r) => r.security_zone),
+  );
+}
+
+/** A device moved to a rack of a lower zone (or out of every rack) is declassified: that needs a fresh step-up. */
+export async function checkMountedDeclassify(ctx: ServiceContext, changes: Change[]): Promise<void> {
+  const moved = changes.filter((c) => c.before && (c.before.rack_id ?? null) !== (c.after.rack_id ?? null));
+  if (!moved.length) return;
+  const zoneOf = new Map(
+    (
+      await racksOf(
+        ctx,
+        moved.flatMap((c) => [c.before!.rack_id, c.after.rack_id]),
+      )
+    ).map((r) => [r.id, r.security_zone]),
+  );
+  const zone = (id: unknown) => (id === null || id === undefined ? OPEN_ZONE : zoneOf.get(Number(id)));
+  for (const c of moved) {
+    const from = zone(c.before!.rack_id);
+    const to = zone(c.after.rack_id);
+    if (from && to) requireStepUpToDeclassify(ctx, from, to);
+  }
 }
 
 /** `rack_mounts` sums for a rack list's computed columns (alias `racks`). */

@@ -1,38 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { racks, servers } from './tables';
-import type { Change, ResourceDef } from '../platform/http/resource';
-import type { ServiceContext } from '../platform/context';
+import type { ResourceDef } from '../platform/http/resource';
 import { SERVER_HEALTH, SERVER_STATUSES, SERVER_TYPES, Server, ServerCreate, ServerUpdate } from './schemas/server';
 import { anyOf } from '../platform/http/sql-match';
-import { checkMountPlacement } from './mounted';
-import { racksByIds } from './racks';
+import { checkMountPlacement, checkMountedDeclassify, guardMounted } from './mounted';
 import { rackEntity, serverEntity } from './access';
 import { visibleWhere } from '../platform/access/entities';
-import { mayNeedStepUp, requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { serversChanged } from '../telemetry/inventory';
-
-/** Servers inherit the zone of their rack, and with it the rack's step-up policy. */
-async function guardServers(ctx: ServiceContext, rows: Record<string, any>[]) {
-  if (!mayNeedStepUp(ctx)) return;
-  const rackRows = await racksByIds(ctx, [...new Set(rows.map((r) => Number(r.rack_id)))]);
-  requireStepUpForZones(
-    ctx,
-    rackRows.map((r) => r.security_zone),
-  );
-}
-
-/** A server moved to a rack of a lower zone is declassified: that needs a fresh step-up. */
-async function checkDeclassify(ctx: ServiceContext, changes: Change[]) {
-  const moved = changes.filter((c) => c.before && c.before.rack_id !== c.after.rack_id);
-  if (!moved.length) return;
-  const ids = [...new Set(moved.flatMap((c) => [Number(c.before!.rack_id), Number(c.after.rack_id)]))];
-  const zoneOf = new Map((await racksByIds(ctx, ids)).map((r) => [r.id, r.security_zone]));
-  for (const c of moved) {
-    const from = zoneOf.get(Number(c.before!.rack_id));
-    const to = zoneOf.get(Number(c.after.rack_id));
-    if (from && to) requireStepUpToDeclassify(ctx, from, to);
-  }
-}
 
 export const serversResource: ResourceDef = {
   path: '/servers',
@@ -110,9 +84,9 @@ export const serversResource: ResourceDef = {
   description:
     'Physical servers: hardware, placement in a rack (U position and size), power supply, network, lifecycle.',
   async check(ctx, changes) {
-    await checkDeclassify(ctx, changes);
+    await checkMountedDeclassify(ctx, changes);
     await checkMountPlacement(ctx, 'server', changes, 'power_supply_w');
   },
-  guard: guardServers,
+  guard: guardMounted,
   afterCommit: (ctx, changes) => serversChanged(ctx.env, changes),
 };

@@ -1,13 +1,10 @@
 import { sql } from 'drizzle-orm';
-import type { ServiceContext } from '../platform/context';
-import type { Change, ResourceDef, Row } from '../platform/http/resource';
+import type { ResourceDef } from '../platform/http/resource';
 import { visibleWhere } from '../platform/access/entities';
-import { mayNeedStepUp, requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { anyOf } from '../platform/http/sql-match';
 import { racks } from '../dcim/tables';
-import { racksByIds } from '../dcim/racks';
 import { rackEntity } from '../dcim/access';
-import { checkMountPlacement } from '../dcim/mounted';
+import { checkMountPlacement, checkMountedDeclassify, guardMounted } from '../dcim/mounted';
 import { networkDevices, networkPorts } from './tables';
 import { networkDeviceEntity } from './access';
 import {
@@ -17,29 +14,6 @@ import {
   NetworkDeviceCreate,
   NetworkDeviceUpdate,
 } from './schemas/device';
-
-/** Devices inherit the zone of their rack, and with it the rack's step-up policy. */
-async function guardDevices(ctx: ServiceContext, rows: Row[]) {
-  if (!mayNeedStepUp(ctx)) return;
-  const rackRows = await racksByIds(ctx, [...new Set(rows.map((r) => Number(r.rack_id)))]);
-  requireStepUpForZones(
-    ctx,
-    rackRows.map((r) => r.security_zone),
-  );
-}
-
-/** Moving a device to a rack of a lower zone declassifies it (and its ports and cables). */
-async function checkDeclassify(ctx: ServiceContext, changes: Change[]) {
-  const moved = changes.filter((c) => c.before && c.before.rack_id !== c.after.rack_id);
-  if (!moved.length) return;
-  const ids = [...new Set(moved.flatMap((c) => [Number(c.before!.rack_id), Number(c.after.rack_id)]))];
-  const zoneOf = new Map((await racksByIds(ctx, ids)).map((r) => [r.id, r.security_zone]));
-  for (const c of moved) {
-    const from = zoneOf.get(Number(c.before!.rack_id));
-    const to = zoneOf.get(Number(c.after.rack_id));
-    if (from && to) requireStepUpToDeclassify(ctx, from, to);
-  }
-}
 
 export const devicesResource: ResourceDef = {
   path: '/network/devices',
@@ -102,8 +76,8 @@ export const devicesResource: ResourceDef = {
     'Network devices (core, distribution and access switches, routers, firewalls, load balancers) in racks: ' +
     "they take U slots and power from the rack's budget like servers; management IP, firmware, lifecycle.",
   async check(ctx, changes) {
-    await checkDeclassify(ctx, changes);
+    await checkMountedDeclassify(ctx, changes);
     await checkMountPlacement(ctx, 'network', changes, 'power_w');
   },
-  guard: guardDevices,
+  guard: guardMounted,
 };

@@ -1,12 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { datacenters, racks } from '../dcim/tables';
 import { storageSystems } from './tables';
-import type { Change, ResourceDef, Row } from '../platform/http/resource';
+import type { Change, ResourceDef } from '../platform/http/resource';
 import type { ServiceContext } from '../platform/context';
 import { unprocessable } from '../platform/http/problem';
 import { visibleWhere } from '../platform/access/entities';
-import { mayNeedStepUp, requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
-import { checkMountPlacement } from '../dcim/mounted';
+import { checkMountPlacement, checkMountedDeclassify, guardMounted } from '../dcim/mounted';
 import { racksByIds } from '../dcim/racks';
 import { rackEntity } from '../dcim/access';
 import { storageSystemEntity } from './access';
@@ -35,25 +34,9 @@ const CREATE_DEFAULTS = {
   status: 'active',
 };
 
-/** A system outside any rack belongs to no zone: as open as Public. */
-const OPEN_ZONE = 'Public';
-
 async function zonesOf(ctx: ServiceContext, rackIds: (number | null)[]) {
   const ids = [...new Set(rackIds.filter((id): id is number => id != null).map(Number))];
   return new Map((await racksByIds(ctx, ids)).map((r) => [r.id, r]));
-}
-
-/** Systems in a rack inherit its zone, and with it the rack's step-up policy. */
-async function guardSystems(ctx: ServiceContext, rows: Row[]) {
-  if (!mayNeedStepUp(ctx)) return;
-  const byId = await zonesOf(
-    ctx,
-    rows.map((r) => r.rack_id),
-  );
-  requireStepUpForZones(
-    ctx,
-    [...byId.values()].map((r) => r.security_zone),
-  );
 }
 
 async function checkSystems(ctx: ServiceContext, changes: Change[]) {
@@ -67,14 +50,7 @@ async function checkSystems(ctx: ServiceContext, changes: Change[]) {
     ),
   );
   if (errors.length) throw unprocessable(errors);
-  // moving a system to a lower zone (or out of every rack) declassifies it
-  for (const c of changes) {
-    if (!c.before || c.before.rack_id === c.after.rack_id) continue;
-    const zone = (id: unknown) => (id == null ? OPEN_ZONE : rackById.get(Number(id))?.security_zone);
-    const from = zone(c.before.rack_id);
-    const to = zone(c.after.rack_id);
-    if (from && to) requireStepUpToDeclassify(ctx, from, to);
-  }
+  await checkMountedDeclassify(ctx, changes);
   await checkMountPlacement(ctx, 'storage', changes, 'power_w');
 }
 
@@ -167,5 +143,5 @@ export const storageSystemsResource: ResourceDef = {
     return { ...row, usable_capacity_tb: l.ok ? l.layout.usable_tb : 0 };
   },
   check: checkSystems,
-  guard: guardSystems,
+  guard: guardMounted,
 };
