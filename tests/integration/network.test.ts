@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encodeRemoteWrite } from '../../worker/telemetry/ingest/prom-remote-write';
+import { BASE, workerFetch } from '../helpers/api';
 import {
   adminToken,
   api,
@@ -268,6 +270,44 @@ describe('ports and cables', () => {
       },
     ]);
     expectProblem(await api('/api/network/traffic?limit=0', { token: admin }), 422, ['query.limit']);
+  });
+
+  it("takes snmp_exporter's if_mib counters, remote-written with the switch's address, as rates on its ports", async () => {
+    const d3 = await createDatacenter(admin);
+    const r = await createRack(admin, { datacenter_id: d3.id });
+    const spine = await createDevice({ rack_id: r.id, u_position: 1, device_type: 'core_switch' });
+    const leaf = await createDevice({ rack_id: r.id, u_position: 2, management_ip: '10.66.0.2' });
+    const [sp] = await addPorts(spine.id, ['Ethernet1/1'], '100G');
+    const [lp] = await addPorts(leaf.id, ['Ethernet1/49'], '100G');
+    expect((await cable(lp!.id, sp!.id)).status).toBe(201);
+    const ingest = await apiToken(admin, ['ingest']);
+    const t1 = Date.now() - 10_000;
+    const t2 = t1 + 10_000;
+    // the leaf's Ethernet1/49: 10 s apart, +31.25e9 octets in (25 Gb/s) and +12.5e9 out (10 Gb/s)
+    const series = (name: string, v1: number, v2: number) => ({
+      labels: { __name__: name, job: 'snmp', instance: '10.66.0.2', ifIndex: '49', ifName: 'Ethernet1/49' },
+      samples: [
+        { value: v1, ts: t1 },
+        { value: v2, ts: t2 },
+      ],
+    });
+    const res = await workerFetch(`${BASE}/api/prom/write`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${ingest}`,
+        'Content-Type': 'application/x-protobuf',
+        'Content-Encoding': 'snappy',
+        'X-Prometheus-Remote-Write-Version': '0.1.0',
+      },
+      body: encodeRemoteWrite([
+        series('ifHCInOctets', 1e12, 1e12 + 31.25e9),
+        series('ifHCOutOctets', 5e11, 5e11 + 12.5e9),
+      ]),
+    });
+    expect(res.status, await res.clone().text()).toBe(204);
+    const t = await api(`/api/network/traffic?datacenter_id=${d3.id}`, { token: admin });
+    expect(t.body.source).toBe('telemetry');
+    expect(t.body.links[0]).toMatchObject({ in_bps: 25e9, out_bps: 10e9, utilisation_pct: 25 });
   });
 });
 

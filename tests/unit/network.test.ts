@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandPortRange } from '../../worker/network/port-range';
 import { portClashes } from '../../worker/network/cabling';
+import { counterRate } from '../../worker/network/counter-rate';
 import {
   buildTopology,
   busiestFirst,
@@ -141,5 +142,59 @@ describe('topology', () => {
       { a_device_id: 1, b_device_id: 2, cables: 2, capacity_bps: 200e9, utilisation_pct: 60 },
       { a_device_id: 1, b_device_id: 3, cables: 1, capacity_bps: 10e9, utilisation_pct: null },
     ]);
+  });
+});
+
+describe('counterRate', () => {
+  const now = 1_000_000;
+  it('turns the last two octet readings into bits per second', () => {
+    // 1.25e9 octets more over 10 s = 1e10 bits / 10 s = 1 Gb/s
+    expect(
+      counterRate(
+        [
+          [now - 30_000, 0],
+          [now - 10_000, 5e9],
+          [now, 6.25e9],
+        ],
+        now,
+        60_000,
+      ),
+    ).toEqual({
+      bps: 1e9,
+      ts: now,
+    });
+  });
+  it('gives nothing for a reset counter, a stale or lone reading, or readings under a second apart', () => {
+    expect(
+      counterRate(
+        [
+          [now - 10_000, 9e9],
+          [now, 1e6],
+        ],
+        now,
+        60_000,
+      ),
+    ).toBeNull();
+    expect(
+      counterRate(
+        [
+          [now - 80_000, 0],
+          [now - 70_000, 1e9],
+        ],
+        now,
+        60_000,
+      ),
+    ).toBeNull();
+    expect(counterRate([[now, 1e9]], now, 60_000)).toBeNull();
+    expect(
+      counterRate(
+        [
+          [now - 500, 0],
+          [now, 1e9],
+        ],
+        now,
+        60_000,
+      ),
+    ).toBeNull();
   });
 });

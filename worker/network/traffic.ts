@@ -1,18 +1,22 @@
 import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import { andVisible } from '../platform/access/entities';
-import { visibleRacks, latestValues } from '../telemetry/query';
+import { visibleRacks, latestValues, recentRaw } from '../telemetry/query';
+import { counterRate } from './counter-rate';
 import { FRESH_MS } from '../telemetry/rack-summary';
 import { networkDeviceEntity, networkPortEntity } from './access';
 import { busiestFirst, buildTopology, linkLoad, type PortRate, type TopoDevice, type TopoLink } from './topology';
 
 /**
  * Per-port rates as the telemetry pipeline keeps them: a sample labelled `device=<network device name>` and
- * `ifName=<port name>`, stored by the device's rack object. Gauges in bits per second only; octet counters
- * (ifHCInOctets) need two readings to become a rate, and the rack object's latest values hold one.
+ * `ifName=<port name>`, stored by the device's rack object: gauges in bits per second, or octet counters
+ * (ifHCInOctets) turned into a rate from their last two raw samples.
  */
 export const RX_METRICS = ['network_rx_bps', 'if_in_bps'];
 export const TX_METRICS = ['network_tx_bps', 'if_out_bps'];
+/** snmp_exporter's if_mib octet counters: a rate from their last two samples, for ports without a gauge */
+export const RX_COUNTER = 'ifHCInOctets';
+export const TX_COUNTER = 'ifHCOutOctets';
 
 interface LinkRow {
   cable_id: number;
@@ -109,6 +113,20 @@ async function portRates(
     else p.out_bps = val.value;
     partial.set(id, p);
     ts = Math.max(ts ?? 0, val.ts);
+  }
+  // ports that report only counters (snmp_exporter scraping if_mib): the rate over their last two samples
+  const counters = await recentRaw(ctx, racks, [RX_COUNTER, TX_COUNTER], 2 * FRESH_MS, now);
+  for (const c of counters) {
+    const id = c.labels.device && c.labels.ifName ? portIds.get(key(c.labels.device, c.labels.ifName)) : undefined;
+    if (id === undefined) continue;
+    const p = partial.get(id) ?? {};
+    const field = c.metric === RX_COUNTER ? 'in_bps' : 'out_bps';
+    if (p[field] !== undefined) continue;
+    const rate = counterRate(c.raw, now, FRESH_MS);
+    if (!rate) continue;
+    p[field] = rate.bps;
+    partial.set(id, p);
+    ts = Math.max(ts ?? 0, rate.ts);
   }
   for (const [id, p] of partial) {
     if (p.in_bps !== undefined && p.out_bps !== undefined) rates.set(id, { in_bps: p.in_bps, out_bps: p.out_bps });

@@ -201,6 +201,36 @@ export interface LatestRow extends LatestValue {
 }
 
 /** Latest values for many servers at once (tables), gathered from their racks' objects in parallel. */
+/**
+ * The raw samples of some rack-level series (a device's, labelled device=) over the last `windowMs`, from the
+ * racks' objects: what a counter needs to become a rate. Aggregate views only, like latestValues.
+ */
+export async function recentRaw(
+  ctx: ServiceContext,
+  racks: RackRef[],
+  metrics: string[],
+  windowMs: number,
+  now = Date.now(),
+): Promise<{ rack_id: number; metric: string; labels: Record<string, string>; raw: [number, number][] }[]> {
+  const rows = await mapLimit(racks, 32, async (r) => {
+    const series = await rackTelemetry(ctx.env, r.rack_id).range({
+      server_id: null,
+      metrics,
+      from: now - windowMs,
+      to: now,
+      raw: true,
+    });
+    // tuples come back from the RPC as plain arrays
+    return series.map((s) => ({
+      rack_id: r.rack_id,
+      metric: s.metric,
+      labels: s.labels,
+      raw: s.raw as [number, number][],
+    }));
+  });
+  return rows.flat();
+}
+
 export async function latestValues(
   ctx: ServiceContext,
   racks: RackRef[],
