@@ -133,6 +133,14 @@ browserSuite(
       const [peer] = await get('/network/devices?q=nyc1-a02-tor');
       await page.goto(url(`/network/${tor.id}`));
       await page.locator('[data-testid=faceplate] button').first().waitFor();
+      // the uplinks carry the rack's traffic, live from the simulator
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('[data-testid=ports-table] tr')].some(
+          (tr) =>
+            tr.textContent.includes('Ethernet1/49') &&
+            /bit\/s|b\/s/.test(tr.querySelector('[data-testid=port-in]')?.textContent ?? ''),
+        ),
+      );
       const form = page.locator('[data-testid=add-cable]');
       const local = await form
         .locator('select')

@@ -368,7 +368,8 @@ async function scenario(page, origin, pageErrors, step) {
   await step(
     'clicking a server in the elevation opens its detail page',
     async () => {
-      const dev = page.locator('[data-testid=elevation-device]').first();
+      // the first server: above it sit the rack's top-of-rack switch and, beside it, its PDUs
+      const dev = page.locator('[data-testid=elevation-device][data-kind=server]').first();
       const name = await dev.getAttribute('data-name');
       await dev.click();
       await page.waitForURL(/\/servers\/\d+$/);
