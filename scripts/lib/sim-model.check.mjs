@@ -62,7 +62,19 @@ for (const r of racks) {
   const psu = servers.filter((s) => s.rack_id === r.id).reduce((n, s) => n + s.power_supply_w, 0);
   r.power_capacity_kw = Math.max(r.power_capacity_kw, Math.ceil(psu / 850));
 }
-const estate = buildEstate({ datacenters, racks, servers });
+// an array and a top-of-rack uplink in the first rack: they report by name, with labels
+const storage = [{ id: 1, name: 'san-1', rack_id: racks[0].id, storage_type: 'SAN', status: 'active' }];
+const ports = [
+  {
+    id: 1,
+    name: 'Ethernet1/49',
+    rack_id: racks[0].id,
+    device_type: 'access_switch',
+    device_name: 'tor-1',
+    peer: 'core-1:Ethernet1/1',
+  },
+];
+const estate = buildEstate({ datacenters, racks, servers, storage, ports });
 const T0 = Date.UTC(2026, 10, 30, 0, 0, 0); // a Monday
 const HOUR = 3_600_000;
 
@@ -82,7 +94,11 @@ for (let t = T0; t < T0 + 24 * HOUR; t += 5 * 60_000) {
     const perServer = new Map();
     for (const s of samples) {
       ok(Number.isFinite(s.value) && s.ts === t, `finite value and ts for ${s.metric}`);
-      if (s.server) {
+      if (typeof s.server === 'string') {
+        // an array or a switch port, by name: checked below
+        ok(s.value >= 0, `${s.metric} of ${s.server} is not negative`);
+        push(`device.${s.metric}`, s.value);
+      } else if (s.server) {
         const srv = estate.serverById.get(s.server);
         ok(srv.status === 'active' || srv.status === 'maintenance', 'only active or maintenance servers report');
         (perServer.get(s.server) ?? perServer.set(s.server, {}).get(s.server))[s.metric] = s.value;
@@ -193,8 +209,17 @@ ok(chooseAnomaly(estate, 'pdu_near_limit', prng(1), start, 1000, [pdu]).rack_id 
   const at = [0, 20, 40].map((m) => simulateTick(estate, start + m * 60_000, []));
   const valueAt = (tick, rackId, serverId, metric) =>
     tick.byRack.get(rackId).find((x) => (x.server ?? 0) === serverId && x.metric === metric).value;
-  const expected = [...at[0].byRack.values()].reduce((n, samples) => n + samples.length, 0);
+  // device series (named, labelled) are live only: history rows name servers by id
+  const named = (x) => typeof x.server === 'string' || x.labels;
+  const live = at[0].byRack.get(racks[0].id);
+  ok(live.filter((x) => x.server === 'san-1').length === 5, 'the array reports five metrics');
+  ok(live.filter((x) => x.labels?.ifName).length === 4, 'the uplink reports both ends, in and out');
+  const expected = [...at[0].byRack.values()].reduce((n, samples) => n + samples.filter((x) => !named(x)).length, 0);
   ok(rows.length === expected, `a row per series (${rows.length} of ${expected})`);
+  ok(
+    rows.every((r) => typeof r[1] === 'number'),
+    'history rows name servers by id only',
+  );
   for (const [rack, server, metric, step, bucket, count, sum, min, max, last, p95] of rows) {
     const v = at.map((tick) => valueAt(tick, rack, server, metric));
     ok(step === 3600 && bucket === start && count === 3, 'bucket and count');

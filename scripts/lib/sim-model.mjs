@@ -720,6 +720,9 @@ export function historyRows(estate, start, stepMs, points, pueOut = null) {
     }
     for (const [rackId, samples] of tick.byRack) {
       for (const s of samples) {
+        // a storage array's or a switch's series is named and labelled (device=, ifName=): history rows carry
+        // neither, so those series start with the live samples
+        if (typeof s.server === 'string' || s.labels) continue;
         const key = `${rackId}|${s.server ?? 0}|${s.metric}`;
         let a = acc.get(key);
         if (!a) acc.set(key, (a = { rackId, serverId: s.server ?? 0, metric: s.metric, values: [] }));
