@@ -507,7 +507,8 @@ export function simulateStorage(array, dc, t) {
 
 /**
  * A top-of-rack switch's uplinks at t: the rack's servers' traffic, shared equally, in bits/s per port
- * (network_rx_bps / network_tx_bps labelled ifName), and the same link seen from the core's port.
+ * (network_rx_bps / network_tx_bps labelled ifName), as the switch reports them (the traffic view reads a link from
+ * either end).
  */
 export function simulateUplinks(uplinks, serverResults, t) {
   let inBps = 0;
@@ -521,15 +522,13 @@ export function simulateUplinks(uplinks, serverResults, t) {
   const n = uplinks.length;
   const samples = [];
   for (const p of uplinks) {
-    const [peerDevice, ...rest] = String(p.peer).split(':');
-    const peerPort = rest.join(':');
     const rx = Math.round(inBps / n);
     const tx = Math.round(outBps / n);
     const port = (device, ifName, rxBps, txBps) => [
       { server: device, metric: 'network_rx_bps', value: rxBps, ts: t, labels: { ifName } },
       { server: device, metric: 'network_tx_bps', value: txBps, ts: t, labels: { ifName } },
     ];
-    samples.push(...port(p.device_name, p.name, rx, tx), ...port(peerDevice, peerPort, tx, rx));
+    samples.push(...port(p.device_name, p.name, rx, tx));
   }
   return samples;
 }
