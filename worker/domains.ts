@@ -14,6 +14,10 @@ import { ai } from './ai';
 import { storage } from './storage';
 import { network } from './network';
 import { power } from './power';
+import { ipam } from './ipam';
+import { vulnerabilities } from './vulnerabilities';
+import { deviceTypes } from './device-types';
+import { imports } from './imports';
 
 /**
  * The one list of what the Worker is made of, platform modules first. The app mounts their routes in this order,
@@ -37,6 +41,10 @@ export const DOMAINS: readonly Domain[] = [
   storage,
   network,
   power,
+  ipam,
+  vulnerabilities,
+  deviceTypes,
+  imports,
 ];
 
 /** Every table of every domain, by export name: the db client's schema. */

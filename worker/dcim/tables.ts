@@ -72,6 +72,12 @@ export const servers = sqliteTable(
     storage_tb: real('storage_tb'),
     power_supply_w: integer('power_supply_w').notNull().default(0),
     os: text('os'),
+    /** what the vulnerability matcher compares: agents report them (node_os_info, node_dmi_info) or people type them */
+    os_version: text('os_version'),
+    firmware_version: text('firmware_version'),
+    bios_version: text('bios_version'),
+    /** the device-type template it was created from (device-types domain), if any */
+    device_type_id: integer('device_type_id'),
     ip_address: text('ip_address'),
     management_ip: text('management_ip'),
     status: text('status').notNull().default('active'),

@@ -21,6 +21,7 @@ export const networkDevices = sqliteTable(
     management_ip: text('management_ip'),
     os_version: text('os_version'),
     firmware_version: text('firmware_version'),
+    device_type_id: integer('device_type_id'),
     power_w: integer('power_w').notNull().default(0),
     status: text('status').notNull().default('active'),
     warranty_expires: text('warranty_expires'),

@@ -18,6 +18,7 @@ export const vms = sqliteTable(
       .references(() => servers.id),
     hypervisor: text('hypervisor').notNull().default('KVM'),
     os: text('os'),
+    os_version: text('os_version'),
     cpu_cores: integer('cpu_cores').notNull(),
     ram_gb: real('ram_gb').notNull(),
     disk_gb: real('disk_gb').notNull().default(0),

@@ -36,6 +36,11 @@ export const ServerCreate = v.object({
   storage_tb: v.optional(v.nullable(num(0, 100_000))),
   power_supply_w: v.optional(int(0, 50_000)),
   os: optionalText(100),
+  // the versions the vulnerability matcher compares; agents report them (node_os_info, node_dmi_info)
+  os_version: optionalText(64),
+  firmware_version: optionalText(64),
+  bios_version: optionalText(64),
+  device_type_id: v.optional(v.nullable(id)),
   ip_address: ipAddress,
   management_ip: ipAddress,
   status: v.optional(oneOf(SERVER_STATUSES)),

@@ -36,6 +36,7 @@ export const NetworkDeviceCreate = v.object({
   management_ip: ipAddress,
   os_version: optionalText(64),
   firmware_version: optionalText(64),
+  device_type_id: v.optional(v.nullable(id)),
   power_w: v.optional(int(0, 50_000)),
   status: v.optional(oneOf(DEVICE_STATUSES)),
   warranty_expires: isoDate,

@@ -1,0 +1,5 @@
+import { defineDomain } from '../platform/domain';
+import * as tables from './tables';
+
+/** Imports from other tools (NetBox), with links from their ids to ours so a re-import updates. */
+export const imports = defineDomain({ name: 'imports', tables });
