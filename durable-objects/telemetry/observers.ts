@@ -26,9 +26,10 @@ export class ObserverChain {
   }
 
   observe(samples: readonly (readonly [SeriesRef, number, number])[]): void {
-    for (const o of this.list) {
-      for (const [ref, ts, value] of samples) o.observe(ref, ts, value);
-      o.flush?.();
-    }
+    // sample by sample through every observer, not observer by observer: an alert rule reading a sample's
+    // anomaly score must find that sample's score, not the batch's last one
+    const list = this.list;
+    for (const [ref, ts, value] of samples) for (const o of list) o.observe(ref, ts, value);
+    for (const o of list) o.flush?.();
   }
 }
