@@ -92,11 +92,13 @@ export function auditEntryScope(ctx: Pick<ServiceContext, 'actor'>): SQL | undef
   const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
   const zoneList = sql.raw(`(${zones.length ? zones.map(literal).join(', ') : "''"})`);
   const hidden = (zone: SQL) => sql`coalesce(${zone} NOT IN ${zoneList}, 0)`;
-  const about = entities.map(
+  // one CASE arm per entity, not an OR per entity: SQLite nests a chain of ORs one level per term and refuses
+  // expressions deeper than 100, which the domains' entities outgrow; a CASE's arms are a flat list
+  const arms = entities.map(
     (e) =>
-      sql`(audit_log.entity_type = ${sql.raw(literal(e.type))} AND (${hidden(zoneOfSnapshot(e, 'before'))} OR ${hidden(zoneOfSnapshot(e, 'after'))}))`,
+      sql`WHEN ${sql.raw(literal(e.type))} THEN (${hidden(zoneOfSnapshot(e, 'before'))} OR ${hidden(zoneOfSnapshot(e, 'after'))})`,
   );
-  return sql`NOT (${sql.join(about, sql` OR `)})`;
+  return sql`NOT coalesce(CASE audit_log.entity_type ${sql.join(arms, sql` `)} END, 0)`;
 }
 
 /**
