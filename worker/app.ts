@@ -67,13 +67,17 @@ export function createApp(domains: readonly Domain[] = DOMAINS) {
   const root = new Hono<AppEnv>();
   for (const d of domains) d.mountRoot?.(root, platform);
 
+  const apiPath = (url: string) => new URL(url).pathname.replace(/^\/api/, '');
   const app = new Hono<AppEnv>().basePath('/api');
   app.use('*', platform[0]);
   app.use('*', securityHeaders);
   const api = new Api(app);
   app.use(
     '*',
-    limitBody((c) => api.readsOwnBody(c.req.method, new URL(c.req.url).pathname.replace(/^\/api/, ''))),
+    limitBody(
+      (c) => api.readsOwnBody(c.req.method, apiPath(c.req.url)),
+      (c) => api.bodyCapOf(c.req.method, apiPath(c.req.url)),
+    ),
   );
   app.use('*', sealAfterWrites);
   app.use('*', auth);

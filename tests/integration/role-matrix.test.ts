@@ -30,6 +30,8 @@ interface Route {
   path: string;
   access: string;
   hasBody: boolean;
+  /** a CSV import (`POST {list}/import`): walked as a header-only dry run, which every resource accepts */
+  csv: boolean;
 }
 
 let admin: string;
@@ -268,6 +270,15 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
     if (base === 'racks') return (await createRack(admin, { datacenter_id: dc.id })).id;
     if (base === 'servers') return (await createServer(admin, { rack_id: rack.id, u_position: nextU++ })).id;
   }
+  if (base === 'ipam') return IPAM_IDS[route.path.split('/')[3]!]!();
+  if (base === 'device-types') return created('/api/device-types', deviceTypeBody());
+  if (base === 'imports') return importRunId();
+  if (base === 'vulnerabilities') {
+    const kind = route.path.split('/')[3];
+    if (kind === 'feeds') return created('/api/vulnerabilities/feeds', vulnFeedBody());
+    if (kind === 'catalogue') return catalogueId();
+    if (kind === 'findings') return findingId();
+  }
   if (base === 'storage') return newStorage();
   if (base === 'network' || base === 'power') {
     const make = ESTATE_IDS[route.path.split('/')[3]];
@@ -341,6 +352,92 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   }
   throw new Error(`role matrix: no id for ${route.method.toUpperCase()} ${route.path}; teach idFor about it`);
 }
+
+// IP addressing, device types, the vulnerability catalogue and imports: fresh rows per call (deletes take two)
+let ipamN = 0;
+const vlanBody = () => ({ vid: (ipamN++ % 4000) + 2, name: uniqueName('matrix-vlan'), datacenter_id: dc.id });
+const prefixBody = () => {
+  const n = ipamN++;
+  return { prefix: `10.${100 + (n >> 8)}.${n & 255}.0/24`, datacenter_id: dc.id };
+};
+const addressBody = () => {
+  const n = ipamN++;
+  return { address: `172.20.${Math.floor(n / 250)}.${(n % 250) + 1}/24` };
+};
+const deviceTypeBody = () => ({ manufacturer: 'Matrixcorp', model: uniqueName('MX') });
+const vulnFeedBody = () => ({ name: uniqueName('matrix-feed'), format: 'kev' as const, url: null });
+const MATRIX_KEV = {
+  title: 'CISA Catalog of Known Exploited Vulnerabilities',
+  catalogVersion: '2026.01.01',
+  dateReleased: '2026-01-01T00:00:00.000Z',
+  count: 1,
+  vulnerabilities: [
+    {
+      cveID: 'CVE-2099-0001',
+      vendorProject: 'Matrixcorp',
+      product: 'MatrixOS',
+      vulnerabilityName: 'MatrixOS probe',
+      dateAdded: '2026-01-01',
+      shortDescription: 'A role-matrix fixture.',
+      requiredAction: 'Patch.',
+      dueDate: '2026-01-21',
+      knownRansomwareCampaignUse: 'Unknown',
+    },
+  ],
+};
+/** The versions: a KEV entry alone never makes a finding (it names no versions) */
+const MATRIX_OSV = [
+  {
+    schema_version: '1.6.0',
+    id: 'DCP-2099-0001',
+    modified: '2026-01-01T00:00:00Z',
+    aliases: ['CVE-2099-0001'],
+    summary: 'MatrixOS probe',
+    affected: [
+      {
+        package: { ecosystem: 'Matrixcorp', name: 'MatrixOS' },
+        ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.0' }] }],
+      },
+    ],
+  },
+];
+let matrixFinding: number | undefined;
+/** One finding: a server running MatrixOS against a one-entry KEV catalogue. */
+async function findingId(): Promise<number> {
+  if (matrixFinding) return matrixFinding;
+  await createServer(admin, {
+    rack_id: rack.id,
+    u_position: nextU++,
+    manufacturer: 'Matrixcorp',
+    os: 'MatrixOS',
+    os_version: '1.0',
+  });
+  for (const json of [MATRIX_KEV, MATRIX_OSV]) {
+    const r = await api('/api/vulnerabilities/catalogue/import', { token: admin, json });
+    expect(r.status, r.text).toBe(200);
+  }
+  const list = await api('/api/vulnerabilities/findings?limit=1', { token: admin });
+  expect(list.body, 'the MatrixOS server has a finding').toHaveLength(1);
+  return (matrixFinding = list.body[0].id as number);
+}
+async function catalogueId(): Promise<number> {
+  await findingId();
+  return (await api('/api/vulnerabilities/catalogue?limit=1', { token: admin })).body[0].id as number;
+}
+const netboxBody = () => {
+  const id = 900_000 + ipamN++;
+  return { sites: [{ id, name: uniqueName('nb-site'), slug: `nb-site-${id}`, status: { value: 'active' } }] };
+};
+async function importRunId(): Promise<number> {
+  const r = await api('/api/imports/netbox?dry_run=true', { token: admin, json: netboxBody() });
+  expect(r.status, r.text).toBe(200);
+  return r.body.run_id as number;
+}
+const IPAM_IDS: Record<string, () => Promise<number>> = {
+  vlans: () => created('/api/ipam/vlans', vlanBody()),
+  prefixes: () => created('/api/ipam/prefixes', prefixBody()),
+  'ip-addresses': () => created('/api/ipam/ip-addresses', addressBody()),
+};
 
 /** Bodies of ingest formats that are not JSON (their OpenAPI entries declare no JSON body). */
 const RAW_BODIES: Record<string, () => Pick<ApiOptions, 'body' | 'headers'>> = {
@@ -461,6 +558,38 @@ const BODIES: Record<
   'post /api/power/supplies': async () => ({ json: await supplyBody() }),
   'patch /api/power/supplies/{id}': () => ({ json: { max_draw_w: 450 } }),
   'patch /api/power/supplies': async () => ({ json: [{ id: await newSupply(), max_draw_w: 400 }] }),
+  'post /api/ipam/vlans': () => ({ json: vlanBody() }),
+  'patch /api/ipam/vlans/{id}': () => ({ json: { description: 'matrix' } }),
+  'patch /api/ipam/vlans': async () => ({ json: [{ id: await IPAM_IDS.vlans!(), description: 'bulk' }] }),
+  'post /api/ipam/prefixes': () => ({ json: prefixBody() }),
+  'patch /api/ipam/prefixes/{id}': () => ({ json: { description: 'matrix' } }),
+  'patch /api/ipam/prefixes': async () => ({ json: [{ id: await IPAM_IDS.prefixes!(), description: 'bulk' }] }),
+  'post /api/ipam/prefixes/{id}/available-ips': () => ({ json: {} }),
+  'post /api/ipam/ip-addresses': () => ({ json: addressBody() }),
+  'patch /api/ipam/ip-addresses/{id}': () => ({ json: { description: 'matrix' } }),
+  'patch /api/ipam/ip-addresses': async () => ({
+    json: [{ id: await IPAM_IDS['ip-addresses']!(), description: 'bulk' }],
+  }),
+  'post /api/device-types': () => ({ json: deviceTypeBody() }),
+  'patch /api/device-types/{id}': () => ({ json: { u_height: 2 } }),
+  'patch /api/device-types': async () => ({
+    json: [{ id: await created('/api/device-types', deviceTypeBody()), u_height: 2 }],
+  }),
+  'post /api/device-types/import': () => ({
+    json: {
+      yaml: `manufacturer: Matrixcorp\nmodel: ${uniqueName('MY')}\nslug: ${uniqueName('my')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')}\nu_height: 1\n`,
+    },
+  }),
+  'post /api/imports/netbox': () => ({ json: netboxBody() }),
+  'post /api/vulnerabilities/catalogue/import': () => ({ json: MATRIX_KEV }),
+  'post /api/vulnerabilities/feeds': () => ({ json: vulnFeedBody() }),
+  'patch /api/vulnerabilities/feeds/{id}': () => ({ json: { enabled: false } }),
+  'patch /api/vulnerabilities/feeds': async () => ({
+    json: [{ id: await created('/api/vulnerabilities/feeds', vulnFeedBody()), enabled: false }],
+  }),
+  'patch /api/vulnerabilities/findings/{id}': () => ({ json: { status: 'open' } }),
   'post /api/demo/seed': () => ({ json: { users: false } }),
   'post /api/demo/history': () => {
     const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 48 * 3_600_000;
@@ -672,7 +801,13 @@ describe('role matrix', () => {
     const routes: Route[] = [];
     for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
       for (const [method, op] of Object.entries<any>(item)) {
-        routes.push({ method, path, access: op['x-required-permission'], hasBody: op.requestBody !== undefined });
+        routes.push({
+          method,
+          path,
+          access: op['x-required-permission'],
+          hasBody: op.requestBody !== undefined,
+          csv: op.requestBody?.content?.['text/csv'] !== undefined,
+        });
       }
     }
     // signing out revokes the caller's session: walk that route last
@@ -696,7 +831,8 @@ describe('role matrix', () => {
         policy(route.method, route.path),
       );
       const recipe = BODIES[`${route.method} ${route.path}`];
-      if (route.hasBody && !recipe) throw new Error(`role matrix: no request body for ${label}; add one to BODIES`);
+      if (route.hasBody && !recipe && !route.csv)
+        throw new Error(`role matrix: no request body for ${label}; add one to BODIES`);
 
       for (const caller of callers) {
         const path = (
@@ -706,11 +842,15 @@ describe('role matrix', () => {
               ? route.path.replace('{id}', String(await idFor(route, caller)))
               : route.path
         ).replace('{framework}', 'iso27001');
-        const query = QUERIES[`${route.method} ${route.path}`]?.();
+        const query = route.csv ? 'dry_run=true' : QUERIES[`${route.method} ${route.path}`]?.();
         const res = await api(query ? `${path}?${query}` : path, {
           method: route.method.toUpperCase(),
           token: caller === 'anonymous' ? undefined : tokens[caller],
-          ...(recipe ? await recipe(caller) : (RAW_BODIES[`${route.method} ${route.path}`]?.() ?? {})),
+          ...(recipe
+            ? await recipe(caller)
+            : route.csv
+              ? { body: 'id\n', headers: { 'content-type': 'text/csv' } }
+              : (RAW_BODIES[`${route.method} ${route.path}`]?.() ?? {})),
         });
         seen.push(`${label} as ${caller}`);
         await AFTER[`${route.method} ${route.path}`]?.(caller);

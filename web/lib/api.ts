@@ -69,6 +69,8 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** a body that is not JSON (a CSV import): its text and media type */
+  text?: { body: string; type: string };
   signal?: AbortSignal;
   /** a session-ending 401 normally sends the user to /login; the sign-in form itself handles its own 401 */
   allow401?: boolean;
@@ -113,7 +115,10 @@ function toLogin() {
 async function raw(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   let body: BodyInit | undefined;
-  if (opts.body !== undefined) {
+  if (opts.text) {
+    headers['content-type'] = opts.text.type;
+    body = opts.text.body;
+  } else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -177,6 +182,10 @@ export const api = {
   },
   async post<T>(path: string, body?: unknown, opts?: RequestOptions): Promise<T> {
     return json<T>(await raw('POST', path, { ...opts, body: body ?? {} }));
+  },
+  /** POST a text document (CSV, YAML) as `type`. */
+  async postText<T>(path: string, text: string, type: string, opts?: RequestOptions): Promise<T> {
+    return json<T>(await raw('POST', path, { ...opts, text: { body: text, type } }));
   },
   async patch<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T> {
     return json<T>(await raw('PATCH', path, { ...opts, body }));

@@ -121,7 +121,15 @@ export function buildOpenApi(ops: OpSpec[], version: string): Json {
           },
         }
       : op.body
-        ? { required: true, content: { 'application/json': { schema: schemaOf(op.body) } } }
+        ? {
+            required: true,
+            content: Object.fromEntries(
+              (op.bodyContentTypes ?? ['application/json']).map((type) => [
+                type,
+                { schema: type.includes('json') ? schemaOf(op.body!) : { type: 'string' } },
+              ]),
+            ),
+          }
         : undefined;
 
     paths[`/api${op.path}`] ??= {};

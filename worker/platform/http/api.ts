@@ -60,6 +60,10 @@ export interface OpSpec {
   rawQuery?: boolean;
   /** the handler reads the body itself (bulk creates); `body` is then for documentation only */
   rawBody?: boolean;
+  /** this route's body cap in bytes, above MAX_BODY_BYTES (a whole NetBox export, a CSV import) */
+  maxBodyBytes?: number;
+  /** the body's media types for the OpenAPI document when it is not JSON (text/csv) */
+  bodyContentTypes?: string[];
   responses: OpResponse[];
 }
 
@@ -121,6 +125,12 @@ export class Api {
         op.method === method.toLowerCase() &&
         pathMatches(op, path),
     );
+  }
+
+  /** The body cap a route declared for itself (`maxBodyBytes`), if the request reaches one. */
+  bodyCapOf(method: string, path: string): number | undefined {
+    return this.ops.find((op) => op.maxBodyBytes && op.method === method.toLowerCase() && pathMatches(op, path))
+      ?.maxBodyBytes;
   }
 
   op<S extends OpSpec>(

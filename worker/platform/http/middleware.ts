@@ -36,10 +36,14 @@ export function maxBodyBytes(env: { MAX_BODY_BYTES?: string }): number {
  * reading, or, for a chunked body, as soon as the stream passes the limit (what was read is kept for the
  * route). `exempt` routes read their bodies under their own caps (telemetry ingest: INGEST_MAX_BODY_BYTES).
  */
-export function limitBody(exempt: (c: Context<AppEnv>) => boolean): MiddlewareHandler<AppEnv> {
+export function limitBody(
+  exempt: (c: Context<AppEnv>) => boolean,
+  ownCap: (c: Context<AppEnv>) => number | undefined = () => undefined,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (!c.req.raw.body || exempt(c)) return next();
-    const max = maxBodyBytes(c.env);
+    // a route may declare a larger cap of its own (imports); never a smaller one than the platform's
+    const max = Math.max(ownCap(c) ?? 0, maxBodyBytes(c.env));
     const limit = bodyLimit({
       maxSize: max,
       onError: () => {

@@ -11,7 +11,8 @@ import { paginationLinks } from './pagination';
 import { strictQuery } from './query-params';
 import { anyOf, containsText } from './sql-match';
 import { CSV_MAX_ROWS, toCsv } from './csv';
-import { ProblemError, conflict, notFound, unprocessable, type FieldError } from './problem';
+import { readCsvTable } from './csv-import';
+import { PROBLEM_BASE, ProblemError, badRequest, conflict, notFound, unprocessable, type FieldError } from './problem';
 import { parseOrThrow, issuesToFieldErrors, readJsonBody } from './validation';
 
 export type Row = Record<string, any>;
@@ -300,10 +301,10 @@ async function validateChanges(ctx: ServiceContext, def: ResourceDef, changes: C
 
 const auditTarget = (def: ResourceDef) => ({ table: def.table, entityType: def.entity, hidden: def.hidden });
 
-/** Insert one or many rows atomically, each with its audit entry, in one db.batch. */
-export async function createRows(ctx: ServiceContext, def: ResourceDef, raw: Row[]): Promise<Row[]> {
+/** Prepare, check and guard new rows; the insert and audit statements, two per row, for one db.batch. */
+async function planCreate(ctx: ServiceContext, def: ResourceDef, raw: Row[], prefixes: string[]) {
   const inputs = def.prepare ? await Promise.all(raw.map((r) => def.prepare!(ctx, r, null))) : raw;
-  const changes = inputs.map((after, i) => ({ before: null, after, prefix: inputs.length > 1 ? `[${i}].` : '' }));
+  const changes = inputs.map((after, i) => ({ before: null, after, prefix: prefixes[i] }));
   await validateChanges(ctx, def, changes);
   await def.guard?.(ctx, inputs);
   const statements: Statement[] = [];
@@ -311,6 +312,17 @@ export async function createRows(ctx: ServiceContext, def: ResourceDef, raw: Row
     statements.push(ctx.db.insert(def.table).values(input).returning() as unknown as Statement);
     statements.push(toStatement(ctx, auditInsertedRow(ctx, auditTarget(def))));
   }
+  return statements;
+}
+
+/** Insert one or many rows atomically, each with its audit entry, in one db.batch. */
+export async function createRows(ctx: ServiceContext, def: ResourceDef, raw: Row[]): Promise<Row[]> {
+  const statements = await planCreate(
+    ctx,
+    def,
+    raw,
+    raw.map((_, i) => (raw.length > 1 ? `[${i}].` : '')),
+  );
   const results = await runBatch(ctx.db, statements);
   await afterWrite(ctx, def);
   const created = results.filter((_, i) => i % 2 === 0).map((r) => (r as Row[])[0]);
@@ -373,7 +385,30 @@ export async function updateRows(
   items: { id: number; patch: Row }[],
   bulk = true,
 ): Promise<Row[]> {
-  const prefixes = items.map((_, i) => (bulk ? `[${i}].` : ''));
+  const plan = await planUpdate(
+    ctx,
+    def,
+    items,
+    items.map((_, i) => (bulk ? `[${i}].` : '')),
+    bulk,
+  );
+  if (plan.changes.length) {
+    await runBatch(ctx.db, plan.statements);
+    await afterUpdate(ctx, def, plan.changes);
+  }
+  // re-read: the answer has the stored values and the computed fields, like a GET
+  const fresh = await withComputed(ctx, def, plan.befores);
+  return fresh.map((r) => toOutput(def, r));
+}
+
+/** Read, prepare, check and guard updates; the statements (update + audit per changed row) for one db.batch. */
+async function planUpdate(
+  ctx: ServiceContext,
+  def: ResourceDef,
+  items: { id: number; patch: Row }[],
+  prefixes: string[],
+  bulk: boolean,
+) {
   const befores = bulk
     ? await getRows(
         ctx,
@@ -397,32 +432,157 @@ export async function updateRows(
     if (Object.keys(changed).length)
       changes.push({ before, after: { ...before, ...changed }, prefix: prefixes[i], changed });
   });
-  if (changes.length) {
-    await validateChanges(ctx, def, changes);
-    // getRow guarded the object as it is; this guards where it goes (a rack moved into another zone, a server to another rack)
-    await def.guard?.(
-      ctx,
-      changes.map((ch) => ch.after),
-    );
-    const idCol = col(def, 'id');
-    await runBatch(
-      ctx.db,
-      changes.flatMap((ch) => [
-        ctx.db
-          .update(def.table)
-          .set({ ...ch.changed, updated_at: NOW })
-          .where(eq(idCol, ch.before!.id)) as unknown as Statement,
-        toStatement(ctx, auditUpdatedRow(ctx, auditTarget(def), Number(ch.before!.id), toOutput(def, ch.before!))),
-      ]),
-    );
-    await def.afterCommit?.(ctx, changes).catch((e: unknown) => {
-      console.error(`${def.entity}: after-commit hook failed`, e);
-    });
-    await afterWrite(ctx, def);
+  if (!changes.length) return { befores, changes, statements: [] as Statement[] };
+  await validateChanges(ctx, def, changes);
+  // getRow guarded the object as it is; this guards where it goes (a rack moved into another zone, a server to another rack)
+  await def.guard?.(
+    ctx,
+    changes.map((ch) => ch.after),
+  );
+  const idCol = col(def, 'id');
+  const statements = changes.flatMap((ch) => [
+    ctx.db
+      .update(def.table)
+      .set({ ...ch.changed, updated_at: NOW })
+      .where(eq(idCol, ch.before!.id)) as unknown as Statement,
+    toStatement(ctx, auditUpdatedRow(ctx, auditTarget(def), Number(ch.before!.id), toOutput(def, ch.before!))),
+  ]);
+  return { befores, changes, statements };
+}
+
+async function afterUpdate(ctx: ServiceContext, def: ResourceDef, changes: Change[]) {
+  await def.afterCommit?.(ctx, changes).catch((e: unknown) => {
+    console.error(`${def.entity}: after-commit hook failed`, e);
+  });
+  await afterWrite(ctx, def);
+}
+
+/** The most rows one CSV import takes, and its body cap (about 1.6 kB a row). */
+export const IMPORT_MAX_ROWS = 5000;
+const IMPORT_MAX_BYTES = 8 * 1024 * 1024;
+
+const ImportQuery = v.object({
+  dry_run: v.optional(v.picklist(['true', 'false'], 'must be true or false')),
+});
+
+const ImportReportSchema = v.object({
+  dry_run: v.boolean(),
+  valid: v.boolean(),
+  rows: v.number(),
+  create: v.number(),
+  update: v.number(),
+  unchanged: v.number(),
+  ignored_columns: v.array(v.string()),
+  errors: v.array(v.object({ field: v.string(), message: v.string(), line: v.optional(v.number()) })),
+});
+
+/** The CSV text of an import: any text type (browsers send .csv files as text/csv or application/vnd.ms-excel). */
+async function readCsvBody(req: Request): Promise<string> {
+  const type = req.headers.get('content-type') ?? '';
+  if (/json|form/i.test(type)) throw badRequest(`Send the file as text/csv, got "${type}".`);
+  const text = await req.text();
+  if (!text.trim()) throw badRequest('The request body is empty; send a CSV file with a header row.');
+  return text;
+}
+
+export interface ImportReport {
+  dry_run: boolean;
+  /** true when every row would be (or was) written */
+  valid: boolean;
+  rows: number;
+  create: number;
+  update: number;
+  /** rows with an id whose cells change nothing */
+  unchanged: number;
+  ignored_columns: string[];
+  errors: (FieldError & { line?: number })[];
+}
+
+const withLines = (errors: readonly FieldError[], lineOf: (index: number) => number | undefined) =>
+  errors.map((e) => {
+    const m = /^\[(\d+)\]/.exec(e.field);
+    return m ? { ...e, line: lineOf(Number(m[1])) } : e;
+  });
+
+/**
+ * A CSV file as one all-or-nothing write: rows without an id are created, rows with one update that object.
+ * Every row is checked exactly like the JSON API's bulk create and update (schema, references, uniqueness,
+ * domain rules, clearance); a dry run stops there and reports, per row and line, what would fail.
+ */
+export async function importCsv(ctx: ServiceContext, def: ResourceDef, text: string, dryRun: boolean) {
+  const create = def.schemas.create!;
+  const update = def.schemas.update;
+  const table = readCsvTable(text, { ...(update?.entries ?? {}), ...create.entries }, IMPORT_MAX_ROWS);
+  const lineOf = (index: number) => table.rows[index]?.line;
+  const errors = [...table.errors];
+  const creates: { index: number; input: Row }[] = [];
+  const updates: { index: number; id: number; patch: Row }[] = [];
+  for (const row of table.rows) {
+    const prefix = `[${row.index}].`;
+    if (row.id !== null && !update) {
+      errors.push({ field: `${prefix}id`, message: `${def.label} rows cannot be updated by import`, line: row.line });
+      continue;
+    }
+    const r = v.safeParse(row.id === null ? create : update!, row.values, { abortPipeEarly: true });
+    if (!r.success) errors.push(...withLines(issuesToFieldErrors(r.issues, prefix), lineOf));
+    else if (row.id === null) creates.push({ index: row.index, input: r.output as Row });
+    else updates.push({ index: row.index, id: row.id, patch: definedOnly(r.output as Row) });
   }
-  // re-read: the answer has the stored values and the computed fields, like a GET
-  const fresh = await withComputed(ctx, def, befores);
-  return fresh.map((r) => toOutput(def, r));
+  const report = (valid: boolean, unchanged = 0): ImportReport => ({
+    dry_run: dryRun,
+    valid,
+    rows: table.rows.length,
+    create: creates.length,
+    update: updates.length - unchanged,
+    unchanged,
+    ignored_columns: table.ignored,
+    errors,
+  });
+  if (errors.length && dryRun) return report(false);
+  if (errors.length) throw unprocessable(errors, `The file has ${errors.length} problem(s); nothing was imported.`);
+
+  let statements: Statement[];
+  let changes: Change[];
+  let unchanged: number;
+  try {
+    const created = creates.length
+      ? await planCreate(
+          ctx,
+          def,
+          creates.map((c) => c.input),
+          creates.map((c) => `[${c.index}].`),
+        )
+      : [];
+    const plan = updates.length
+      ? await planUpdate(
+          ctx,
+          def,
+          updates.map(({ id, patch }) => ({ id, patch })),
+          updates.map((u) => `[${u.index}].`),
+          true,
+        )
+      : { changes: [], statements: [] };
+    statements = [...created, ...plan.statements];
+    changes = plan.changes;
+    unchanged = updates.length - plan.changes.length;
+  } catch (e) {
+    if (!(e instanceof ProblemError) || ![404, 409, 422].includes(e.status)) throw e;
+    const found = withLines(e.errors ?? [{ field: '(body)', message: e.detail }], lineOf);
+    if (!dryRun) {
+      throw new ProblemError(e.status, e.type.replace(PROBLEM_BASE, ''), `${e.detail} Nothing was imported.`, {
+        errors: found,
+        extra: e.extra,
+      });
+    }
+    errors.push(...found);
+    return report(false);
+  }
+  if (!dryRun && statements.length) {
+    await runBatch(ctx.db, statements);
+    if (changes.length) await afterUpdate(ctx, def, changes);
+    else await afterWrite(ctx, def);
+  }
+  return report(true, unchanged);
 }
 
 export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: number): Promise<void> {
@@ -647,6 +807,43 @@ export function mountResource(api: Api, def: ResourceDef): void {
         if (bulk) return c.json(created, 201);
         c.header('Location', `/api${def.path}/${created[0].id}`);
         return c.json(created[0], 201);
+      },
+    );
+  }
+  if (ops.includes('create') && def.schemas.create) {
+    api.op(
+      {
+        method: 'post',
+        path: `${def.path}/import`,
+        summary: `Import ${name} from CSV (dry_run=true checks and reports without writing)`,
+        description:
+          `A CSV file with a header row naming fields (an export's file works: computed columns are ignored). ` +
+          `Rows without an \`id\` are created; rows with one update that ${def.entity}. Empty cells leave a field ` +
+          `out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to ` +
+          `${IMPORT_MAX_ROWS} rows.`,
+        tags: [def.tag],
+        access: def.access.write,
+        query: ImportQuery,
+        body: v.string(),
+        rawBody: true,
+        bodyContentTypes: ['text/csv'],
+        maxBodyBytes: IMPORT_MAX_BYTES,
+        responses: [
+          {
+            status: 200,
+            description: 'The import report (a dry run: what would happen)',
+            schema: ImportReportSchema,
+            name: 'ImportReport',
+          },
+          { status: 400, description: 'The body is not CSV' },
+          { status: 404, description: 'An id names no object' },
+          { status: 409, description: 'Conflicts with existing data; nothing was imported' },
+          { status: 422, description: 'Invalid rows (errors name [row].field and the line); nothing was imported' },
+        ],
+      },
+      async (c, { ctx, query }) => {
+        const text = await readCsvBody(c.req.raw);
+        return c.json(await importCsv(ctx, def, text, query.dry_run === 'true'));
       },
     );
   }
