@@ -72,6 +72,7 @@ function clean(over: Partial<ComplianceData> = {}): ComplianceData {
     default_admin: { id: 1, disabled: false, default_password: false },
     factor_kinds: ['passkey', 'TOTP'],
     storage: null,
+    kev_findings: [],
     ...over,
   };
 }
@@ -97,7 +98,7 @@ describe('evaluating a clean estate', () => {
       ...Object.fromEntries(CHECK_IDS.map((id) => [id, 'pass'])),
       storage_encryption: 'not_applicable',
     });
-    expect(r.summary).toEqual({ pass: 13, fail: 0, warning: 0, not_applicable: 1, score_pct: 100 });
+    expect(r.summary).toEqual({ pass: 14, fail: 0, warning: 0, not_applicable: 1, score_pct: 100 });
     expect(r.controls.find((c) => c.id === 'admin_mfa')!.reference).toBe('A.8.5, A.5.17');
     expect(r.generated_at).toBe(NOW.toISOString());
   });
@@ -352,5 +353,46 @@ describe('summary and CSV', () => {
     expect(row).toContain('"warning"');
     expect(row).toContain(`"api_token =HYPERLINK(""x"") (dcp_abc1…, user1): no expiry`);
     expect(lines[1].startsWith('"CC6.1",')).toBe(true);
+  });
+});
+
+describe('known-exploited vulnerabilities', () => {
+  // NOW is the reference clock of this file; a due date before its day is overdue
+  const today = NOW.toISOString().slice(0, 10);
+  const kev = (id: number, due_date: string, asset_name = `fw${id}`) => ({
+    id,
+    vuln_id: `CVE-2024-${1000 + id}`,
+    asset_kind: 'network_device',
+    asset_id: id,
+    asset_name,
+    installed_version: '7.2.1',
+    due_date,
+  });
+
+  it('passes without open KEV findings, warns while they are not due, fails once one is past due', () => {
+    expect(evaluateCheck('vulnerabilities_kev', clean(), 'iso27001').status).toBe('pass');
+    const pending = evaluateCheck('vulnerabilities_kev', clean({ kev_findings: [kev(1, today)] }), 'soc2');
+    // due today is not yet past due
+    expect(pending.status).toBe('warning');
+    expect(pending.evidence[0].detail).toBe(`CVE-2024-1001 on 7.2.1: due ${today} (finding 1)`);
+    const late = evaluateCheck(
+      'vulnerabilities_kev',
+      clean({ kev_findings: [kev(2, '2999-01-01', 'fw-b'), kev(3, '2022-11-01', 'fw-a')] }),
+      'pci-dss',
+    );
+    expect(late.status).toBe('fail');
+    expect(late.summary).toBe('1 known-exploited vulnerability finding past its due date.');
+    expect(late.evidence.map((e) => e.label)).toEqual(['fw-a', 'fw-b']);
+    expect(late.evidence[0]).toMatchObject({ type: 'network_device', id: 3 });
+  });
+
+  it('maps to the vulnerability-management controls', () => {
+    const c = CONTROLS.find((x) => x.id === 'vulnerabilities_kev')!;
+    expect(c.references).toEqual({
+      iso27001: ['A.8.8'],
+      soc2: ['CC7.1'],
+      'pci-dss': ['6.3.3'],
+      hipaa: ['§164.308(a)(1)(ii)(A)'],
+    });
   });
 });

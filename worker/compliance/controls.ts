@@ -49,6 +49,7 @@ export const CHECK_IDS = [
   'warranty',
   'storage_encryption',
   'dc_certification',
+  'vulnerabilities_kev',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
@@ -247,6 +248,23 @@ export const CONTROLS: readonly CheckDef[] = [
       soc2: ['A1.2'],
       'pci-dss': ['9.1.1'],
       hipaa: ['§164.310(a)(1)'],
+    },
+  },
+  {
+    id: 'vulnerabilities_kev',
+    title: 'No known-exploited vulnerability past its due date',
+    description:
+      'Vulnerabilities that CISA lists as known exploited (KEV) are remediated on the inventory by their due date.',
+    evaluation:
+      'From the vulnerability findings (inventory versions matched against the KEV and OSV catalogue): fail while ' +
+      'an open known-exploited finding is past its due date, warning while open known-exploited findings are not ' +
+      'yet due, pass otherwise; accepted and fixed findings do not count. Evidence names each finding. Counts only ' +
+      'assets the caller may see.',
+    references: {
+      iso27001: ['A.8.8'],
+      soc2: ['CC7.1'],
+      'pci-dss': ['6.3.3'],
+      hipaa: ['§164.308(a)(1)(ii)(A)'],
     },
   },
 ];

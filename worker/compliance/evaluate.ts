@@ -79,6 +79,16 @@ export interface AuditFacts {
   last_checkpoint_id: number | null;
 }
 
+export interface KevFindingFacts {
+  id: number;
+  vuln_id: string;
+  asset_kind: string;
+  asset_id: number;
+  asset_name: string;
+  installed_version: string | null;
+  due_date: string | null;
+}
+
 export interface ComplianceData {
   now: Date;
   production: boolean;
@@ -97,6 +107,8 @@ export interface ComplianceData {
   factor_kinds: string[];
   /** storage volumes do not exist yet: null */
   storage: null | { id: number; name: string; encrypted: boolean; regulated: boolean }[];
+  /** open findings of known-exploited vulnerabilities on assets the caller may see */
+  kev_findings: KevFindingFacts[];
 }
 
 const DAY = 86_400_000;
@@ -454,6 +466,29 @@ const CHECKS: Record<CheckId, (d: ComplianceData, framework: FrameworkId) => Che
         })),
         ...ok.map((dc) => ({ type: 'datacenter', id: dc.id, label: dc.name, detail: `certified ${cert}` })),
       ],
+    };
+  },
+  vulnerabilities_kev: (d) => {
+    const today = d.now.toISOString().slice(0, 10);
+    const overdue = d.kev_findings.filter((f) => f.due_date && f.due_date < today);
+    const pending = d.kev_findings.filter((f) => !(f.due_date && f.due_date < today));
+    const ev = (f: KevFindingFacts, late: boolean): Evidence => ({
+      type: f.asset_kind,
+      id: f.asset_id,
+      label: f.asset_name,
+      detail: `${f.vuln_id} on ${f.installed_version ?? 'an affected version'}: ${late ? 'overdue since' : 'due'} ${f.due_date ?? 'no due date'} (finding ${f.id})`,
+    });
+    const byDue = (a: KevFindingFacts, b: KevFindingFacts) =>
+      (a.due_date ?? '').localeCompare(b.due_date ?? '') || a.asset_name.localeCompare(b.asset_name);
+    return {
+      id: 'vulnerabilities_kev',
+      status: overdue.length ? 'fail' : pending.length ? 'warning' : 'pass',
+      summary: overdue.length
+        ? `${plural(overdue.length, 'known-exploited vulnerability finding')} past ${overdue.length === 1 ? 'its' : 'their'} due date.`
+        : pending.length
+          ? `${plural(pending.length, 'open known-exploited finding')}, none past due yet.`
+          : 'No open known-exploited vulnerability findings.',
+      evidence: [...overdue.sort(byDue).map((f) => ev(f, true)), ...pending.sort(byDue).map((f) => ev(f, false))],
     };
   },
 };

@@ -11,6 +11,7 @@ import { andVisible, inZone } from '../platform/access/entities';
 import { rackEntity } from '../dcim/access';
 import { FRAMEWORK_IDS, FRAMEWORKS, type FrameworkId } from './controls';
 import { buildReport, type ComplianceData, type Report, type UserFacts } from './evaluate';
+import { openKevFindings } from '../vulnerabilities/compliance-facts';
 
 const latest = (...xs: (string | null | undefined)[]): string | null =>
   xs.filter((x): x is string => !!x).reduce<string | null>((a, b) => (a && a > b ? a : b), null);
@@ -95,7 +96,11 @@ export async function gatherComplianceData(ctx: ServiceContext, now = new Date()
       sql`SELECT id, created_at FROM audit_checkpoints ORDER BY created_at DESC, id DESC LIMIT 1`,
     ),
   ]);
-  const [factors, verify] = await Promise.all([secondFactors(ctx), verifyAuditTrail(ctx)]);
+  const [factors, verify, kevFindings] = await Promise.all([
+    secondFactors(ctx),
+    verifyAuditTrail(ctx),
+    openKevFindings(ctx),
+  ]);
   const sessionsBy = new Map(sessionUse.map((s) => [s.user_id, s.at]));
   const tokensBy = new Map(tokenUse.map((s) => [s.user_id, s.at]));
 
@@ -146,6 +151,7 @@ export async function gatherComplianceData(ctx: ServiceContext, now = new Date()
       : null,
     factor_kinds: factors.kinds,
     storage: null,
+    kev_findings: kevFindings,
   };
 }
 
