@@ -631,7 +631,8 @@ describe('NetBox conversions', () => {
     expect(classifyRole('spine').networkType).toBe('core_switch');
     expect(classifyRole('firewall').networkType).toBe('firewall');
     expect(classifyRole('pdu').kind).toBe('pdu');
-    expect(classifyRole('patch-panel').kind).toBe('passive');
+    expect(classifyRole('patch-panel')).toEqual({ kind: 'network', networkType: 'patch_panel' });
+    expect(classifyRole('cable-management').kind).toBe('passive');
     expect(classifyRole('application-server')).toEqual({ kind: 'server', serverType: 'Compute' });
     expect(classifyRole('storage').kind).toBe('storage');
   });

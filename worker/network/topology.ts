@@ -136,7 +136,10 @@ export function buildTopology(
     if (load.utilisation_pct !== null) e.utilisation_pct = Math.max(e.utilisation_pct ?? 0, load.utilisation_pct);
     edges.set(key, e);
   }
-  const nodes = [...byId.values()].sort((x, y) => x.layer - y.layer || x.name.localeCompare(y.name));
+  // a patch panel without cables is not part of the network's shape
+  const nodes = [...byId.values()]
+    .filter((n) => n.device_type !== 'patch_panel' || n.degree > 0)
+    .sort((x, y) => x.layer - y.layer || x.name.localeCompare(y.name));
   const sortedEdges = [...edges.values()].sort(
     (x, y) => x.a_device_id - y.a_device_id || x.b_device_id - y.b_device_id,
   );

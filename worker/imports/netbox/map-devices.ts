@@ -177,10 +177,17 @@ export function mapDevices(ctx: MapCtx) {
       plan.skip(kindName, 'devices', d.id, label, 'without a rack position');
       continue;
     }
-    const nameKeyLc = `${kind}\u0000${d.name.toLowerCase()}`;
+    let nameKeyLc = `${kind}\u0000${d.name.toLowerCase()}`;
     if (names.has(nameKeyLc)) {
-      plan.skip(kindName, 'devices', d.id, label, 'another imported device has this name');
-      continue;
+      // NetBox names are unique per site, ours across the estate: the second "PP:MDF" keeps its NetBox id
+      const renamed = `${d.name} (NetBox ${d.id})`;
+      nameKeyLc = `${kind}\u0000${renamed.toLowerCase()}`;
+      if (names.has(nameKeyLc)) {
+        plan.skip(kindName, 'devices', d.id, label, 'another imported device has this name');
+        continue;
+      }
+      plan.warn('devices: a name another site also uses gets its NetBox id: "<name> (NetBox <id>)"');
+      d.name = renamed;
     }
     const existing = matchRow(ctx, 'dcim.device', d.id, KIND_LINK[kind], indexes[kind], d.name.toLowerCase());
     const zone = existing ? rackZone.get(existing.rack_id as number) : undefined;

@@ -1,3 +1,5 @@
+import type { DEVICE_TYPES } from '../../network/schemas/device';
+
 // Which of our inventories a NetBox device becomes, read from its role's slug and name (roles are free-form in
 // NetBox, so by the words people use for them).
 
@@ -6,7 +8,7 @@ export type DeviceKind = 'server' | 'network' | 'pdu' | 'storage' | 'passive';
 export interface RoleMapping {
   kind: DeviceKind;
   /** network_devices.device_type */
-  networkType?: 'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+  networkType?: (typeof DEVICE_TYPES)[number];
   /** servers.server_type */
   serverType?: 'Compute' | 'Storage' | 'GPU' | 'Database';
 }
@@ -14,8 +16,10 @@ export interface RoleMapping {
 export function classifyRole(slug: string | null, name: string | null = null): RoleMapping {
   const r = `${slug ?? ''} ${name ?? ''}`.toLowerCase();
   if (/\bpdu|power[- ]distribution|power[- ]strip/.test(r)) return { kind: 'pdu' };
-  // passive gear takes U slots in NetBox but is nothing our inventory tracks
-  if (/patch|cable[- ]management|blank|shelf|fiber[- ]panel/.test(r)) return { kind: 'passive' };
+  // patch panels are racked network gear (their U counts, their cables run through them); cable managers and
+  // blanking plates take U in NetBox but are nothing our inventory tracks
+  if (/patch|fiber[- ]panel/.test(r)) return { kind: 'network', networkType: 'patch_panel' };
+  if (/cable[- ]management|blank|shelf/.test(r)) return { kind: 'passive' };
   if (/firewall/.test(r)) return { kind: 'network', networkType: 'firewall' };
   if (/load[- ]?balancer|\blb\b|\badc\b/.test(r)) return { kind: 'network', networkType: 'load_balancer' };
   if (/router|\bedge\b|gateway/.test(r)) return { kind: 'network', networkType: 'router' };

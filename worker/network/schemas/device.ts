@@ -20,6 +20,8 @@ export const DEVICE_TYPES = [
   'router',
   'firewall',
   'load_balancer',
+  // passive: takes its U and its place in the elevation, carries cables, draws no power and reports nothing
+  'patch_panel',
 ] as const;
 export const DEVICE_STATUSES = ['planned', 'active', 'maintenance', 'offline', 'decommissioned'] as const;
 
