@@ -28,6 +28,19 @@ describe('POST /api/demo/seed', () => {
     expect((await api('/api/users/me', { token })).body.role).toBe('auditor');
   });
 
+  it("addresses each server in its site's plan: two VLANs, a /12 per plan, a /24 per rack, data and BMC addresses", async () => {
+    expect(first).toMatchObject({ vlans: 6, ip_addresses: 2 * first.servers });
+    const [server] = (await api('/api/servers?limit=1&sort=id', { token: admin })).body as Row[];
+    const mine = (await api(`/api/ipam/ip-addresses?assigned_kind=server&assigned_id=${server!.id}`, { token: admin }))
+      .body as Row[];
+    expect(mine.map((a) => a.address.split('/')[0]).sort()).toEqual([server!.ip_address, server!.management_ip].sort());
+    // the rack's /24 counts its servers' addresses
+    const rackNet = `${String(server!.ip_address).split('.').slice(0, 3).join('.')}.0/24`;
+    const [prefix] = (await api(`/api/ipam/prefixes?q=${encodeURIComponent(rackNet)}`, { token: admin })).body as Row[];
+    expect(prefix).toMatchObject({ prefix: rackNet, status: 'active' });
+    expect(prefix!.utilisation_pct).toBeGreaterThan(0);
+  });
+
   it('puts VMs on the active hypervisor hosts, each host within its capacity', async () => {
     expect(first.vms).toBeGreaterThanOrEqual(20);
     expect(await countRows('vms')).toBe(first.vms);

@@ -11,6 +11,7 @@ import { DEMO_PASSWORD, DEMO_USERS, demoEstate } from './estate';
 import { demoVms } from './vms';
 import { demoContainers } from './containers';
 import { seedPhysical } from './physical-seed';
+import { seedIpam } from './ipam-seed';
 import { clusterNodesResource, clustersResource, workloadsResource } from '../virtualization/containers';
 import { scalingGroupsResource } from '../virtualization/scaling-groups';
 import { vms as vmsTable } from '../virtualization/tables';
@@ -96,6 +97,7 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     estate.servers.map(({ rack, ...server }) => ({ ...server, rack_id: racks[rack].id })),
   );
   const physical = await seedPhysical(ctx, estate, { dcs, racks, servers });
+  const ipam = await seedIpam(ctx, estate, { dcs, servers });
   const plannedVms = demoVms(estate.servers);
   const vms = await createInChunks(
     ctx,
@@ -150,6 +152,7 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     workloads: workloads.length,
     scaling_groups: scaling.groups,
     ...physical,
+    ...ipam,
     users,
   };
 }

@@ -46,6 +46,24 @@ export const addressSite = (prefixSite: string) => `coalesce(${targetSite}, ${pr
  */
 export async function checkAssignments(ctx: ServiceContext, changes: Change[]) {
   const errors: FieldError[] = [];
+  // the targets that exist for the caller, one statement per kind (a bulk write asks once, not per row)
+  const wanted = new Map<string, Set<number>>();
+  for (const ch of changes) {
+    const { assigned_kind: kind, assigned_id: id } = ch.after;
+    if (kind != null && id != null && kind in ASSIGNABLE) {
+      wanted.set(String(kind), (wanted.get(String(kind)) ?? new Set()).add(Number(id)));
+    }
+  }
+  const existing = new Map<string, Set<number>>();
+  await Promise.all(
+    [...wanted].map(async ([kind, ids]) => {
+      const target = ASSIGNABLE[kind as keyof typeof ASSIGNABLE];
+      const rows = await ctx.db.all<{ id: number }>(
+        sql`SELECT t.id FROM ${sql.raw(target.table)} t WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify([...ids])}))${andVisible(ctx, target.entity, 't')}`,
+      );
+      existing.set(kind, new Set(rows.map((r) => r.id)));
+    }),
+  );
   for (const ch of changes) {
     const { assigned_kind: kind, assigned_id: id } = ch.after;
     if (ch.before && ch.before.assigned_kind === kind && ch.before.assigned_id === id) continue;
@@ -58,11 +76,8 @@ export async function checkAssignments(ctx: ServiceContext, changes: Change[]) {
       continue;
     }
     if (kind == null) continue;
-    const target = ASSIGNABLE[kind as keyof typeof ASSIGNABLE];
-    const found = await ctx.db.get<{ id: number }>(
-      sql`SELECT t.id FROM ${sql.raw(target.table)} t WHERE t.id = ${Number(id)}${andVisible(ctx, target.entity, 't')}`,
-    );
-    if (!found) errors.push({ field: `${ch.prefix}assigned_id`, message: `${KIND_LABEL[kind]} ${id} does not exist` });
+    if (!existing.get(String(kind))?.has(Number(id)))
+      errors.push({ field: `${ch.prefix}assigned_id`, message: `${KIND_LABEL[kind]} ${id} does not exist` });
   }
   if (errors.length) throw unprocessable(errors);
 }
