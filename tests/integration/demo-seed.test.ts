@@ -41,6 +41,14 @@ describe('POST /api/demo/seed', () => {
     expect(prefix!.utilisation_pct).toBeGreaterThan(0);
   });
 
+  it("makes each server from its model's device type", async () => {
+    expect(first.device_types).toBeGreaterThanOrEqual(5);
+    const [server] = (await api('/api/servers?limit=1&sort=id', { token: admin })).body as Row[];
+    const type = (await api(`/api/device-types/${server!.device_type_id}`, { token: admin })).body;
+    expect(type).toMatchObject({ manufacturer: server!.manufacturer, model: server!.model, u_height: server!.u_size });
+    expect(type.device_count).toBeGreaterThan(0);
+  });
+
   it('puts VMs on the active hypervisor hosts, each host within its capacity', async () => {
     expect(first.vms).toBeGreaterThanOrEqual(20);
     expect(await countRows('vms')).toBe(first.vms);

@@ -258,6 +258,18 @@ const MODELS: Record<string, Model> = {
   },
 };
 
+/** The server models as device-type templates (two redundant supplies of the model's rating each). */
+export const demoDeviceTypes = () =>
+  // one template per manufacturer and model (a GPU build of a chassis is the same device type)
+  [...new Map(Object.values(MODELS).map((m) => [`${m.manufacturer} ${m.model}`, m])).values()].map((m) => ({
+    manufacturer: m.manufacturer,
+    model: m.model,
+    kind: 'server' as const,
+    u_height: m.u,
+    is_full_depth: true,
+    power_ports: [1, 2].map((i) => ({ name: `PSU${i}`, type: 'iec-60320-c14', maximum_draw: m.psu })),
+  }));
+
 const PROFILE_MODELS: Record<RackProfile, string[]> = {
   compute: ['r760', 'r660', 'dl380', 'dl360', 'sr650', 'as2125'],
   gpu: ['dgx', 'xe9680'],

@@ -7,7 +7,8 @@ import { racksResource } from '../dcim/racks';
 import { serversResource } from '../dcim/servers';
 import { register, updateUser } from '../platform/identity/users';
 import { vmsResource } from '../virtualization/vms';
-import { DEMO_PASSWORD, DEMO_USERS, demoEstate } from './estate';
+import { DEMO_PASSWORD, DEMO_USERS, demoDeviceTypes, demoEstate } from './estate';
+import { deviceTypesResource } from '../device-types/device-types';
 import { demoVms } from './vms';
 import { demoContainers } from './containers';
 import { seedPhysical } from './physical-seed';
@@ -91,10 +92,16 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     racksResource,
     estate.racks.map(({ dc, profile: _, ...rack }) => ({ ...rack, datacenter_id: dcs[dc].id })),
   );
+  const types = await createRows(ctx, deviceTypesResource, demoDeviceTypes());
+  const typeOf = new Map(types.map((t) => [`${t.manufacturer}\u0000${t.model}`, t.id]));
   const servers = await createInChunks(
     ctx,
     serversResource,
-    estate.servers.map(({ rack, ...server }) => ({ ...server, rack_id: racks[rack].id })),
+    estate.servers.map(({ rack, ...server }) => ({
+      ...server,
+      rack_id: racks[rack].id,
+      device_type_id: typeOf.get(`${server.manufacturer}\u0000${server.model}`) ?? null,
+    })),
   );
   const physical = await seedPhysical(ctx, estate, { dcs, racks, servers });
   const ipam = await seedIpam(ctx, estate, { dcs, servers });
@@ -146,6 +153,7 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     seeded: true,
     datacenters: dcs.length,
     racks: racks.length,
+    device_types: types.length,
     servers: servers.length,
     vms: vms.length + scaling.members,
     clusters: clusters.length,
