@@ -217,6 +217,15 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/audit',
       '/compliance',
       '/security',
+      '/security/vulnerabilities',
+      '/ipam',
+      '/ipam/prefixes/new',
+      '/ipam/vlans/new',
+      '/ipam/ip-addresses/new',
+      '/device-types',
+      '/device-types/new',
+      '/device-types/import',
+      '/import',
       '/users',
     );
   });
