@@ -184,6 +184,27 @@ describe('bulk update (PATCH /api/{resource} with [{ id, ...changes }])', () => 
   });
 });
 
+describe('bulk create across many racks', () => {
+  // D1 binds at most 100 parameters a statement: the placement check reads the racks in slices
+  it('places servers in more than 100 racks in one request (a 5,000-row CSV import spans ~125)', async () => {
+    const dc = (await api('/api/datacenters', { token: admin, json: { name: uniqueName('DC') } })).body;
+    const racks = await api('/api/racks', {
+      token: admin,
+      json: Array.from({ length: 120 }, () => ({ name: uniqueName('R'), datacenter_id: dc.id })),
+    });
+    expect(racks.status, racks.text).toBe(201);
+    const res = await api('/api/servers', {
+      token: admin,
+      json: racks.body.map((r: Row) => {
+        const name = uniqueName('SRV');
+        return { name, serial_number: `SN-${name}`, rack_id: r.id, u_position: 1 };
+      }),
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toHaveLength(120);
+  });
+});
+
 describe('admin creates a user (POST /api/users)', () => {
   it('with a temporary password: role and clearance granted, a password change due at first sign-in', async () => {
     const username = uniqueName('invitee').toLowerCase();

@@ -28,6 +28,8 @@ export interface FieldSpec {
   nullable?: boolean;
   /** UI-only (e.g. the datacenter that filters the rack picker): never sent */
   virtual?: boolean;
+  /** sent but not shown: set by a control outside the sections (the device-type picker's device_type_id) */
+  hidden?: boolean;
   span?: 1 | 2;
   mono?: boolean;
   step?: string;

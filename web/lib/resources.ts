@@ -19,6 +19,15 @@ import { humanize } from './format';
 import type { FieldSpec, Option, Section, Values } from './forms';
 import type { Datacenter, Elevation, Rack } from './types';
 
+/** The template a device was made from: set by the device-type picker above the sections, not typed. */
+export const DEVICE_TYPE_FIELD: FieldSpec = {
+  name: 'device_type_id',
+  label: 'Device type',
+  type: 'integer',
+  nullable: true,
+  hidden: true,
+};
+
 const enumOptions = (values: readonly string[], label = humanize): Option[] =>
   values.map((v) => ({ value: v, label: label(v) }));
 
@@ -186,6 +195,7 @@ export function serverSections(ctx: ServerFormContext): Section[] {
         { name: 'server_type', label: 'Type', type: 'select', options: SERVER_TYPES },
         { name: 'manufacturer', label: 'Manufacturer', type: 'text', nullable: true, placeholder: 'Dell' },
         { name: 'model', label: 'Model', type: 'text', nullable: true, placeholder: 'PowerEdge R660', span: 2 },
+        DEVICE_TYPE_FIELD,
       ],
     },
     {

@@ -68,3 +68,6 @@ export type CapacityRisk = Schemas['CapacityRisk'];
 export type PueReport = Schemas['PueReport'];
 export type ServerFailureRisk = Schemas['ServerFailureRisk'];
 export type AnomalyFeedItem = Schemas['AnomalyFeedItem'];
+export type NetboxImportResult = Schemas['NetboxImportResult'];
+export type NetboxImportReport = NetboxImportResult['report'];
+export type ImportRun = Schemas['ImportRun'];

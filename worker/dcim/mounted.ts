@@ -96,9 +96,20 @@ export async function checkMountPlacement(
     );
 }
 
-const racksOf = (ctx: Pick<ServiceContext, 'db'>, ids: unknown[]) => {
+/** The racks with these ids, in slices: D1 binds at most 100 parameters a statement (a 5,000-row import spans more racks). */
+const racksOf = async (ctx: Pick<ServiceContext, 'db'>, ids: unknown[]) => {
   const wanted = [...new Set(ids.filter((id) => id !== null && id !== undefined).map(Number))];
-  return wanted.length ? ctx.db.select().from(racks).where(inArray(racks.id, wanted)).all() : Promise.resolve([]);
+  const out: (typeof racks.$inferSelect)[] = [];
+  for (let i = 0; i < wanted.length; i += 90) {
+    out.push(
+      ...(await ctx.db
+        .select()
+        .from(racks)
+        .where(inArray(racks.id, wanted.slice(i, i + 90)))
+        .all()),
+    );
+  }
+  return out;
 };
 
 /** A device outside any rack (an object store attached to a hall) belongs to no zone: as open as Public. */

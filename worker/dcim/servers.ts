@@ -7,6 +7,7 @@ import { checkMountPlacement, checkMountedDeclassify, guardMounted } from './mou
 import { rackEntity, serverEntity } from './access';
 import { visibleWhere } from '../platform/access/entities';
 import { serversChanged } from '../telemetry/inventory';
+import { deviceTypes } from '../device-types/tables';
 
 export const serversResource: ResourceDef = {
   path: '/servers',
@@ -71,7 +72,11 @@ export const serversResource: ResourceDef = {
     { fields: ['name'], ignoreCase: true },
     { fields: ['serial_number'], ignoreCase: true },
   ],
-  references: { rack_id: { table: racks, label: 'Rack', scope: (ctx) => visibleWhere(ctx, rackEntity) } },
+  // device_type_id: the template it was made from (GET /device-types/{id}/defaults), public catalogue data
+  references: {
+    rack_id: { table: racks, label: 'Rack', scope: (ctx) => visibleWhere(ctx, rackEntity) },
+    device_type_id: { table: deviceTypes, label: 'Device type' },
+  },
   scope: (ctx) => visibleWhere(ctx, serverEntity),
   computed: () => ({
     rack_name: sql.raw('(SELECT r.name FROM racks r WHERE r.id = servers.rack_id)'),

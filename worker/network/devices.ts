@@ -7,6 +7,7 @@ import { rackEntity } from '../dcim/access';
 import { checkMountPlacement, checkMountedDeclassify, guardMounted } from '../dcim/mounted';
 import { networkDevices, networkPorts } from './tables';
 import { networkDeviceEntity } from './access';
+import { deviceTypes } from '../device-types/tables';
 import {
   DEVICE_STATUSES,
   DEVICE_TYPES,
@@ -55,7 +56,11 @@ export const devicesResource: ResourceDef = {
   defaultSort: 'name',
   searchable: ['name', 'manufacturer', 'model', 'serial_number', 'management_ip', 'os_version'],
   unique: [{ fields: ['name'], ignoreCase: true }],
-  references: { rack_id: { table: racks, label: 'Rack', scope: (ctx) => visibleWhere(ctx, rackEntity) } },
+  // device_type_id: the template it was made from (GET /device-types/{id}/defaults), public catalogue data
+  references: {
+    rack_id: { table: racks, label: 'Rack', scope: (ctx) => visibleWhere(ctx, rackEntity) },
+    device_type_id: { table: deviceTypes, label: 'Device type' },
+  },
   // its ports go first (DELETE /network/ports/{id}); a cabled port refuses until its cable is gone
   dependents: [{ table: networkPorts, column: 'device_id', label: 'ports' }],
   scope: (ctx) => visibleWhere(ctx, networkDeviceEntity),

@@ -3,6 +3,7 @@ import { DEVICE_STATUSES, DEVICE_TYPES } from '$worker/network/schemas/device';
 import { CABLE_STATUSES, CABLE_TYPES } from '$worker/network/schemas/cable';
 import { PORT_SPEEDS } from '$worker/network/schemas/port';
 import { humanize } from '../format';
+import { DEVICE_TYPE_FIELD } from '../resources';
 import type { Option, Section, Values } from '../forms';
 import type { Datacenter, Rack } from '../types';
 import type { NetworkDevice, NetworkPort } from './types';
@@ -24,6 +25,7 @@ export function deviceSections(datacenters: Datacenter[], racks: Rack[]): Sectio
         { name: 'model', label: 'Model', type: 'text', nullable: true, placeholder: '7050SX3-48YC8' },
         { name: 'serial_number', label: 'Serial number', type: 'text', nullable: true, mono: true },
         { name: 'status', label: 'Status', type: 'select', options: enumOptions(DEVICE_STATUSES) },
+        DEVICE_TYPE_FIELD,
       ],
     },
     {

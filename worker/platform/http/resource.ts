@@ -71,6 +71,8 @@ export interface ResourceDef {
   computed?: (ctx: ServiceContext) => Record<string, SQL>;
   access: { read: Access; write: Access };
   ops?: readonly Op[];
+  /** false: no `POST {path}/import` CSV route (the resource imports a format of its own there) */
+  csvImport?: boolean;
   /** domain rules over the rows as they would be after the write; throw a ProblemError to refuse */
   check?: (ctx: ServiceContext, changes: Change[]) => Promise<void>;
   /** extra SQL condition limiting what the caller may see (clearance, in the security issue) */
@@ -810,7 +812,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
       },
     );
   }
-  if (ops.includes('create') && def.schemas.create) {
+  if (ops.includes('create') && def.schemas.create && def.csvImport !== false) {
     api.op(
       {
         method: 'post',
