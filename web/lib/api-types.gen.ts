@@ -86,6 +86,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/alert-rules/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import alert-rules from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that alert_rule. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postAlertRulesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/alert-rules/preview': {
     parameters: {
       query?: never;
@@ -580,6 +600,26 @@ export interface paths {
     patch: operations['patchAutoscalePoliciesById'];
     trace?: never;
   };
+  '/api/autoscale-policies/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import autoscale-policies from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that autoscale_policy. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postAutoscalePoliciesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/cluster-nodes': {
     parameters: {
       query?: never;
@@ -624,6 +664,26 @@ export interface paths {
     patch: operations['patchClusterNodesById'];
     trace?: never;
   };
+  '/api/cluster-nodes/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import cluster-nodes from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that cluster_node. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postClusterNodesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/clusters': {
     parameters: {
       query?: never;
@@ -666,6 +726,26 @@ export interface paths {
     head?: never;
     /** Update a cluster (only the fields sent change) */
     patch: operations['patchClustersById'];
+    trace?: never;
+  };
+  '/api/clusters/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import clusters from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that cluster. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postClustersImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/compliance': {
@@ -789,6 +869,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/containers/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import containers from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that workload. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postContainersImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/dashboard/metrics': {
     parameters: {
       query?: never;
@@ -850,6 +950,26 @@ export interface paths {
     patch: operations['patchDatacentersById'];
     trace?: never;
   };
+  '/api/datacenters/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import datacenters from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that datacenter. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postDatacentersImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/demo/history': {
     parameters: {
       query?: never;
@@ -888,6 +1008,90 @@ export interface paths {
      * @description `scale` multiplies the racks per site (scale 1: 3 datacenters, 40 racks, ~400 servers).
      */
     post: operations['postDemoSeed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/device-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List device-types
+     * @description Device-type templates in the shape of the NetBox device-type library (manufacturer, model, U height, power draw, interfaces): a server, switch, storage system or PDU created from one gets its height and power from it (GET /device-types/{id}/defaults). Public catalogue data: every inventory reader sees them. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getDeviceTypes'];
+    put?: never;
+    /** Create a device_type (or many: POST an array, all or nothing) */
+    post: operations['postDeviceTypes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many device-types at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchDeviceTypes'];
+    trace?: never;
+  };
+  '/api/device-types/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one device_type */
+    get: operations['getDeviceTypesById'];
+    put?: never;
+    post?: never;
+    /** Delete a device_type */
+    delete: operations['deleteDeviceTypesById'];
+    options?: never;
+    head?: never;
+    /** Update a device_type (only the fields sent change) */
+    patch: operations['patchDeviceTypesById'];
+    trace?: never;
+  };
+  '/api/device-types/{id}/defaults': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What a device form fills from a device type: manufacturer, model, U size, power, and a switch's ports
+     * @description `for` is the form (server, network, storage, pdu; default: the type's kind). Power: servers get `power_supply_w`, network and storage devices `power_w` (the largest PSU's maximum draw: a redundant pair never draws more than one PSU's rating), PDUs `outlets`. `zero_u`: the device is side-mounted.
+     */
+    get: operations['getDeviceTypesByIdDefaults'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/device-types/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import device types from NetBox device-type library YAML (one or many documents, all or nothing)
+     * @description The body is the YAML of one or more library files (device-types/<Manufacturer>/<Model>.yaml), separated by `---`, as text/yaml or text/plain; or JSON `{ "yaml": "..." }`, or a JSON array of documents. A type whose manufacturer and model (case-insensitive) already exist is updated, not duplicated. Every document is written in one batch, or none: errors name `documents[i].field` (422), a slug held by another type is a 409. `dry_run=true` validates and reports what would be created or updated without writing.
+     */
+    post: operations['postDeviceTypesImport'];
     delete?: never;
     options?: never;
     head?: never;
@@ -955,6 +1159,26 @@ export interface paths {
     patch: operations['patchEscalationPoliciesById'];
     trace?: never;
   };
+  '/api/escalation-policies/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import escalation-policies from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that escalation_policy. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postEscalationPoliciesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/health': {
     parameters: {
       query?: never;
@@ -964,6 +1188,63 @@ export interface paths {
     };
     /** Liveness and database check */
     get: operations['getHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/imports/netbox': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import a NetBox export (REST endpoint lists or dumpdata): sites, racks, device types, devices by role, power feeds, interfaces, cables, VMs. A re-import updates what an earlier one created
+     * @description Sites become datacenters, racks racks, device types device types, devices servers / network devices / PDUs / storage by their role, power feeds feeds, interfaces of network devices ports, cables between them cables, VMs on imported servers VMs. What has no counterpart is reported by type with a count and the reason. Objects are matched to earlier imports by their NetBox id, then by name. `dry_run=true` writes nothing but the run record. A real import writes everything in one transaction, or nothing.
+     */
+    post: operations['postImportsNetbox'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/imports/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List imports/runs
+     * @description Imports from NetBox, one row per run (dry runs too), each with its report. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getImportsRuns'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/imports/runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one import_run */
+    get: operations['getImportsRunsById'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1042,6 +1323,253 @@ export interface paths {
      * @description Metric name = measurement_field (just the measurement for a field named "value"); tags are labels; the host tag names the server when no server/serial/instance tag does.
      */
     post: operations['postInfluxWrite'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/ipam/ip-addresses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List ipam/ip-addresses
+     * @description IP addresses (send `address` as `10.0.0.5/24` or `10.0.0.5`: without a mask it takes its prefix's length), optionally assigned to a server, VM, network port or storage system. An address exists once; its prefix is the most specific one holding it, worked out on every read. An address on something in a rack above your clearance does not exist for you. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getIpamIpAddresses'];
+    put?: never;
+    /** Create a ip_address (or many: POST an array, all or nothing) */
+    post: operations['postIpamIpAddresses'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many ipam/ip-addresses at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchIpamIpAddresses'];
+    trace?: never;
+  };
+  '/api/ipam/ip-addresses/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one ip_address */
+    get: operations['getIpamIpAddressesById'];
+    put?: never;
+    post?: never;
+    /** Delete a ip_address */
+    delete: operations['deleteIpamIpAddressesById'];
+    options?: never;
+    head?: never;
+    /** Update a ip_address (only the fields sent change) */
+    patch: operations['patchIpamIpAddressesById'];
+    trace?: never;
+  };
+  '/api/ipam/ip-addresses/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import ipam/ip-addresses from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that ip_address. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postIpamIpAddressesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/ipam/prefixes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List ipam/prefixes
+     * @description IPv4 and IPv6 prefixes (send `prefix` as CIDR text; it is stored canonical, and host bits set are refused). The hierarchy (parent, depth, children) and utilisation are worked out from containment on every read. Deleting a prefix leaves its addresses; they fall to the next containing prefix. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getIpamPrefixes'];
+    put?: never;
+    /** Create a prefix (or many: POST an array, all or nothing) */
+    post: operations['postIpamPrefixes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many ipam/prefixes at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchIpamPrefixes'];
+    trace?: never;
+  };
+  '/api/ipam/prefixes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one prefix */
+    get: operations['getIpamPrefixesById'];
+    put?: never;
+    post?: never;
+    /** Delete a prefix */
+    delete: operations['deleteIpamPrefixesById'];
+    options?: never;
+    head?: never;
+    /** Update a prefix (only the fields sent change) */
+    patch: operations['patchIpamPrefixesById'];
+    trace?: never;
+  };
+  '/api/ipam/prefixes/{id}/available-ips': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The next free addresses of a prefix, in order, with its mask (IPv4 network and broadcast left out) */
+    get: operations['getIpamPrefixesByIdAvailableIps'];
+    put?: never;
+    /**
+     * Allocate the next free address(es) of a prefix with the given assignment and details, atomically
+     * @description Two concurrent allocations never get the same address: the loser moves on to the next free one. 409 when the prefix has fewer free addresses than `count`.
+     */
+    post: operations['postIpamPrefixesByIdAvailableIps'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/ipam/prefixes/{id}/available-prefixes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Free blocks of a prefix: the gaps its child prefixes leave, as the largest aligned CIDR blocks */
+    get: operations['getIpamPrefixesByIdAvailablePrefixes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/ipam/prefixes/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import ipam/prefixes from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that prefix. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postIpamPrefixesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/ipam/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per datacenter: prefixes, VLANs, addresses and how full its IPv4 networks are */
+    get: operations['getIpamSummary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/ipam/vlans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List ipam/vlans
+     * @description VLANs (802.1Q ids 1-4094) of a datacenter, or global (no datacenter: every site shares it); a vid is unique per site. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getIpamVlans'];
+    put?: never;
+    /** Create a vlan (or many: POST an array, all or nothing) */
+    post: operations['postIpamVlans'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many ipam/vlans at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchIpamVlans'];
+    trace?: never;
+  };
+  '/api/ipam/vlans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vlan */
+    get: operations['getIpamVlansById'];
+    put?: never;
+    post?: never;
+    /** Delete a vlan */
+    delete: operations['deleteIpamVlansById'];
+    options?: never;
+    head?: never;
+    /** Update a vlan (only the fields sent change) */
+    patch: operations['patchIpamVlansById'];
+    trace?: never;
+  };
+  '/api/ipam/vlans/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import ipam/vlans from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that vlan. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postIpamVlansImport'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1164,6 +1692,26 @@ export interface paths {
     head?: never;
     /** Update a maintenance_window (only the fields sent change) */
     patch: operations['patchMaintenanceById'];
+    trace?: never;
+  };
+  '/api/maintenance/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import maintenance from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that maintenance_window. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postMaintenanceImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/metrics/forecast': {
@@ -1595,6 +2143,26 @@ export interface paths {
     patch: operations['patchNetworkCablesById'];
     trace?: never;
   };
+  '/api/network/cables/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import network/cables from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that network_cable. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postNetworkCablesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/network/devices': {
     parameters: {
       query?: never;
@@ -1639,6 +2207,26 @@ export interface paths {
     patch: operations['patchNetworkDevicesById'];
     trace?: never;
   };
+  '/api/network/devices/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import network/devices from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that network_device. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postNetworkDevicesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/network/ports': {
     parameters: {
       query?: never;
@@ -1681,6 +2269,26 @@ export interface paths {
     head?: never;
     /** Update a network_port (only the fields sent change) */
     patch: operations['patchNetworkPortsById'];
+    trace?: never;
+  };
+  '/api/network/ports/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import network/ports from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that network_port. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postNetworkPortsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/network/topology': {
@@ -1784,6 +2392,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/notification-channels/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import notification-channels from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that notification_channel. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postNotificationChannelsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/notifications': {
     parameters: {
       query?: never;
@@ -1876,6 +2504,26 @@ export interface paths {
     get: operations['getOncallSchedulesByIdShifts'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/oncall-schedules/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import oncall-schedules from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that oncall_schedule. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postOncallSchedulesImport'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2126,6 +2774,26 @@ export interface paths {
     patch: operations['patchPowerFeedsById'];
     trace?: never;
   };
+  '/api/power/feeds/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import power/feeds from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that power_feed. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postPowerFeedsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/power/impact': {
     parameters: {
       query?: never;
@@ -2190,6 +2858,26 @@ export interface paths {
     patch: operations['patchPowerPdusById'];
     trace?: never;
   };
+  '/api/power/pdus/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import power/pdus from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that pdu. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postPowerPdusImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/power/supplies': {
     parameters: {
       query?: never;
@@ -2232,6 +2920,26 @@ export interface paths {
     head?: never;
     /** Update a power_supply (only the fields sent change) */
     patch: operations['patchPowerSuppliesById'];
+    trace?: never;
+  };
+  '/api/power/supplies/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import power/supplies from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that power_supply. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postPowerSuppliesImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/prom/push': {
@@ -2329,6 +3037,26 @@ export interface paths {
     get: operations['getRacksByIdElevation'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/racks/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import racks from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that rack. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postRacksImport'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2447,6 +3175,26 @@ export interface paths {
      */
     put: operations['putServersByIdOvercommit'];
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/servers/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import servers from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that server. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postServersImport'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2603,6 +3351,26 @@ export interface paths {
     post?: never;
     /** Delete a snapshot record */
     delete: operations['deleteStorageByIdSnapshotsBySnapshotId'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/storage/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import storage from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that storage_system. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postStorageImport'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -2908,6 +3676,26 @@ export interface paths {
     patch: operations['patchVmScalingGroupsById'];
     trace?: never;
   };
+  '/api/vm-scaling-groups/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import vm-scaling-groups from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that vm_scaling_group. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postVmScalingGroupsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/vm-snapshots': {
     parameters: {
       query?: never;
@@ -3150,6 +3938,242 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/vms/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import vms from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that vm. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postVmsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vulnerabilities/catalogue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List vulnerabilities/catalogue
+     * @description The vulnerability catalogue: CISA Known Exploited Vulnerabilities and OSV records, merged by CVE. Written by POST /vulnerabilities/catalogue/import and the feeds. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getVulnerabilitiesCatalogue'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vulnerabilities/catalogue/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vulnerability */
+    get: operations['getVulnerabilitiesCatalogueById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vulnerabilities/catalogue/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import a CISA KEV catalogue, one OSV record or an array of OSV records (air-gapped sites), then rescan
+     * @description The format is detected from the document. Entries merge into the catalogue by CVE id (an OSV record aliasing a KEV CVE completes it with versions). A bad field is a 422 naming its path (`vulnerabilities[3].dueDate`, `[1].affected[0].ranges[0].events[0]`).
+     */
+    post: operations['postVulnerabilitiesCatalogueImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vulnerabilities/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Configuration findings: management interfaces in public zones or on public addresses, equipment out of support, racks without redundant power, default credentials flagged by agents */
+    get: operations['getVulnerabilitiesConfig'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vulnerabilities/feeds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List vulnerabilities/feeds
+     * @description Where the catalogue comes from: a CISA KEV or OSV URL fetched every night at 02:00 UTC (last_status and last_error say how it went). Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getVulnerabilitiesFeeds'];
+    put?: never;
+    /** Create a vulnerability_feed (or many: POST an array, all or nothing) */
+    post: operations['postVulnerabilitiesFeeds'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many vulnerabilities/feeds at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchVulnerabilitiesFeeds'];
+    trace?: never;
+  };
+  '/api/vulnerabilities/feeds/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vulnerability_feed */
+    get: operations['getVulnerabilitiesFeedsById'];
+    put?: never;
+    post?: never;
+    /** Delete a vulnerability_feed */
+    delete: operations['deleteVulnerabilitiesFeedsById'];
+    options?: never;
+    head?: never;
+    /** Update a vulnerability_feed (only the fields sent change) */
+    patch: operations['patchVulnerabilitiesFeedsById'];
+    trace?: never;
+  };
+  '/api/vulnerabilities/feeds/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import vulnerabilities/feeds from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that vulnerability_feed. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postVulnerabilitiesFeedsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vulnerabilities/findings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List vulnerabilities/findings
+     * @description Vulnerabilities matched on inventory versions (POST /vulnerabilities/scan, the imports and the nightly feed run rescan). Each row explains itself and links to its asset. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getVulnerabilitiesFindings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vulnerabilities/findings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vulnerability_finding */
+    get: operations['getVulnerabilitiesFindingsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Accept a finding's risk (with a reason) or reopen it
+     * @description The reason is kept in the audit trail. A fixed finding is the scanner’s: 409.
+     */
+    patch: operations['patchVulnerabilitiesFindingsById'];
+    trace?: never;
+  };
+  '/api/vulnerabilities/risk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Risk score per datacenter and rack from the open findings */
+    get: operations['getVulnerabilitiesRisk'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/vulnerabilities/scan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Rescan the inventory against the catalogue now
+     * @description Findings keep first_seen across rescans; those that no longer match are marked fixed. Counts cover the assets the caller may see.
+     */
+    post: operations['postVulnerabilitiesScan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/workload-operations': {
     parameters: {
       query?: never;
@@ -3363,6 +4387,30 @@ export interface components {
       updated_at: string;
       window_s: number;
     };
+    AllocatedIpAddresses: {
+      address: string;
+      address_key: string;
+      assigned_id: number | null;
+      assigned_kind: ('server' | 'vm' | 'network_port' | 'storage_system') | null;
+      assigned_name: string | null;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      datacenter_name: string | null;
+      description: string | null;
+      dns_name: string | null;
+      /** @enum {number} */
+      family: 4 | 6;
+      id: number;
+      prefix: string | null;
+      prefix_id: number | null;
+      prefix_length: number;
+      role: ('loopback' | 'secondary' | 'anycast' | 'vip' | 'vrrp' | 'hsrp' | 'carp') | null;
+      /** @enum {string} */
+      status: 'active' | 'reserved' | 'deprecated' | 'dhcp';
+      /** Format: date-time */
+      updated_at: string;
+    }[];
     AnomalyFeedItem: {
       at: number;
       context: [number, number][];
@@ -3517,6 +4565,16 @@ export interface components {
       workload_id: number;
       workload_name: string;
     };
+    AvailableIps: {
+      address: string;
+      family: number;
+      prefix_length: number;
+    }[];
+    AvailablePrefixes: {
+      family: number;
+      prefix: string;
+      prefix_length: number;
+    }[];
     CapacityReport: {
       datacenters: {
         id: number;
@@ -3699,6 +4757,96 @@ export interface components {
       total_space_sqm: number | null;
       /** Format: date-time */
       updated_at: string;
+    };
+    DeviceType: {
+      airflow:
+        | (
+            | 'front-to-rear'
+            | 'rear-to-front'
+            | 'left-to-right'
+            | 'right-to-left'
+            | 'side-to-rear'
+            | 'rear-to-side'
+            | 'bottom-to-top'
+            | 'top-to-bottom'
+            | 'passive'
+            | 'mixed'
+          )
+        | null;
+      allocated_draw_w: number | null;
+      comments: string | null;
+      components: {
+        [key: string]: unknown[];
+      };
+      /** Format: date-time */
+      created_at: string;
+      device_count: number;
+      id: number;
+      interfaces: {
+        mgmt_only?: boolean;
+        name: string;
+        speed?: string | null;
+        type?: string;
+      }[];
+      is_full_depth: boolean;
+      /** @enum {string} */
+      kind: 'server' | 'network' | 'storage' | 'pdu' | 'other';
+      manufacturer: string;
+      max_draw_w: number | null;
+      model: string;
+      part_number: string | null;
+      power_outlets: number;
+      power_ports: {
+        allocated_draw?: number | null;
+        maximum_draw?: number | null;
+        name: string;
+        type?: string;
+      }[];
+      slug: string;
+      u_height: number;
+      /** Format: date-time */
+      updated_at: string;
+      weight_kg: number | null;
+    };
+    DeviceTypeDefaults: {
+      device_type_id: number;
+      fields: {
+        device_type_id?: number;
+        manufacturer: string;
+        model: string;
+        outlets?: number;
+        power_supply_w?: number;
+        power_w?: number;
+        u_size: number;
+      };
+      /** @enum {string} */
+      for: 'server' | 'network' | 'storage' | 'pdu';
+      ports: {
+        mgmt_only: boolean;
+        name: string;
+        speed: string | null;
+      }[];
+      zero_u: boolean;
+    };
+    DeviceTypeImport: {
+      created: number;
+      documents: {
+        /** @enum {string} */
+        action: 'create' | 'update' | 'unchanged';
+        id: number | null;
+        index: number;
+        interfaces: number;
+        /** @enum {string} */
+        kind: 'server' | 'network' | 'storage' | 'pdu' | 'other';
+        manufacturer: string;
+        max_draw_w: number | null;
+        model: string;
+        slug: string;
+        u_height: number;
+      }[];
+      dry_run: boolean;
+      unchanged: number;
+      updated: number;
     };
     Elevation: {
       devices: {
@@ -3936,6 +5084,37 @@ export interface components {
       status: string;
       vm_count: number;
     };
+    ImportReport: {
+      create: number;
+      dry_run: boolean;
+      errors: {
+        field: string;
+        line?: number;
+        message: string;
+      }[];
+      ignored_columns: string[];
+      rows: number;
+      unchanged: number;
+      update: number;
+      valid: boolean;
+    };
+    ImportRun: {
+      /** Format: date-time */
+      created_at: string;
+      dry_run: boolean;
+      duration_ms: number | null;
+      id: number;
+      report: {
+        [key: string]: unknown;
+      };
+      requested_by: string | null;
+      /** @enum {string} */
+      source: 'netbox';
+      /** @enum {string} */
+      status: 'dry_run' | 'applied' | 'failed';
+      /** Format: date-time */
+      updated_at: string;
+    };
     Incident: {
       acknowledged_at: string | null;
       alert_count: number;
@@ -4015,6 +5194,46 @@ export interface components {
         severity: string;
       }[];
     };
+    IpAddress: {
+      address: string;
+      address_key: string;
+      assigned_id: number | null;
+      assigned_kind: ('server' | 'vm' | 'network_port' | 'storage_system') | null;
+      assigned_name: string | null;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      datacenter_name: string | null;
+      description: string | null;
+      dns_name: string | null;
+      /** @enum {number} */
+      family: 4 | 6;
+      id: number;
+      prefix: string | null;
+      prefix_id: number | null;
+      prefix_length: number;
+      role: ('loopback' | 'secondary' | 'anycast' | 'vip' | 'vrrp' | 'hsrp' | 'carp') | null;
+      /** @enum {string} */
+      status: 'active' | 'reserved' | 'deprecated' | 'dhcp';
+      /** Format: date-time */
+      updated_at: string;
+    };
+    IpamSummary: {
+      datacenters: {
+        addresses: number;
+        datacenter_id: number | null;
+        datacenter_name: string | null;
+        ipv4_utilisation_pct: number;
+        prefixes: number;
+        vlans: number;
+      }[];
+      total: {
+        addresses: number;
+        ipv4_utilisation_pct: number;
+        prefixes: number;
+        vlans: number;
+      };
+    };
     LatestSample: {
       labels: {
         [key: string]: string;
@@ -4087,6 +5306,44 @@ export interface components {
       server_id: number | null;
       step_s: number;
     };
+    NetboxImportResult: {
+      dry_run: boolean;
+      duration_ms: number;
+      report: {
+        issues: {
+          name: string | null;
+          netbox_id: number;
+          reason: string;
+          type: string;
+        }[];
+        issues_total: number;
+        read: {
+          [key: string]: number;
+        };
+        /** @description Per table of ours (datacenters, racks, servers, network_devices, …): what the import does */
+        summary: {
+          [key: string]: {
+            created: number;
+            skipped: number;
+            unchanged: number;
+            updated: number;
+          };
+        };
+        unmapped: {
+          count: number;
+          examples: string[];
+          reason: string;
+          type: string;
+        }[];
+        warnings: {
+          count: number;
+          message: string;
+        }[];
+      };
+      run_id: number;
+      /** @enum {string} */
+      status: 'dry_run' | 'applied' | 'failed';
+    };
     NetworkCable: {
       a_device_id: number;
       a_device_name: string;
@@ -4117,7 +5374,15 @@ export interface components {
       datacenter_id: number;
       datacenter_name: string;
       /** @enum {string} */
-      device_type: 'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+      device_type:
+        | 'core_switch'
+        | 'distribution_switch'
+        | 'access_switch'
+        | 'router'
+        | 'firewall'
+        | 'load_balancer'
+        | 'patch_panel';
+      device_type_id: number | null;
       firmware_version: string | null;
       id: number;
       management_ip: string | null;
@@ -4573,6 +5838,35 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
     };
+    Prefix: {
+      address_count: number;
+      broadcast_key: string;
+      child_count: number;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      datacenter_name: string | null;
+      depth: number;
+      description: string | null;
+      /** @enum {number} */
+      family: 4 | 6;
+      id: number;
+      is_pool: boolean;
+      network_key: string;
+      parent_id: number | null;
+      prefix: string;
+      prefix_length: number;
+      role: string | null;
+      size: string;
+      /** @enum {string} */
+      status: 'container' | 'active' | 'reserved' | 'deprecated';
+      /** Format: date-time */
+      updated_at: string;
+      utilisation_pct: number;
+      vlan_id: number | null;
+      vlan_name: string | null;
+      vlan_vid: number | null;
+    };
     /** @description RFC 9457 problem details */
     Problem: {
       detail: string;
@@ -4724,12 +6018,15 @@ export interface components {
       } | null;
     };
     Server: {
+      bios_version: string | null;
       cpu_cores: number | null;
       cpu_model: string | null;
       /** Format: date-time */
       created_at: string;
       datacenter_id: number;
       datacenter_name: string;
+      device_type_id: number | null;
+      firmware_version: string | null;
       /** @enum {string} */
       health: 'healthy' | 'warning' | 'critical' | 'unknown';
       id: number;
@@ -4739,6 +6036,7 @@ export interface components {
       model: string | null;
       name: string;
       os: string | null;
+      os_version: string | null;
       power_supply_w: number;
       purchase_cost: number | null;
       purchase_date: string | null;
@@ -4965,6 +6263,22 @@ export interface components {
       updated_at: string;
       username: string;
     };
+    Vlan: {
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      datacenter_name: string | null;
+      description: string | null;
+      id: number;
+      name: string;
+      prefix_count: number;
+      role: string | null;
+      /** @enum {string} */
+      status: 'active' | 'reserved' | 'deprecated';
+      /** Format: date-time */
+      updated_at: string;
+      vid: number;
+    };
     Vm: {
       anti_affinity_group: string | null;
       cloned_from_snapshot_id: number | null;
@@ -4989,6 +6303,7 @@ export interface components {
       observed_host: string | null;
       observed_status: string | null;
       os: string | null;
+      os_version: string | null;
       owner: string | null;
       pending_operations: number;
       ram_gb: number;
@@ -5087,6 +6402,165 @@ export interface components {
       updated_at: string;
       vm_id: number;
       vm_name: string;
+    };
+    Vulnerability: {
+      /** @description OSV's affected[]: packages, ranges, versions */
+      affected: unknown[];
+      aliases: string[];
+      /** Format: date-time */
+      created_at: string;
+      cvss_score: number | null;
+      date_added: string | null;
+      due_date: string | null;
+      /** @description open findings on assets the caller may see */
+      finding_count: number;
+      id: number;
+      known_exploited: boolean;
+      modified: string | null;
+      product: string | null;
+      published: string | null;
+      ransomware_use: string | null;
+      references: string[];
+      required_action: string | null;
+      /** @enum {string} */
+      severity: 'critical' | 'high' | 'medium' | 'low' | 'none' | 'unknown';
+      /** @description kev, osv:<record id> */
+      sources: string[];
+      summary: string | null;
+      title: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      vendor: string | null;
+      /** @description CVE id when known, else the OSV id */
+      vuln_id: string;
+    };
+    VulnerabilityConfigReport: {
+      findings: {
+        asset_id: number;
+        asset_kind: string;
+        asset_name: string;
+        datacenter_id: number | null;
+        explanation: string;
+        link: string;
+        rack_id: number | null;
+        rule: string;
+        severity: string;
+        title: string;
+      }[];
+      generated_at: string;
+      notes: string[];
+    };
+    VulnerabilityFeed: {
+      /** Format: date-time */
+      created_at: string;
+      enabled: boolean;
+      /** @enum {string} */
+      format: 'kev' | 'osv';
+      id: number;
+      last_count: number | null;
+      last_error: string | null;
+      last_run_at: string | null;
+      /** @description ok, error; null: never run */
+      last_status: string | null;
+      name: string;
+      /** Format: date-time */
+      updated_at: string;
+      url: string | null;
+    };
+    VulnerabilityFinding: {
+      asset_id: number;
+      /** @enum {string} */
+      asset_kind: 'server' | 'vm' | 'network_device' | 'storage_system';
+      asset_name: string | null;
+      /** @description os, firmware, bios */
+      component: string;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      /** @description CISA's due date of a known-exploited vulnerability */
+      due_date: string | null;
+      explanation: string;
+      first_seen: string;
+      fixed_version: string | null;
+      id: number;
+      installed_version: string | null;
+      known_exploited: boolean;
+      last_seen: string;
+      /** @description the asset in the UI: /servers/{id}, /vms/{id}, /network/{id}, /storage/{id} */
+      link: string;
+      /** @description open and past its due date */
+      overdue: boolean;
+      rack_id: number | null;
+      resolved_at: string | null;
+      /** @enum {string} */
+      severity: 'critical' | 'high' | 'medium' | 'low' | 'none' | 'unknown';
+      /** @enum {string} */
+      status: 'open' | 'accepted' | 'fixed';
+      title: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      vuln_id: string;
+      vulnerability_id: number;
+    };
+    VulnerabilityImportResult: {
+      added: number;
+      /** @enum {string} */
+      format: 'kev' | 'osv';
+      received: number;
+      scan?: {
+        agent_labels_used: number;
+        fixed: number;
+        new: number;
+        open: number;
+        scanned_assets: number;
+      };
+      unchanged: number;
+      updated: number;
+    };
+    VulnerabilityRisk: {
+      datacenters: {
+        by_severity: {
+          [key: string]: number;
+        };
+        id: number;
+        known_exploited: number;
+        name: string;
+        open: number;
+        overdue_kev: number;
+        score: number;
+      }[];
+      generated_at: string;
+      method: string;
+      racks: {
+        by_severity: {
+          [key: string]: number;
+        };
+        datacenter_id: number;
+        datacenter_name: string;
+        id: number;
+        known_exploited: number;
+        name: string;
+        open: number;
+        overdue_kev: number;
+        score: number;
+      }[];
+      total: {
+        by_severity: {
+          [key: string]: number;
+        };
+        known_exploited: number;
+        open: number;
+        overdue_kev: number;
+        score: number;
+      };
+    };
+    VulnerabilityScanResult: {
+      /** @description servers whose OS or BIOS version came from node_exporter labels */
+      agent_labels_used: number;
+      fixed: number;
+      new: number;
+      open: number;
+      scanned_assets: number;
     };
     Workload: {
       active_operation_id: number | null;
@@ -5681,6 +7155,70 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       422: components['responses']['Invalid'];
+    };
+  };
+  postAlertRulesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   postAlertRulesPreview: {
@@ -7032,6 +8570,70 @@ export interface operations {
       };
     };
   };
+  postAutoscalePoliciesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getClusterNodes: {
     parameters: {
       query?: {
@@ -7351,6 +8953,70 @@ export interface operations {
         };
       };
       /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postClusterNodesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
       422: {
         headers: {
           [name: string]: unknown;
@@ -7708,6 +9374,70 @@ export interface operations {
       };
     };
   };
+  postClustersImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getCompliance: {
     parameters: {
       query?: never;
@@ -7796,7 +9526,8 @@ export interface operations {
                 | 'default_admin'
                 | 'warranty'
                 | 'storage_encryption'
-                | 'dc_certification';
+                | 'dc_certification'
+                | 'vulnerabilities_kev';
               /** @description control references of the framework, comma-separated */
               reference: string;
               /** @enum {string} */
@@ -8370,6 +10101,70 @@ export interface operations {
       422: components['responses']['Invalid'];
     };
   };
+  postContainersImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getDashboardMetrics: {
     parameters: {
       query?: never;
@@ -8803,6 +10598,70 @@ export interface operations {
       };
     };
   };
+  postDatacentersImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getDemoHistory: {
     parameters: {
       query?: never;
@@ -8877,6 +10736,572 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       422: components['responses']['Invalid'];
+    };
+  };
+  getDeviceTypes: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        kind?: 'server' | 'network' | 'storage' | 'pdu' | 'other';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Equals (string). */
+        manufacturer?: string;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in manufacturer, model, slug, part_number, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "manufacturer,model"). Sortable: device_count, id, manufacturer, model, slug, part_number, kind, u_height, weight_kg, max_draw_w, allocated_draw_w, power_outlets, created_at, updated_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of device-types; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceType'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postDeviceTypes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              airflow?:
+                | (
+                    | 'front-to-rear'
+                    | 'rear-to-front'
+                    | 'left-to-right'
+                    | 'right-to-left'
+                    | 'side-to-rear'
+                    | 'rear-to-side'
+                    | 'bottom-to-top'
+                    | 'top-to-bottom'
+                    | 'passive'
+                    | 'mixed'
+                  )
+                | null;
+              allocated_draw_w?: number | null;
+              comments?: string | null;
+              interfaces?: {
+                mgmt_only?: boolean;
+                name: string;
+                speed?: string | null;
+                type?: string;
+              }[];
+              is_full_depth?: boolean;
+              /** @enum {string} */
+              kind?: 'server' | 'network' | 'storage' | 'pdu' | 'other';
+              manufacturer: string;
+              max_draw_w?: number | null;
+              model: string;
+              part_number?: string | null;
+              power_outlets?: number;
+              power_ports?: {
+                allocated_draw?: number | null;
+                maximum_draw?: number | null;
+                name: string;
+                type?: string;
+              }[];
+              slug?: string;
+              u_height?: number;
+              weight_kg?: number | null;
+            }
+          | {
+              airflow?:
+                | (
+                    | 'front-to-rear'
+                    | 'rear-to-front'
+                    | 'left-to-right'
+                    | 'right-to-left'
+                    | 'side-to-rear'
+                    | 'rear-to-side'
+                    | 'bottom-to-top'
+                    | 'top-to-bottom'
+                    | 'passive'
+                    | 'mixed'
+                  )
+                | null;
+              allocated_draw_w?: number | null;
+              comments?: string | null;
+              interfaces?: {
+                mgmt_only?: boolean;
+                name: string;
+                speed?: string | null;
+                type?: string;
+              }[];
+              is_full_depth?: boolean;
+              /** @enum {string} */
+              kind?: 'server' | 'network' | 'storage' | 'pdu' | 'other';
+              manufacturer: string;
+              max_draw_w?: number | null;
+              model: string;
+              part_number?: string | null;
+              power_outlets?: number;
+              power_ports?: {
+                allocated_draw?: number | null;
+                maximum_draw?: number | null;
+                name: string;
+                type?: string;
+              }[];
+              slug?: string;
+              u_height?: number;
+              weight_kg?: number | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created device_type (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceType'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchDeviceTypes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          airflow?:
+            | (
+                | 'front-to-rear'
+                | 'rear-to-front'
+                | 'left-to-right'
+                | 'right-to-left'
+                | 'side-to-rear'
+                | 'rear-to-side'
+                | 'bottom-to-top'
+                | 'top-to-bottom'
+                | 'passive'
+                | 'mixed'
+              )
+            | null;
+          allocated_draw_w?: number | null;
+          comments?: string | null;
+          id: number;
+          interfaces?: {
+            mgmt_only?: boolean;
+            name: string;
+            speed?: string | null;
+            type?: string;
+          }[];
+          is_full_depth?: boolean;
+          /** @enum {string} */
+          kind?: 'server' | 'network' | 'storage' | 'pdu' | 'other';
+          manufacturer?: string;
+          max_draw_w?: number | null;
+          model?: string;
+          part_number?: string | null;
+          power_outlets?: number;
+          power_ports?: {
+            allocated_draw?: number | null;
+            maximum_draw?: number | null;
+            name: string;
+            type?: string;
+          }[];
+          slug?: string;
+          u_height?: number;
+          weight_kg?: number | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated device-types, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceType'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDeviceTypesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Device type */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceType'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteDeviceTypesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchDeviceTypesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          airflow?:
+            | (
+                | 'front-to-rear'
+                | 'rear-to-front'
+                | 'left-to-right'
+                | 'right-to-left'
+                | 'side-to-rear'
+                | 'rear-to-side'
+                | 'bottom-to-top'
+                | 'top-to-bottom'
+                | 'passive'
+                | 'mixed'
+              )
+            | null;
+          allocated_draw_w?: number | null;
+          comments?: string | null;
+          interfaces?: {
+            mgmt_only?: boolean;
+            name: string;
+            speed?: string | null;
+            type?: string;
+          }[];
+          is_full_depth?: boolean;
+          /** @enum {string} */
+          kind?: 'server' | 'network' | 'storage' | 'pdu' | 'other';
+          manufacturer?: string;
+          max_draw_w?: number | null;
+          model?: string;
+          part_number?: string | null;
+          power_outlets?: number;
+          power_ports?: {
+            allocated_draw?: number | null;
+            maximum_draw?: number | null;
+            name: string;
+            type?: string;
+          }[];
+          slug?: string;
+          u_height?: number;
+          weight_kg?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated device_type */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceType'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getDeviceTypesByIdDefaults: {
+    parameters: {
+      query?: {
+        for?: 'server' | 'network' | 'storage' | 'pdu';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The values to fill */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceTypeDefaults'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such device type */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postDeviceTypesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              yaml: string;
+            }
+          | {
+              [key: string]: unknown;
+            }[];
+        'text/plain': string;
+        'text/yaml': string;
+      };
+    };
+    responses: {
+      /** @description What was (or, dry run, would be) created, updated or left */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeviceTypeImport'];
+        };
+      };
+      /** @description Empty body or malformed JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description A slug belongs to another device type */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid documents: errors name documents[i].field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getDocs: {
@@ -9278,6 +11703,70 @@ export interface operations {
       };
     };
   };
+  postEscalationPoliciesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getHealth: {
     parameters: {
       query?: never;
@@ -9310,6 +11799,161 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  postImportsNetbox: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | unknown[]
+          | {
+              [key: string]: unknown;
+            };
+      };
+    };
+    responses: {
+      /** @description The report of the import (or of the dry run) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NetboxImportResult'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description The import conflicts with a concurrent change; nothing was written */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not a NetBox export */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getImportsRuns: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (bool). */
+        dry_run?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in requested_by, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, created_at, status, duration_ms. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'dry_run' | 'applied' | 'failed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of imports/runs; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportRun'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getImportsRunsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description import run */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportRun'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
     };
   };
   getIncidents: {
@@ -9593,6 +12237,1419 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  getIpamIpAddresses: {
+    parameters: {
+      query?: {
+        /** @description This exact address (any notation), e.g. 10.0.0.5 or 2001:DB8:0::5. */
+        address?: string;
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description true: only assigned addresses; false: only free-standing ones. */
+        assigned?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        assigned_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        assigned_kind?: 'server' | 'vm' | 'network_port' | 'storage_system';
+        /** @description Addresses of these datacenters (their target's, else their prefix's). */
+        datacenter_id?: string;
+        /** @description 4 or 6. */
+        family?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Addresses inside this prefix (at any depth), e.g. 10.0.0.0/24. */
+        parent?: string;
+        /** @description Addresses whose most specific prefix is one of these. */
+        prefix_id?: string;
+        /** @description Case-insensitive text search in address, dns_name, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        role?: 'loopback' | 'secondary' | 'anycast' | 'vip' | 'vrrp' | 'hsrp' | 'carp';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "address_key"). Sortable: id, address_key, family, prefix_length, status, role, dns_name, assigned_kind, assigned_name, datacenter_name, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'active' | 'reserved' | 'deprecated' | 'dhcp';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of ipam/ip-addresses; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IpAddress'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postIpamIpAddresses: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              address: string;
+              assigned_id?: number | null;
+              assigned_kind?: ('server' | 'vm' | 'network_port' | 'storage_system') | null;
+              description?: string | null;
+              dns_name?: string | null;
+              role?: ('loopback' | 'secondary' | 'anycast' | 'vip' | 'vrrp' | 'hsrp' | 'carp') | null;
+              /** @enum {string} */
+              status?: 'active' | 'reserved' | 'deprecated' | 'dhcp';
+            }
+          | {
+              address: string;
+              assigned_id?: number | null;
+              assigned_kind?: ('server' | 'vm' | 'network_port' | 'storage_system') | null;
+              description?: string | null;
+              dns_name?: string | null;
+              role?: ('loopback' | 'secondary' | 'anycast' | 'vip' | 'vrrp' | 'hsrp' | 'carp') | null;
+              /** @enum {string} */
+              status?: 'active' | 'reserved' | 'deprecated' | 'dhcp';
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created ip_address (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IpAddress'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchIpamIpAddresses: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          address?: string;
+          assigned_id?: number | null;
+          assigned_kind?: ('server' | 'vm' | 'network_port' | 'storage_system') | null;
+          description?: string | null;
+          dns_name?: string | null;
+          id: number;
+          role?: ('loopback' | 'secondary' | 'anycast' | 'vip' | 'vrrp' | 'hsrp' | 'carp') | null;
+          /** @enum {string} */
+          status?: 'active' | 'reserved' | 'deprecated' | 'dhcp';
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated ipam/ip-addresses, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IpAddress'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIpamIpAddressesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description IP address */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IpAddress'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteIpamIpAddressesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchIpamIpAddressesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          address?: string;
+          assigned_id?: number | null;
+          assigned_kind?: ('server' | 'vm' | 'network_port' | 'storage_system') | null;
+          description?: string | null;
+          dns_name?: string | null;
+          role?: ('loopback' | 'secondary' | 'anycast' | 'vip' | 'vrrp' | 'hsrp' | 'carp') | null;
+          /** @enum {string} */
+          status?: 'active' | 'reserved' | 'deprecated' | 'dhcp';
+        };
+      };
+    };
+    responses: {
+      /** @description The updated ip_address */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IpAddress'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postIpamIpAddressesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIpamPrefixes: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Prefixes holding this address or prefix (itself included), e.g. 10.0.0.5 or 10.0.0.0/26. */
+        contains?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description 4 or 6. */
+        family?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (bool). */
+        is_pool?: string;
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Direct children of these prefixes (the ones whose most specific container they are). */
+        parent_id?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        prefix_length?: string;
+        /** @description Case-insensitive text search in prefix, role, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string). */
+        role?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "family,network_key,prefix_length"). Sortable: id, family, network_key, prefix_length, status, role, datacenter_name, vlan_vid, depth, child_count, address_count, utilisation_pct, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'container' | 'active' | 'reserved' | 'deprecated';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        vlan_id?: string;
+        /** @description Prefixes strictly inside this prefix, at any depth, e.g. 10.0.0.0/16. */
+        within?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of ipam/prefixes; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Prefix'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postIpamPrefixes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              datacenter_id?: number | null;
+              description?: string | null;
+              is_pool?: boolean;
+              prefix: string;
+              role?: string | null;
+              /** @enum {string} */
+              status?: 'container' | 'active' | 'reserved' | 'deprecated';
+              vlan_id?: number | null;
+            }
+          | {
+              datacenter_id?: number | null;
+              description?: string | null;
+              is_pool?: boolean;
+              prefix: string;
+              role?: string | null;
+              /** @enum {string} */
+              status?: 'container' | 'active' | 'reserved' | 'deprecated';
+              vlan_id?: number | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created prefix (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Prefix'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchIpamPrefixes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          datacenter_id?: number | null;
+          description?: string | null;
+          id: number;
+          is_pool?: boolean;
+          prefix?: string;
+          role?: string | null;
+          /** @enum {string} */
+          status?: 'container' | 'active' | 'reserved' | 'deprecated';
+          vlan_id?: number | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated ipam/prefixes, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Prefix'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIpamPrefixesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Prefix */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Prefix'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteIpamPrefixesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchIpamPrefixesById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          datacenter_id?: number | null;
+          description?: string | null;
+          is_pool?: boolean;
+          prefix?: string;
+          role?: string | null;
+          /** @enum {string} */
+          status?: 'container' | 'active' | 'reserved' | 'deprecated';
+          vlan_id?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated prefix */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Prefix'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIpamPrefixesByIdAvailableIps: {
+    parameters: {
+      query?: {
+        limit?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Free addresses (up to limit, default 50) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailableIps'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such prefix */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postIpamPrefixesByIdAvailableIps: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          assigned_id?: number | null;
+          assigned_kind?: ('server' | 'vm' | 'network_port' | 'storage_system') | null;
+          count?: number;
+          description?: string | null;
+          dns_name?: string | null;
+          role?: ('loopback' | 'secondary' | 'anycast' | 'vip' | 'vrrp' | 'hsrp' | 'carp') | null;
+          /** @enum {string} */
+          status?: 'active' | 'reserved' | 'deprecated' | 'dhcp';
+        };
+      };
+    };
+    responses: {
+      /** @description The created addresses */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AllocatedIpAddresses'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such prefix */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The prefix is full */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIpamPrefixesByIdAvailablePrefixes: {
+    parameters: {
+      query?: {
+        limit?: string;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Free blocks (up to limit, default 50) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AvailablePrefixes'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such prefix */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postIpamPrefixesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIpamSummary: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The summary */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['IpamSummary'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  getIpamVlans: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description VLANs of these datacenters (comma-separated ids). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description true: only VLANs every site shares (no datacenter); false: only site VLANs. */
+        global?: string;
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, role, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string). */
+        role?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "vid"). Sortable: id, vid, name, datacenter_name, status, role, prefix_count, created_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'active' | 'reserved' | 'deprecated';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        vid?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of ipam/vlans; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vlan'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postIpamVlans: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              datacenter_id?: number | null;
+              description?: string | null;
+              name: string;
+              role?: string | null;
+              /** @enum {string} */
+              status?: 'active' | 'reserved' | 'deprecated';
+              vid: number;
+            }
+          | {
+              datacenter_id?: number | null;
+              description?: string | null;
+              name: string;
+              role?: string | null;
+              /** @enum {string} */
+              status?: 'active' | 'reserved' | 'deprecated';
+              vid: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created vlan (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vlan'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchIpamVlans: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          datacenter_id?: number | null;
+          description?: string | null;
+          id: number;
+          name?: string;
+          role?: string | null;
+          /** @enum {string} */
+          status?: 'active' | 'reserved' | 'deprecated';
+          vid?: number;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated ipam/vlans, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vlan'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getIpamVlansById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description VLAN */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vlan'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteIpamVlansById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchIpamVlansById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          datacenter_id?: number | null;
+          description?: string | null;
+          name?: string;
+          role?: string | null;
+          /** @enum {string} */
+          status?: 'active' | 'reserved' | 'deprecated';
+          vid?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated vlan */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vlan'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postIpamVlansImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getLiveAlerts: {
@@ -10105,6 +14162,70 @@ export interface operations {
         };
       };
       /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postMaintenanceImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11534,6 +15655,70 @@ export interface operations {
       };
     };
   };
+  postNetworkCablesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getNetworkDevices: {
     parameters: {
       query?: {
@@ -11542,7 +15727,14 @@ export interface operations {
         /** @description Devices in racks of these datacenters (comma-separated ids). */
         datacenter_id?: string;
         /** @description Equals (string, comma-separated for any of up to 100). */
-        device_type?: 'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+        device_type?:
+          | 'core_switch'
+          | 'distribution_switch'
+          | 'access_switch'
+          | 'router'
+          | 'firewall'
+          | 'load_balancer'
+          | 'patch_panel';
         /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
         format?: 'json' | 'csv';
         /** @description Page size, 1-1000 (default 50). */
@@ -11608,7 +15800,14 @@ export interface operations {
           | {
               /** @enum {string} */
               device_type:
-                'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+                | 'core_switch'
+                | 'distribution_switch'
+                | 'access_switch'
+                | 'router'
+                | 'firewall'
+                | 'load_balancer'
+                | 'patch_panel';
+              device_type_id?: number | null;
               firmware_version?: string | null;
               management_ip?: string | null;
               manufacturer?: string | null;
@@ -11629,7 +15828,14 @@ export interface operations {
           | {
               /** @enum {string} */
               device_type:
-                'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+                | 'core_switch'
+                | 'distribution_switch'
+                | 'access_switch'
+                | 'router'
+                | 'firewall'
+                | 'load_balancer'
+                | 'patch_panel';
+              device_type_id?: number | null;
               firmware_version?: string | null;
               management_ip?: string | null;
               manufacturer?: string | null;
@@ -11693,7 +15899,14 @@ export interface operations {
         'application/json': {
           /** @enum {string} */
           device_type?:
-            'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+            | 'core_switch'
+            | 'distribution_switch'
+            | 'access_switch'
+            | 'router'
+            | 'firewall'
+            | 'load_balancer'
+            | 'patch_panel';
+          device_type_id?: number | null;
           firmware_version?: string | null;
           id: number;
           management_ip?: string | null;
@@ -11866,7 +16079,14 @@ export interface operations {
         'application/json': {
           /** @enum {string} */
           device_type?:
-            'core_switch' | 'distribution_switch' | 'access_switch' | 'router' | 'firewall' | 'load_balancer';
+            | 'core_switch'
+            | 'distribution_switch'
+            | 'access_switch'
+            | 'router'
+            | 'firewall'
+            | 'load_balancer'
+            | 'patch_panel';
+          device_type_id?: number | null;
           firmware_version?: string | null;
           management_ip?: string | null;
           manufacturer?: string | null;
@@ -11917,6 +16137,70 @@ export interface operations {
         };
       };
       /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postNetworkDevicesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12262,6 +16546,70 @@ export interface operations {
         };
       };
       /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postNetworkPortsImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12702,6 +17050,70 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  postNotificationChannelsImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getNotifications: {
@@ -13227,6 +17639,70 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  postOncallSchedulesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getOpenapiJson: {
@@ -14095,6 +18571,70 @@ export interface operations {
       };
     };
   };
+  postPowerFeedsImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getPowerImpact: {
     parameters: {
       query: {
@@ -14492,6 +19032,70 @@ export interface operations {
       };
     };
   };
+  postPowerPdusImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getPowerSupplies: {
     parameters: {
       query?: {
@@ -14825,6 +19429,70 @@ export interface operations {
         };
       };
       /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postPowerSuppliesImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
       422: {
         headers: {
           [name: string]: unknown;
@@ -15379,6 +20047,70 @@ export interface operations {
       422: components['responses']['Invalid'];
     };
   };
+  postRacksImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   postRegister: {
     parameters: {
       query?: never;
@@ -15531,8 +20263,11 @@ export interface operations {
       content: {
         'application/json':
           | {
+              bios_version?: string | null;
               cpu_cores?: number | null;
               cpu_model?: string | null;
+              device_type_id?: number | null;
+              firmware_version?: string | null;
               /** @enum {string} */
               health?: 'healthy' | 'warning' | 'critical' | 'unknown';
               ip_address?: string | null;
@@ -15541,6 +20276,7 @@ export interface operations {
               model?: string | null;
               name: string;
               os?: string | null;
+              os_version?: string | null;
               power_supply_w?: number;
               purchase_cost?: number | null;
               purchase_date?: string | null;
@@ -15557,8 +20293,11 @@ export interface operations {
               warranty_expires?: string | null;
             }
           | {
+              bios_version?: string | null;
               cpu_cores?: number | null;
               cpu_model?: string | null;
+              device_type_id?: number | null;
+              firmware_version?: string | null;
               /** @enum {string} */
               health?: 'healthy' | 'warning' | 'critical' | 'unknown';
               ip_address?: string | null;
@@ -15567,6 +20306,7 @@ export interface operations {
               model?: string | null;
               name: string;
               os?: string | null;
+              os_version?: string | null;
               power_supply_w?: number;
               purchase_cost?: number | null;
               purchase_date?: string | null;
@@ -15626,8 +20366,11 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          bios_version?: string | null;
           cpu_cores?: number | null;
           cpu_model?: string | null;
+          device_type_id?: number | null;
+          firmware_version?: string | null;
           /** @enum {string} */
           health?: 'healthy' | 'warning' | 'critical' | 'unknown';
           id: number;
@@ -15637,6 +20380,7 @@ export interface operations {
           model?: string | null;
           name?: string;
           os?: string | null;
+          os_version?: string | null;
           power_supply_w?: number;
           purchase_cost?: number | null;
           purchase_date?: string | null;
@@ -15804,8 +20548,11 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
+          bios_version?: string | null;
           cpu_cores?: number | null;
           cpu_model?: string | null;
+          device_type_id?: number | null;
+          firmware_version?: string | null;
           /** @enum {string} */
           health?: 'healthy' | 'warning' | 'critical' | 'unknown';
           ip_address?: string | null;
@@ -15814,6 +20561,7 @@ export interface operations {
           model?: string | null;
           name?: string;
           os?: string | null;
+          os_version?: string | null;
           power_supply_w?: number;
           purchase_cost?: number | null;
           purchase_date?: string | null;
@@ -15955,6 +20703,70 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  postServersImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   postSession: {
@@ -16724,6 +21536,70 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  postStorageImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getStorageSummary: {
@@ -17870,6 +22746,70 @@ export interface operations {
       };
     };
   };
+  postVmScalingGroupsImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getVmSnapshots: {
     parameters: {
       query?: {
@@ -18170,6 +23110,7 @@ export interface operations {
               name: string;
               network_type?: ('Bridged' | 'NAT' | 'Routed' | 'Isolated' | 'VLAN' | 'Overlay') | null;
               os?: string | null;
+              os_version?: string | null;
               owner?: string | null;
               ram_gb: number;
               /** @enum {string} */
@@ -18187,6 +23128,7 @@ export interface operations {
               name: string;
               network_type?: ('Bridged' | 'NAT' | 'Routed' | 'Isolated' | 'VLAN' | 'Overlay') | null;
               os?: string | null;
+              os_version?: string | null;
               owner?: string | null;
               ram_gb: number;
               /** @enum {string} */
@@ -18247,6 +23189,7 @@ export interface operations {
           name?: string;
           network_type?: ('Bridged' | 'NAT' | 'Routed' | 'Isolated' | 'VLAN' | 'Overlay') | null;
           os?: string | null;
+          os_version?: string | null;
           owner?: string | null;
           ram_gb?: number;
           tags?: string[];
@@ -18412,6 +23355,7 @@ export interface operations {
           name?: string;
           network_type?: ('Bridged' | 'NAT' | 'Routed' | 'Isolated' | 'VLAN' | 'Overlay') | null;
           os?: string | null;
+          os_version?: string | null;
           owner?: string | null;
           ram_gb?: number;
           tags?: string[];
@@ -18890,6 +23834,964 @@ export interface operations {
         };
       };
       422: components['responses']['Invalid'];
+    };
+  };
+  postVmsImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVulnerabilitiesCatalogue: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description In CISA’s Known Exploited Vulnerabilities catalogue. */
+        known_exploited?: string;
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in vuln_id, title, vendor, product, aliases, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        severity?: 'critical' | 'high' | 'medium' | 'low' | 'none' | 'unknown';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-date_added"). Sortable: vuln_id, severity, cvss_score, due_date, date_added, published, modified, finding_count, id. */
+        sort?: string;
+        /** @description Equals (string). */
+        vendor?: string;
+        /** @description Equals (string). */
+        vuln_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of vulnerabilities/catalogue; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vulnerability'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVulnerabilitiesCatalogueById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Vulnerability */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Vulnerability'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postVulnerabilitiesCatalogueImport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              catalogVersion: string;
+              count: number;
+              dateReleased: string;
+              title: string;
+              vulnerabilities: {
+                cveID: string;
+                cwes?: string[];
+                dateAdded: string;
+                dueDate: string;
+                knownRansomwareCampaignUse?: string;
+                notes?: string;
+                product: string;
+                requiredAction: string;
+                shortDescription: string;
+                vendorProject: string;
+                vulnerabilityName: string;
+              }[];
+            }
+          | {
+              affected?: {
+                database_specific?: {
+                  [key: string]: unknown;
+                };
+                ecosystem_specific?: {
+                  [key: string]: unknown;
+                };
+                package?: {
+                  ecosystem: string;
+                  name: string;
+                  purl?: string;
+                };
+                ranges?: {
+                  events: {
+                    fixed?: string;
+                    introduced?: string;
+                    last_affected?: string;
+                    limit?: string;
+                  }[];
+                  repo?: string;
+                  /** @enum {string} */
+                  type: 'ECOSYSTEM' | 'SEMVER' | 'GIT';
+                }[];
+                versions?: string[];
+              }[];
+              aliases?: string[];
+              database_specific?: {
+                [key: string]: unknown;
+              };
+              details?: string;
+              id: string;
+              modified: string;
+              published?: string;
+              references?: {
+                type?: string;
+                url: string;
+              }[];
+              schema_version?: string;
+              severity?: {
+                score: string;
+                type: string;
+              }[];
+              summary?: string;
+              withdrawn?: string;
+            }
+          | {
+              affected?: {
+                database_specific?: {
+                  [key: string]: unknown;
+                };
+                ecosystem_specific?: {
+                  [key: string]: unknown;
+                };
+                package?: {
+                  ecosystem: string;
+                  name: string;
+                  purl?: string;
+                };
+                ranges?: {
+                  events: {
+                    fixed?: string;
+                    introduced?: string;
+                    last_affected?: string;
+                    limit?: string;
+                  }[];
+                  repo?: string;
+                  /** @enum {string} */
+                  type: 'ECOSYSTEM' | 'SEMVER' | 'GIT';
+                }[];
+                versions?: string[];
+              }[];
+              aliases?: string[];
+              database_specific?: {
+                [key: string]: unknown;
+              };
+              details?: string;
+              id: string;
+              modified: string;
+              published?: string;
+              references?: {
+                type?: string;
+                url: string;
+              }[];
+              schema_version?: string;
+              severity?: {
+                score: string;
+                type: string;
+              }[];
+              summary?: string;
+              withdrawn?: string;
+            }[];
+      };
+    };
+    responses: {
+      /** @description What was added and updated, and the rescan */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityImportResult'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Not a KEV catalogue or OSV records, or a bad field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVulnerabilitiesConfig: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Findings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityConfigReport'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  getVulnerabilitiesFeeds: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (bool). */
+        enabled?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        format?: 'kev' | 'osv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, url, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: name, format, last_run_at, last_status, id. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of vulnerabilities/feeds; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityFeed'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postVulnerabilitiesFeeds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              enabled?: boolean;
+              /** @enum {string} */
+              format: 'kev' | 'osv';
+              name: string;
+              url?: string | null;
+            }
+          | {
+              enabled?: boolean;
+              /** @enum {string} */
+              format: 'kev' | 'osv';
+              name: string;
+              url?: string | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created vulnerability_feed (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityFeed'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchVulnerabilitiesFeeds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          enabled?: boolean;
+          /** @enum {string} */
+          format?: 'kev' | 'osv';
+          id: number;
+          name?: string;
+          url?: string | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated vulnerabilities/feeds, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityFeed'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVulnerabilitiesFeedsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Vulnerability feed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityFeed'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteVulnerabilitiesFeedsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchVulnerabilitiesFeedsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          enabled?: boolean;
+          /** @enum {string} */
+          format?: 'kev' | 'osv';
+          name?: string;
+          url?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated vulnerability_feed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityFeed'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postVulnerabilitiesFeedsImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVulnerabilitiesFindings: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        asset_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        asset_kind?: 'server' | 'vm' | 'network_device' | 'storage_system';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (bool). */
+        known_exploited?: string;
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Open and past the due date of a known-exploited vulnerability. */
+        overdue?: string;
+        /** @description Case-insensitive text search in component, installed_version, fixed_version, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        rack_id?: string;
+        /** @description Text in the vulnerability id, its title or the asset name. */
+        search?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        severity?: 'critical' | 'high' | 'medium' | 'low' | 'none' | 'unknown';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-severity_rank"). Sortable: severity_rank, vuln_id, asset_name, asset_kind, due_date, first_seen, last_seen, status, installed_version, id. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'open' | 'accepted' | 'fixed';
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        vulnerability_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of vulnerabilities/findings; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityFinding'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVulnerabilitiesFindingsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Vulnerability finding */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityFinding'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchVulnerabilitiesFindingsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason?: string;
+          /** @enum {string} */
+          status: 'open' | 'accepted';
+        };
+      };
+    };
+    responses: {
+      /** @description The finding */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityFinding'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such finding */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The finding is fixed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid status, or accepting without a reason */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getVulnerabilitiesRisk: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Risk */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityRisk'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  postVulnerabilitiesScan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The scan */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VulnerabilityScanResult'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
     };
   };
   getWorkloadOperations: {
