@@ -5,31 +5,17 @@
 // Screenshots: e2e/screenshots/imports-*.png.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adminApiToken, browserSuite, ROOT } from './lib/harness.mjs';
+import { browserSuite, signInAdmin, ROOT } from './lib/harness.mjs';
 
 const NETBOX_DIR = join(ROOT, '..', 'shared', 'data', 'netbox');
 
 browserSuite('imports', { port: 8881 }, async ({ page, origin, step, shot, expect, pageErrors }) => {
   const url = (p) => `${origin}${p}`;
-  let token;
-  const call = async (method, path, body) => {
-    const r = await page.request.fetch(url(`/api${path}`), {
-      method,
-      headers: { authorization: `Bearer ${token}` },
-      data: body,
-    });
-    expect(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`);
-    return r.json();
-  };
+  let call;
   let rack;
 
   await step('sign in, and a rack for the servers', async () => {
-    await page.goto(url('/login'));
-    await page.fill('#username', 'admin');
-    await page.fill('#password', 'admin123');
-    await page.click('button[type=submit]');
-    await page.waitForURL((u) => u.pathname === '/');
-    token = await adminApiToken(page, origin);
+    call = await signInAdmin(page, origin, expect);
     const dc = await call('POST', '/datacenters', { name: 'E2E Import DC', location: 'Newark', tier: 'Tier 3' });
     rack = await call('POST', '/racks', {
       name: 'E2E-IMP-R01',

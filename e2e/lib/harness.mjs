@@ -171,3 +171,26 @@ export async function adminApiToken(page, origin) {
   if (!body.access_token) throw new Error(`token: ${r.status()} ${JSON.stringify(body)}`);
   return body.access_token;
 }
+
+/**
+ * Signs the page in as the default local admin through the login form (as a person does) and returns `call`,
+ * the same admin's JSON API client for fixtures: call(method, path under /api, body) → parsed JSON, failing the
+ * step on a non-2xx answer.
+ */
+export async function signInAdmin(page, origin, expect) {
+  await page.goto(`${origin}/login`);
+  await page.fill('#username', 'admin');
+  await page.fill('#password', 'admin123');
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/');
+  const token = await adminApiToken(page, origin);
+  return async (method, path, body) => {
+    const r = await page.request.fetch(`${origin}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+      data: body,
+    });
+    expect(r.ok(), `${method} ${path}: ${r.status()} ${await r.text()}`);
+    return r.json();
+  };
+}

@@ -70,7 +70,12 @@ export function prefixSections(ctx: { datacenters: Datacenter[]; vlans: Vlan[] }
           help: 'A container holds child prefixes; its utilisation is the space they cover',
         },
         { name: 'role', label: 'Role', type: 'text', nullable: true, placeholder: 'servers' },
-        { name: 'is_pool', label: 'Pool: every address is usable (network and broadcast too)', type: 'checkbox' },
+        {
+          name: 'is_pool',
+          label: 'Pool',
+          type: 'checkbox',
+          placeholder: 'Every address is usable, network and broadcast too',
+        },
       ],
     },
     {

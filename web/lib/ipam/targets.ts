@@ -37,3 +37,10 @@ export async function loadTargets(): Promise<Targets> {
     storage_system: options(storage),
   };
 }
+
+/** The page of what an address is assigned to, where there is one (a network port has none of its own). */
+export function targetHref(a: { assigned_kind: TargetKind | null; assigned_id: number | null }): string | null {
+  if (!a.assigned_kind || a.assigned_id === null) return null;
+  const base = { server: '/servers', vm: '/vms', storage_system: '/storage', network_port: null }[a.assigned_kind];
+  return base ? `${base}/${a.assigned_id}` : null;
+}
