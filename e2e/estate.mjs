@@ -202,5 +202,32 @@ browserSuite(
         );
       },
     );
+
+    await step('half-depth devices share a U from the front and the rear, each face drawn on its own', async () => {
+      const [rack] = await get('/racks?q=NYC1-C03');
+      const el = await get(`/racks/${rack.id}/elevation`);
+      const u = el.free_ranges[0].from;
+      const post = async (body) => {
+        const r = await page.request.post(url('/api/network/devices'), {
+          headers: { authorization: `Bearer ${token}` },
+          data: { rack_id: rack.id, u_position: u, u_size: 1, is_full_depth: false, ...body },
+        });
+        expect(r.status() === 201, `POST network device: ${r.status()} ${await r.text()}`);
+        return r.json();
+      };
+      const sw = await post({ name: 'E2E-HALF-SW', device_type: 'access_switch', face: 'front', power_w: 90 });
+      const pp = await post({ name: 'E2E-REAR-PP', device_type: 'patch_panel', face: 'rear' });
+      await page.goto(url(`/racks/${rack.id}`));
+      const drawn = (name) => page.locator(`[data-testid=rack-elevation] [data-name="${name}"]`);
+      await drawn(sw.name).waitFor();
+      expect((await drawn(pp.name).count()) === 0, 'the rear panel is not drawn on the front');
+      await page.click('[data-testid=elev-face-rear]');
+      await drawn(pp.name).waitFor();
+      expect((await drawn(sw.name).count()) === 0, 'the front half-depth switch is not drawn on the rear');
+      const face = await page.locator('[data-testid=elevation-face]').first().textContent();
+      expect(face?.trim() === 'rear', `face label: ${face}`);
+      await drawn(pp.name).scrollIntoViewIfNeeded();
+      await shot('estate-rack-rear', false);
+    });
   },
 );

@@ -57,6 +57,7 @@ describe('importing the NetBox library YAML', () => {
       manufacturer: 'Dell',
       model: 'PowerEdge R640',
       u_size: 1,
+      is_full_depth: true,
       device_type_id: id,
       power_supply_w: 750,
     });

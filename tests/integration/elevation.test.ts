@@ -47,16 +47,16 @@ describe('GET /api/racks/{id}/elevation', () => {
     expect(e.rack_id).toBe(rack.id);
     expect(e.u_capacity).toBe(10);
     expect(e.units).toEqual([
-      { u: 10, device_id: c.id, kind: 'server' },
-      { u: 9, device_id: c.id, kind: 'server' },
-      { u: 8, device_id: c.id, kind: 'server' },
-      { u: 7, device_id: null, kind: null },
-      { u: 6, device_id: null, kind: null },
-      { u: 5, device_id: b.id, kind: 'server' },
-      { u: 4, device_id: null, kind: null },
-      { u: 3, device_id: null, kind: null },
-      { u: 2, device_id: a.id, kind: 'server' },
-      { u: 1, device_id: a.id, kind: 'server' },
+      { u: 10, device_id: c.id, kind: 'server', rear_device_id: c.id, rear_kind: 'server' },
+      { u: 9, device_id: c.id, kind: 'server', rear_device_id: c.id, rear_kind: 'server' },
+      { u: 8, device_id: c.id, kind: 'server', rear_device_id: c.id, rear_kind: 'server' },
+      { u: 7, device_id: null, kind: null, rear_device_id: null, rear_kind: null },
+      { u: 6, device_id: null, kind: null, rear_device_id: null, rear_kind: null },
+      { u: 5, device_id: b.id, kind: 'server', rear_device_id: b.id, rear_kind: 'server' },
+      { u: 4, device_id: null, kind: null, rear_device_id: null, rear_kind: null },
+      { u: 3, device_id: null, kind: null, rear_device_id: null, rear_kind: null },
+      { u: 2, device_id: a.id, kind: 'server', rear_device_id: a.id, rear_kind: 'server' },
+      { u: 1, device_id: a.id, kind: 'server', rear_device_id: a.id, rear_kind: 'server' },
     ]);
     // 3 + 1 + 2 = 6U used of 10 -> 60 %
     expect(e.used_u).toBe(6);
@@ -110,8 +110,8 @@ describe('GET /api/racks/{id}/elevation', () => {
     const empty = await createRack(admin, { u_capacity: 42, power_capacity_kw: 7.5 });
     const e = (await api(`/api/racks/${empty.id}/elevation`, { token: viewer })).body;
     expect(e.units).toHaveLength(42);
-    expect(e.units[0]).toEqual({ u: 42, device_id: null, kind: null });
-    expect(e.units[41]).toEqual({ u: 1, device_id: null, kind: null });
+    expect(e.units[0]).toEqual({ u: 42, device_id: null, kind: null, rear_device_id: null, rear_kind: null });
+    expect(e.units[41]).toEqual({ u: 1, device_id: null, kind: null, rear_device_id: null, rear_kind: null });
     expect(e.free_ranges).toEqual([{ from: 1, to: 42, size: 42 }]);
     expect(e.devices).toEqual([]);
     expect(e.power).toEqual({ capacity_w: 7500, allocated_w: 0, utilization_pct: 0 });

@@ -121,7 +121,13 @@ describe('PDUs', () => {
       ['u_position'],
     );
     const elev = await api(`/api/racks/${r2.id}/elevation`, { token: admin });
-    expect(elev.body.units.find((u: Row) => u.u === 42)).toEqual({ u: 42, device_id: a2.id, kind: 'pdu' });
+    expect(elev.body.units.find((u: Row) => u.u === 42)).toEqual({
+      u: 42,
+      device_id: a2.id,
+      kind: 'pdu',
+      rear_device_id: a2.id,
+      rear_kind: 'pdu',
+    });
     expectProblem(await api(`/api/racks/${r2.id}`, { method: 'DELETE', token: admin }), 409, ['id']);
   });
 

@@ -31,6 +31,35 @@ const cand = (
 });
 
 describe('placementConflicts', () => {
+  it('lets two half-depth devices share a U from opposite faces, never from the same one', () => {
+    const half = (face: 'front' | 'rear') => ({ face, is_full_depth: false });
+    const front = { ...m('switch', 10, 1), ...half('front') };
+    expect(placementConflicts(rack, [front], [{ ...cand('panel', 10, 1), ...half('rear') }])).toEqual([]);
+    expect(placementConflicts(rack, [front], [{ ...cand('panel', 10, 1), ...half('front') }])).toEqual([
+      { field: 'u_position', message: 'U10 (front) of R1 overlaps switch at U10 (front)' },
+    ]);
+    // a full-depth device needs the U on both faces, whichever face it is installed from
+    expect(placementConflicts(rack, [front], [{ ...cand('server', 9, 2), face: 'rear' as const }])).toHaveLength(1);
+    expect(
+      placementConflicts(
+        rack,
+        [{ ...m('server', 10, 1), face: 'rear' }],
+        [{ ...cand('panel', 10, 1), ...half('front') }],
+      ),
+    ).toHaveLength(1);
+    // and two rear half-depth candidates in one request clash with each other
+    expect(
+      placementConflicts(
+        rack,
+        [],
+        [
+          { ...cand('a', 5, 2), ...half('rear') },
+          { ...cand('b', 6, 1, 0, '[1].'), ...half('rear') },
+        ],
+      ).map((e) => e.field),
+    ).toEqual(['[1].u_position']);
+  });
+
   it('accepts servers in free slots, touching but not overlapping', () => {
     const existing = [m('a', 10, 2)]; // U10-U11
     expect(placementConflicts(rack, existing, [cand('b', 12, 1), cand('c', 8, 2), cand('d', 1, 7)])).toEqual([]);
@@ -138,7 +167,9 @@ const dev = (
   power_supply_w: number,
   status = 'active',
   kind: ElevationDevice['kind'] = 'server',
+  depth: Pick<ElevationDevice, 'face' | 'is_full_depth'> = { face: 'front', is_full_depth: true },
 ): ElevationDevice => ({
+  ...depth,
   kind,
   id,
   name: `d${id}`,
@@ -217,6 +248,27 @@ describe('buildElevation', () => {
     expect(mixed).toMatchObject({ used_u: 5, free_u: 1 });
     expect(mixed.power).toEqual({ capacity_w: 3000, allocated_w: 2500, utilization_pct: 83.3 });
     expect(mixed.devices.map((d) => `${d.kind}:${d.id}`)).toEqual(['storage:1', 'server:1', 'pdu:9']);
+  });
+
+  it('draws each face: a full-depth device on both, half-depth ones on their own face only', () => {
+    // 4U: U4 server 1 full depth (front); U2 switch 5 half depth front, patch panel 6 half depth rear;
+    //     U1 patch panel 7 half depth rear (front of U1 free); U3 free on both faces
+    const half = (face: 'front' | 'rear') => ({ face, is_full_depth: false });
+    const e2 = buildElevation({ ...rack, u_capacity: 4 }, [
+      dev(1, 4, 1, 500),
+      dev(5, 2, 1, 100, 'active', 'network', half('front')),
+      dev(6, 2, 1, 0, 'active', 'network', half('rear')),
+      dev(7, 1, 1, 0, 'active', 'network', half('rear')),
+    ]);
+    expect(e2.units.map((u) => [u.u, u.device_id, u.rear_device_id])).toEqual([
+      [4, 1, 1],
+      [3, null, null],
+      [2, 5, 6],
+      [1, null, 7],
+    ]);
+    // a U counts as used when either face is taken: 4, 2, 1 -> 3 of 4; only U3 takes a full-depth device
+    expect(e2).toMatchObject({ used_u: 3, free_u: 1 });
+    expect(e2.free_ranges).toEqual([{ from: 3, to: 3, size: 1 }]);
   });
 
   it('pct rounds to one decimal and is 0 for an empty whole', () => {

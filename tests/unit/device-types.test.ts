@@ -196,7 +196,14 @@ describe('device form defaults', () => {
       device_type_id: 7,
       for: 'server',
       zero_u: false,
-      fields: { manufacturer: 'Dell', model: 'PowerEdge R640', u_size: 1, device_type_id: 7, power_supply_w: 750 },
+      fields: {
+        manufacturer: 'Dell',
+        model: 'PowerEdge R640',
+        u_size: 1,
+        is_full_depth: true,
+        device_type_id: 7,
+        power_supply_w: 750,
+      },
       ports: [],
     });
     const [sw] = types(arista);
@@ -205,6 +212,7 @@ describe('device form defaults', () => {
       manufacturer: 'Arista',
       model: 'DCS-7050SX3-48YC8',
       u_size: 1,
+      is_full_depth: true,
       device_type_id: 7,
       power_w: 500,
     });
@@ -217,6 +225,7 @@ describe('device form defaults', () => {
       manufacturer: 'NetApp',
       model: 'DS224C',
       u_size: 2,
+      is_full_depth: true,
       power_w: 600,
     });
   });

@@ -107,6 +107,7 @@ const rest = () => ({
       site: ref(1, 'Site A'),
       rack: ref(10, 'R1'),
       position: 40.0,
+      face: choice('front'),
       status: choice('planned'),
       serial: 'JPE123',
       asset_tag: null,
@@ -114,6 +115,20 @@ const rest = () => ({
       primary_ip4: null,
       oob_ip: null,
       parent_device: null,
+      custom_fields: {},
+    },
+    {
+      // half depth like leaf-01, on the rear of the same U: they share it
+      id: 103,
+      name: 'leaf-02',
+      device_type: ref(21, '7050'),
+      role: ref(8, 'Leaf', 'leaf'),
+      site: ref(1, 'Site A'),
+      rack: ref(10, 'R1'),
+      position: 40.0,
+      face: choice('rear'),
+      status: choice('active'),
+      serial: 'JPE124',
       custom_fields: {},
     },
     {
@@ -305,11 +320,28 @@ const dump = () => [
       site: 1,
       rack: 10,
       position: '40.0',
+      face: 'front',
       status: 'planned',
       serial: 'JPE123',
       asset_tag: null,
       platform: null,
       primary_ip4: null,
+      custom_field_data: {},
+    },
+  },
+  {
+    model: 'dcim.device',
+    pk: 103,
+    fields: {
+      name: 'leaf-02',
+      device_type: 21,
+      role: 8,
+      site: 1,
+      rack: 10,
+      position: '40.0',
+      face: 'rear',
+      status: 'active',
+      serial: 'JPE124',
       custom_field_data: {},
     },
   },
@@ -450,14 +482,19 @@ describe('NetBox mapping', () => {
       manufacturer: 'Dell',
       device_type_id: 1,
     });
-    const [leaf] = rowsOf(plan, 'network_devices');
+    const [leaf, rear] = rowsOf(plan, 'network_devices');
     expect(leaf).toMatchObject({
       name: 'leaf-01',
       device_type: 'access_switch',
       u_position: 40,
+      face: 'front',
+      is_full_depth: false,
       status: 'planned',
       serial_number: 'JPE123',
     });
+    // the half-depth type leaves the rear of U40 to leaf-02
+    expect(rear).toMatchObject({ name: 'leaf-02', u_position: 40, face: 'rear', is_full_depth: false });
+    expect(server).toMatchObject({ face: 'front', is_full_depth: true });
     expect(plan.report.summary.servers).toMatchObject({ created: 1, skipped: 1 });
     expect(plan.report.issues).toEqual([
       { type: 'devices', netbox_id: 102, name: 'loose', reason: 'without a rack position' },
@@ -635,6 +672,11 @@ describe('NetBox conversions', () => {
     expect(classifyRole('cable-management').kind).toBe('passive');
     expect(classifyRole('application-server')).toEqual({ kind: 'server', serverType: 'Compute' });
     expect(classifyRole('storage').kind).toBe('storage');
+    // disk shelves are storage; a tray shelf holds nothing we track
+    expect(classifyRole('disk-shelf').kind).toBe('storage');
+    expect(classifyRole('jbod').kind).toBe('storage');
+    expect(classifyRole('expansion-enclosure', 'Expansion Enclosure').kind).toBe('storage');
+    expect(classifyRole('shelf').kind).toBe('passive');
   });
 
   it('statements stay under 100 bound parameters', () => {

@@ -4812,6 +4812,7 @@ export interface components {
       device_type_id: number;
       fields: {
         device_type_id?: number;
+        is_full_depth: boolean;
         manufacturer: string;
         model: string;
         outlets?: number;
@@ -4852,8 +4853,15 @@ export interface components {
       devices: {
         /** @description server_type, storage_type, network device_type, or "PDU" */
         device_type: string;
+        /**
+         * @description The face it is installed from
+         * @enum {string}
+         */
+        face: 'front' | 'rear';
         health: string;
         id: number;
+        /** @description false: half depth, sharing its U with a device on the other face */
+        is_full_depth: boolean;
         /**
          * @description Which table the device is in
          * @enum {string}
@@ -4868,6 +4876,7 @@ export interface components {
         u_position: number | null;
         u_size: number;
       }[];
+      /** @description runs free on both faces, largest first */
       free_ranges: {
         from: number;
         size: number;
@@ -4902,8 +4911,12 @@ export interface components {
       rack_id: number;
       u_capacity: number;
       units: {
+        /** @description the device seen at this U from the front */
         device_id: number | null;
         kind: string | null;
+        /** @description the device seen at this U from the rear */
+        rear_device_id: number | null;
+        rear_kind: string | null;
         u: number;
       }[];
       used_u: number;
@@ -5383,8 +5396,15 @@ export interface components {
         | 'load_balancer'
         | 'patch_panel';
       device_type_id: number | null;
+      /**
+       * @description The face it is installed from (default front)
+       * @enum {string}
+       */
+      face: 'front' | 'rear';
       firmware_version: string | null;
       id: number;
+      /** @description false: half depth, leaving the U free on the other face (default true) */
+      is_full_depth: boolean;
       management_ip: string | null;
       manufacturer: string | null;
       model: string | null;
@@ -5589,10 +5609,17 @@ export interface components {
       /** Format: date-time */
       created_at: string;
       datacenter_id: number;
+      /**
+       * @description The face it is installed from (default front)
+       * @enum {string}
+       */
+      face: 'front' | 'rear';
       feed_id: number | null;
       feed_name: string | null;
       feed_side: string | null;
       id: number;
+      /** @description false: half depth, leaving the U free on the other face (default true) */
+      is_full_depth: boolean;
       management_ip: string | null;
       manufacturer: string | null;
       model: string | null;
@@ -6026,11 +6053,18 @@ export interface components {
       datacenter_id: number;
       datacenter_name: string;
       device_type_id: number | null;
+      /**
+       * @description The face it is installed from (default front)
+       * @enum {string}
+       */
+      face: 'front' | 'rear';
       firmware_version: string | null;
       /** @enum {string} */
       health: 'healthy' | 'warning' | 'critical' | 'unknown';
       id: number;
       ip_address: string | null;
+      /** @description false: half depth, leaving the U free on the other face (default true) */
+      is_full_depth: boolean;
       management_ip: string | null;
       manufacturer: string | null;
       model: string | null;
@@ -6166,10 +6200,17 @@ export interface components {
       datacenter_name: string;
       disk_count: number;
       encryption: boolean;
+      /**
+       * @description The face it is installed from (default front)
+       * @enum {string}
+       */
+      face: 'front' | 'rear';
       fault_tolerance_disks: number;
       firmware_version: string | null;
       free_tb: number;
       id: number;
+      /** @description false: half depth, leaving the U free on the other face (default true) */
+      is_full_depth: boolean;
       management_ip: string | null;
       manufacturer: string | null;
       model: string | null;
@@ -15808,7 +15849,14 @@ export interface operations {
                 | 'load_balancer'
                 | 'patch_panel';
               device_type_id?: number | null;
+              /**
+               * @description The face it is installed from (default front)
+               * @enum {string}
+               */
+              face?: 'front' | 'rear';
               firmware_version?: string | null;
+              /** @description false: half depth, leaving the U free on the other face (default true) */
+              is_full_depth?: boolean;
               management_ip?: string | null;
               manufacturer?: string | null;
               model?: string | null;
@@ -15836,7 +15884,14 @@ export interface operations {
                 | 'load_balancer'
                 | 'patch_panel';
               device_type_id?: number | null;
+              /**
+               * @description The face it is installed from (default front)
+               * @enum {string}
+               */
+              face?: 'front' | 'rear';
               firmware_version?: string | null;
+              /** @description false: half depth, leaving the U free on the other face (default true) */
+              is_full_depth?: boolean;
               management_ip?: string | null;
               manufacturer?: string | null;
               model?: string | null;
@@ -15907,8 +15962,15 @@ export interface operations {
             | 'load_balancer'
             | 'patch_panel';
           device_type_id?: number | null;
+          /**
+           * @description The face it is installed from (default front)
+           * @enum {string}
+           */
+          face?: 'front' | 'rear';
           firmware_version?: string | null;
           id: number;
+          /** @description false: half depth, leaving the U free on the other face (default true) */
+          is_full_depth?: boolean;
           management_ip?: string | null;
           manufacturer?: string | null;
           model?: string | null;
@@ -16087,7 +16149,14 @@ export interface operations {
             | 'load_balancer'
             | 'patch_panel';
           device_type_id?: number | null;
+          /**
+           * @description The face it is installed from (default front)
+           * @enum {string}
+           */
+          face?: 'front' | 'rear';
           firmware_version?: string | null;
+          /** @description false: half depth, leaving the U free on the other face (default true) */
+          is_full_depth?: boolean;
           management_ip?: string | null;
           manufacturer?: string | null;
           model?: string | null;
@@ -18740,7 +18809,14 @@ export interface operations {
         'application/json':
           | {
               capacity_kw: number;
+              /**
+               * @description The face it is installed from (default front)
+               * @enum {string}
+               */
+              face?: 'front' | 'rear';
               feed_id?: number | null;
+              /** @description false: half depth, leaving the U free on the other face (default true) */
+              is_full_depth?: boolean;
               management_ip?: string | null;
               manufacturer?: string | null;
               model?: string | null;
@@ -18754,7 +18830,14 @@ export interface operations {
             }
           | {
               capacity_kw: number;
+              /**
+               * @description The face it is installed from (default front)
+               * @enum {string}
+               */
+              face?: 'front' | 'rear';
               feed_id?: number | null;
+              /** @description false: half depth, leaving the U free on the other face (default true) */
+              is_full_depth?: boolean;
               management_ip?: string | null;
               manufacturer?: string | null;
               model?: string | null;
@@ -18811,8 +18894,15 @@ export interface operations {
       content: {
         'application/json': {
           capacity_kw?: number;
+          /**
+           * @description The face it is installed from (default front)
+           * @enum {string}
+           */
+          face?: 'front' | 'rear';
           feed_id?: number | null;
           id: number;
+          /** @description false: half depth, leaving the U free on the other face (default true) */
+          is_full_depth?: boolean;
           management_ip?: string | null;
           manufacturer?: string | null;
           model?: string | null;
@@ -18977,7 +19067,14 @@ export interface operations {
       content: {
         'application/json': {
           capacity_kw?: number;
+          /**
+           * @description The face it is installed from (default front)
+           * @enum {string}
+           */
+          face?: 'front' | 'rear';
           feed_id?: number | null;
+          /** @description false: half depth, leaving the U free on the other face (default true) */
+          is_full_depth?: boolean;
           management_ip?: string | null;
           manufacturer?: string | null;
           model?: string | null;
@@ -20267,10 +20364,17 @@ export interface operations {
               cpu_cores?: number | null;
               cpu_model?: string | null;
               device_type_id?: number | null;
+              /**
+               * @description The face it is installed from (default front)
+               * @enum {string}
+               */
+              face?: 'front' | 'rear';
               firmware_version?: string | null;
               /** @enum {string} */
               health?: 'healthy' | 'warning' | 'critical' | 'unknown';
               ip_address?: string | null;
+              /** @description false: half depth, leaving the U free on the other face (default true) */
+              is_full_depth?: boolean;
               management_ip?: string | null;
               manufacturer?: string | null;
               model?: string | null;
@@ -20297,10 +20401,17 @@ export interface operations {
               cpu_cores?: number | null;
               cpu_model?: string | null;
               device_type_id?: number | null;
+              /**
+               * @description The face it is installed from (default front)
+               * @enum {string}
+               */
+              face?: 'front' | 'rear';
               firmware_version?: string | null;
               /** @enum {string} */
               health?: 'healthy' | 'warning' | 'critical' | 'unknown';
               ip_address?: string | null;
+              /** @description false: half depth, leaving the U free on the other face (default true) */
+              is_full_depth?: boolean;
               management_ip?: string | null;
               manufacturer?: string | null;
               model?: string | null;
@@ -20370,11 +20481,18 @@ export interface operations {
           cpu_cores?: number | null;
           cpu_model?: string | null;
           device_type_id?: number | null;
+          /**
+           * @description The face it is installed from (default front)
+           * @enum {string}
+           */
+          face?: 'front' | 'rear';
           firmware_version?: string | null;
           /** @enum {string} */
           health?: 'healthy' | 'warning' | 'critical' | 'unknown';
           id: number;
           ip_address?: string | null;
+          /** @description false: half depth, leaving the U free on the other face (default true) */
+          is_full_depth?: boolean;
           management_ip?: string | null;
           manufacturer?: string | null;
           model?: string | null;
@@ -20552,10 +20670,17 @@ export interface operations {
           cpu_cores?: number | null;
           cpu_model?: string | null;
           device_type_id?: number | null;
+          /**
+           * @description The face it is installed from (default front)
+           * @enum {string}
+           */
+          face?: 'front' | 'rear';
           firmware_version?: string | null;
           /** @enum {string} */
           health?: 'healthy' | 'warning' | 'critical' | 'unknown';
           ip_address?: string | null;
+          /** @description false: half depth, leaving the U free on the other face (default true) */
+          is_full_depth?: boolean;
           management_ip?: string | null;
           manufacturer?: string | null;
           model?: string | null;
@@ -20997,7 +21122,14 @@ export interface operations {
               datacenter_id: number;
               disk_count: number;
               encryption?: boolean;
+              /**
+               * @description The face it is installed from (default front)
+               * @enum {string}
+               */
+              face?: 'front' | 'rear';
               firmware_version?: string | null;
+              /** @description false: half depth, leaving the U free on the other face (default true) */
+              is_full_depth?: boolean;
               management_ip?: string | null;
               manufacturer?: string | null;
               model?: string | null;
@@ -21027,7 +21159,14 @@ export interface operations {
               datacenter_id: number;
               disk_count: number;
               encryption?: boolean;
+              /**
+               * @description The face it is installed from (default front)
+               * @enum {string}
+               */
+              face?: 'front' | 'rear';
               firmware_version?: string | null;
+              /** @description false: half depth, leaving the U free on the other face (default true) */
+              is_full_depth?: boolean;
               management_ip?: string | null;
               manufacturer?: string | null;
               model?: string | null;
@@ -21100,8 +21239,15 @@ export interface operations {
           datacenter_id?: number;
           disk_count?: number;
           encryption?: boolean;
+          /**
+           * @description The face it is installed from (default front)
+           * @enum {string}
+           */
+          face?: 'front' | 'rear';
           firmware_version?: string | null;
           id: number;
+          /** @description false: half depth, leaving the U free on the other face (default true) */
+          is_full_depth?: boolean;
           management_ip?: string | null;
           manufacturer?: string | null;
           model?: string | null;
@@ -21282,7 +21428,14 @@ export interface operations {
           datacenter_id?: number;
           disk_count?: number;
           encryption?: boolean;
+          /**
+           * @description The face it is installed from (default front)
+           * @enum {string}
+           */
+          face?: 'front' | 'rear';
           firmware_version?: string | null;
+          /** @description false: half depth, leaving the U free on the other face (default true) */
+          is_full_depth?: boolean;
           management_ip?: string | null;
           manufacturer?: string | null;
           model?: string | null;

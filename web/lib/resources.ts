@@ -16,6 +16,7 @@ import {
 } from '$worker/alerting/schemas/alert-rule';
 import { HYPERVISORS, NETWORK_TYPES, REGISTERED_STATUSES } from '$worker/virtualization/schemas/vm';
 import { humanize } from './format';
+import { MOUNT_DEPTH_DEFAULTS, mountDepthFields } from './mount-depth';
 import type { FieldSpec, Option, Section, Values } from './forms';
 import type { Datacenter, Elevation, Rack } from './types';
 
@@ -227,6 +228,7 @@ export function serverSections(ctx: ServerFormContext): Section[] {
           help: () => placementHint(ctx.elevation(), ctx.elevationLoading()),
         },
         { name: 'u_size', label: 'Height', type: 'integer', unit: 'U', help: '1 to 10 rack units' },
+        ...mountDepthFields(),
         {
           name: 'power_supply_w',
           label: 'Power draw',
@@ -289,6 +291,7 @@ export const SERVER_DEFAULTS: Values = {
   power_supply_w: '500',
   status: 'active',
   health: 'healthy',
+  ...MOUNT_DEPTH_DEFAULTS,
 };
 
 const isInventory = (v: Values) => v.kind === 'inventory';

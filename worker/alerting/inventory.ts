@@ -4,6 +4,7 @@ import { verifyAuditTrail } from '../platform/audit/verify';
 import { compare, type Comparison } from './evaluate';
 import { firingStatements, resolvedStatements, stillFiringStatement } from './record';
 import { inScope } from './scope';
+import { RACK_MOUNT_SQL } from '../dcim/mounted';
 
 /** One device (or the site) and the measured value an inventory check compares with the rule's threshold. */
 export interface Finding {
@@ -81,10 +82,10 @@ export async function measure(env: Env, check: string, now: number): Promise<Fin
     case 'rack_space': {
       const { results } = await db
         .prepare(
-          `SELECT r.id AS rack_id, r.name AS rack_name, r.datacenter_id, r.u_capacity, r.power_capacity_kw,
-                  coalesce(sum(CASE WHEN s.status <> 'decommissioned' THEN s.power_supply_w ELSE 0 END), 0) AS allocated_w,
-                  coalesce(sum(s.u_size), 0) AS used_u
-             FROM racks r LEFT JOIN servers s ON s.rack_id = r.id GROUP BY r.id`,
+          // every kind in the rack (storage, switches, PDUs), counted as the rack list counts them
+          `SELECT racks.id AS rack_id, racks.name AS rack_name, racks.datacenter_id, racks.u_capacity,
+                  racks.power_capacity_kw, ${RACK_MOUNT_SQL.allocated_w} AS allocated_w, ${RACK_MOUNT_SQL.used_u} AS used_u
+             FROM racks`,
         )
         .all<Row>();
       return results.map((r) =>

@@ -10,31 +10,50 @@ export interface Elevation {
   free_u: number;
   utilization_pct: number;
   power: { capacity_w: number; allocated_w: number; utilization_pct: number };
-  /** one entry per U from the top down, as a rack is read front-on */
-  units: { u: number; device_id: number | null; kind: string | null }[];
+  /**
+   * one entry per U from the top down: what is seen of it from the front (device_id, kind) and from the rear
+   * (rear_device_id, rear_kind). A full-depth device shows on both; a half-depth one on its own face only.
+   */
+  units: {
+    u: number;
+    device_id: number | null;
+    kind: string | null;
+    rear_device_id: number | null;
+    rear_kind: string | null;
+  }[];
   /** every device, highest first; zero-U ones (u_position null) last */
   devices: ElevationDevice[];
-  /** contiguous free runs, largest first: where a new device of a given height fits */
+  /** contiguous runs free on both faces, largest first: where a new full-depth device of a given height fits */
   free_ranges: { from: number; to: number; size: number }[];
 }
 
 export const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
 
 export function buildElevation(rack: RackLimits, devices: ElevationDevice[]): Elevation {
-  const owner = new Array<ElevationDevice | null>(rack.u_capacity + 1).fill(null);
+  const front = new Array<ElevationDevice | null>(rack.u_capacity + 1).fill(null);
+  const rear = new Array<ElevationDevice | null>(rack.u_capacity + 1).fill(null);
   for (const d of devices) {
     if (d.u_position === null) continue;
-    for (let u = d.u_position; u < d.u_position + d.u_size && u <= rack.u_capacity; u++) owner[u] = d;
+    for (let u = d.u_position; u < d.u_position + d.u_size && u <= rack.u_capacity; u++) {
+      if (d.is_full_depth || d.face === 'front') front[u] = d;
+      if (d.is_full_depth || d.face === 'rear') rear[u] = d;
+    }
   }
   const units = [];
   for (let u = rack.u_capacity; u >= 1; u--)
-    units.push({ u, device_id: owner[u]?.id ?? null, kind: owner[u]?.kind ?? null });
-  const used = units.filter((x) => x.device_id !== null).length;
+    units.push({
+      u,
+      device_id: front[u]?.id ?? null,
+      kind: front[u]?.kind ?? null,
+      rear_device_id: rear[u]?.id ?? null,
+      rear_kind: rear[u]?.kind ?? null,
+    });
+  const used = units.filter((x) => x.device_id !== null || x.rear_device_id !== null).length;
 
   const free_ranges: Elevation['free_ranges'] = [];
   let start: number | null = null;
   for (let u = 1; u <= rack.u_capacity + 1; u++) {
-    const free = u <= rack.u_capacity && owner[u] === null;
+    const free = u <= rack.u_capacity && front[u] === null && rear[u] === null;
     if (free && start === null) start = u;
     if (!free && start !== null) {
       free_ranges.push({ from: start, to: u - 1, size: u - start });

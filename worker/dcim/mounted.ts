@@ -27,6 +27,8 @@ export interface MountRow extends Mounted {
   health: string;
   manufacturer: string | null;
   model: string | null;
+  face: 'front' | 'rear';
+  is_full_depth: boolean;
 }
 
 /** Everything mounted in these racks, except the `exclude` rows of one kind (those a write is moving). */
@@ -41,10 +43,11 @@ export async function mountsIn(
     : sql``;
   const rows = await ctx.db.all<Record<string, unknown>>(
     sql`SELECT kind, id, name, rack_id, u_position, u_size, power_w AS power_supply_w, status, device_type, health,
-               manufacturer, model
+               manufacturer, model, face, is_full_depth
           FROM rack_mounts WHERE rack_id IN (SELECT value FROM json_each(${JSON.stringify(rackIds)}))${skip}`,
   );
-  return rows as unknown as MountRow[];
+  // a view's columns carry no drizzle modes: SQLite's 0/1 becomes the boolean the API shows
+  return rows.map((r) => ({ ...r, is_full_depth: Boolean(r.is_full_depth) })) as unknown as MountRow[];
 }
 
 /**
@@ -58,7 +61,7 @@ export async function checkMountPlacement(
   changes: Change[],
   power: string,
 ): Promise<void> {
-  const fields = ['rack_id', 'u_position', 'u_size', power, 'status'];
+  const fields = ['rack_id', 'u_position', 'u_size', power, 'status', 'face', 'is_full_depth'];
   const relevant = changes.filter(
     ({ before, after }) =>
       after.rack_id !== null && after.rack_id !== undefined && (!before || fields.some((k) => before[k] !== after[k])),
@@ -77,6 +80,8 @@ export async function checkMountPlacement(
         u_size: c.after.u_size ?? 1,
         power_supply_w: Number(c.after[power] ?? 0),
         status: c.after.status,
+        face: c.after.face ?? 'front',
+        is_full_depth: c.after.is_full_depth ?? true,
         prefix: c.prefix,
       }));
     errors.push(
@@ -149,13 +154,23 @@ export async function checkMountedDeclassify(ctx: ServiceContext, changes: Chang
   }
 }
 
-/** `rack_mounts` sums for a rack list's computed columns (alias `racks`). */
-export const rackMountSums = {
-  device_count: sql.raw('(SELECT count(*) FROM rack_mounts m WHERE m.rack_id = racks.id)'),
-  used_u: sql.raw(
-    '(SELECT coalesce(sum(m.u_size), 0) FROM rack_mounts m WHERE m.rack_id = racks.id AND m.u_position IS NOT NULL)',
-  ),
-  allocated_w: sql.raw(
+/** `rack_mounts` sums over one rack, as SQL text correlated with the alias `racks` (raw queries use them too). */
+export const RACK_MOUNT_SQL = {
+  device_count: '(SELECT count(*) FROM rack_mounts m WHERE m.rack_id = racks.id)',
+  // U taken on either face: every device's size, less the U a front half-depth device shares with a rear one
+  // (devices on one face never overlap each other, so those shared runs are disjoint and subtracting them is exact)
+  used_u: `((SELECT coalesce(sum(m.u_size), 0) FROM rack_mounts m WHERE m.rack_id = racks.id AND m.u_position IS NOT NULL)
+      - (SELECT coalesce(sum(max(0, min(f.u_position + f.u_size, r.u_position + r.u_size) - max(f.u_position, r.u_position))), 0)
+           FROM rack_mounts f JOIN rack_mounts r ON r.rack_id = f.rack_id
+          WHERE f.rack_id = racks.id AND NOT f.is_full_depth AND NOT r.is_full_depth AND f.face = 'front' AND r.face = 'rear'
+            AND f.u_position IS NOT NULL AND r.u_position IS NOT NULL))`,
+  allocated_w:
     "(SELECT coalesce(sum(m.power_w), 0) FROM rack_mounts m WHERE m.rack_id = racks.id AND m.status <> 'decommissioned')",
-  ),
+};
+
+/** The same sums as a rack list's computed columns. */
+export const rackMountSums = {
+  device_count: sql.raw(RACK_MOUNT_SQL.device_count),
+  used_u: sql.raw(RACK_MOUNT_SQL.used_u),
+  allocated_w: sql.raw(RACK_MOUNT_SQL.allocated_w),
 };

@@ -15,6 +15,10 @@ export interface Mounted {
   u_size: number;
   power_supply_w: number;
   status?: string;
+  /** the face it is installed from; absent: front */
+  face?: 'front' | 'rear';
+  /** absent: full depth, as most servers are */
+  is_full_depth?: boolean;
 }
 
 export interface Candidate extends Mounted {
@@ -22,17 +26,27 @@ export interface Candidate extends Mounted {
   prefix: string;
 }
 
-const span = (m: Mounted) =>
-  m.u_position === null
-    ? 'zero-U'
-    : m.u_size > 1
-      ? `U${m.u_position}-U${m.u_position + m.u_size - 1}`
-      : `U${m.u_position}`;
-const overlaps = (a: Mounted, b: Mounted) =>
+const faceOf = (m: Mounted) => m.face ?? 'front';
+const fullDepth = (m: Mounted) => m.is_full_depth ?? true;
+
+/** "U12-U13", with the face when the device is half depth (it leaves the other face's slots free). */
+export const span = (m: Mounted) => {
+  if (m.u_position === null) return 'zero-U';
+  const slots = m.u_size > 1 ? `U${m.u_position}-U${m.u_position + m.u_size - 1}` : `U${m.u_position}`;
+  return fullDepth(m) ? slots : `${slots} (${faceOf(m)})`;
+};
+
+/**
+ * Do two devices need the same slot? Their U ranges meet, and they meet in depth: either fills the rack's depth,
+ * or both are installed from the same face. The one rule of shared U slots (the servers' database triggers in
+ * migrations/0034 and the NetBox importer's slot map say the same).
+ */
+export const overlaps = (a: Mounted, b: Mounted) =>
   a.u_position !== null &&
   b.u_position !== null &&
   a.u_position < b.u_position + b.u_size &&
-  b.u_position < a.u_position + a.u_size;
+  b.u_position < a.u_position + a.u_size &&
+  (fullDepth(a) || fullDepth(b) || faceOf(a) === faceOf(b));
 /** The highest U a device occupies, 0 for zero-U. */
 const topOf = (m: Mounted) => (m.u_position === null ? 0 : m.u_position + m.u_size - 1);
 

@@ -1,6 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { timestamps } from '../platform/db/columns';
+import { RACK_FACES } from './schemas/mount';
+
+/**
+ * The face a rack-mounted device is installed from and whether it fills the rack's depth: two half-depth devices
+ * share a U from opposite faces (a patch panel at the rear behind a shallow switch), a full-depth one takes the U
+ * on both (dcim/placement.ts). Every rack-mounted table spreads these in.
+ */
+export const mountDepth = () => ({
+  face: text('face', { enum: RACK_FACES }).notNull().default('front'),
+  is_full_depth: integer('is_full_depth', { mode: 'boolean' }).notNull().default(true),
+});
 
 export const datacenters = sqliteTable(
   'datacenters',
@@ -66,6 +77,7 @@ export const servers = sqliteTable(
     serial_number: text('serial_number').notNull(),
     u_position: integer('u_position').notNull(),
     u_size: integer('u_size').notNull().default(1),
+    ...mountDepth(),
     cpu_model: text('cpu_model'),
     cpu_cores: integer('cpu_cores'),
     ram_gb: integer('ram_gb'),

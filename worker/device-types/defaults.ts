@@ -11,6 +11,7 @@ interface TypeRow {
   manufacturer: string;
   model: string;
   u_height: number;
+  is_full_depth: boolean;
   max_draw_w: number | null;
   allocated_draw_w: number | null;
   power_outlets: number;
@@ -28,14 +29,16 @@ export const formFor = (kind: string): DefaultsFor =>
  * - power: the largest PSU's maximum draw (see normalise: a redundant pair never draws more than one PSU's
  *   rating), else the allocated draw; a PDU gets its outlet count instead. Left out when the type says nothing,
  *   so the form keeps what it had.
+ * - is_full_depth: as the type says; a half-depth device may share its U with one on the other face.
  * - device_type_id: only for the tables that have the column (servers, network devices).
  * - ports: a switch's data and management interfaces with a speed the network ports accept (else null).
  */
 export function deviceDefaults(t: TypeRow, target: DefaultsFor = formFor(t.kind)) {
-  const fields: Record<string, string | number> = {
+  const fields: Record<string, string | number | boolean> = {
     manufacturer: t.manufacturer,
     model: t.model,
     u_size: Math.max(1, Math.ceil(t.u_height)),
+    is_full_depth: t.is_full_depth,
   };
   if (target === 'server' || target === 'network') fields.device_type_id = t.id;
   const draw = t.max_draw_w ?? t.allocated_draw_w;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { timestamps } from '../platform/db/columns';
-import { racks } from '../dcim/tables';
+import { mountDepth, racks } from '../dcim/tables';
 
 /** Switches, routers, firewalls and load balancers, mounted in racks like servers (dcim/mounted.ts). */
 export const networkDevices = sqliteTable(
@@ -15,6 +15,7 @@ export const networkDevices = sqliteTable(
       .references(() => racks.id),
     u_position: integer('u_position'),
     u_size: integer('u_size').notNull().default(1),
+    ...mountDepth(),
     manufacturer: text('manufacturer'),
     model: text('model'),
     serial_number: text('serial_number'),

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { timestamps } from '../platform/db/columns';
-import { datacenters, racks } from '../dcim/tables';
+import { datacenters, mountDepth, racks } from '../dcim/tables';
 
 /**
  * A power feed from a panel (utility, UPS or generator side A or B), as NetBox models it: voltage, amperage,
@@ -45,6 +45,7 @@ export const pdus = sqliteTable(
     feed_id: integer('feed_id').references(() => powerFeeds.id),
     u_position: integer('u_position'),
     u_size: integer('u_size').notNull().default(1),
+    ...mountDepth(),
     outlets: integer('outlets').notNull().default(24),
     capacity_kw: real('capacity_kw').notNull(),
     manufacturer: text('manufacturer'),

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { timestamps } from '../platform/db/columns';
-import { datacenters, racks } from '../dcim/tables';
+import { datacenters, mountDepth, racks } from '../dcim/tables';
 
 /**
  * Storage systems: arrays and filers mounted in a rack (U slots shared with servers, network devices and PDUs,
@@ -20,6 +20,7 @@ export const storageSystems = sqliteTable(
     rack_id: integer('rack_id').references(() => racks.id),
     u_position: integer('u_position'),
     u_size: integer('u_size').notNull().default(2),
+    ...mountDepth(),
     manufacturer: text('manufacturer'),
     model: text('model'),
     serial_number: text('serial_number'),

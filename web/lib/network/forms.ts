@@ -3,6 +3,7 @@ import { DEVICE_STATUSES, DEVICE_TYPES } from '$worker/network/schemas/device';
 import { CABLE_STATUSES, CABLE_TYPES } from '$worker/network/schemas/cable';
 import { PORT_SPEEDS } from '$worker/network/schemas/port';
 import { humanize } from '../format';
+import { MOUNT_DEPTH_DEFAULTS, mountDepthFields } from '../mount-depth';
 import { DEVICE_TYPE_FIELD } from '../resources';
 import type { Option, Section, Values } from '../forms';
 import type { Datacenter, Rack } from '../types';
@@ -10,7 +11,13 @@ import type { NetworkDevice, NetworkPort } from './types';
 
 const enumOptions = (values: readonly string[]): Option[] => values.map((v) => ({ value: v, label: humanize(v) }));
 
-export const DEVICE_DEFAULTS: Values = { device_type: 'access_switch', u_size: '1', power_w: '0', status: 'active' };
+export const DEVICE_DEFAULTS: Values = {
+  device_type: 'access_switch',
+  u_size: '1',
+  power_w: '0',
+  status: 'active',
+  ...MOUNT_DEPTH_DEFAULTS,
+};
 
 export function deviceSections(datacenters: Datacenter[], racks: Rack[]): Section[] {
   const dcName = new Map(datacenters.map((d) => [d.id, d.name]));
@@ -47,6 +54,7 @@ export function deviceSections(datacenters: Datacenter[], racks: Rack[]): Sectio
         },
         { name: 'u_position', label: 'U position', type: 'integer', required: true, help: 'lowest U it occupies' },
         { name: 'u_size', label: 'Height', type: 'integer', unit: 'U' },
+        ...mountDepthFields(),
         { name: 'power_w', label: 'Allocated power', type: 'integer', unit: 'W' },
       ],
     },

@@ -10,6 +10,7 @@ import {
 import { PDU_STATUSES } from '$worker/power/schemas/pdu';
 import { DEVICE_KINDS } from '$worker/power/schemas/supply';
 import { humanize } from '../format';
+import { MOUNT_DEPTH_DEFAULTS, mountDepthFields } from '../mount-depth';
 import type { Option, Section, Values } from '../forms';
 import type { Datacenter, Rack } from '../types';
 import type { PowerFeed } from './types';
@@ -98,6 +99,7 @@ export function pduSections(racks: Rack[], feeds: PowerFeed[]): Section[] {
         },
         { name: 'u_position', label: 'U position', type: 'integer', nullable: true, help: 'Empty: zero-U' },
         { name: 'u_size', label: 'Height', type: 'integer', unit: 'U' },
+        ...mountDepthFields(),
       ],
     },
     {
@@ -132,7 +134,13 @@ export function pduSections(racks: Rack[], feeds: PowerFeed[]): Section[] {
   ];
 }
 
-export const PDU_DEFAULTS: Values = { u_size: '1', outlets: '24', capacity_kw: '7.4', status: 'active' };
+export const PDU_DEFAULTS: Values = {
+  u_size: '1',
+  outlets: '24',
+  capacity_kw: '7.4',
+  status: 'active',
+  ...MOUNT_DEPTH_DEFAULTS,
+};
 
 export interface PluggableDevice {
   kind: string;

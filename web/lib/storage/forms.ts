@@ -9,6 +9,7 @@ import {
 } from '$worker/storage/schemas/storage-system';
 import { raidLayout } from '$worker/storage/raid';
 import { humanize } from '../format';
+import { MOUNT_DEPTH_DEFAULTS, mountDepthFields } from '../mount-depth';
 import type { Option, Section, Values } from '../forms';
 import type { Datacenter, Rack } from '../types';
 
@@ -87,6 +88,7 @@ export function storageSections(ctx: StorageFormContext): Section[] {
           disabled: (values) => !values.rack_id,
         },
         { name: 'u_size', label: 'Height', type: 'integer', unit: 'U', help: '1 to 20 rack units' },
+        ...mountDepthFields().map((f) => ({ ...f, disabled: (values: Values) => !values.rack_id })),
         {
           name: 'power_w',
           label: 'Power draw',
@@ -165,6 +167,7 @@ export const STORAGE_DEFAULTS = {
   used_tb: '0',
   replication_mode: 'none',
   status: 'active',
+  ...MOUNT_DEPTH_DEFAULTS,
 };
 
 /** The live metrics of a storage system, as its telemetry names them (labelled device=<system name>). */

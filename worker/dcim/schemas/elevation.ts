@@ -18,6 +18,8 @@ export const ElevationDevice = v.object({
   health: v.string(),
   manufacturer: nullableText,
   model: nullableText,
+  face: v.pipe(v.picklist(['front', 'rear']), v.description('The face it is installed from')),
+  is_full_depth: v.pipe(v.boolean(), v.description('false: half depth, sharing its U with a device on the other face')),
 });
 
 export const Elevation = v.object({
@@ -29,7 +31,18 @@ export const Elevation = v.object({
   free_u: n,
   utilization_pct: n,
   power: v.object({ capacity_w: n, allocated_w: n, utilization_pct: n }),
-  units: v.array(v.object({ u: n, device_id: v.nullable(n), kind: v.nullable(v.string()) })),
+  units: v.array(
+    v.object({
+      u: n,
+      device_id: v.pipe(v.nullable(n), v.description('the device seen at this U from the front')),
+      kind: v.nullable(v.string()),
+      rear_device_id: v.pipe(v.nullable(n), v.description('the device seen at this U from the rear')),
+      rear_kind: v.nullable(v.string()),
+    }),
+  ),
   devices: v.array(ElevationDevice),
-  free_ranges: v.array(v.object({ from: n, to: n, size: n })),
+  free_ranges: v.pipe(
+    v.array(v.object({ from: n, to: n, size: n })),
+    v.description('runs free on both faces, largest first'),
+  ),
 });

@@ -10,6 +10,7 @@ import {
   optionalText,
   timestampsOut,
 } from '../../platform/schemas/common';
+import { mountDepthFields } from './mount';
 
 export const SERVER_TYPES = ['Compute', 'Storage', 'GPU', 'Database'] as const;
 export const SERVER_STATUSES = ['active', 'maintenance', 'offline', 'decommissioned'] as const;
@@ -30,6 +31,7 @@ export const ServerCreate = v.object({
   ),
   u_position: int(1, 52),
   u_size: v.optional(int(1, 10)),
+  ...mountDepthFields,
   cpu_model: optionalText(100),
   cpu_cores: v.optional(v.nullable(int(1, 4096))),
   ram_gb: v.optional(v.nullable(int(0, 1_048_576))),

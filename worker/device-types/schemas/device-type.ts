@@ -99,6 +99,7 @@ export const DeviceTypeDefaults = v.object({
     manufacturer: v.string(),
     model: v.string(),
     u_size: v.number(),
+    is_full_depth: v.boolean(),
     device_type_id: v.optional(v.number()),
     power_supply_w: v.optional(v.number()),
     power_w: v.optional(v.number()),

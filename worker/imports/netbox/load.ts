@@ -15,19 +15,19 @@ const READS: [keyof Omit<Snapshot, 'links' | 'mounts' | 'nextId' | 'canSeeZone'>
   ],
   [
     'servers',
-    'SELECT id, name, rack_id, u_position, u_size, manufacturer, model, server_type, serial_number, os, ip_address, management_ip, device_type_id, status, health FROM servers',
+    'SELECT id, name, rack_id, u_position, u_size, face, is_full_depth, manufacturer, model, server_type, serial_number, os, ip_address, management_ip, device_type_id, status, health FROM servers',
   ],
   [
     'network',
-    'SELECT id, name, rack_id, u_position, u_size, manufacturer, model, device_type, serial_number, management_ip, device_type_id, status FROM network_devices',
+    'SELECT id, name, rack_id, u_position, u_size, face, is_full_depth, manufacturer, model, device_type, serial_number, management_ip, device_type_id, status FROM network_devices',
   ],
   [
     'pdus',
-    'SELECT id, name, rack_id, u_position, u_size, manufacturer, model, feed_id, capacity_kw, outlets, management_ip, status FROM pdus',
+    'SELECT id, name, rack_id, u_position, u_size, face, is_full_depth, manufacturer, model, feed_id, capacity_kw, outlets, management_ip, status FROM pdus',
   ],
   [
     'storage',
-    'SELECT id, name, rack_id, u_position, u_size, manufacturer, model, datacenter_id, serial_number, disk_count, raw_capacity_tb, management_ip, status FROM storage_systems',
+    'SELECT id, name, rack_id, u_position, u_size, face, is_full_depth, manufacturer, model, datacenter_id, serial_number, disk_count, raw_capacity_tb, management_ip, status FROM storage_systems',
   ],
   [
     'feeds',
@@ -63,7 +63,7 @@ export async function loadSnapshot(ctx: ServiceContext): Promise<Snapshot> {
   );
   const results = await d1.batch<Row>([
     d1.prepare("SELECT object_type, external_id, local_kind, local_id FROM import_links WHERE source = 'netbox'"),
-    d1.prepare('SELECT kind, id, rack_id, u_position, u_size FROM rack_mounts'),
+    d1.prepare('SELECT kind, id, rack_id, u_position, u_size, face, is_full_depth FROM rack_mounts'),
     ...next.map((q) => d1.prepare(q)),
     ...READS.map(([, q]) => d1.prepare(q)),
   ]);

@@ -3,6 +3,7 @@ import { ServerCreate } from '../../dcim/schemas/server';
 import { NetworkDeviceCreate } from '../../network/schemas/device';
 import { PduCreate } from '../../power/schemas/pdu';
 import { StorageSystemCreate } from '../../storage/schemas/storage-system';
+import { overlaps, span, type Mounted } from '../../dcim/placement';
 import { Index, matchRow, nameKey, type MapCtx } from './context';
 import { deviceStatus, hostAddress, serverStatus, weightKg } from './convert';
 import { classifyRole, type DeviceKind, type RoleMapping } from './roles';
@@ -117,6 +118,8 @@ interface Candidate {
   rack: { id: number; u_capacity: number; starting_unit: number };
   u: number | null;
   size: number;
+  face: 'front' | 'rear';
+  is_full_depth: boolean;
 }
 
 /** Devices → servers / network devices / PDUs / storage by role, each in a free run of U slots. */
@@ -196,28 +199,32 @@ export function mapDevices(ctx: MapCtx) {
       continue;
     }
     names.add(nameKeyLc);
-    candidates.push({ d, role, kind, existing, rack, u, size });
+    // a half-depth type shares its U with a device on the other face; the face matters only then, and NetBox
+    // requires one for every racked device with a position (rear when it says so, front otherwise)
+    const face = d.face === 'rear' ? 'rear' : 'front';
+    candidates.push({ d, role, kind, existing, rack, u, size, face, is_full_depth: type?.is_full_depth ?? true });
   }
 
   // slots stay taken by what the import does not move; then the import's devices claim theirs in NetBox order
   const moved = new Set(candidates.filter((c) => c.existing).map((c) => `${c.kind}:${String(c.existing!.id)}`));
-  const taken = new Map<number, [number, number][]>();
-  const occupy = (rack: number, lo: number, hi: number) => {
+  const taken = new Map<number, Mounted[]>();
+  const occupy = (rack: number, m: Mounted) => {
     const l = taken.get(rack) ?? [];
-    l.push([lo, hi]);
+    l.push(m);
     taken.set(rack, l);
   };
   for (const m of snap.mounts) {
     if (m.u_position === null || moved.has(`${m.kind}:${m.id}`)) continue;
-    occupy(m.rack_id, m.u_position, m.u_position + m.u_size - 1);
+    occupy(m.rack_id, { ...m, name: 'another device', power_supply_w: 0, is_full_depth: Boolean(m.is_full_depth) });
   }
   const serials = new Set(snap.servers.map((s) => String(s.serial_number).toLowerCase()));
   for (const c of candidates)
     if (c.kind === 'server' && c.existing) serials.delete(String(c.existing.serial_number).toLowerCase());
 
   for (const c of candidates) {
-    const { d, kind, rack, u, size } = c;
+    const { d, kind, rack, u, size, face, is_full_depth } = c;
     const kindName = KIND_TABLE[kind];
+    const here: Mounted = { name: d.name!, u_position: u, u_size: size, power_supply_w: 0, face, is_full_depth };
     if (u !== null) {
       if (u < 1 || u + size - 1 > rack.u_capacity) {
         plan.skip(
@@ -229,15 +236,9 @@ export function mapDevices(ctx: MapCtx) {
         );
         continue;
       }
-      const clash = (taken.get(rack.id) ?? []).find(([lo, hi]) => lo <= u + size - 1 && u <= hi);
+      const clash = (taken.get(rack.id) ?? []).find((m) => overlaps(m, here));
       if (clash) {
-        plan.skip(
-          kindName,
-          'devices',
-          d.id,
-          d.name,
-          `U${u}-${u + size - 1} overlaps U${clash[0]}-${clash[1]} taken by another device`,
-        );
+        plan.skip(kindName, 'devices', d.id, d.name, `${span(here)} overlaps ${span(clash)} taken by ${clash.name}`);
         continue;
       }
     }
@@ -247,6 +248,8 @@ export function mapDevices(ctx: MapCtx) {
       rack_id: rack.id,
       u_position: u,
       u_size: size,
+      face,
+      is_full_depth,
       manufacturer: clip(type?.t.manufacturer ?? null, 64),
       model: clip(type?.t.model ?? null, 64),
     };
@@ -323,7 +326,7 @@ export function mapDevices(ctx: MapCtx) {
       schema = StorageSystemCreate;
     }
     if (!plan.valid(schema, row, kindName, 'devices', d.id, d.name)) continue;
-    if (u !== null) occupy(rack.id, u, u + size - 1);
+    if (u !== null) occupy(rack.id, here);
     const id = plan.put(kindName, kindName, c.existing, row);
     ctx.deviceOf.set(d.id, { kind, id });
     plan.link('dcim.device', d.id, KIND_LINK[kind], id);

@@ -238,6 +238,7 @@ export function normalise(input: unknown): { data: NbData; errors: FieldError[] 
         site: ref(r.site),
         rack: ref(r.rack),
         position: num(r.position),
+        face: choice(r.face),
         parent_device: ref(r.parent_device) ?? (isRec(r.parent_device) ? ref(r.parent_device.device) : null),
         status: choice(r.status),
         serial: text(r.serial),

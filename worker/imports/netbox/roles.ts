@@ -19,6 +19,10 @@ export function classifyRole(slug: string | null, name: string | null = null): R
   // patch panels are racked network gear (their U counts, their cables run through them); cable managers and
   // blanking plates take U in NetBox but are nothing our inventory tracks
   if (/patch|fiber[- ]panel/.test(r)) return { kind: 'network', networkType: 'patch_panel' };
+  // a disk shelf (JBOD, expansion enclosure) is storage: its disks and capacity come from the custom fields
+  // disk_count and raw_capacity_tb, as for arrays; a plain "shelf" is a tray for non-rackable gear
+  if (/(disk|storage|drive|expansion)[- ]?(shelf|shelves|enclosure)|\bjbod\b|\bdae\b/.test(r))
+    return { kind: 'storage' };
   if (/cable[- ]management|blank|shelf/.test(r)) return { kind: 'passive' };
   if (/firewall/.test(r)) return { kind: 'network', networkType: 'firewall' };
   if (/load[- ]?balancer|\blb\b|\badc\b/.test(r)) return { kind: 'network', networkType: 'load_balancer' };

@@ -16,7 +16,15 @@ export interface Snapshot {
   cables: Row[];
   vms: Row[];
   /** every occupant of rack U slots (the rack_mounts view) */
-  mounts: { kind: string; id: number; rack_id: number; u_position: number | null; u_size: number }[];
+  mounts: {
+    kind: string;
+    id: number;
+    rack_id: number;
+    u_position: number | null;
+    u_size: number;
+    face: 'front' | 'rear';
+    is_full_depth: number | boolean;
+  }[];
   /** the next free id of each table */
   nextId: Record<string, number>;
   /** whether the caller's clearance covers a rack zone */

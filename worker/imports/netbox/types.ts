@@ -47,6 +47,8 @@ export interface NbDevice {
   site: NbId | null;
   rack: NbId | null;
   position: number | null;
+  /** 'front' | 'rear' in a rack, null (or '') for zero-U and unracked devices */
+  face: string | null;
   parent_device: NbId | null;
   status: string | null;
   serial: string | null;

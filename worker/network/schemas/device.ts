@@ -10,6 +10,7 @@ import {
   optionalText,
   timestampsOut,
 } from '../../platform/schemas/common';
+import { mountDepthFields } from '../../dcim/schemas/mount';
 
 // Only valibot here: the UI validates its device form with these.
 
@@ -32,6 +33,7 @@ export const NetworkDeviceCreate = v.object({
   // a switch always takes a slot: zero-U mounting is for PDUs, and a device without a U cannot be found on site
   u_position: int(1, 52),
   u_size: v.optional(int(1, 10)),
+  ...mountDepthFields,
   manufacturer: optionalText(64),
   model: optionalText(64),
   serial_number: optionalText(64),

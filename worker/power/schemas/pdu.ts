@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { id, int, ipAddress, name, num, oneOf, optionalText, timestampsOut } from '../../platform/schemas/common';
+import { mountDepthFields } from '../../dcim/schemas/mount';
 
 // Only valibot here: the UI validates its PDU form with this schema.
 
@@ -13,6 +14,7 @@ export const PduCreate = v.object({
   /** null: zero-U (mounted on the side of the rack) */
   u_position: v.optional(v.nullable(int(1, 52))),
   u_size: v.optional(int(1, 4)),
+  ...mountDepthFields,
   outlets: v.optional(int(1, 96)),
   capacity_kw: num(0.1, 500),
   manufacturer: optionalText(64),

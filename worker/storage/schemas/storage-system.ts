@@ -11,6 +11,7 @@ import {
   positive,
   timestampsOut,
 } from '../../platform/schemas/common';
+import { mountDepthFields } from '../../dcim/schemas/mount';
 
 // Only valibot here: the UI validates its storage forms with these.
 
@@ -30,6 +31,7 @@ export const StorageSystemCreate = v.object({
   /** lowest U taken; required in a rack (storage is never zero-U) */
   u_position: v.optional(v.nullable(int(1, 52))),
   u_size: v.optional(int(1, 20)),
+  ...mountDepthFields,
   manufacturer: optionalText(64),
   model: optionalText(64),
   serial_number: optionalText(64),
