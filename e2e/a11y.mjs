@@ -147,6 +147,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
     });
     // the physical estate beyond servers
     const [array] = await api('GET', '/storage?limit=1&sort=name&storage_type=SAN');
+    const [address] = await api('GET', '/ipam/ip-addresses?limit=1&sort=address_key');
     const [sw] = await api('GET', '/network/devices?limit=1&sort=name');
     const [pdu] = await api('GET', '/power/pdus?limit=1&sort=name');
     const [feed] = await api('GET', '/power/feeds?limit=1&sort=name');
@@ -222,6 +223,7 @@ browserSuite('a11y', { port: 8850 }, async ({ page, origin, step, shot, log, exp
       '/ipam/prefixes/new',
       '/ipam/vlans/new',
       '/ipam/ip-addresses/new',
+      `/ipam/ip-addresses/${address.id}`,
       '/device-types',
       '/device-types/new',
       '/device-types/import',

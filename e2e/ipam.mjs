@@ -159,8 +159,15 @@ browserSuite('ipam', { port: 8882 }, async ({ page, origin, step, shot, expect, 
     await shot('ipam-prefix-allocated');
   });
 
-  await step('the used cell opens the address, with its assignment', async () => {
+  await step('the used cell opens the address, with its assignment; Edit opens its form', async () => {
     await page.click('[data-testid=address-map] a.cell.used');
+    await page.waitForURL((u) => /^\/ipam\/ip-addresses\/\d+$/.test(u.pathname));
+    const assignment = page.locator('[data-testid=address-assignment]');
+    await assignment.getByRole('link', { name: 'e2e-ipam-web01' }).waitFor();
+    const facts = (await page.locator('[data-testid=address-facts]').textContent()).replace(/\s+/g, ' ');
+    expect(facts.includes('10.50.0.0/24'), `its prefix is named: ${facts}`);
+    await shot('ipam-address-detail', false);
+    await page.click('[data-testid=address-edit]');
     await page.waitForURL((u) => /^\/ipam\/ip-addresses\/\d+\/edit$/.test(u.pathname));
     await page.locator('[data-testid=address-form]').waitFor();
     expect((await page.inputValue('#f-address')) === '10.50.0.1/24', 'the address with its mask');

@@ -17,6 +17,11 @@ export const importLinks = sqliteTable(
     external_id: text('external_id').notNull(),
     local_kind: text('local_kind').notNull(),
     local_id: integer('local_id').notNull(),
+    /**
+     * what a later import needs of the foreign object beyond our row (a NetBox rack's starting unit): a staged
+     * import finds objects of earlier runs through these links (imports/netbox/earlier.ts)
+     */
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
     ...timestamps(),
   },
   (t) => [

@@ -1,4 +1,5 @@
 import type { Link, Row, TableWrites } from './plan';
+import type { Snapshot } from './snapshot';
 
 // A plan as SQL: multi-row INSERTs for new rows (ids handed out beforehand, so children can name their parents
 // in the same batch) and multi-row UPDATE … FROM (VALUES …) for changed ones, every statement under D1's 100
@@ -70,14 +71,14 @@ export function updateStatements(table: string, rows: Row[]): SqlStatement[] {
 }
 
 /** Links of this import (NetBox id → ours), new or moved ones only. */
-export function linkStatements(links: Link[], known: Map<string, { kind: string; id: number }>): SqlStatement[] {
+export function linkStatements(links: Link[], known: Snapshot['links']): SqlStatement[] {
   const fresh = links.filter((l) => {
     const k = known.get(`${l.object_type}|${l.external_id}`);
-    return !k || k.kind !== l.local_kind || k.id !== l.local_id;
+    return !k || k.kind !== l.local_kind || k.id !== l.local_id || (k.detail ?? null) !== l.detail;
   });
   const rows = fresh.map((l) => ({ source: 'netbox', ...l }));
   return insertStatements('import_links', rows).map((s) => ({
-    sql: `${s.sql} ON CONFLICT (source, object_type, external_id) DO UPDATE SET local_kind = excluded.local_kind, local_id = excluded.local_id, updated_at = ${NOW}`,
+    sql: `${s.sql} ON CONFLICT (source, object_type, external_id) DO UPDATE SET local_kind = excluded.local_kind, local_id = excluded.local_id, detail = excluded.detail, updated_at = ${NOW}`,
     params: s.params,
   }));
 }
@@ -86,7 +87,7 @@ export function linkStatements(links: Link[], known: Map<string, { kind: string;
 export function planStatements(
   writes: Map<string, TableWrites>,
   links: Link[],
-  known: Map<string, { kind: string; id: number }>,
+  known: Snapshot['links'],
 ): SqlStatement[] {
   const out: SqlStatement[] = [];
   for (const table of WRITE_ORDER) {

@@ -62,7 +62,9 @@ export async function loadSnapshot(ctx: ServiceContext): Promise<Snapshot> {
       `SELECT max(coalesce((SELECT max(id) FROM ${t}), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${t}'), 0)) + 1 AS n`,
   );
   const results = await d1.batch<Row>([
-    d1.prepare("SELECT object_type, external_id, local_kind, local_id FROM import_links WHERE source = 'netbox'"),
+    d1.prepare(
+      "SELECT object_type, external_id, local_kind, local_id, detail FROM import_links WHERE source = 'netbox'",
+    ),
     d1.prepare('SELECT kind, id, rack_id, u_position, u_size, face, is_full_depth FROM rack_mounts'),
     ...next.map((q) => d1.prepare(q)),
     ...READS.map(([, q]) => d1.prepare(q)),
@@ -72,7 +74,7 @@ export async function loadSnapshot(ctx: ServiceContext): Promise<Snapshot> {
     links: new Map(
       rows(0).map((l) => [
         `${String(l.object_type)}|${String(l.external_id)}`,
-        { kind: String(l.local_kind), id: Number(l.local_id) },
+        { kind: String(l.local_kind), id: Number(l.local_id), detail: (l.detail as string | null) ?? null },
       ]),
     ),
     mounts: rows(1) as Snapshot['mounts'],

@@ -5,6 +5,7 @@ import { PduCreate } from '../../power/schemas/pdu';
 import { StorageSystemCreate } from '../../storage/schemas/storage-system';
 import { overlaps, span, type Mounted } from '../../dcim/placement';
 import { Index, matchRow, nameKey, type MapCtx } from './context';
+import { DEVICE_LINK_KINDS } from './earlier';
 import { deviceStatus, hostAddress, serverStatus, weightKg } from './convert';
 import { classifyRole, type DeviceKind, type RoleMapping } from './roles';
 import type { Row } from './plan';
@@ -31,12 +32,7 @@ const KIND_TABLE: Record<Exclude<DeviceKind, 'passive'>, string> = {
   pdu: 'pdus',
   storage: 'storage_systems',
 };
-const KIND_LINK: Record<Exclude<DeviceKind, 'passive'>, string> = {
-  server: 'server',
-  network: 'network_device',
-  pdu: 'pdu',
-  storage: 'storage_system',
-};
+const KIND_LINK = DEVICE_LINK_KINDS;
 const numField = (cf: Record<string, unknown>, ...keys: string[]) => {
   for (const k of keys) if (typeof cf[k] === 'number' && Number.isFinite(cf[k])) return cf[k] as number;
   return null;
@@ -107,6 +103,16 @@ export function mapDeviceTypes(ctx: MapCtx) {
     const id = plan.put('device_types', 'device_types', existing, row);
     ctx.typeOf.set(t.id, { id, t });
     plan.link('dcim.devicetype', t.id, 'device_type', id);
+  }
+  // types an earlier stage imported without their devices learn their kind now, as a whole import would have
+  const here = new Set(data.deviceTypes.map((t) => t.id));
+  for (const [typeId, counts] of kinds) {
+    if (here.has(typeId)) continue;
+    const found = ctx.typeOf.get(typeId);
+    const row = found?.id == null ? undefined : index.id(found.id);
+    const top = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (!row || top === undefined || top === 'passive' || row.kind === top) continue;
+    plan.put('device_types', 'device_types', row, { kind: top });
   }
 }
 

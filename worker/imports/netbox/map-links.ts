@@ -2,6 +2,7 @@ import { NetworkCableCreate } from '../../network/schemas/cable';
 import { NetworkPortCreate, PORT_SPEEDS } from '../../network/schemas/port';
 import { VmCreate } from '../../virtualization/schemas/vm';
 import { Index, matchRow, nameKey, type MapCtx } from './context';
+import type { NbTermination } from './types';
 import {
   cableStatus,
   cableType,
@@ -77,6 +78,16 @@ export function mapCables(ctx: MapCtx) {
     used.set(c.b_port_id as number, c.id as number);
   }
   const claimed = new Set<number>();
+  // an interface of this export, else one a REST export names by device and name that an earlier run imported
+  const portsByName = new Index(snap.ports, (p) => `${String(p.device_id)}\u0000${String(p.name)}`);
+  const portOf = (t: NbTermination) => {
+    const mine = ctx.portOf.get(t.id);
+    if (mine !== undefined || t.device === null || !t.name) return mine;
+    const dev = ctx.deviceOf.get(t.device);
+    return dev?.kind === 'network'
+      ? (portsByName.key(`${dev.id}\u0000${t.name}`)?.id as number | undefined)
+      : undefined;
+  };
   for (const c of data.cables) {
     const types = new Set([...c.a, ...c.b].map((t) => t.type));
     if (c.a.length !== 1 || c.b.length !== 1 || types.size !== 1 || !types.has('dcim.interface')) {
@@ -92,8 +103,8 @@ export function mapCables(ctx: MapCtx) {
       plan.unmapped('cables', what, c.label);
       continue;
     }
-    const a = ctx.portOf.get(c.a[0].id);
-    const b = ctx.portOf.get(c.b[0].id);
+    const a = portOf(c.a[0]);
+    const b = portOf(c.b[0]);
     if (a === undefined || b === undefined) {
       plan.unmapped('cables', 'an end is not an imported network port', c.label);
       continue;

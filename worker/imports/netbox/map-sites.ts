@@ -63,7 +63,8 @@ export function mapRacks(ctx: MapCtx) {
     taken.add(key);
     const id = plan.put('racks', 'racks', existing, row);
     ctx.rackOf.set(r.id, { id, u_capacity: u, starting_unit: r.starting_unit });
-    plan.link('dcim.rack', r.id, 'rack', id);
+    // a device of a later run (a staged import) finds its position in U through the rack's starting unit
+    plan.link('dcim.rack', r.id, 'rack', id, r.starting_unit === 1 ? undefined : { starting_unit: r.starting_unit });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { MapCtx } from './context';
+import { Known, earlierResolvers } from './earlier';
 import { mapDeviceTypes, mapDevices } from './map-devices';
 import { mapCables, mapInterfaces, mapVms } from './map-links';
 import { mapFeeds, mapRacks, mapSites } from './map-sites';
@@ -16,15 +17,17 @@ const FOLDED: Record<string, string> = {
 /** NetBox objects → a plan of rows to create/update (in dependency order) and the report of what did not map. */
 export function mapNetbox(data: NbData, snap: Snapshot): PlanBuilder {
   const plan = new PlanBuilder({ ...snap.nextId });
+  // objects of earlier runs stand in for those this export leaves out (a staged import)
+  const earlier = earlierResolvers(snap);
   const ctx: MapCtx = {
     data,
     snap,
     plan,
-    dcOf: new Map(),
-    rackOf: new Map(),
-    typeOf: new Map(),
-    feedOf: new Map(),
-    deviceOf: new Map(),
+    dcOf: new Known(earlier.dc),
+    rackOf: new Known(earlier.rack),
+    typeOf: new Known(earlier.type),
+    feedOf: new Known(earlier.feed),
+    deviceOf: new Known(earlier.device),
     portOf: new Map(),
   };
   Object.assign(plan.report.read, {

@@ -328,7 +328,7 @@ function readCables(lists: Map<string, Rec[]>, powerPortDevice: Map<NbId, unknow
           const type = termType(t.object_type);
           const device =
             ref(obj.device) ?? (type === 'dcim.powerport' ? ((powerPortDevice.get(id) as NbId) ?? null) : null);
-          return [{ type, id, device }];
+          return [{ type, id, device, name: text(obj.name) }];
         })
       : [];
   const out: NbCable[] = [];

@@ -41,6 +41,8 @@ export interface Link {
   external_id: string;
   local_kind: string;
   local_id: number;
+  /** JSON text, or null */
+  detail: string | null;
 }
 export interface TableWrites {
   creates: Row[];
@@ -132,8 +134,14 @@ export class PlanBuilder {
     return id;
   }
 
-  link(objectType: string, externalId: NbId, kind: string, localId: number) {
-    this.links.push({ object_type: objectType, external_id: String(externalId), local_kind: kind, local_id: localId });
+  link(objectType: string, externalId: NbId, kind: string, localId: number, detail?: Record<string, unknown>) {
+    this.links.push({
+      object_type: objectType,
+      external_id: String(externalId),
+      local_kind: kind,
+      local_id: localId,
+      detail: detail ? JSON.stringify(detail) : null,
+    });
   }
 }
 

@@ -3,7 +3,8 @@ import type { Row } from './plan';
 /** What the database already holds that an import may match, read once before mapping (load.ts). */
 export interface Snapshot {
   /** `${object_type}|${external_id}` → our kind and id */
-  links: Map<string, { kind: string; id: number }>;
+  /** `object_type|external_id` → our row, and the link's detail (JSON text) */
+  links: Map<string, { kind: string; id: number; detail?: string | null }>;
   datacenters: Row[];
   racks: Row[];
   deviceTypes: Row[];

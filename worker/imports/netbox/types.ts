@@ -91,8 +91,10 @@ export interface NbInterface {
 export interface NbTermination {
   type: string;
   id: NbId;
-  /** the device of a power port (PDU ← feed) when the export names it */
+  /** the device of the port when the export names it (REST does; dumpdata only for power ports, through them) */
   device: NbId | null;
+  /** the port's name when the export gives it (REST) */
+  name?: string | null;
 }
 export interface NbCable {
   id: NbId;
