@@ -187,12 +187,28 @@ describe('the /device-types resource', () => {
       },
     });
     expect(sw.status, sw.text).toBe(201);
-    expect((await api(`/api/device-types/${t.id}`, { token: admin })).body.device_count).toBe(3);
+    // a storage system keeps its type too; an unknown type is a 422 naming the field
+    const array = {
+      name: uniqueName('arr'),
+      datacenter_id: rack.datacenter_id,
+      disk_count: 12,
+      raw_capacity_tb: 120,
+      device_type_id: t.id,
+    };
+    const st = await api('/api/storage', { token: admin, json: array });
+    expect(st.status, st.text).toBe(201);
+    expect(st.body.device_type_id).toBe(t.id);
+    expectProblem(
+      await api('/api/storage', { token: admin, json: { ...array, name: uniqueName('arr'), device_type_id: 999999 } }),
+      422,
+      ['device_type_id'],
+    );
+    expect((await api(`/api/device-types/${t.id}`, { token: admin })).body.device_count).toBe(4);
     // a viewer (Internal clearance) does not see the Confidential server, nor count it
     const viewer = await asRole('viewer', admin);
-    expect((await api(`/api/device-types/${t.id}`, { token: viewer })).body.device_count).toBe(2);
+    expect((await api(`/api/device-types/${t.id}`, { token: viewer })).body.device_count).toBe(3);
     const refused = expectProblem(await api(`/api/device-types/${t.id}`, { method: 'DELETE', token: admin }), 409);
-    expect(refused.detail).toMatch(/2 servers and 1 network devices/);
+    expect(refused.detail).toMatch(/2 servers, 1 network devices and 1 storage systems/);
     expect(server.device_type_id).toBe(t.id);
 
     const unused = (

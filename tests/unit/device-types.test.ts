@@ -226,6 +226,7 @@ describe('device form defaults', () => {
       model: 'DS224C',
       u_size: 2,
       is_full_depth: true,
+      device_type_id: 7,
       power_w: 600,
     });
   });

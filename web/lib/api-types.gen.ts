@@ -6198,6 +6198,7 @@ export interface components {
       created_at: string;
       datacenter_id: number;
       datacenter_name: string;
+      device_type_id: number | null;
       disk_count: number;
       encryption: boolean;
       /**
@@ -21120,6 +21121,7 @@ export interface operations {
         'application/json':
           | {
               datacenter_id: number;
+              device_type_id?: number | null;
               disk_count: number;
               encryption?: boolean;
               /**
@@ -21157,6 +21159,7 @@ export interface operations {
             }
           | {
               datacenter_id: number;
+              device_type_id?: number | null;
               disk_count: number;
               encryption?: boolean;
               /**
@@ -21237,6 +21240,7 @@ export interface operations {
       content: {
         'application/json': {
           datacenter_id?: number;
+          device_type_id?: number | null;
           disk_count?: number;
           encryption?: boolean;
           /**
@@ -21426,6 +21430,7 @@ export interface operations {
       content: {
         'application/json': {
           datacenter_id?: number;
+          device_type_id?: number | null;
           disk_count?: number;
           encryption?: boolean;
           /**

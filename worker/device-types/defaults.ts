@@ -30,7 +30,7 @@ export const formFor = (kind: string): DefaultsFor =>
  *   rating), else the allocated draw; a PDU gets its outlet count instead. Left out when the type says nothing,
  *   so the form keeps what it had.
  * - is_full_depth: as the type says; a half-depth device may share its U with one on the other face.
- * - device_type_id: only for the tables that have the column (servers, network devices).
+ * - device_type_id: for every table that has the column (servers, network devices, storage systems).
  * - ports: a switch's data and management interfaces with a speed the network ports accept (else null).
  */
 export function deviceDefaults(t: TypeRow, target: DefaultsFor = formFor(t.kind)) {
@@ -40,7 +40,7 @@ export function deviceDefaults(t: TypeRow, target: DefaultsFor = formFor(t.kind)
     u_size: Math.max(1, Math.ceil(t.u_height)),
     is_full_depth: t.is_full_depth,
   };
-  if (target === 'server' || target === 'network') fields.device_type_id = t.id;
+  if (target !== 'pdu') fields.device_type_id = t.id;
   const draw = t.max_draw_w ?? t.allocated_draw_w;
   if (target === 'server' && draw != null) fields.power_supply_w = draw;
   if ((target === 'network' || target === 'storage') && draw != null) fields.power_w = draw;

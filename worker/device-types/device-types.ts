@@ -6,6 +6,8 @@ import { serverEntity } from '../dcim/access';
 import { servers } from '../dcim/tables';
 import { networkDeviceEntity } from '../network/access';
 import { networkDevices } from '../network/tables';
+import { storageSystemEntity } from '../storage/access';
+import { storageSystems } from '../storage/tables';
 import { deviceTypes } from './tables';
 import { DEVICE_KINDS, DeviceType, DeviceTypeCreate, DeviceTypeUpdate } from './schemas/device-type';
 import { inferKind } from './netbox';
@@ -96,10 +98,11 @@ export const deviceTypesResource: ResourceDef = {
   dependents: [
     { table: servers, column: 'device_type_id', label: 'servers' },
     { table: networkDevices, column: 'device_type_id', label: 'network devices' },
+    { table: storageSystems, column: 'device_type_id', label: 'storage systems' },
   ],
   // a catalogue entry is public, its devices are not: the count only includes those the caller may see
   computed: (ctx) => ({
-    device_count: sql`((SELECT count(*) FROM servers s WHERE s.device_type_id = device_types.id${andVisible(ctx, serverEntity, 's')}) + (SELECT count(*) FROM network_devices n WHERE n.device_type_id = device_types.id${andVisible(ctx, networkDeviceEntity, 'n')}))`,
+    device_count: sql`((SELECT count(*) FROM servers s WHERE s.device_type_id = device_types.id${andVisible(ctx, serverEntity, 's')}) + (SELECT count(*) FROM network_devices n WHERE n.device_type_id = device_types.id${andVisible(ctx, networkDeviceEntity, 'n')}) + (SELECT count(*) FROM storage_systems st WHERE st.device_type_id = device_types.id${andVisible(ctx, storageSystemEntity, 'st')}))`,
   }),
   prepare,
   access: { read: 'inventory:read', write: 'inventory:write' },

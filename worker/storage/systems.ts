@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { datacenters, racks } from '../dcim/tables';
 import { storageSystems } from './tables';
+import { deviceTypes } from '../device-types/tables';
 import type { Change, ResourceDef } from '../platform/http/resource';
 import type { ServiceContext } from '../platform/context';
 import { unprocessable } from '../platform/http/problem';
@@ -107,6 +108,8 @@ export const storageSystemsResource: ResourceDef = {
   references: {
     datacenter_id: { table: datacenters, label: 'Datacenter' },
     rack_id: { table: racks, label: 'Rack', scope: (ctx) => visibleWhere(ctx, rackEntity) },
+    // the template it was made from (GET /device-types/{id}/defaults), public catalogue data
+    device_type_id: { table: deviceTypes, label: 'Device type' },
   },
   scope: (ctx) => visibleWhere(ctx, storageSystemEntity),
   // raw SQL with aliases: drizzle leaves columns unqualified in single-table selects

@@ -36,6 +36,8 @@ export const storageSystems = sqliteTable(
     power_w: integer('power_w').notNull().default(0),
     management_ip: text('management_ip'),
     firmware_version: text('firmware_version'),
+    /** the device-type template it was made from (device-types domain), if any */
+    device_type_id: integer('device_type_id'),
     status: text('status').notNull().default('active'),
     warranty_expires: text('warranty_expires'),
     purchase_date: text('purchase_date'),

@@ -9,6 +9,7 @@ import {
 } from '$worker/storage/schemas/storage-system';
 import { raidLayout } from '$worker/storage/raid';
 import { humanize } from '../format';
+import { DEVICE_TYPE_FIELD } from '../resources';
 import { MOUNT_DEPTH_DEFAULTS, mountDepthFields } from '../mount-depth';
 import type { Option, Section, Values } from '../forms';
 import type { Datacenter, Rack } from '../types';
@@ -46,6 +47,7 @@ export function storageSections(ctx: StorageFormContext): Section[] {
         { name: 'model', label: 'Model', type: 'text', nullable: true, placeholder: 'AFF A400' },
         { name: 'serial_number', label: 'Serial number', type: 'text', nullable: true, mono: true },
         { name: 'status', label: 'Status', type: 'select', options: enumOptions(STORAGE_STATUSES) },
+        DEVICE_TYPE_FIELD,
       ],
     },
     {

@@ -27,7 +27,7 @@ const READS: [keyof Omit<Snapshot, 'links' | 'mounts' | 'nextId' | 'canSeeZone'>
   ],
   [
     'storage',
-    'SELECT id, name, rack_id, u_position, u_size, face, is_full_depth, manufacturer, model, datacenter_id, serial_number, disk_count, raw_capacity_tb, management_ip, status FROM storage_systems',
+    'SELECT id, name, rack_id, u_position, u_size, face, is_full_depth, manufacturer, model, datacenter_id, serial_number, disk_count, raw_capacity_tb, management_ip, device_type_id, status FROM storage_systems',
   ],
   [
     'feeds',

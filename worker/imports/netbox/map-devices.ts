@@ -327,6 +327,7 @@ export function mapDevices(ctx: MapCtx) {
         disk_count: numField(cf, 'disk_count'),
         raw_capacity_tb: numField(cf, 'raw_capacity_tb', 'capacity_tb'),
         management_ip: mgmt,
+        device_type_id: type?.id ?? null,
         status: deviceStatus(d.status),
       };
       schema = StorageSystemCreate;

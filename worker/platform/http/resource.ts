@@ -601,8 +601,8 @@ export async function deleteRow(ctx: ServiceContext, def: ResourceDef, id: numbe
   }
   if (blockers.length) {
     throw conflict(
-      `${def.label} ${id} still has ${blockers.join(' and ')}; move or delete them first.`,
-      [{ field: 'id', message: `referenced by ${blockers.join(' and ')}` }],
+      `${def.label} ${id} still has ${listOf(blockers)}; move or delete them first.`,
+      [{ field: 'id', message: `referenced by ${listOf(blockers)}` }],
       { blocking: blockers },
     );
   }
@@ -925,3 +925,7 @@ export function mountResource(api: Api, def: ResourceDef): void {
     );
   }
 }
+
+/** "a", "a and b", "a, b and c" */
+const listOf = (items: string[]) =>
+  items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : (items[0] ?? '');

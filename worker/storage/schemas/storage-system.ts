@@ -48,6 +48,7 @@ export const StorageSystemCreate = v.object({
   power_w: v.optional(int(0, 50_000)),
   management_ip: ipAddress,
   firmware_version: optionalText(64),
+  device_type_id: v.optional(v.nullable(id)),
   status: v.optional(oneOf(STORAGE_STATUSES)),
   warranty_expires: isoDate,
   purchase_date: isoDate,

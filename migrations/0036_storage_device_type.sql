@@ -1,0 +1,1 @@
+ALTER TABLE `storage_systems` ADD `device_type_id` integer;
