@@ -86,6 +86,13 @@ const TONES: Record<string, Tone> = {
   succeeded: 'success',
   failed: 'danger',
   cancelled: 'neutral',
+  // placement plans and their moves
+  proposed: 'info',
+  executing: 'warning',
+  completed: 'success',
+  rejected: 'neutral',
+  pending: 'neutral',
+  done: 'success',
   healthy: 'success',
   planned: 'info',
   maintenance: 'warning',

@@ -39,3 +39,7 @@ export const zoneLowers = (from: string, to: string): boolean => zoneRank(to) < 
 
 /** A user cleared for every zone. */
 export const clearedForAll = (clearance: string): boolean => zoneRank(clearance) === zoneRank(TOP_ZONE);
+
+/** The most secret of some zones (a record that spans several, like a placement plan, takes it); lowest if none. */
+export const highestZone = (zones: readonly string[]): SecurityZone =>
+  SECURITY_ZONES[Math.max(0, ...zones.map(zoneRank))];
