@@ -18,6 +18,8 @@ import { ipam } from './ipam';
 import { vulnerabilities } from './vulnerabilities';
 import { deviceTypes } from './device-types';
 import { imports } from './imports';
+import { cost } from './cost';
+import { optimisation } from './optimisation';
 
 /**
  * The one list of what the Worker is made of, platform modules first. The app mounts their routes in this order,
@@ -45,6 +47,8 @@ export const DOMAINS: readonly Domain[] = [
   vulnerabilities,
   deviceTypes,
   imports,
+  cost,
+  optimisation,
 ];
 
 /** Every table of every domain, by export name: the db client's schema. */

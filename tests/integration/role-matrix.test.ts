@@ -263,6 +263,17 @@ const ESTATE_IDS: Record<string, () => Promise<number>> = {
 };
 
 /** Every id a route needs; DELETE gets a fresh throwaway object each call so later calls still find theirs. */
+/** A proposed placement plan of the matrix's site, asked for by the admin (so any operator may decide it). */
+async function newPlacementPlan(): Promise<number> {
+  await newVm();
+  const r = await api('/api/optimisation/placement-plans', {
+    token: admin,
+    json: { datacenter_id: dc.id, goal: 'pack' },
+  });
+  expect(r.status, r.text).toBe(201);
+  return r.body.id;
+}
+
 async function idFor(route: Route, caller: Caller): Promise<number | string> {
   const base = route.path.replace(/^\/api\//, '').split('/')[0];
   if (route.method === 'delete') {
@@ -271,6 +282,7 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
     if (base === 'servers') return (await createServer(admin, { rack_id: rack.id, u_position: nextU++ })).id;
   }
   if (base === 'ipam') return IPAM_IDS[route.path.split('/')[3]!]!();
+  if (base === 'cost') return COST_IDS[route.path.split('/')[3]!]!();
   if (base === 'device-types') return created('/api/device-types', deviceTypeBody());
   if (base === 'imports') return importRunId();
   if (base === 'vulnerabilities') {
@@ -296,6 +308,7 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   // a VM in the state its operation starts from, with nothing pending
   if (base === 'vms') return newVm(/\/(stop|restart)$/.test(route.path) ? 'running' : 'stopped');
   if (base === 'vm-operations') return newQueuedOperation();
+  if (base === 'optimisation') return newPlacementPlan();
   if (base === 'vm-snapshots') return newSnapshot();
   if (base === 'clusters') return newCluster();
   if (base === 'cluster-nodes') return newNode();
@@ -437,6 +450,25 @@ const IPAM_IDS: Record<string, () => Promise<number>> = {
   vlans: () => created('/api/ipam/vlans', vlanBody()),
   prefixes: () => created('/api/ipam/prefixes', prefixBody()),
   'ip-addresses': () => created('/api/ipam/ip-addresses', addressBody()),
+};
+const costTariffBody = async () => ({
+  name: uniqueName('matrix-tariff'),
+  datacenter_id: (await createDatacenter(admin)).id,
+  currency: 'EUR',
+  rate_per_kwh: 0.2,
+  amortisation_years: 5,
+});
+const costContractBody = () => ({
+  name: uniqueName('matrix-contract'),
+  currency: 'EUR',
+  amount: 100,
+  starts_on: '2025-01-01',
+});
+const costBudgetBody = () => ({ name: uniqueName('matrix-budget'), amount: 100, currency: 'EUR' });
+const COST_IDS: Record<string, () => Promise<number>> = {
+  tariffs: async () => created('/api/cost/tariffs', await costTariffBody()),
+  contracts: () => created('/api/cost/contracts', costContractBody()),
+  budgets: () => created('/api/cost/budgets', costBudgetBody()),
 };
 
 /** Bodies of ingest formats that are not JSON (their OpenAPI entries declare no JSON body). */
@@ -583,6 +615,20 @@ const BODIES: Record<
     },
   }),
   'post /api/imports/netbox': () => ({ json: netboxBody() }),
+  'post /api/optimisation/placement-plans': async () => {
+    await newVm();
+    return { json: { datacenter_id: dc.id, goal: 'pack' } };
+  },
+  'post /api/optimisation/placement-plans/{id}/reject': () => ({ json: { reason: 'matrix' } }),
+  'post /api/cost/tariffs': async () => ({ json: await costTariffBody() }),
+  'patch /api/cost/tariffs/{id}': () => ({ json: { description: 'matrix' } }),
+  'patch /api/cost/tariffs': async () => ({ json: [{ id: await COST_IDS.tariffs!(), description: 'bulk' }] }),
+  'post /api/cost/contracts': () => ({ json: costContractBody() }),
+  'patch /api/cost/contracts/{id}': () => ({ json: { description: 'matrix' } }),
+  'patch /api/cost/contracts': async () => ({ json: [{ id: await COST_IDS.contracts!(), description: 'bulk' }] }),
+  'post /api/cost/budgets': () => ({ json: costBudgetBody() }),
+  'patch /api/cost/budgets/{id}': () => ({ json: { amount: 200 } }),
+  'patch /api/cost/budgets': async () => ({ json: [{ id: await COST_IDS.budgets!(), amount: 300 }] }),
   'post /api/vulnerabilities/catalogue/import': () => ({ json: MATRIX_KEV }),
   'post /api/vulnerabilities/feeds': () => ({ json: vulnFeedBody() }),
   'patch /api/vulnerabilities/feeds/{id}': () => ({ json: { enabled: false } }),
@@ -761,6 +807,7 @@ function policy(method: string, path: string): string {
     return 'vms:operate';
   }
   if (path.startsWith('/api/vm-snapshots')) return method === 'get' ? 'inventory:read' : 'vms:operate';
+  if (path.startsWith('/api/optimisation/')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (path.startsWith('/api/vm-scaling-')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (path.startsWith('/api/autoscale-')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (/^\/api\/containers\/\{id\}\/(scale|rollout)$/.test(path)) return 'vms:operate';

@@ -47,6 +47,10 @@ describe('the domain list (worker/domains.ts)', () => {
       .match(/"[^"]+"/g)!
       .map((s) => JSON.parse(s));
     expect(Object.keys(CRON_JOBS).filter((c) => !crons.includes(c))).toEqual([]);
-    expect(CRON_JOBS['*/5 * * * *'].map((j) => j.name)).toEqual(['audit checkpoint', 'telemetry rollup compaction']);
+    expect(CRON_JOBS['*/5 * * * *'].map((j) => j.name)).toEqual([
+      'audit checkpoint',
+      'telemetry rollup compaction',
+      'budget forecasts',
+    ]);
   });
 });

@@ -889,6 +889,306 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/cost/breakdown': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Cost per datacenter, rack, server, VM, owner, tag or category; VMs by their share of the host */
+    get: operations['getCostBreakdown'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/budgets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List cost/budgets
+     * @description Spending limits per scope (the estate, a datacenter, rack or server, a VM owner or tag) and calendar period, with an optional alert when the forecast reaches a share of the amount. GET /cost/budgets/status has the figures. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getCostBudgets'];
+    put?: never;
+    /** Create a cost_budget (or many: POST an array, all or nothing) */
+    post: operations['postCostBudgets'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many cost/budgets at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchCostBudgets'];
+    trace?: never;
+  };
+  '/api/cost/budgets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one cost_budget */
+    get: operations['getCostBudgetsById'];
+    put?: never;
+    post?: never;
+    /** Delete a cost_budget */
+    delete: operations['deleteCostBudgetsById'];
+    options?: never;
+    head?: never;
+    /** Update a cost_budget (only the fields sent change) */
+    patch: operations['patchCostBudgetsById'];
+    trace?: never;
+  };
+  '/api/cost/budgets/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import cost/budgets from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that cost_budget. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postCostBudgetsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/budgets/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every budget with its period’s actual, forecast and state (ok, forecast over, over) */
+    get: operations['getCostBudgetsStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/contracts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List cost/contracts
+     * @description Licences and support contracts: an amount per month or year from starts_on (to ends_on), charged to the estate, a datacenter, rack, server or VM. One on a rack, server or VM is as secret as it. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getCostContracts'];
+    put?: never;
+    /** Create a cost_contract (or many: POST an array, all or nothing) */
+    post: operations['postCostContracts'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many cost/contracts at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchCostContracts'];
+    trace?: never;
+  };
+  '/api/cost/contracts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one cost_contract */
+    get: operations['getCostContractsById'];
+    put?: never;
+    post?: never;
+    /** Delete a cost_contract */
+    delete: operations['deleteCostContractsById'];
+    options?: never;
+    head?: never;
+    /** Update a cost_contract (only the fields sent change) */
+    patch: operations['patchCostContractsById'];
+    trace?: never;
+  };
+  '/api/cost/contracts/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import cost/contracts from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that cost_contract. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postCostContractsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/export/focus': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A month’s costs as FinOps FOCUS 1.0 CSV (one row per resource, category and VM share)
+     * @description Columns and types of FOCUS 1.0 (BilledCost, EffectiveCost, ListCost, ContractedCost: Decimal; BillingPeriodStart/End, ChargePeriodStart/End: UTC date-times; Tags: JSON), then x_ columns of ours. The charge period runs to now for the current month.
+     */
+    get: operations['getCostExportFocus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Hourly cost over the last days (up to 7): energy as metered each hour, fixed costs spread evenly */
+    get: operations['getCostHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/rate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The live cost rate: per hour (mean of the last 24 complete hours) and the month’s run rate */
+    get: operations['getCostRate'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What the estate cost over a window, per currency and category, with the evidence (tariffs, PUE, gaps)
+     * @description Energy = IT kWh (metered hourly power_w rollups; a device’s allocated power for hours nothing measured) × PUE (measured over the window, else the design target) × the tariff’s price of each hour. Hardware = purchase cost written off straight-line or declining-balance; space = U and rack rates per month; contracts as billed. Window: from/to (default: this month so far). Only what the caller’s clearance reaches is counted.
+     */
+    get: operations['getCostSummary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/tariffs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List cost/tariffs
+     * @description What a site’s costs are priced at: energy per kWh (flat, or time-of-use bands in local hours), space per U and per rack and month, and how hardware is written off. One per datacenter; the one without a datacenter is the default. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getCostTariffs'];
+    put?: never;
+    /** Create a cost_tariff (or many: POST an array, all or nothing) */
+    post: operations['postCostTariffs'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many cost/tariffs at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchCostTariffs'];
+    trace?: never;
+  };
+  '/api/cost/tariffs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one cost_tariff */
+    get: operations['getCostTariffsById'];
+    put?: never;
+    post?: never;
+    /** Delete a cost_tariff */
+    delete: operations['deleteCostTariffsById'];
+    options?: never;
+    head?: never;
+    /** Update a cost_tariff (only the fields sent change) */
+    patch: operations['patchCostTariffsById'];
+    trace?: never;
+  };
+  '/api/cost/tariffs/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import cost/tariffs from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that cost_tariff. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postCostTariffsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/dashboard/metrics': {
     parameters: {
       query?: never;
@@ -2541,6 +2841,84 @@ export interface paths {
     get: operations['getOpenapiJson'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/optimisation/placement-plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List optimisation/placement-plans
+     * @description VM placement plans for a datacenter: the moves that pack its VMs onto the fewest hosts (freeing the rest for power-down) or spread them for the lowest peak, with every host before and after. Proposed plans change nothing; an approved one is carried out as live migrations, a wave at a time. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getOptimisationPlacementPlans'];
+    put?: never;
+    /**
+     * Work out a VM placement plan for a datacenter's hosts: pack (fewest hosts) or spread (lowest peak)
+     * @description A dry run: the plan is kept as proposed and nothing moves until it is approved. The solver places every VM by vCPU, RAM and disk within each host’s overcommit ratios less the headroom, keeps anti-affinity groups apart, moves VMs only to hosts of their hypervisor and of no lower zone, empties hosts in maintenance (or under an approved maintenance window within 24 h), and looks for the fewest moves that reach its result. Busy VMs (an operation in flight) and VMs not running or stopped stay where they are.
+     */
+    post: operations['postOptimisationPlacementPlans'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/optimisation/placement-plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one vm_placement_plan */
+    get: operations['getOptimisationPlacementPlansById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/optimisation/placement-plans/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve a proposed plan: its moves start as live migrations, a wave at a time
+     * @description Four eyes: whoever asked for the plan does not approve it, unless an admin. Refused (409) when a VM of the plan has moved since; a plan in a zone with step-up needs a fresh passkey confirmation. The cron queues each next move once its target has room, and marks the plan completed, or failed at the first failed migration.
+     */
+    post: operations['postOptimisationPlacementPlansByIdApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/optimisation/placement-plans/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a proposed plan, with a reason */
+    post: operations['postOptimisationPlacementPlansByIdReject'];
     delete?: never;
     options?: never;
     head?: never;
@@ -4575,6 +4953,31 @@ export interface components {
       prefix: string;
       prefix_length: number;
     }[];
+    BudgetStatuses: {
+      actual: number;
+      actual_pct: number;
+      alert_at_pct: number | null;
+      alerting: boolean;
+      amount: number;
+      budget_id: number;
+      currency: string;
+      elapsed_pct: number;
+      forecast: number;
+      forecast_pct: number;
+      formula: string;
+      name: string;
+      other_currencies: string[];
+      /** @enum {string} */
+      period: 'month' | 'quarter' | 'year';
+      period_end: string;
+      period_start: string;
+      scope_id: number | null;
+      scope_name: string | null;
+      /** @enum {string} */
+      scope_type: 'estate' | 'datacenter' | 'rack' | 'server' | 'owner' | 'tag';
+      /** @enum {string} */
+      state: 'ok' | 'forecast_over' | 'over';
+    }[];
     CapacityReport: {
       datacenters: {
         id: number;
@@ -4662,6 +5065,169 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
       vm_id: number | null;
+    };
+    CostBreakdown: {
+      /** @enum {string} */
+      by: 'datacenter' | 'rack' | 'server' | 'vm' | 'owner' | 'tag' | 'category';
+      gaps: string[];
+      method: string;
+      rows: {
+        currency: string;
+        energy: number;
+        energy_kwh: number;
+        hardware: number;
+        id: number | null;
+        key: string;
+        label: string;
+        licence: number;
+        measured_pct: number | null;
+        space: number;
+        support: number;
+        total: number;
+      }[];
+      totals: {
+        currency: string;
+        energy: number;
+        energy_kwh: number;
+        hardware: number;
+        licence: number;
+        measured_pct: number | null;
+        space: number;
+        support: number;
+        total: number;
+      }[];
+      window: {
+        from: string;
+        to: string;
+      };
+    };
+    CostBudget: {
+      alert_at_pct: number | null;
+      amount: number;
+      /** Format: date-time */
+      created_at: string;
+      currency: string;
+      id: number;
+      name: string;
+      /** @enum {string} */
+      period: 'month' | 'quarter' | 'year';
+      scope_id: number | null;
+      scope_name: string | null;
+      /** @enum {string} */
+      scope_type: 'estate' | 'datacenter' | 'rack' | 'server' | 'owner' | 'tag';
+      scope_value: string | null;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    CostContract: {
+      amount: number;
+      /** @enum {string} */
+      billing: 'monthly' | 'yearly';
+      /** Format: date-time */
+      created_at: string;
+      currency: string;
+      description: string | null;
+      ends_on: string | null;
+      id: number;
+      /** @enum {string} */
+      kind: 'licence' | 'support';
+      name: string;
+      scope_id: number | null;
+      scope_name: string | null;
+      /** @enum {string} */
+      scope_type: 'estate' | 'datacenter' | 'rack' | 'server' | 'vm';
+      starts_on: string;
+      /** Format: date-time */
+      updated_at: string;
+      vendor: string | null;
+    };
+    CostHistory: {
+      formula: string;
+      points: {
+        currency: string;
+        energy: number;
+        fixed: number;
+        measured_pct: number | null;
+        total: number;
+        ts: number;
+      }[];
+      window: {
+        from: string;
+        to: string;
+      };
+    };
+    CostRate: {
+      /** @enum {string} */
+      basis: 'measured' | 'allocated' | 'mixed' | 'none';
+      days_in_month: number;
+      formula: string;
+      measured_pct: number | null;
+      rates: {
+        currency: string;
+        per_hour: number;
+        per_month: number;
+      }[];
+      window: {
+        from: string;
+        to: string;
+      };
+    };
+    CostSummary: {
+      /** @enum {string} */
+      basis: 'measured' | 'allocated' | 'mixed' | 'none';
+      gaps: string[];
+      sites: {
+        currency: string | null;
+        datacenter: string;
+        datacenter_id: number;
+        pue: number | null;
+        /** @enum {string} */
+        pue_basis: 'measured' | 'design target' | 'none: IT energy only';
+        tariff: string | null;
+      }[];
+      tariffs: number;
+      totals: {
+        currency: string;
+        energy: number;
+        energy_kwh: number;
+        hardware: number;
+        licence: number;
+        measured_pct: number | null;
+        space: number;
+        support: number;
+        total: number;
+      }[];
+      window: {
+        from: string;
+        to: string;
+      };
+    };
+    CostTariff: {
+      /** @enum {string} */
+      amortisation_method: 'straight_line' | 'declining_balance';
+      amortisation_years: number;
+      bands: {
+        from_hour: number;
+        rate_per_kwh: number;
+        to_hour: number;
+      }[];
+      /** Format: date-time */
+      created_at: string;
+      currency: string;
+      datacenter_id: number | null;
+      datacenter_name: string | null;
+      declining_factor: number | null;
+      description: string | null;
+      /** @enum {string} */
+      energy_kind: 'flat' | 'time_of_use';
+      id: number;
+      name: string;
+      rate_per_kwh: number;
+      space_per_rack_month: number | null;
+      space_per_u_month: number | null;
+      /** Format: date-time */
+      updated_at: string;
+      utc_offset_hours: number;
     };
     DashboardMetrics: {
       active_alerts: number;
@@ -6392,6 +6958,90 @@ export interface components {
       updated_at: string;
       vm_id: number;
       vm_name: string;
+    };
+    VmPlacementPlan: {
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number;
+      datacenter_name: string;
+      decided_at: string | null;
+      decided_by: string | null;
+      error: string | null;
+      /** @enum {string} */
+      goal: 'pack' | 'spread';
+      headroom_pct: number;
+      hosts: {
+        after: {
+          disk_gb: number;
+          ram_gb: number;
+          vcpu: number;
+        };
+        before: {
+          disk_gb: number;
+          ram_gb: number;
+          vcpu: number;
+        };
+        /** @description What may be promised: physical × overcommit × (1 − headroom); null where the host sets no limit */
+        capacity: {
+          disk_gb: number | null;
+          ram_gb: number | null;
+          vcpu: number | null;
+        };
+        maintenance: boolean;
+        maintenance_reason: string | null;
+        name: string;
+        server_id: number;
+        utilisation_after: number;
+        /** @description The highest of load / capacity over vCPU, RAM and disk */
+        utilisation_before: number;
+        vms_after: number;
+        vms_before: number;
+      }[];
+      id: number;
+      moves: {
+        error: string | null;
+        from_host: string | null;
+        from_host_id: number | null;
+        operation_id: number | null;
+        /** @enum {string} */
+        status: 'pending' | 'queued' | 'done' | 'failed';
+        to_host: string;
+        to_host_id: number;
+        vm_id: number;
+        vm_name: string;
+      }[];
+      requested_by: string | null;
+      security_zone: string;
+      /** @enum {string} */
+      status: 'proposed' | 'executing' | 'completed' | 'failed' | 'rejected';
+      summary: {
+        evacuated: {
+          name: string;
+          server_id: number;
+        }[];
+        fixed_vms: number;
+        freed: {
+          name: string;
+          server_id: number;
+        }[];
+        freed_power_w: number;
+        hosts_considered: number;
+        hosts_used_after: number;
+        hosts_used_before: number;
+        max_utilisation_after: number;
+        max_utilisation_before: number;
+        moves: number;
+        ordered: boolean;
+        vms_considered: number;
+      };
+      unplaceable: {
+        host: string | null;
+        reason: string;
+        vm_id: number;
+        vm_name: string;
+      }[];
+      /** Format: date-time */
+      updated_at: string;
     };
     VmScalingDecision: {
       /** @enum {string} */
@@ -10144,6 +10794,1504 @@ export interface operations {
     };
   };
   postContainersImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostBreakdown: {
+    parameters: {
+      query?: {
+        by?: 'datacenter' | 'rack' | 'server' | 'vm' | 'owner' | 'tag' | 'category';
+        datacenter_id?: string;
+        from?: string;
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Rows per group and currency, largest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostBreakdown'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad window or grouping */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostBudgets: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (string). */
+        currency?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        period?: 'month' | 'quarter' | 'year';
+        /** @description Case-insensitive text search in name, scope_value, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'owner' | 'tag';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, scope_type, scope_name, period, amount, created_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of cost/budgets; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostBudget'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postCostBudgets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              alert_at_pct?: number | null;
+              amount: number;
+              currency: string;
+              name: string;
+              /** @enum {string} */
+              period?: 'month' | 'quarter' | 'year';
+              scope_id?: number | null;
+              /** @enum {string} */
+              scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'owner' | 'tag';
+              scope_value?: string | null;
+            }
+          | {
+              alert_at_pct?: number | null;
+              amount: number;
+              currency: string;
+              name: string;
+              /** @enum {string} */
+              period?: 'month' | 'quarter' | 'year';
+              scope_id?: number | null;
+              /** @enum {string} */
+              scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'owner' | 'tag';
+              scope_value?: string | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created cost_budget (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostBudget'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchCostBudgets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          alert_at_pct?: number | null;
+          amount?: number;
+          currency?: string;
+          id: number;
+          name?: string;
+          /** @enum {string} */
+          period?: 'month' | 'quarter' | 'year';
+          scope_id?: number | null;
+          /** @enum {string} */
+          scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'owner' | 'tag';
+          scope_value?: string | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated cost/budgets, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostBudget'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostBudgetsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Budget */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostBudget'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteCostBudgetsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchCostBudgetsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          alert_at_pct?: number | null;
+          amount?: number;
+          currency?: string;
+          name?: string;
+          /** @enum {string} */
+          period?: 'month' | 'quarter' | 'year';
+          scope_id?: number | null;
+          /** @enum {string} */
+          scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'owner' | 'tag';
+          scope_value?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated cost_budget */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostBudget'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postCostBudgetsImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostBudgetsStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Budget figures */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BudgetStatuses'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  getCostContracts: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        billing?: 'monthly' | 'yearly';
+        /** @description Equals (string). */
+        currency?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        kind?: 'licence' | 'support';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, vendor, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        scope_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'vm';
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, kind, vendor, scope_type, scope_name, amount, starts_on, ends_on, created_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of cost/contracts; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostContract'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postCostContracts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              amount: number;
+              /** @enum {string} */
+              billing?: 'monthly' | 'yearly';
+              currency: string;
+              description?: string | null;
+              ends_on?: string | null;
+              /** @enum {string} */
+              kind?: 'licence' | 'support';
+              name: string;
+              scope_id?: number | null;
+              /** @enum {string} */
+              scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'vm';
+              /** Format: date */
+              starts_on: string;
+              vendor?: string | null;
+            }
+          | {
+              amount: number;
+              /** @enum {string} */
+              billing?: 'monthly' | 'yearly';
+              currency: string;
+              description?: string | null;
+              ends_on?: string | null;
+              /** @enum {string} */
+              kind?: 'licence' | 'support';
+              name: string;
+              scope_id?: number | null;
+              /** @enum {string} */
+              scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'vm';
+              /** Format: date */
+              starts_on: string;
+              vendor?: string | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created cost_contract (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostContract'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchCostContracts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          amount?: number;
+          /** @enum {string} */
+          billing?: 'monthly' | 'yearly';
+          currency?: string;
+          description?: string | null;
+          ends_on?: string | null;
+          id: number;
+          /** @enum {string} */
+          kind?: 'licence' | 'support';
+          name?: string;
+          scope_id?: number | null;
+          /** @enum {string} */
+          scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'vm';
+          /** Format: date */
+          starts_on?: string;
+          vendor?: string | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated cost/contracts, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostContract'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostContractsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Contract */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostContract'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteCostContractsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchCostContractsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          amount?: number;
+          /** @enum {string} */
+          billing?: 'monthly' | 'yearly';
+          currency?: string;
+          description?: string | null;
+          ends_on?: string | null;
+          /** @enum {string} */
+          kind?: 'licence' | 'support';
+          name?: string;
+          scope_id?: number | null;
+          /** @enum {string} */
+          scope_type?: 'estate' | 'datacenter' | 'rack' | 'server' | 'vm';
+          /** Format: date */
+          starts_on?: string;
+          vendor?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated cost_contract */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostContract'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postCostContractsImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostExportFocus: {
+    parameters: {
+      query?: {
+        month?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad month */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostHistory: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        days?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Points per hour and currency */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostHistory'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad days */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostRate: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Rates per currency */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostRate'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getCostSummary: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        from?: string;
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The summary */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostSummary'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad window */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostTariffs: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        amortisation_method?: 'straight_line' | 'declining_balance';
+        /** @description Equals (string). */
+        currency?: string;
+        /** @description Tariffs of these datacenters (comma-separated ids). */
+        datacenter_id?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        energy_kind?: 'flat' | 'time_of_use';
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, datacenter_name, currency, energy_kind, rate_per_kwh, created_at. */
+        sort?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of cost/tariffs; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostTariff'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postCostTariffs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /** @enum {string} */
+              amortisation_method?: 'straight_line' | 'declining_balance';
+              amortisation_years: number;
+              bands?: {
+                from_hour: number;
+                rate_per_kwh: number;
+                to_hour: number;
+              }[];
+              currency: string;
+              datacenter_id?: number | null;
+              declining_factor?: number | null;
+              description?: string | null;
+              /** @enum {string} */
+              energy_kind?: 'flat' | 'time_of_use';
+              name: string;
+              rate_per_kwh: number;
+              space_per_rack_month?: number | null;
+              space_per_u_month?: number | null;
+              utc_offset_hours?: number;
+            }
+          | {
+              /** @enum {string} */
+              amortisation_method?: 'straight_line' | 'declining_balance';
+              amortisation_years: number;
+              bands?: {
+                from_hour: number;
+                rate_per_kwh: number;
+                to_hour: number;
+              }[];
+              currency: string;
+              datacenter_id?: number | null;
+              declining_factor?: number | null;
+              description?: string | null;
+              /** @enum {string} */
+              energy_kind?: 'flat' | 'time_of_use';
+              name: string;
+              rate_per_kwh: number;
+              space_per_rack_month?: number | null;
+              space_per_u_month?: number | null;
+              utc_offset_hours?: number;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created cost_tariff (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostTariff'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchCostTariffs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          amortisation_method?: 'straight_line' | 'declining_balance';
+          amortisation_years?: number;
+          bands?: {
+            from_hour: number;
+            rate_per_kwh: number;
+            to_hour: number;
+          }[];
+          currency?: string;
+          datacenter_id?: number | null;
+          declining_factor?: number | null;
+          description?: string | null;
+          /** @enum {string} */
+          energy_kind?: 'flat' | 'time_of_use';
+          id: number;
+          name?: string;
+          rate_per_kwh?: number;
+          space_per_rack_month?: number | null;
+          space_per_u_month?: number | null;
+          utc_offset_hours?: number;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated cost/tariffs, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostTariff'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostTariffsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Tariff */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostTariff'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteCostTariffsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchCostTariffsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          amortisation_method?: 'straight_line' | 'declining_balance';
+          amortisation_years?: number;
+          bands?: {
+            from_hour: number;
+            rate_per_kwh: number;
+            to_hour: number;
+          }[];
+          currency?: string;
+          datacenter_id?: number | null;
+          declining_factor?: number | null;
+          description?: string | null;
+          /** @enum {string} */
+          energy_kind?: 'flat' | 'time_of_use';
+          name?: string;
+          rate_per_kwh?: number;
+          space_per_rack_month?: number | null;
+          space_per_u_month?: number | null;
+          utc_offset_hours?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated cost_tariff */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostTariff'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postCostTariffsImport: {
     parameters: {
       query?: {
         dry_run?: 'true' | 'false';
@@ -17791,6 +19939,506 @@ export interface operations {
         };
         content?: never;
       };
+    };
+  };
+  getOptimisationPlacementPlans: {
+    parameters: {
+      query?: {
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        goal?: 'pack' | 'spread';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in requested_by, decided_by, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, created_at, status, goal, datacenter_id. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?: 'proposed' | 'executing' | 'completed' | 'failed' | 'rejected';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of optimisation/placement-plans; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmPlacementPlan'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postOptimisationPlacementPlans: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          datacenter_id: number;
+          /**
+           * @description pack: fewest hosts, freeing the rest for power-down; spread: the lowest peak utilisation
+           * @enum {string}
+           */
+          goal: 'pack' | 'spread';
+          /** @description Share of each host kept free after overcommit (default 10 %) */
+          headroom_pct?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The proposed plan */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            datacenter_id: number;
+            datacenter_name: string;
+            decided_at: string | null;
+            decided_by: string | null;
+            error: string | null;
+            /** @enum {string} */
+            goal: 'pack' | 'spread';
+            headroom_pct: number;
+            hosts: {
+              after: {
+                disk_gb: number;
+                ram_gb: number;
+                vcpu: number;
+              };
+              before: {
+                disk_gb: number;
+                ram_gb: number;
+                vcpu: number;
+              };
+              /** @description What may be promised: physical × overcommit × (1 − headroom); null where the host sets no limit */
+              capacity: {
+                disk_gb: number | null;
+                ram_gb: number | null;
+                vcpu: number | null;
+              };
+              maintenance: boolean;
+              maintenance_reason: string | null;
+              name: string;
+              server_id: number;
+              utilisation_after: number;
+              /** @description The highest of load / capacity over vCPU, RAM and disk */
+              utilisation_before: number;
+              vms_after: number;
+              vms_before: number;
+            }[];
+            id: number;
+            moves: {
+              error: string | null;
+              from_host: string | null;
+              from_host_id: number | null;
+              operation_id: number | null;
+              /** @enum {string} */
+              status: 'pending' | 'queued' | 'done' | 'failed';
+              to_host: string;
+              to_host_id: number;
+              vm_id: number;
+              vm_name: string;
+            }[];
+            requested_by: string | null;
+            security_zone: string;
+            /** @enum {string} */
+            status: 'proposed' | 'executing' | 'completed' | 'failed' | 'rejected';
+            summary: {
+              evacuated: {
+                name: string;
+                server_id: number;
+              }[];
+              fixed_vms: number;
+              freed: {
+                name: string;
+                server_id: number;
+              }[];
+              freed_power_w: number;
+              hosts_considered: number;
+              hosts_used_after: number;
+              hosts_used_before: number;
+              max_utilisation_after: number;
+              max_utilisation_before: number;
+              moves: number;
+              ordered: boolean;
+              vms_considered: number;
+            };
+            unplaceable: {
+              host: string | null;
+              reason: string;
+              vm_id: number;
+              vm_name: string;
+            }[];
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Invalid fields, or no VM hosts in the datacenter */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOptimisationPlacementPlansById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description placement plan */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VmPlacementPlan'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postOptimisationPlacementPlansByIdApprove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The plan, now executing */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            datacenter_id: number;
+            datacenter_name: string;
+            decided_at: string | null;
+            decided_by: string | null;
+            error: string | null;
+            /** @enum {string} */
+            goal: 'pack' | 'spread';
+            headroom_pct: number;
+            hosts: {
+              after: {
+                disk_gb: number;
+                ram_gb: number;
+                vcpu: number;
+              };
+              before: {
+                disk_gb: number;
+                ram_gb: number;
+                vcpu: number;
+              };
+              /** @description What may be promised: physical × overcommit × (1 − headroom); null where the host sets no limit */
+              capacity: {
+                disk_gb: number | null;
+                ram_gb: number | null;
+                vcpu: number | null;
+              };
+              maintenance: boolean;
+              maintenance_reason: string | null;
+              name: string;
+              server_id: number;
+              utilisation_after: number;
+              /** @description The highest of load / capacity over vCPU, RAM and disk */
+              utilisation_before: number;
+              vms_after: number;
+              vms_before: number;
+            }[];
+            id: number;
+            moves: {
+              error: string | null;
+              from_host: string | null;
+              from_host_id: number | null;
+              operation_id: number | null;
+              /** @enum {string} */
+              status: 'pending' | 'queued' | 'done' | 'failed';
+              to_host: string;
+              to_host_id: number;
+              vm_id: number;
+              vm_name: string;
+            }[];
+            requested_by: string | null;
+            security_zone: string;
+            /** @enum {string} */
+            status: 'proposed' | 'executing' | 'completed' | 'failed' | 'rejected';
+            summary: {
+              evacuated: {
+                name: string;
+                server_id: number;
+              }[];
+              fixed_vms: number;
+              freed: {
+                name: string;
+                server_id: number;
+              }[];
+              freed_power_w: number;
+              hosts_considered: number;
+              hosts_used_after: number;
+              hosts_used_before: number;
+              max_utilisation_after: number;
+              max_utilisation_before: number;
+              moves: number;
+              ordered: boolean;
+              vms_considered: number;
+            };
+            unplaceable: {
+              host: string | null;
+              reason: string;
+              vm_id: number;
+              vm_name: string;
+            }[];
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description The requester approving their own plan */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such plan */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not proposed, or the estate changed since it was made */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postOptimisationPlacementPlansByIdReject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The plan, rejected */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            created_at: string;
+            datacenter_id: number;
+            datacenter_name: string;
+            decided_at: string | null;
+            decided_by: string | null;
+            error: string | null;
+            /** @enum {string} */
+            goal: 'pack' | 'spread';
+            headroom_pct: number;
+            hosts: {
+              after: {
+                disk_gb: number;
+                ram_gb: number;
+                vcpu: number;
+              };
+              before: {
+                disk_gb: number;
+                ram_gb: number;
+                vcpu: number;
+              };
+              /** @description What may be promised: physical × overcommit × (1 − headroom); null where the host sets no limit */
+              capacity: {
+                disk_gb: number | null;
+                ram_gb: number | null;
+                vcpu: number | null;
+              };
+              maintenance: boolean;
+              maintenance_reason: string | null;
+              name: string;
+              server_id: number;
+              utilisation_after: number;
+              /** @description The highest of load / capacity over vCPU, RAM and disk */
+              utilisation_before: number;
+              vms_after: number;
+              vms_before: number;
+            }[];
+            id: number;
+            moves: {
+              error: string | null;
+              from_host: string | null;
+              from_host_id: number | null;
+              operation_id: number | null;
+              /** @enum {string} */
+              status: 'pending' | 'queued' | 'done' | 'failed';
+              to_host: string;
+              to_host_id: number;
+              vm_id: number;
+              vm_name: string;
+            }[];
+            requested_by: string | null;
+            security_zone: string;
+            /** @enum {string} */
+            status: 'proposed' | 'executing' | 'completed' | 'failed' | 'rejected';
+            summary: {
+              evacuated: {
+                name: string;
+                server_id: number;
+              }[];
+              fixed_vms: number;
+              freed: {
+                name: string;
+                server_id: number;
+              }[];
+              freed_power_w: number;
+              hosts_considered: number;
+              hosts_used_after: number;
+              hosts_used_before: number;
+              max_utilisation_after: number;
+              max_utilisation_before: number;
+              moves: number;
+              ordered: boolean;
+              vms_considered: number;
+            };
+            unplaceable: {
+              host: string | null;
+              reason: string;
+              vm_id: number;
+              vm_name: string;
+            }[];
+            /** Format: date-time */
+            updated_at: string;
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such plan */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not proposed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
     };
   };
   postOtlpV1Metrics: {

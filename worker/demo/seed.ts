@@ -13,6 +13,7 @@ import { demoVms } from './vms';
 import { demoContainers } from './containers';
 import { seedPhysical } from './physical-seed';
 import { seedIpam } from './ipam-seed';
+import { seedCost } from './cost-seed';
 import { clusterNodesResource, clustersResource, workloadsResource } from '../virtualization/containers';
 import { scalingGroupsResource } from '../virtualization/scaling-groups';
 import { vms as vmsTable } from '../virtualization/tables';
@@ -137,6 +138,7 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     planned.workloads.map(({ cluster, ...w }) => ({ ...w, cluster_id: clusters[cluster]!.id })),
   );
   const scaling = await seedScalingGroups(ctx, vms, vmsByDc);
+  const cost = await seedCost(ctx);
   let users = 0;
   if (opts.users !== false) {
     for (const { clearance, ...u } of DEMO_USERS) {
@@ -161,6 +163,7 @@ export async function seedDemo(ctx: ServiceContext, opts: { scale?: number; user
     scaling_groups: scaling.groups,
     ...physical,
     ...ipam,
+    ...cost,
     users,
   };
 }
