@@ -138,4 +138,33 @@ describe('GET /api/analytics/capacity', () => {
     expect(m.power_utilization_pct).toBe(8.6);
     expect(m.active_servers).toBe(1);
   });
+
+  it('counts every kind in the racks: a switch and a rear panel sharing a U add 1 U and the switch’s power', async () => {
+    const admin = await adminToken();
+    const r1 = (await api(`/api/racks?datacenter_id=${ids.a}&sort=id`, { token: viewer })).body[0];
+    const device = (json: Row) => api('/api/network/devices', { token: admin, json: { rack_id: r1.id, ...json } });
+    const sw = await device({
+      name: 'DASH-SW',
+      device_type: 'access_switch',
+      u_position: 10,
+      face: 'front',
+      is_full_depth: false,
+      power_w: 500,
+    });
+    expect(sw.status, sw.text).toBe(201);
+    const pp = await device({
+      name: 'DASH-PP',
+      device_type: 'patch_panel',
+      u_position: 10,
+      face: 'rear',
+      is_full_depth: false,
+    });
+    expect(pp.status, pp.text).toBe(201);
+    // space: 15 + 1 (two half-depth devices, one U) = 16 of 132 -> 12.1 % ; power: 3 + 0.5 = 3.5 kW of 35 -> 10 %
+    const cap = (await api('/api/analytics/capacity', { token: viewer })).body;
+    expect(cap.rack_space).toEqual({ total: 132, used: 16, free: 116, utilization_pct: 12.1, unit: 'U' });
+    expect(cap.power).toEqual({ total: 35, used: 3.5, free: 31.5, utilization_pct: 10, unit: 'kW' });
+    // servers are still servers
+    expect(cap.servers).toBe(4);
+  });
 });

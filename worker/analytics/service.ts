@@ -3,12 +3,13 @@ import { runBatch } from '../platform/db/client';
 import type { ServiceContext } from '../platform/context';
 import { andVisible } from '../platform/access/entities';
 import { rackEntity } from '../dcim/access';
+import { RACK_MOUNT_SQL } from '../dcim/mounted';
 import { alertEntity } from '../alerting/access';
 import { capacityReport, weightedPue, type DatacenterTotals } from './capacity';
 import { datacenterLive } from '../../durable-objects/datacenter-client';
 
 export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterTotals[]> {
-  const [dcs, rackAgg, serverAgg] = await runBatch(ctx.db, [
+  const [dcs, rackAgg, serverAgg, mountAgg] = await runBatch(ctx.db, [
     ctx.db.all<{
       id: number;
       name: string;
@@ -23,22 +24,28 @@ export async function datacenterTotals(ctx: ServiceContext): Promise<DatacenterT
     ctx.db.all<{ datacenter_id: number; racks: number; total_u: number; rack_power_kw: number }>(
       sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS racks, coalesce(sum(r.u_capacity), 0) AS total_u, coalesce(sum(r.power_capacity_kw), 0) AS rack_power_kw FROM racks r WHERE 1 = 1${andVisible(ctx, rackEntity, 'r')} GROUP BY r.datacenter_id`,
     ),
-    ctx.db.all<{ datacenter_id: number; servers: number; used_u: number; allocated_w: number }>(
-      sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS servers, coalesce(sum(s.u_size), 0) AS used_u,
-            coalesce(sum(CASE WHEN s.status <> 'decommissioned' THEN s.power_supply_w ELSE 0 END), 0) AS allocated_w
+    ctx.db.all<{ datacenter_id: number; servers: number }>(
+      sql`SELECT r.datacenter_id AS datacenter_id, count(*) AS servers
           FROM servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${andVisible(ctx, rackEntity, 'r')} GROUP BY r.datacenter_id`,
+    ),
+    // space and power of every rack-mounted kind (storage, switches, PDUs too), counted as the rack list counts them
+    ctx.db.all<{ datacenter_id: number; used_u: number; allocated_w: number }>(
+      sql`SELECT racks.datacenter_id AS datacenter_id, coalesce(sum(${sql.raw(RACK_MOUNT_SQL.used_u)}), 0) AS used_u,
+            coalesce(sum(${sql.raw(RACK_MOUNT_SQL.allocated_w)}), 0) AS allocated_w
+          FROM racks WHERE 1 = 1${andVisible(ctx, rackEntity, 'racks')} GROUP BY racks.datacenter_id`,
     ),
   ]);
   const racksBy = new Map(rackAgg.map((r) => [r.datacenter_id, r]));
   const serversBy = new Map(serverAgg.map((s) => [s.datacenter_id, s]));
+  const mountsBy = new Map(mountAgg.map((m) => [m.datacenter_id, m]));
   return dcs.map((d) => ({
     ...d,
     racks: racksBy.get(d.id)?.racks ?? 0,
     total_u: racksBy.get(d.id)?.total_u ?? 0,
     rack_power_kw: racksBy.get(d.id)?.rack_power_kw ?? 0,
     servers: serversBy.get(d.id)?.servers ?? 0,
-    used_u: serversBy.get(d.id)?.used_u ?? 0,
-    allocated_w: serversBy.get(d.id)?.allocated_w ?? 0,
+    used_u: mountsBy.get(d.id)?.used_u ?? 0,
+    allocated_w: mountsBy.get(d.id)?.allocated_w ?? 0,
   }));
 }
 
