@@ -24,7 +24,7 @@ let operator: TestUser;
 let rack: Row;
 
 /**
- * The row exactly as D1 stores it (JSON columns decoded), to compare with what the audit trail recorded; less
+ * The row exactly as D1 stores it (JSON and boolean columns decoded), to compare with what the audit trail recorded; less
  * the servers' search_text, a derived copy of other columns that the trail leaves out on purpose.
  */
 async function stored(table: 'servers' | 'racks' | 'datacenters', id: number): Promise<Row | null> {
@@ -33,6 +33,8 @@ async function stored(table: 'servers' | 'racks' | 'datacenters', id: number): P
   if (row && table === 'servers') {
     expect(typeof row.search_text).toBe('string');
     delete row.search_text;
+    // a boolean column, which the trail records as JSON true/false (as the API reads it), D1 as 0/1
+    row.is_full_depth = !!row.is_full_depth;
   }
   return row;
 }
