@@ -8,7 +8,7 @@ import { createRows } from '../platform/http/resource';
 /**
  * Demo prices, not real ones: one estate-wide time-of-use tariff (a day rate from 07:00 to 21:00 local time), a
  * yearly licence contract, and a monthly estate budget of about 110 % of the estate's run rate once priced, so
- * the budget page has something to track and the forecast alert stays quiet unless the load grows.
+ * the budget page has something to track; it alerts when the forecast overruns it (the load grew).
  */
 export async function seedCost(ctx: ServiceContext, now = new Date()) {
   await createRows(ctx, tariffsResource, [
@@ -42,7 +42,7 @@ export async function seedCost(ctx: ServiceContext, now = new Date()) {
   const budget = rate ? Math.max(1000, Math.round((rate.per_month * 1.1) / 1000) * 1000) : 0;
   if (budget) {
     await createRows(ctx, budgetsResource, [
-      { name: 'Estate, monthly', period: 'month', amount: budget, currency: 'EUR', alert_at_pct: 90 },
+      { name: 'Estate, monthly', period: 'month', amount: budget, currency: 'EUR', alert_at_pct: 100 },
     ]);
   }
   return { cost_tariffs: 1, cost_contracts: 1, cost_budgets: budget ? 1 : 0 };
