@@ -93,6 +93,8 @@ describe('NetBox import: refusals', () => {
     expectProblem(bad, 422, ['sites[0].id', 'racks']);
     expectProblem(await post([{ model: 'dcim.site' }], admin), 422, ['[0]']);
     expectProblem(await post({}, admin), 422);
+    // every error names its place, an empty key too (the fuzzer's find)
+    expectProblem(await post({ '': 3 }, admin), 422, ['(empty key)']);
   });
 
   it('viewers and auditors may not import; they may read the runs', async () => {

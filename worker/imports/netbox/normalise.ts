@@ -121,8 +121,10 @@ function collect(input: unknown, errors: FieldError[]): Map<string, Rec[]> {
     });
     return lists;
   }
-  for (const [rawKey, value] of Object.entries(input)) {
-    const key = endpointKey(rawKey);
+  for (const [name, value] of Object.entries(input)) {
+    const key = endpointKey(name);
+    // errors name the field by its key; an empty key still needs a name to point at
+    const rawKey = name === '' ? '(empty key)' : name;
     // an API page as NetBox answers it ({ count, next, results }) is accepted as its results
     const list = isRec(value) && Array.isArray(value.results) ? value.results : value;
     if (!Array.isArray(list)) {
