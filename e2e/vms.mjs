@@ -57,8 +57,9 @@ await browserSuite('vms', { port: 8960 }, async ({ page, origin, step }) => {
     await page.goto(url('/vms'));
     await page.click('text=Auto-scaling groups');
     await page.waitForURL((u) => u.pathname === '/vms/scaling-groups');
+    // wait for a linked row: before the list arrives the body holds one loading/empty row
+    await page.locator('[data-testid=scaling-groups-table] tbody a.cell-link').first().waitFor();
     const rows = page.locator('[data-testid=scaling-groups-table] tbody tr');
-    await rows.first().waitFor();
     expect((await rows.count()) === 3, `pools listed: ${await rows.count()}`);
     await shot('scaling-groups');
     await page.locator('[data-testid=scaling-groups-table] tbody a.cell-link').first().click();
