@@ -1,0 +1,72 @@
+// What a playbook would do, worked out from facts the caller loads: pure, so the choice is tested with numbers.
+
+export interface VmCandidate {
+  id: number;
+  name: string;
+  cpu_cores: number;
+  ram_gb: number;
+}
+export interface TargetOption {
+  server_id: number;
+  name: string;
+  allowed: boolean;
+  /** free vCPU after overcommit on the target (null: the host records no core count) */
+  free_cpu: number | null;
+}
+
+export interface MigrationProposal {
+  vm_id: number;
+  vm_name: string;
+  cpu_cores: number;
+  from_host_id: number;
+  from_host: string;
+  to_host_id: number;
+  to_host: string;
+  to_free_cpu: number | null;
+}
+
+/**
+ * The move that relieves a hot host most: the VM with the most vCPU that some other host may take (ties: less
+ * RAM, as it migrates sooner), to the allowed host with the most free vCPU. Null when no VM can move anywhere.
+ */
+export function chooseMigration(
+  from: { id: number; name: string },
+  vms: VmCandidate[],
+  targetsOf: (vmId: number) => TargetOption[],
+): MigrationProposal | null {
+  const order = [...vms].sort((a, b) => b.cpu_cores - a.cpu_cores || a.ram_gb - b.ram_gb || a.id - b.id);
+  for (const vm of order) {
+    const allowed = targetsOf(vm.id).filter((t) => t.allowed);
+    if (!allowed.length) continue;
+    const best = allowed.reduce((a, b) => ((b.free_cpu ?? Infinity) > (a.free_cpu ?? Infinity) ? b : a));
+    return {
+      vm_id: vm.id,
+      vm_name: vm.name,
+      cpu_cores: vm.cpu_cores,
+      from_host_id: from.id,
+      from_host: from.name,
+      to_host_id: best.server_id,
+      to_host: best.name,
+      to_free_cpu: best.free_cpu,
+    };
+  }
+  return null;
+}
+
+export interface ScaleProposal {
+  workload_id: number;
+  workload: string;
+  from_replicas: number;
+  to_replicas: number;
+}
+
+/** `step` more replicas, capped at `max`; null when the workload is already at its cap. */
+export function chooseScale(
+  w: { id: number; name: string; replicas_desired: number },
+  step: number,
+  max: number | null,
+): ScaleProposal | null {
+  const to = max === null ? w.replicas_desired + step : Math.min(max, w.replicas_desired + step);
+  if (to <= w.replicas_desired) return null;
+  return { workload_id: w.id, workload: w.name, from_replicas: w.replicas_desired, to_replicas: to };
+}

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import type { ResourceDef } from '../platform/http/resource';
+import { visibleWhere } from '../platform/access/entities';
+import { remediationRunEntity } from './access';
+import { remediationRuns } from './tables';
+import { PLAYBOOK_ACTIONS } from './schemas/playbook';
+import { RUN_STATUSES, Run } from './schemas/run';
+
+export const RUN_AUDIT = { table: remediationRuns, entityType: 'remediation_run' } as const;
+
+/** Runs are made by the cron (trigger.ts), decided by approve/reject, and followed to their outcome (execute.ts). */
+export const runsResource: ResourceDef = {
+  path: '/remediation/runs',
+  entity: 'remediation_run',
+  label: 'remediation run',
+  tag: 'Remediation',
+  table: remediationRuns,
+  schemas: { output: Run },
+  ops: ['list', 'get'],
+  filters: {
+    playbook_id: { type: 'int' },
+    alert_id: { type: 'int' },
+    datacenter_id: { type: 'int' },
+    server_id: { type: 'int' },
+    status: { type: 'string', values: RUN_STATUSES },
+    action: { type: 'string', values: PLAYBOOK_ACTIONS },
+  },
+  sortable: ['id', 'created_at', 'status', 'name', 'severity', 'finished_at'],
+  defaultSort: '-id',
+  searchable: ['name', 'target', 'reason', 'decided_by'],
+  scope: (ctx) => visibleWhere(ctx, remediationRunEntity),
+  computed: () => ({
+    alert_message: sql.raw('(SELECT a.message FROM alerts a WHERE a.id = remediation_runs.alert_id)'),
+    alert_status: sql.raw('(SELECT a.status FROM alerts a WHERE a.id = remediation_runs.alert_id)'),
+    datacenter_name: sql.raw('(SELECT d.name FROM datacenters d WHERE d.id = remediation_runs.datacenter_id)'),
+  }),
+  access: { read: 'alerts:read', write: 'vms:operate' },
+  description:
+    'Every time a playbook met an alert: what it would have done (dry run), what a guard stopped (skipped, with ' +
+    'the guard), what waits for approval, and what ran, with the operation that carried it out and whether the ' +
+    'alert cleared in time (succeeded) or not (failed, escalated to an incident).',
+};
