@@ -287,10 +287,14 @@ describe('remediation playbooks', () => {
     expect(runs[3]).toMatchObject({ status: 'skipped' });
     expect(runs[3]!.reason).toBe('blast radius: 1 of 1 actions this hour in the datacenter already');
 
-
     // cooldown, on a playbook with budget to spare: a host acted on is left alone for 30 min after
     const cool = await hotRule();
-    const c = await playbook({ action: 'vm.migrate', trigger_rule_id: cool.rule.id, mode: 'approval', max_per_hour: 10 });
+    const c = await playbook({
+      action: 'vm.migrate',
+      trigger_rule_id: cool.rule.id,
+      mode: 'approval',
+      max_per_hour: 10,
+    });
     const x = hosts[3]!;
     await vm(x, 2);
     await vm(x, 2);

@@ -92,8 +92,7 @@ export async function startAction(ctx: ServiceContext, run: RunRow) {
 
 const playbookOf = async (ctx: ServiceContext, id: number) =>
   (await ctx.db.select().from(remediationPlaybooks).where(eq(remediationPlaybooks.id, id)).get()) as
-    | PlaybookRow
-    | undefined;
+    PlaybookRow | undefined;
 
 /**
  * An operator approves a waiting run: the guards are asked again (the kill switch, a window, the hour's budget
@@ -159,7 +158,13 @@ export async function rejectRun(ctx: ServiceContext, id: number, reason?: string
   await transition(
     ctx,
     run,
-    { status: 'rejected', reason: reason || null, decided_by: who, decided_at: ISO(Date.now()), finished_at: ISO(Date.now()) },
+    {
+      status: 'rejected',
+      reason: reason || null,
+      decided_by: who,
+      decided_at: ISO(Date.now()),
+      finished_at: ISO(Date.now()),
+    },
     `${who} rejected "${run.name}"${reason ? `: ${reason}` : ''}`,
   );
   return getRow(ctx, runsResource, id, true);
@@ -170,7 +175,14 @@ export async function rejectRun(ctx: ServiceContext, id: number, reason?: string
  * operation; a finished action is verified: the alert must clear by `verify_by`, or the run failed and escalates.
  */
 export async function advanceRuns(ctx: ServiceContext, now = Date.now()) {
-  const open = await ctx.db.all<RunRow & { alert_status: string | null; op_status: string | null; op_error: string | null; verify_min: number | null }>(
+  const open = await ctx.db.all<
+    RunRow & {
+      alert_status: string | null;
+      op_status: string | null;
+      op_error: string | null;
+      verify_min: number | null;
+    }
+  >(
     sql`SELECT r.*, a.status AS alert_status, p.verify_min,
           CASE r.action WHEN 'vm.migrate' THEN (SELECT o.status FROM vm_operations o WHERE o.id = r.operation_id)
                ELSE (SELECT o.status FROM workload_operations o WHERE o.id = r.operation_id) END AS op_status,
@@ -204,10 +216,19 @@ export async function advanceRuns(ctx: ServiceContext, now = Date.now()) {
             : `"${run.name}" done: verifying that the alert clears by ${by}`,
         );
       } else if (op_status === 'failed' || op_status === 'cancelled' || op_status === null) {
-        await fail(ctx, run, `its operation #${run.operation_id} ${op_status ?? 'is gone'}${op_error ? `: ${op_error}` : ''}`);
+        await fail(
+          ctx,
+          run,
+          `its operation #${run.operation_id} ${op_status ?? 'is gone'}${op_error ? `: ${op_error}` : ''}`,
+        );
       }
     } else if (cleared) {
-      await transition(ctx, run, { status: 'succeeded', finished_at: ISO(now) }, `"${run.name}" verified: the alert cleared`);
+      await transition(
+        ctx,
+        run,
+        { status: 'succeeded', finished_at: ISO(now) },
+        `"${run.name}" verified: the alert cleared`,
+      );
     } else if (run.verify_by && Date.parse(run.verify_by) <= now) {
       await fail(ctx, run, `the alert did not clear within ${verify_min ?? 15} min of the action`);
     }

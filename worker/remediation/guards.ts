@@ -29,7 +29,9 @@ export type Decision =
   | { status: 'awaiting_approval'; reason: string };
 
 /** What blocks the run outright, whatever its mode; null when nothing does. */
-export function blockingGuard(f: Omit<GuardFacts, 'mode' | 'severity' | 'approvalSeverity' | 'zoneAllowsAuto' | 'zone'>) {
+export function blockingGuard(
+  f: Omit<GuardFacts, 'mode' | 'severity' | 'approvalSeverity' | 'zoneAllowsAuto' | 'zone'>,
+) {
   if (f.killSwitch) return 'the kill switch is on';
   if (f.maintenance) return `${f.maintenance} is active`;
   if (f.startedLastHour >= f.maxPerHour)

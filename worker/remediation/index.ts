@@ -14,7 +14,11 @@ addDependent(alertRulesResource, {
   column: 'trigger_rule_id',
   label: 'remediation playbooks',
 });
-addDependent(workloadsResource, { table: tables.remediationPlaybooks, column: 'workload_id', label: 'remediation playbooks' });
+addDependent(workloadsResource, {
+  table: tables.remediationPlaybooks,
+  column: 'workload_id',
+  label: 'remediation playbooks',
+});
 addDependent(datacentersResource, {
   table: tables.remediationPlaybooks,
   column: 'datacenter_id',
@@ -25,4 +29,9 @@ addDependent(datacentersResource, {
  * Auto-remediation: playbooks triggered by alerts (metric, anomaly and inventory rules), acting through the site
  * agent's operations under guards, each run verified against its alert and escalated to an incident when it fails.
  */
-export const remediation = defineDomain({ name: 'remediation', tables, mount: mountRemediation, jobs: remediationJobs });
+export const remediation = defineDomain({
+  name: 'remediation',
+  tables,
+  mount: mountRemediation,
+  jobs: remediationJobs,
+});

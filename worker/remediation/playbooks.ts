@@ -31,9 +31,7 @@ export const playbooksResource: ResourceDef = {
     workload_id: { table: workloads, label: 'Workload' },
   },
   computed: () => ({
-    trigger_rule_name: sql.raw(
-      '(SELECT r.name FROM alert_rules r WHERE r.id = remediation_playbooks.trigger_rule_id)',
-    ),
+    trigger_rule_name: sql.raw('(SELECT r.name FROM alert_rules r WHERE r.id = remediation_playbooks.trigger_rule_id)'),
     datacenter_name: sql.raw('(SELECT d.name FROM datacenters d WHERE d.id = remediation_playbooks.datacenter_id)'),
     workload_name: sql.raw('(SELECT w.name FROM workloads w WHERE w.id = remediation_playbooks.workload_id)'),
     runs_24h: sql.raw(

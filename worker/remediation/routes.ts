@@ -24,7 +24,12 @@ export function mountRemediation(api: Api) {
       access: 'vms:operate',
       params: IdParams,
       responses: [
-        { status: 200, description: 'The run, executing (or failed when the action was refused)', schema: Run, complete: true },
+        {
+          status: 200,
+          description: 'The run, executing (or failed when the action was refused)',
+          schema: Run,
+          complete: true,
+        },
         { status: 404, description: 'No such run' },
         { status: 409, description: 'Not awaiting approval, or a guard holds it back' },
       ],

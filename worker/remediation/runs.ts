@@ -33,6 +33,7 @@ export const runsResource: ResourceDef = {
     alert_message: sql.raw('(SELECT a.message FROM alerts a WHERE a.id = remediation_runs.alert_id)'),
     alert_status: sql.raw('(SELECT a.status FROM alerts a WHERE a.id = remediation_runs.alert_id)'),
     datacenter_name: sql.raw('(SELECT d.name FROM datacenters d WHERE d.id = remediation_runs.datacenter_id)'),
+    server_name: sql.raw('(SELECT s.name FROM servers s WHERE s.id = remediation_runs.server_id)'),
   }),
   access: { read: 'alerts:read', write: 'vms:operate' },
   description:

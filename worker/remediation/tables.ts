@@ -39,7 +39,10 @@ export const remediationPlaybooks = sqliteTable(
     max_replicas: integer('max_replicas'),
     ...timestamps(),
   },
-  (t) => [uniqueIndex('remediation_playbooks_name_uq').on(t.name), index('remediation_playbooks_rule_idx').on(t.trigger_rule_id)],
+  (t) => [
+    uniqueIndex('remediation_playbooks_name_uq').on(t.name),
+    index('remediation_playbooks_rule_idx').on(t.trigger_rule_id),
+  ],
 );
 
 /**

@@ -34,6 +34,7 @@ export const Run = v.object({
   datacenter_name: v.nullable(v.string()),
   rack_id: v.nullable(v.number()),
   server_id: v.nullable(v.number()),
+  server_name: v.nullable(v.string()),
   security_zone: v.string(),
   target: v.nullable(v.string()),
   status: v.picklist(RUN_STATUSES),

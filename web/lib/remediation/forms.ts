@@ -1,0 +1,155 @@
+// The playbook form, validated by the API's own schema (worker/remediation/schemas/playbook.ts).
+import { APPROVAL_SEVERITIES, PLAYBOOK_ACTIONS, PLAYBOOK_MODES } from '$worker/remediation/schemas/playbook';
+import { SECURITY_ZONES } from '$worker/platform/schemas/common';
+import { SEVERITIES } from '$worker/alerting/schemas/alert-rule';
+import type { Section, Values } from '../forms';
+import type { RemediationRun } from './types';
+
+export const ACTION_LABELS: Record<(typeof PLAYBOOK_ACTIONS)[number], string> = {
+  'vm.migrate': 'Migrate a VM off the hot host',
+  'workload.scale': 'Scale a workload out',
+};
+export const MODE_LABELS: Record<(typeof PLAYBOOK_MODES)[number], string> = {
+  dry_run: 'Dry run: only record what it would do',
+  approval: 'Approval: wait for an operator',
+  auto: 'Auto: act within the guards',
+};
+
+export const PLAYBOOK_DEFAULTS: Values = {
+  enabled: true,
+  action: 'vm.migrate',
+  mode: 'dry_run',
+  min_severity: 'warning',
+  approval_severity: 'critical',
+  auto_max_zone: 'Internal',
+  max_per_hour: '3',
+  cooldown_min: '30',
+  verify_min: '15',
+  scale_step: '1',
+};
+
+interface Named {
+  id: number;
+  name: string;
+}
+
+export const playbookSections = (o: { rules: Named[]; datacenters: Named[]; workloads: Named[] }): Section[] => [
+  {
+    title: 'When',
+    description:
+      'An alert of this rule (a metric, anomaly or inventory rule; forecasts raise theirs as inventory rules).',
+    fields: [
+      { name: 'name', label: 'Name', type: 'text', required: true, span: 2 },
+      {
+        name: 'trigger_rule_id',
+        label: 'Alert rule',
+        type: 'select',
+        numeric: true,
+        required: true,
+        emptyOption: 'Select a rule…',
+        options: o.rules.map((r) => ({ value: String(r.id), label: r.name })),
+      },
+      { name: 'min_severity', label: 'At or above', type: 'select', options: [...SEVERITIES] },
+      {
+        name: 'datacenter_id',
+        label: 'Datacenter',
+        type: 'select',
+        numeric: true,
+        nullable: true,
+        emptyOption: 'Any datacenter',
+        options: o.datacenters.map((d) => ({ value: String(d.id), label: d.name })),
+      },
+      { name: 'enabled', label: 'Enabled', type: 'checkbox' },
+      { name: 'description', label: 'Description', type: 'textarea', span: 2 },
+    ],
+  },
+  {
+    title: 'Do',
+    fields: [
+      {
+        name: 'action',
+        label: 'Action',
+        type: 'select',
+        options: PLAYBOOK_ACTIONS.map((a) => ({ value: a, label: ACTION_LABELS[a] })),
+        span: 2,
+        help: (v) =>
+          v.action === 'vm.migrate'
+            ? "The biggest VM of the alert's server that fits elsewhere goes live to the host with the most free vCPU."
+            : undefined,
+      },
+      {
+        name: 'workload_id',
+        label: 'Workload',
+        type: 'select',
+        numeric: true,
+        nullable: true,
+        emptyOption: 'Select a workload…',
+        options: o.workloads.map((w) => ({ value: String(w.id), label: w.name })),
+        disabled: (v) => v.action !== 'workload.scale',
+      },
+      {
+        name: 'scale_step',
+        label: 'Replicas added',
+        type: 'integer',
+        disabled: (v) => v.action !== 'workload.scale',
+      },
+      {
+        name: 'max_replicas',
+        label: 'At most',
+        type: 'integer',
+        nullable: true,
+        unit: 'replicas',
+        disabled: (v) => v.action !== 'workload.scale',
+      },
+    ],
+  },
+  {
+    title: 'Guards',
+    description:
+      'The kill switch and active maintenance windows always hold a playbook back. Approval is asked in approval mode, and in auto mode at the severity and above the zone set here.',
+    fields: [
+      {
+        name: 'mode',
+        label: 'Mode',
+        type: 'select',
+        options: PLAYBOOK_MODES.map((m) => ({ value: m, label: MODE_LABELS[m] })),
+        span: 2,
+      },
+      {
+        name: 'approval_severity',
+        label: 'Approval at',
+        type: 'select',
+        options: APPROVAL_SEVERITIES.map((s) => ({
+          value: s,
+          label: s === 'never' ? 'never (by severity)' : `${s} and above`,
+        })),
+        disabled: (v) => v.mode !== 'auto',
+      },
+      {
+        name: 'auto_max_zone',
+        label: 'Auto up to zone',
+        type: 'select',
+        options: [...SECURITY_ZONES],
+        disabled: (v) => v.mode !== 'auto',
+      },
+      { name: 'max_per_hour', label: 'Blast radius', type: 'integer', unit: 'actions / h / DC', required: true },
+      { name: 'cooldown_min', label: 'Cooldown', type: 'integer', unit: 'min', help: 'Per target (host or workload)' },
+      {
+        name: 'verify_min',
+        label: 'Verify within',
+        type: 'integer',
+        unit: 'min',
+        help: 'The alert must clear in this time, or the run fails and escalates to an incident',
+      },
+    ],
+  },
+];
+
+/** "VM web-03: hv-1 → hv-2" or "api: 3 → 5 replicas", from a run's proposal. */
+export function proposalText(r: Pick<RemediationRun, 'action' | 'proposal' | 'target'>): string {
+  const p = r.proposal as Record<string, unknown>;
+  if (r.action === 'vm.migrate' && p.vm_name) return `Migrate ${p.vm_name}: ${p.from_host} → ${p.to_host}`;
+  if (r.action === 'workload.scale' && p.workload)
+    return `Scale ${p.workload}: ${p.from_replicas} → ${p.to_replicas} replicas`;
+  return r.target ?? '—';
+}
