@@ -31,7 +31,10 @@ describe('guards', () => {
 
   it('the kill switch and a maintenance window skip every mode, dry run included', () => {
     for (const mode of ['dry_run', 'approval', 'auto'] as const) {
-      expect(decide({ ...base, mode, killSwitch: true })).toEqual({ status: 'skipped', reason: 'the kill switch is on' });
+      expect(decide({ ...base, mode, killSwitch: true })).toEqual({
+        status: 'skipped',
+        reason: 'the kill switch is on',
+      });
       expect(decide({ ...base, mode, maintenance: 'maintenance window #4 "PSU swap"' })).toEqual({
         status: 'skipped',
         reason: 'maintenance window #4 "PSU swap" is active',
