@@ -129,4 +129,42 @@ describe('inventory rules on the cron', () => {
     expect(a).toMatchObject({ status: 'firing', severity: 'critical', rack_id: null });
     expect(a.value).toBeGreaterThanOrEqual(1);
   });
+
+  it('disk full forecast: fires a day ahead from the nightly forecast, and clears when a new one relents', async () => {
+    const rack = await createRack(admin);
+    const s = await createServer(admin, { rack_id: rack.id });
+    const r = await rule({
+      inventory_check: 'disk_full_forecast',
+      comparison: '<',
+      threshold: 24,
+      scope_type: 'server',
+      scope_value: String(s.id),
+      message: '{{device}} disk full in {{value}} h',
+    });
+    // the forecast as the nightly job stores it: hour i at 90 + 0.5·i %, so 100 % at hour 20
+    const put = (slope: number) =>
+      env.DB.prepare(
+        `INSERT OR REPLACE INTO series_forecasts (rack_id, server_id, metric, labels, run_id, computed_at, start, method,
+           period, backtest, history_hours, points) VALUES (?, ?, 'disk_pct', '', 1, ?, ?, 'drift', 24, '{}', 72, ?)`,
+      )
+        .bind(
+          rack.id,
+          s.id,
+          Date.now(),
+          Date.now(),
+          JSON.stringify(Array.from({ length: 168 }, (_, i) => [90 + slope * i, 88 + slope * i, 92 + slope * i])),
+        )
+        .run();
+    await put(0.5);
+    await tick();
+    let [a] = await alertsOf(r.id);
+    expect(a).toMatchObject({ status: 'firing', server_id: s.id });
+    expect(a.value).toBeCloseTo(20, 0);
+    expect(a.message).toBe(`${s.name} disk full in ${a.value} h`);
+    // a gentler forecast (full at hour 100, beyond the day): it resolves
+    await put(0.1);
+    await tick();
+    [a] = await alertsOf(r.id);
+    expect(a!.status).toBe('resolved');
+  });
 });

@@ -107,7 +107,7 @@ beforeAll(async () => {
   send({ type: 'hello', protocol: 1, agent: { version: '1', hostname: 'site', drivers: ['libvirt'], dry_run: false } });
 });
 
-describe('remediation playbooks', () => {
+describe('remediation playbooks', { timeout: 60_000 }, () => {
   it('dry run by default: records the migration it would propose, once, and touches nothing', async () => {
     const [a, b] = [await host(rack, 1), await host(rack, 3)];
     const small = await vm(a, 2);
@@ -138,6 +138,45 @@ describe('remediation playbooks', () => {
     // the "would have run" list
     const would = (await get('/api/remediation/runs?status=would_run&limit=500')) as Row[];
     expect(would.map((r) => r.id)).toContain(runs[0].id);
+  });
+
+  it('a forecast triggers too: "disk full in < 24 h" from the nightly forecast meets a dry-run playbook', async () => {
+    const r5 = await createRack(admin, { datacenter_id: dc.id, power_capacity_kw: 20 });
+    const [a, b] = [await host(r5, 1), await host(r5, 3)];
+    await vm(a, 2);
+    await vm(b, 2);
+    const rule = await api('/api/alert-rules', {
+      token: admin,
+      json: {
+        name: uniqueName('Disk full soon'),
+        kind: 'inventory',
+        inventory_check: 'disk_full_forecast',
+        comparison: '<',
+        threshold: 24,
+        scope_type: 'server',
+        scope_value: String(a.id),
+      },
+    });
+    expect(rule.status, rule.text).toBe(201);
+    const p = await playbook({ action: 'vm.migrate', trigger_rule_id: rule.body.id });
+    // hour i at 95 + i %: full at hour 5
+    await env.DB.prepare(
+      `INSERT INTO series_forecasts (rack_id, server_id, metric, labels, run_id, computed_at, start, method, period,
+         backtest, history_hours, points) VALUES (?, ?, 'disk_pct', '', 1, ?, ?, 'drift', 24, '{}', 72, ?)`,
+    )
+      .bind(
+        r5.id,
+        a.id,
+        Date.now(),
+        Date.now(),
+        JSON.stringify(Array.from({ length: 168 }, (_, i) => [95 + i, 94 + i, 96 + i])),
+      )
+      .run();
+    await cron();
+    await cron();
+    const [run] = await runsOf(p);
+    expect(run).toMatchObject({ status: 'would_run', server_id: a.id, severity: 'warning' });
+    expect(run.alert_message).toBeTruthy();
   });
 
   it('approval: waits for an operator, the agent migrates, and the run succeeds when the alert clears', async () => {

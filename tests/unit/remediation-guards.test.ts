@@ -113,3 +113,16 @@ describe('what a playbook proposes', () => {
     expect(chooseScale(w, 1, null)?.to_replicas).toBe(4);
   });
 });
+
+describe('the disk-full forecast check', () => {
+  it('counts hours to the first forecast hour at 100 %, from now, never below 0', async () => {
+    const { hoursUntilFull } = await import('../../worker/alerting/inventory');
+    const start = Date.parse('2026-12-07T12:00:00Z');
+    const pts = (vals: number[]) => vals.map((v) => [v, v - 1, v + 1] as [number, number, number]);
+    // hour 3 reaches 100; seen 30 min after the forecast started: 2.5 h left
+    expect(hoursUntilFull(start, pts([97, 98, 99, 100, 101]), start + 30 * 60_000)).toBe(2.5);
+    expect(hoursUntilFull(start, pts([97, 98, 99]), start)).toBeNull();
+    // already past it
+    expect(hoursUntilFull(start, pts([100]), start + 2 * 3_600_000)).toBe(0);
+  });
+});

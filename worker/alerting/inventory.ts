@@ -59,6 +59,13 @@ const rackFinding = (r: Row, value: number): Finding => ({
   server_id: null,
 });
 
+/** Hours from `now` to the first forecast hour at or above 100 % (0 when already past it); null when none is. */
+export function hoursUntilFull(start: number, points: [number, number, number][], now: number): number | null {
+  const i = points.findIndex((p) => p[0] >= 100);
+  if (i < 0) return null;
+  return Math.max(0, Math.round((start + i * 3_600_000 - now) / 360_000) / 10);
+}
+
 /**
  * What each check measures, for every device it applies to (the rule's comparison and threshold are applied by
  * the caller). Values are in the unit the rule's threshold is written in: days, percent, minutes, problems.
@@ -129,6 +136,21 @@ export async function measure(env: Env, check: string, now: number): Promise<Fin
           server_id: null,
         },
       ];
+    }
+    case 'disk_full_forecast': {
+      // hours until the nightly forecast of a server's disk_pct reaches 100 %; servers whose week of forecast
+      // stays under it have no finding (a rule "< 24" fires a day ahead, and clears when a new forecast relents)
+      const { results } = await db
+        .prepare(
+          `SELECT f.server_id, f.start, f.points, s.name, s.rack_id, r.name AS rack_name, r.datacenter_id
+             FROM series_forecasts f JOIN servers s ON s.id = f.server_id JOIN racks r ON r.id = s.rack_id
+            WHERE f.metric = 'disk_pct' AND f.server_id > 0 AND s.status <> 'decommissioned'`,
+        )
+        .all<Row>();
+      return results.flatMap((r) => {
+        const hours = hoursUntilFull(r.start, JSON.parse(r.points), now);
+        return hours === null ? [] : [serverFinding(r, hours)];
+      });
     }
     default:
       return [];

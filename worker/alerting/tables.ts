@@ -25,7 +25,8 @@ export const alertRules = sqliteTable(
     clear_threshold: real('clear_threshold'),
     for_s: integer('for_s').notNull().default(0),
     keep_firing_for_s: integer('keep_firing_for_s').notNull().default(0),
-    /** inventory rules: what is checked (warranty_expiring, rack_power_allocation, rack_space, no_data, audit_chain) */
+    /** inventory rules: what is checked (warranty_expiring, rack_power_allocation, rack_space, no_data, audit_chain,
+     * disk_full_forecast) */
     inventory_check: text('inventory_check'),
     /** all, datacenter, rack, server_type, server */
     scope_type: text('scope_type').notNull().default('all'),

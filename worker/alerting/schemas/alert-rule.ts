@@ -14,6 +14,7 @@ export const INVENTORY_CHECKS = [
   'rack_space',
   'no_data',
   'audit_chain',
+  'disk_full_forecast',
 ] as const;
 /** suppressed: fired while a maintenance window covered its device (kept, not sent, not escalated) */
 export const ALERT_STATUSES = ['firing', 'acknowledged', 'suppressed', 'resolved'] as const;
