@@ -104,7 +104,10 @@ await browserSuite('remediation', { port: 8887 }, async ({ page, origin, step, s
       await page.locator('[data-testid=kill-switch] >> text=Kill switch: off').waitFor();
       await page.locator('[data-testid=approvals-table] >> text=Nothing waits for approval').waitFor();
       await page.click('[data-testid=tab-playbooks]');
-      await page.locator('[data-testid=playbooks-table] >> text=No playbook yet').waitFor();
+      // the shipped workload-balancing playbooks, in dry run
+      const shipped = page.locator('[data-testid=playbooks-table] tbody tr', { hasText: 'Rebalance a CPU-hot host' });
+      await shipped.waitFor();
+      expect((await shipped.innerText()).includes('Dry run'), await shipped.innerText());
       await shot('remediation-empty', false);
       await page.click('[data-testid=new-playbook]');
       await page.waitForURL((u) => u.pathname === '/remediation/playbooks/new');

@@ -135,6 +135,12 @@ describe('remediation playbooks', { timeout: 60_000 }, () => {
     expect(await get(`/api/vm-operations?vm_id=${big.id}`)).toEqual([]);
     expect(await get(`/api/vm-operations?vm_id=${small.id}`)).toEqual([]);
     expect((await auditRows(`entity_type = 'remediation_run' AND entity_id = '${runs[0].id}'`)).length).toBe(1);
+    // a playbook that waits for the host to stay hot 15 minutes: nothing yet, then its run when the time has come
+    const patient = await playbook({ action: 'vm.migrate', trigger_rule_id: hot.rule.id, after_min: 15 });
+    await cron();
+    expect(await runsOf(patient)).toEqual([]);
+    await cron(Date.now() + 16 * MIN);
+    expect((await runsOf(patient)).map((r) => r.status)).toEqual(['would_run']);
     // the "would have run" list
     const would = (await get('/api/remediation/runs?status=would_run&limit=500')) as Row[];
     expect(would.map((r) => r.id)).toContain(runs[0].id);
@@ -399,6 +405,18 @@ describe('remediation playbooks', { timeout: 60_000 }, () => {
     expect(rej.status, rej.text).toBe(200);
     expect(rej.body).toMatchObject({ status: 'rejected', reason: 'peak trading hours' });
     expectProblem(await api(`/api/remediation/runs/${bySeverity!.id}/approve`, { token: admin, method: 'POST' }), 409);
+  });
+
+  it('ships workload balancing: hot 15 minutes by CPU or inlet, as dry-run suggestions', async () => {
+    const shipped = (await get('/api/remediation/playbooks?sort=name')) as Row[];
+    expect(
+      shipped
+        .filter((p) => ['Move load off a hot inlet', 'Rebalance a CPU-hot host'].includes(p.name))
+        .map((p) => [p.name, p.trigger_rule_name, p.after_min, p.mode, p.action]),
+    ).toEqual([
+      ['Move load off a hot inlet', 'Inlet above ASHRAE A1 (27 °C)', 5, 'dry_run', 'vm.migrate'],
+      ['Rebalance a CPU-hot host', 'CPU above 90 % for 10 minutes', 5, 'dry_run', 'vm.migrate'],
+    ]);
   });
 
   it('names bad fields (422), refuses viewers (403), unknown runs (404), and blocks deleting a rule in use', async () => {

@@ -19,6 +19,8 @@ export const remediationPlaybooks = sqliteTable(
     trigger_rule_id: integer('trigger_rule_id').notNull(),
     /** only alerts at or above this severity trigger it */
     min_severity: text('min_severity').notNull().default('warning'),
+    /** only alerts firing for at least this long: a shipped 10-minute CPU rule and 5 here is "hot for 15 minutes" */
+    after_min: integer('after_min').notNull().default(0),
     /** only alerts of this datacenter (null: any) */
     datacenter_id: integer('datacenter_id'),
     /** dry_run (record what it would do), approval (wait for an operator), auto (act, within the guards) */

@@ -32,6 +32,8 @@ export async function triggerPlaybooks(ctx: ServiceContext, now = Date.now()) {
       WHERE p.enabled = 1 AND a.status IN ('firing', 'acknowledged', 'suppressed')
         AND (p.datacenter_id IS NULL OR p.datacenter_id = a.datacenter_id)
         AND ${rank('a.severity')} >= ${rank('p.min_severity')}
+        AND (p.after_min = 0
+          OR a.started_at <= strftime('%Y-%m-%dT%H:%M:%fZ', ${now / 1000}, 'unixepoch', '-' || p.after_min || ' minutes'))
         AND NOT EXISTS (SELECT 1 FROM remediation_runs r WHERE r.playbook_id = p.id AND r.alert_id = a.id)
       ORDER BY a.id, p.id LIMIT 50`),
   );

@@ -20,6 +20,7 @@ export const PLAYBOOK_DEFAULTS: Values = {
   action: 'vm.migrate',
   mode: 'dry_run',
   min_severity: 'warning',
+  after_min: '0',
   approval_severity: 'critical',
   auto_max_zone: 'Internal',
   max_per_hour: '3',
@@ -50,6 +51,13 @@ export const playbookSections = (o: { rules: Named[]; datacenters: Named[]; work
         options: o.rules.map((r) => ({ value: String(r.id), label: r.name })),
       },
       { name: 'min_severity', label: 'At or above', type: 'select', options: [...SEVERITIES] },
+      {
+        name: 'after_min',
+        label: 'Firing for at least',
+        type: 'integer',
+        unit: 'min',
+        help: "Added to the rule's own wait: a 10-minute rule and 5 here answer a host hot for 15 minutes",
+      },
       {
         name: 'datacenter_id',
         label: 'Datacenter',

@@ -21,6 +21,9 @@ export const PlaybookCreate = v.object({
   ),
   trigger_rule_id: v.pipe(id, v.description('The alert rule whose alerts trigger it (metric, anomaly or inventory)')),
   min_severity: v.optional(oneOf(SEVERITIES)),
+  after_min: v.optional(
+    v.pipe(int(0, 1440), v.description('Only alerts firing for at least this many minutes (default 0)')),
+  ),
   datacenter_id: v.optional(v.nullable(id)),
   mode: v.optional(
     v.pipe(
@@ -58,6 +61,7 @@ export const Playbook = v.object({
   trigger_rule_id: v.number(),
   trigger_rule_name: v.nullable(v.string()),
   min_severity: v.picklist(SEVERITIES),
+  after_min: v.number(),
   datacenter_id: v.nullable(v.number()),
   datacenter_name: v.nullable(v.string()),
   mode: v.picklist(PLAYBOOK_MODES),
