@@ -263,6 +263,55 @@ describe('remediation playbooks', { timeout: 60_000 }, () => {
     expect((await auditRows(`entity_type = 'remediation_run' AND entity_id = '${run.id}'`)).length).toBeGreaterThan(2);
   });
 
+  it('scale out: a VM scaling group gets one more member through the agent, and never past its maximum', async () => {
+    const r6 = await createRack(admin, { datacenter_id: dc.id, power_capacity_kw: 20 });
+    const h = await host(r6, 1);
+    const tpl = await vm(h, 1);
+    const g = await api('/api/vm-scaling-groups', {
+      token: admin,
+      json: {
+        name: uniqueName('pool'),
+        template_vm_id: tpl.id,
+        scale_out_above: 99,
+        scale_in_below: 1,
+        min_size: 0,
+        max_size: 1,
+      },
+    });
+    expect(g.status, g.text).toBe(201);
+    const hot = await hotRule();
+    const p = await playbook({
+      action: 'vm_group.scale_out',
+      trigger_rule_id: hot.rule.id,
+      scaling_group_id: g.body.id,
+      mode: 'auto',
+      approval_severity: 'never',
+      cooldown_min: 0,
+    });
+    expect(p.scaling_group_name).toBe(g.body.name);
+    await hot.heat(h);
+    await cron();
+    let [run] = await runsOf(p);
+    expect(run).toMatchObject({
+      status: 'executing',
+      proposal: { scaling_group_id: g.body.id, from_size: 0, to_size: 1 },
+    });
+    const op = await agentDoes(run.operation_id);
+    expect(op.kind).toBe('vm.clone');
+    expect(op.params.clone_name).toBe(`${g.body.name}-1`);
+    await expect.poll(async () => (await get(`/api/vm-operations/${run.operation_id}`)).status).toBe('succeeded');
+    await hot.cool(h);
+    await cron();
+    [run] = await runsOf(p);
+    expect(run.status).toBe('succeeded');
+    // the group is at its maximum now: the next alert is held back with the reason
+    await hot.heat(h);
+    await cron();
+    const [, second] = await runsOf(p);
+    expect(second).toMatchObject({ status: 'skipped' });
+    expect(second!.reason).toBe(`${g.body.name} is already at its maximum of 1 member`);
+  });
+
   it('guards: kill switch, maintenance window, blast radius and cooldown hold runs back and say which', async () => {
     const r4 = await createRack(admin, { datacenter_id: dc.id, power_capacity_kw: 20 });
     const hosts = [await host(r4, 1), await host(r4, 3), await host(r4, 5), await host(r4, 7)];

@@ -7,13 +7,14 @@ import { auditUpdatedRow, toStatement } from '../platform/audit/trail';
 import { runBatch, type Statement } from '../platform/db/client';
 import { requestMigration } from '../virtualization/operations';
 import { requestScale } from '../virtualization/workload-operations';
+import { addGroupMember } from '../virtualization/scaling-groups';
 import { createIncident } from '../alerting/incidents';
 import { RUN_AUDIT, runsResource } from './runs';
 import { remediationPlaybooks, remediationRuns } from './tables';
 import { timelineStatement } from './timeline';
 import { blockingGuard } from './guards';
 import { ISO, activeWindow, killSwitchOn, recentActions, type AlertFacts, type PlaybookRow } from './facts';
-import type { MigrationProposal, ScaleProposal } from './proposal';
+import type { GroupProposal, MigrationProposal, ScaleProposal } from './proposal';
 
 type RunRow = typeof remediationRuns.$inferSelect;
 
@@ -60,24 +61,28 @@ async function fail(ctx: ServiceContext, run: RunRow, reason: string) {
   );
 }
 
+async function act(ctx: ServiceContext, run: RunRow, key: string) {
+  if (run.action === 'vm.migrate') {
+    const p = run.proposal as unknown as MigrationProposal;
+    return requestMigration(ctx, p.vm_id, { target_host_id: p.to_host_id, live: true }, key);
+  }
+  if (run.action === 'vm_group.scale_out') {
+    const p = run.proposal as unknown as GroupProposal;
+    const g = await ctx.db.get<{ id: number; name: string; template_vm_id: number } | undefined>(
+      sql`SELECT id, name, template_vm_id FROM vm_scaling_groups WHERE id = ${p.scaling_group_id}`,
+    );
+    if (!g) throw conflict(`Scaling group ${p.scaling_group_id} no longer exists.`);
+    return addGroupMember(ctx, g, p.to_size, key);
+  }
+  const p = run.proposal as unknown as ScaleProposal;
+  return requestScale(ctx, p.workload_id, { replicas: p.to_replicas }, key);
+}
+
 /** Hand the run's action to the site agent (the virtualization operations); a refusal fails the run. */
 export async function startAction(ctx: ServiceContext, run: RunRow) {
   const key = `remediation-${run.id}`;
   try {
-    const { operation } =
-      run.action === 'vm.migrate'
-        ? await requestMigration(
-            ctx,
-            (run.proposal as unknown as MigrationProposal).vm_id,
-            { target_host_id: (run.proposal as unknown as MigrationProposal).to_host_id, live: true },
-            key,
-          )
-        : await requestScale(
-            ctx,
-            (run.proposal as unknown as ScaleProposal).workload_id,
-            { replicas: (run.proposal as unknown as ScaleProposal).to_replicas },
-            key,
-          );
+    const { operation } = await act(ctx, run, key);
     await transition(
       ctx,
       run,
@@ -184,10 +189,10 @@ export async function advanceRuns(ctx: ServiceContext, now = Date.now()) {
     }
   >(
     sql`SELECT r.*, a.status AS alert_status, p.verify_min,
-          CASE r.action WHEN 'vm.migrate' THEN (SELECT o.status FROM vm_operations o WHERE o.id = r.operation_id)
-               ELSE (SELECT o.status FROM workload_operations o WHERE o.id = r.operation_id) END AS op_status,
-          CASE r.action WHEN 'vm.migrate' THEN (SELECT o.error FROM vm_operations o WHERE o.id = r.operation_id)
-               ELSE (SELECT o.error FROM workload_operations o WHERE o.id = r.operation_id) END AS op_error
+          CASE r.action WHEN 'workload.scale' THEN (SELECT o.status FROM workload_operations o WHERE o.id = r.operation_id)
+               ELSE (SELECT o.status FROM vm_operations o WHERE o.id = r.operation_id) END AS op_status,
+          CASE r.action WHEN 'workload.scale' THEN (SELECT o.error FROM workload_operations o WHERE o.id = r.operation_id)
+               ELSE (SELECT o.error FROM vm_operations o WHERE o.id = r.operation_id) END AS op_error
         FROM remediation_runs r LEFT JOIN alerts a ON a.id = r.alert_id
         LEFT JOIN remediation_playbooks p ON p.id = r.playbook_id
         WHERE r.status IN ('awaiting_approval', 'executing', 'verifying') ORDER BY r.id LIMIT 200`,

@@ -2,16 +2,23 @@ import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import { rawZoneOf } from '../platform/access/entities';
 import { serverEntity } from '../dcim/access';
-import { workloadEntity } from '../virtualization/access';
+import { vmScalingGroupEntity, workloadEntity } from '../virtualization/access';
 import { COVERS } from '../alerting/maintenance';
 import { migrationTargets } from '../virtualization/operations';
-import { chooseMigration, chooseScale, type MigrationProposal, type ScaleProposal } from './proposal';
+import {
+  chooseGroupGrowth,
+  chooseMigration,
+  chooseScale,
+  type GroupProposal,
+  type MigrationProposal,
+  type ScaleProposal,
+} from './proposal';
 import type { GuardFacts } from './guards';
 
 export interface PlaybookRow {
   id: number;
   name: string;
-  action: 'vm.migrate' | 'workload.scale';
+  action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
   mode: 'dry_run' | 'approval' | 'auto';
   approval_severity: string;
   auto_max_zone: string;
@@ -19,6 +26,7 @@ export interface PlaybookRow {
   cooldown_min: number;
   verify_min: number;
   workload_id: number | null;
+  scaling_group_id: number | null;
   scale_step: number;
   max_replicas: number | null;
 }
@@ -58,7 +66,7 @@ export async function activeWindow(ctx: ServiceContext, a: AlertFacts) {
 /**
  * The blast-radius and cooldown counts: what this playbook started (or in dry run would have) in the alert's
  * datacenter within the hour, and when it last acted on the same target (a migration's host; a scaling
- * playbook's one workload).
+ * playbook's one workload or group).
  */
 export async function recentActions(ctx: ServiceContext, p: PlaybookRow, a: AlertFacts, now: number) {
   const hourAgo = ISO(now - 3_600_000);
@@ -67,7 +75,7 @@ export async function recentActions(ctx: ServiceContext, p: PlaybookRow, a: Aler
       (SELECT count(*) FROM remediation_runs WHERE playbook_id = ${p.id} AND started_at >= ${hourAgo}
          AND datacenter_id IS ${a.datacenter_id}) AS n,
       (SELECT max(started_at) FROM remediation_runs WHERE playbook_id = ${p.id} AND started_at IS NOT NULL
-         AND (${p.action} = 'workload.scale' OR server_id IS ${a.server_id})) AS last`,
+         AND (${p.action} <> 'vm.migrate' OR server_id IS ${a.server_id})) AS last`,
   );
   return { startedLastHour: r?.n ?? 0, lastOnTargetAt: r?.last ? Date.parse(r.last) : null };
 }
@@ -96,7 +104,7 @@ export async function guardFacts(
 }
 
 export type Proposal =
-  | { ok: true; zone: string; target: string; proposal: MigrationProposal | ScaleProposal }
+  | { ok: true; zone: string; target: string; proposal: MigrationProposal | ScaleProposal | GroupProposal }
   | { ok: false; zone: string; reason: string };
 
 /** What the playbook would do about this alert, and the zone of what it touches. */
@@ -112,6 +120,26 @@ export async function propose(ctx: ServiceContext, p: PlaybookRow, a: AlertFacts
     return s
       ? { ok: true, zone: w.zone, target: w.name, proposal: s }
       : { ok: false, zone: w.zone, reason: `${w.name} is already at its cap of ${p.max_replicas} replicas` };
+  }
+  if (p.action === 'vm_group.scale_out') {
+    // members being removed no longer count; one being made does (the group's own cron counts the same way)
+    const g = await ctx.db.get<{ id: number; name: string; max_size: number; size: number; zone: string } | undefined>(
+      sql.raw(
+        `SELECT g.id, g.name, g.max_size, ${rawZoneOf(vmScalingGroupEntity, 'g')} AS zone,
+           (SELECT count(*) FROM vms v WHERE v.scaling_group_id = g.id AND v.id NOT IN (
+              SELECT vm_id FROM vm_operations WHERE kind = 'vm.delete' AND status IN ('queued', 'running'))) AS size
+         FROM vm_scaling_groups g WHERE g.id = ${Number(p.scaling_group_id)}`,
+      ),
+    );
+    if (!g) return { ok: false, zone: 'Public', reason: `scaling group ${p.scaling_group_id} no longer exists` };
+    const grow = chooseGroupGrowth(g);
+    return grow
+      ? { ok: true, zone: g.zone, target: `${g.name} (${g.size} → ${grow.to_size} members)`, proposal: grow }
+      : {
+          ok: false,
+          zone: g.zone,
+          reason: `${g.name} is already at its maximum of ${g.max_size} member${g.max_size === 1 ? '' : 's'}`,
+        };
   }
   if (a.server_id === null) return { ok: false, zone: 'Public', reason: 'the alert names no server to move VMs off' };
   const host = await ctx.db.get<{ id: number; name: string; zone: string } | undefined>(

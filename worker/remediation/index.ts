@@ -2,6 +2,7 @@ import { defineDomain } from '../platform/domain';
 import { addDependent } from '../platform/http/resource';
 import { alertRulesResource } from '../alerting/rules';
 import { workloadsResource } from '../virtualization/containers';
+import { scalingGroupsResource } from '../virtualization/scaling-groups';
 import { datacentersResource } from '../dcim/datacenters';
 import * as tables from './tables';
 import './access';
@@ -17,6 +18,11 @@ addDependent(alertRulesResource, {
 addDependent(workloadsResource, {
   table: tables.remediationPlaybooks,
   column: 'workload_id',
+  label: 'remediation playbooks',
+});
+addDependent(scalingGroupsResource, {
+  table: tables.remediationPlaybooks,
+  column: 'scaling_group_id',
   label: 'remediation playbooks',
 });
 addDependent(datacentersResource, {

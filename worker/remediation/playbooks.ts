@@ -3,7 +3,7 @@ import type { ResourceDef } from '../platform/http/resource';
 import { unprocessable } from '../platform/http/problem';
 import { datacenters } from '../dcim/tables';
 import { alertRules } from '../alerting/tables';
-import { workloads } from '../virtualization/tables';
+import { vmScalingGroups, workloads } from '../virtualization/tables';
 import { remediationPlaybooks } from './tables';
 import { PLAYBOOK_ACTIONS, PLAYBOOK_MODES, Playbook, PlaybookCreate, PlaybookUpdate } from './schemas/playbook';
 
@@ -29,11 +29,15 @@ export const playbooksResource: ResourceDef = {
     trigger_rule_id: { table: alertRules, label: 'Alert rule' },
     datacenter_id: { table: datacenters, label: 'Datacenter' },
     workload_id: { table: workloads, label: 'Workload' },
+    scaling_group_id: { table: vmScalingGroups, label: 'VM scaling group' },
   },
   computed: () => ({
     trigger_rule_name: sql.raw('(SELECT r.name FROM alert_rules r WHERE r.id = remediation_playbooks.trigger_rule_id)'),
     datacenter_name: sql.raw('(SELECT d.name FROM datacenters d WHERE d.id = remediation_playbooks.datacenter_id)'),
     workload_name: sql.raw('(SELECT w.name FROM workloads w WHERE w.id = remediation_playbooks.workload_id)'),
+    scaling_group_name: sql.raw(
+      '(SELECT g.name FROM vm_scaling_groups g WHERE g.id = remediation_playbooks.scaling_group_id)',
+    ),
     runs_24h: sql.raw(
       `(SELECT count(*) FROM remediation_runs r WHERE r.playbook_id = remediation_playbooks.id AND r.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day'))`,
     ),
@@ -48,7 +52,14 @@ export const playbooksResource: ResourceDef = {
     const errors = changes.flatMap((c) =>
       c.after.action === 'workload.scale' && c.after.workload_id == null
         ? [{ field: `${c.prefix}workload_id`, message: 'a scaling playbook names the workload it scales' }]
-        : [],
+        : c.after.action === 'vm_group.scale_out' && c.after.scaling_group_id == null
+          ? [
+              {
+                field: `${c.prefix}scaling_group_id`,
+                message: 'a scale-out playbook names the VM scaling group it grows',
+              },
+            ]
+          : [],
     );
     if (errors.length) throw unprocessable(errors);
   },

@@ -70,3 +70,21 @@ export function chooseScale(
   if (to <= w.replicas_desired) return null;
   return { workload_id: w.id, workload: w.name, from_replicas: w.replicas_desired, to_replicas: to };
 }
+
+export interface GroupProposal {
+  scaling_group_id: number;
+  group: string;
+  from_size: number;
+  to_size: number;
+}
+
+/** One more member, unless the group is already at its max_size. */
+export function chooseGroupGrowth(g: {
+  id: number;
+  name: string;
+  size: number;
+  max_size: number;
+}): GroupProposal | null {
+  if (g.size >= g.max_size) return null;
+  return { scaling_group_id: g.id, group: g.name, from_size: g.size, to_size: g.size + 1 };
+}

@@ -14,7 +14,8 @@ export const remediationPlaybooks = sqliteTable(
     name: text('name').notNull(),
     description: text('description'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
-    /** vm.migrate (a VM off the alert's server), workload.scale (more replicas of a named workload) */
+    /** vm.migrate (a VM off the alert's server), vm_group.scale_out (one more member of a VM scaling group),
+     * workload.scale (more replicas of a named workload) */
     action: text('action').notNull(),
     trigger_rule_id: integer('trigger_rule_id').notNull(),
     /** only alerts at or above this severity trigger it */
@@ -35,6 +36,8 @@ export const remediationPlaybooks = sqliteTable(
     cooldown_min: integer('cooldown_min').notNull().default(30),
     /** the alert must clear within this many minutes of the action finishing, or the run failed and escalates */
     verify_min: integer('verify_min').notNull().default(15),
+    /** vm_group.scale_out: the VM auto-scaling group given one more member (never past its max_size) */
+    scaling_group_id: integer('scaling_group_id'),
     /** workload.scale: the workload given `scale_step` more replicas, never past `max_replicas` */
     workload_id: integer('workload_id'),
     scale_step: integer('scale_step').notNull().default(1),

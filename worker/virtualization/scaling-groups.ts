@@ -153,6 +153,21 @@ async function memberName(ctx: ServiceContext, group: string, from: number) {
   return `${prefix}${n}`;
 }
 
+/**
+ * Add one member: a clone of the template, named `<group>-<n>`, made and started by the site agent. The cron's
+ * scale-out and a remediation playbook's both come here.
+ */
+export async function addGroupMember(
+  ctx: ServiceContext,
+  g: { id: number; name: string; template_vm_id: number },
+  from: number,
+  key: string,
+) {
+  const name = await memberName(ctx, g.name, from);
+  const r = await requestClone(ctx, g.template_vm_id, { name }, key, { scaling_group_id: g.id });
+  return { name, operation: r.operation };
+}
+
 /** Remove one member: the site agent deletes it on the hypervisor; on success its record goes (outcomes.ts). */
 async function requestRemoval(ctx: ServiceContext, g: Row, member: Row, reason: string, key: string) {
   const again = await existingFor(ctx, key, Number(member.id), 'vm.delete');
@@ -201,9 +216,9 @@ export async function evaluateScalingGroups(ctx: ServiceContext, now = Date.now(
     const key = `asg:${g.id}:${now}`;
     try {
       if (d.action === 'scale_out') {
-        vmName = await memberName(ctx, g.name, members.length + 1);
-        const r = await requestClone(ctx, g.template_vm_id, { name: vmName }, key, { scaling_group_id: g.id });
-        operationId = Number(r.operation.id);
+        const added = await addGroupMember(ctx, g, members.length + 1, key);
+        vmName = added.name;
+        operationId = Number(added.operation.id);
         d = { ...d, replicas: size + 1 };
       } else if (d.action === 'scale_in') {
         // the newest member that is neither being made nor already going, and not busy with an operation

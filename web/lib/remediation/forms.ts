@@ -7,6 +7,7 @@ import type { RemediationRun } from './types';
 
 export const ACTION_LABELS: Record<(typeof PLAYBOOK_ACTIONS)[number], string> = {
   'vm.migrate': 'Migrate a VM off the hot host',
+  'vm_group.scale_out': 'Add a member to a VM scaling group',
   'workload.scale': 'Scale a workload out',
 };
 export const MODE_LABELS: Record<(typeof PLAYBOOK_MODES)[number], string> = {
@@ -34,7 +35,12 @@ interface Named {
   name: string;
 }
 
-export const playbookSections = (o: { rules: Named[]; datacenters: Named[]; workloads: Named[] }): Section[] => [
+export const playbookSections = (o: {
+  rules: Named[];
+  datacenters: Named[];
+  workloads: Named[];
+  groups: Named[];
+}): Section[] => [
   {
     title: 'When',
     description:
@@ -84,6 +90,17 @@ export const playbookSections = (o: { rules: Named[]; datacenters: Named[]; work
           v.action === 'vm.migrate'
             ? "The biggest VM of the alert's server that fits elsewhere goes live to the host with the most free vCPU."
             : undefined,
+      },
+      {
+        name: 'scaling_group_id',
+        label: 'VM scaling group',
+        type: 'select',
+        numeric: true,
+        nullable: true,
+        emptyOption: 'Select a group…',
+        options: o.groups.map((g) => ({ value: String(g.id), label: g.name })),
+        disabled: (v) => v.action !== 'vm_group.scale_out',
+        help: 'One more member, cloned from its template, never past its maximum size',
       },
       {
         name: 'workload_id',
@@ -157,6 +174,7 @@ export const playbookSections = (o: { rules: Named[]; datacenters: Named[]; work
 export function proposalText(r: Pick<RemediationRun, 'action' | 'proposal' | 'target'>): string {
   const p = r.proposal as Record<string, unknown>;
   if (r.action === 'vm.migrate' && p.vm_name) return `Migrate ${p.vm_name}: ${p.from_host} → ${p.to_host}`;
+  if (r.action === 'vm_group.scale_out' && p.group) return `Grow ${p.group}: ${p.from_size} → ${p.to_size} members`;
   if (r.action === 'workload.scale' && p.workload)
     return `Scale ${p.workload}: ${p.from_replicas} → ${p.to_replicas} replicas`;
   return r.target ?? '—';

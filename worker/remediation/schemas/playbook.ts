@@ -4,7 +4,7 @@ import { SEVERITIES } from '../../alerting/schemas/alert-rule';
 
 // Only valibot here (and constants): the UI's playbook form validates with PlaybookCreate.
 
-export const PLAYBOOK_ACTIONS = ['vm.migrate', 'workload.scale'] as const;
+export const PLAYBOOK_ACTIONS = ['vm.migrate', 'vm_group.scale_out', 'workload.scale'] as const;
 export const PLAYBOOK_MODES = ['dry_run', 'approval', 'auto'] as const;
 export const APPROVAL_SEVERITIES = [...SEVERITIES, 'never'] as const;
 
@@ -16,7 +16,7 @@ export const PlaybookCreate = v.object({
     oneOf(PLAYBOOK_ACTIONS),
     v.description(
       "vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); " +
-        'workload.scale: give a workload more replicas',
+        'vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload',
     ),
   ),
   trigger_rule_id: v.pipe(id, v.description('The alert rule whose alerts trigger it (metric, anomaly or inventory)')),
@@ -46,6 +46,7 @@ export const PlaybookCreate = v.object({
   verify_min: v.optional(
     v.pipe(int(1, 1440), v.description('The alert must clear within this time after the action (default 15)')),
   ),
+  scaling_group_id: v.optional(v.nullable(id)),
   workload_id: v.optional(v.nullable(id)),
   scale_step: v.optional(int(1, 100)),
   max_replicas: v.optional(v.nullable(int(1, 1000))),
@@ -70,6 +71,8 @@ export const Playbook = v.object({
   max_per_hour: v.number(),
   cooldown_min: v.number(),
   verify_min: v.number(),
+  scaling_group_id: v.nullable(v.number()),
+  scaling_group_name: v.nullable(v.string()),
   workload_id: v.nullable(v.number()),
   workload_name: v.nullable(v.string()),
   scale_step: v.number(),

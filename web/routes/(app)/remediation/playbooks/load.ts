@@ -6,10 +6,11 @@ interface Named {
   name: string;
 }
 export async function pickerData() {
-  const [rules, datacenters, workloads] = await Promise.all([
+  const [rules, datacenters, workloads, groups] = await Promise.all([
     api.all<Named>('/alert-rules', { sort: 'name' }),
     api.all<Named>('/datacenters', { sort: 'name' }),
     api.all<Named>('/containers', { sort: 'name' }).catch(() => [] as Named[]),
+    api.all<Named>('/vm-scaling-groups', { sort: 'name' }).catch(() => [] as Named[]),
   ]);
-  return { rules, datacenters, workloads };
+  return { rules, datacenters, workloads, groups };
 }

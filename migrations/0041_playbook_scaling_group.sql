@@ -1,0 +1,1 @@
+ALTER TABLE `remediation_playbooks` ADD `scaling_group_id` integer;
