@@ -20,6 +20,8 @@ import { deviceTypes } from './device-types';
 import { imports } from './imports';
 import { cost } from './cost';
 import { optimisation } from './optimisation';
+import { efficiency } from './efficiency';
+import { remediation } from './remediation';
 
 /**
  * The one list of what the Worker is made of, platform modules first. The app mounts their routes in this order,
@@ -49,6 +51,8 @@ export const DOMAINS: readonly Domain[] = [
   imports,
   cost,
   optimisation,
+  remediation,
+  efficiency,
 ];
 
 /** Every table of every domain, by export name: the db client's schema. */

@@ -231,6 +231,8 @@ export function serverProfile(server) {
     /** a server's own offset from the rack inlet, °C */
     inletOffset: 0.3 * randSigned(id, 0x5eed, 15),
     phase: r(16) * 0.6 - 0.3,
+    /** a forgotten ("zombie") server: powered, running nothing, under 5 % CPU (the idle-server recommendation) */
+    forgotten: type === 'Compute' && r(17) < 0.05,
   };
 }
 
@@ -244,10 +246,12 @@ export function rackProfile(rack) {
   // racks further from the cooling units run warmer, and some rows are hot spots
   const positionWarmth = Math.min(1.6, 0.11 * (position - 1)) * (c.load / 0.9);
   const rowWarmth = (rand01(rowIndex, Number(rack.datacenter_id) | 0, 0x40f) - 0.4) * 1.2 * (c.load / 0.9);
+  // a few air-cooled racks recirculate their own exhaust (missing blanking panels): the demo's hot spots
+  const hotSpot = c === COOLING['Air Cooling'] && r(4) < 0.1 ? 3.5 + r(5) : 0;
   return {
     id,
     cooling: c,
-    inletBase: c.inlet[0] + (c.inlet[1] - c.inlet[0]) * r(1) + positionWarmth + rowWarmth,
+    inletBase: c.inlet[0] + (c.inlet[1] - c.inlet[0]) * r(1) + positionWarmth + rowWarmth + hotSpot,
     uCapacity: Number(rack.u_capacity) || 42,
     humidityOffset: 3 * randSigned(id, 0xbac4, 2),
     pduOverhead: 0.025 + 0.01 * r(3),
@@ -339,6 +343,9 @@ export function simulateServer(server, rack, dc, t, anomalies = [], rackInletC) 
   let gpuBusy = 0;
   if (server.status === 'maintenance') {
     cpu = 2 + 4 * rand01(id, 77) + 1.5 * slow(SALT.cpu_pct, 15 * MINUTE) + 0.8 * jitter(SALT.cpu_pct);
+  } else if (p.forgotten) {
+    // agents and cron only: never an hour at 5 %
+    cpu = 1 + 1.5 * rand01(id, 78) + 0.5 * slow(SALT.cpu_pct, 15 * MINUTE) + 0.3 * jitter(SALT.cpu_pct);
   } else if (p.type === 'GPU') {
     // training jobs fill 20-minute slots (more by day); checkpoints dip the host load briefly
     const slot = Math.floor(t / (20 * MINUTE));

@@ -274,6 +274,27 @@ async function newPlacementPlan(): Promise<number> {
   return r.body.id;
 }
 
+const playbookBody = async () => ({
+  name: uniqueName('matrix playbook'),
+  action: 'vm.migrate',
+  trigger_rule_id: (await api('/api/alert-rules', { token: admin, json: alertRuleBody() })).body.id,
+});
+const newPlaybook = async () => created('/api/remediation/playbooks', await playbookBody());
+/**
+ * A run awaiting approval, written as the cron writes one; its VM is gone, so approving it answers 200 with the
+ * run failed (the migration refused), which is what a granted call may do.
+ */
+async function newRemediationRun(): Promise<number> {
+  const alertId = await openAlert(rack.id);
+  const row = await env.DB.prepare(
+    `INSERT INTO remediation_runs (playbook_id, name, action, mode, alert_id, severity, status, proposal)
+     VALUES (0, 'matrix', 'vm.migrate', 'approval', ?, 'warning', 'awaiting_approval', '{"vm_id":0,"to_host_id":0}') RETURNING id`,
+  )
+    .bind(alertId)
+    .first<{ id: number }>();
+  return row!.id;
+}
+
 async function idFor(route: Route, caller: Caller): Promise<number | string> {
   const base = route.path.replace(/^\/api\//, '').split('/')[0];
   if (route.method === 'delete') {
@@ -309,6 +330,7 @@ async function idFor(route: Route, caller: Caller): Promise<number | string> {
   if (base === 'vms') return newVm(/\/(stop|restart)$/.test(route.path) ? 'running' : 'stopped');
   if (base === 'vm-operations') return newQueuedOperation();
   if (base === 'optimisation') return newPlacementPlan();
+  if (base === 'remediation') return route.path.split('/')[3] === 'runs' ? newRemediationRun() : newPlaybook();
   if (base === 'vm-snapshots') return newSnapshot();
   if (base === 'clusters') return newCluster();
   if (base === 'cluster-nodes') return newNode();
@@ -620,6 +642,11 @@ const BODIES: Record<
     return { json: { datacenter_id: dc.id, goal: 'pack' } };
   },
   'post /api/optimisation/placement-plans/{id}/reject': () => ({ json: { reason: 'matrix' } }),
+  'post /api/remediation/playbooks': async () => ({ json: await playbookBody() }),
+  'patch /api/remediation/playbooks/{id}': () => ({ json: { description: 'matrix' } }),
+  'patch /api/remediation/playbooks': async () => ({ json: [{ id: await newPlaybook(), description: 'bulk' }] }),
+  'post /api/remediation/runs/{id}/reject': () => ({ json: { reason: 'matrix' } }),
+  'put /api/remediation/settings/kill-switch': () => ({ json: { kill_switch: false } }),
   'post /api/cost/tariffs': async () => ({ json: await costTariffBody() }),
   'patch /api/cost/tariffs/{id}': () => ({ json: { description: 'matrix' } }),
   'patch /api/cost/tariffs': async () => ({ json: [{ id: await COST_IDS.tariffs!(), description: 'bulk' }] }),
@@ -627,6 +654,24 @@ const BODIES: Record<
   'patch /api/cost/contracts/{id}': () => ({ json: { description: 'matrix' } }),
   'patch /api/cost/contracts': async () => ({ json: [{ id: await COST_IDS.contracts!(), description: 'bulk' }] }),
   'post /api/cost/budgets': () => ({ json: costBudgetBody() }),
+  'post /api/cost/tco': () => ({
+    json: {
+      horizon_years: 5,
+      count: 10,
+      power_w: 400,
+      age_years: 6,
+      support_per_year: 500,
+      u_per_server: 1,
+      new_price: 5000,
+      new_power_w: 350,
+      consolidation_ratio: 1.5,
+      new_support_per_year: 300,
+      new_u_per_server: 1,
+      price_per_kwh: 0.2,
+      pue: 1.5,
+      space_per_u_month: 10,
+    },
+  }),
   'patch /api/cost/budgets/{id}': () => ({ json: { amount: 200 } }),
   'patch /api/cost/budgets': async () => ({ json: [{ id: await COST_IDS.budgets!(), amount: 300 }] }),
   'post /api/vulnerabilities/catalogue/import': () => ({ json: MATRIX_KEV }),
@@ -734,6 +779,8 @@ const QUERIES: Record<string, () => string> = {
   'get /api/analytics/placement': () => 'count=1&power_w=500',
   'get /api/metrics/forecast': () => `server_id=${server.id}&metric=cpu_pct`,
   'get /api/analytics/pue': () => `datacenter_id=${dc.id}`,
+  'get /api/efficiency/recommendations': () => `datacenter_id=${dc.id}`,
+  'get /api/efficiency/cooling': () => `datacenter_id=${dc.id}`,
   'get /api/power/impact': () => `feed_id=${matrixFeed}`,
   'get /api/power/chain': () => `datacenter_id=${dc.id}`,
   'post /api/prom/push': () => `server=${encodeURIComponent(server.name)}`,
@@ -790,6 +837,8 @@ function policy(method: string, path: string): string {
   if (path.startsWith('/api/demo/')) return 'demo:seed';
   // a replay over stored minutes: a read, though it is a POST
   if (path === '/api/alert-rules/preview') return 'alerts:read';
+  // a TCO scenario is worked out, nothing is stored: a read, though it is a POST
+  if (path === '/api/cost/tco') return 'inventory:read';
   if (path.startsWith('/api/alert-rules')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
   if (path.startsWith('/api/alerts')) return method === 'get' ? 'alerts:read' : 'alerts:respond';
   if (path === '/api/live/alerts') return 'alerts:read';
@@ -808,6 +857,8 @@ function policy(method: string, path: string): string {
   }
   if (path.startsWith('/api/vm-snapshots')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (path.startsWith('/api/optimisation/')) return method === 'get' ? 'inventory:read' : 'vms:operate';
+  if (/^\/api\/remediation\/runs\/\{id\}\/(approve|reject)$/.test(path)) return 'vms:operate';
+  if (path.startsWith('/api/remediation/')) return method === 'get' ? 'alerts:read' : 'alerts:configure';
   if (path.startsWith('/api/vm-scaling-')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (path.startsWith('/api/autoscale-')) return method === 'get' ? 'inventory:read' : 'vms:operate';
   if (/^\/api\/containers\/\{id\}\/(scale|rollout)$/.test(path)) return 'vms:operate';

@@ -1105,6 +1105,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/cost/recommendations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Savings: VMs to size down, hosts packing would free, written-off servers a refresh pays for
+     * @description Each with its evidence, what is measured and what is assumed, and a saving per month and year from the last 30 days’ costs; without a tariff the saving is null and `needs` says so. Consolidation reuses the placement solver; applying it goes through a placement plan and its approval. Idle servers are not repeated here.
+     */
+    get: operations['getCostRecommendations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/cost/summary': {
     parameters: {
       query?: never;
@@ -1183,6 +1203,46 @@ export interface paths {
      * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that cost_tariff. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
      */
     post: operations['postCostTariffsImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/tco': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Keep or refresh a server generation: cumulative cost per year of each, by component, and break-even
+     * @description A calculation, nothing is stored. Energy = servers × W × 8760 h × PUE / 1000 × price per kWh; support and space per year; refreshing buys ⌈count / consolidation_ratio⌉ servers in year 0, less the residual value.
+     */
+    post: operations['postCostTco'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cost/tco/fleet': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The estate’s server generations (site and model) as TCO starting points, with a suggested refresh
+     * @description Per generation: count, mean age (purchase dates), mean draw (metered over the last 30 days, else nameplate), support contracts per server and year, U, the site’s tariff and PUE, how many are past the write-off period; the suggested refresh is the newest generation the estate has bought.
+     */
+    get: operations['getCostTcoFleet'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1407,6 +1467,46 @@ export interface paths {
     };
     /** Human-readable API reference */
     get: operations['getDocs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/efficiency/cooling': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A site's rack inlets against ASHRAE A1 (18–27 °C): hot spots, overcooling, spread, setpoint, moves
+     * @description Each visible rack’s hourly inlet means over the last `hours` (24) complete hours: hot when an hour was above 27 °C, overcooled when none reached 18 °C. The setpoint may rise while the hottest hour stays 1 °C under 27 °C; its saving is a rule of thumb (4 % of cooling energy per °C, range 2–5 %, sources in `rule`) applied to the measured facility overhead. For each hot rack, its largest running VMs with an allowed migration target in the coolest rack (the virtualization domain’s migration rules).
+     */
+    get: operations['getEfficiencyCooling'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/efficiency/recommendations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A site's power efficiency: idle servers, power caps from measured peaks, PUE trend and its drivers
+     * @description Over the last 7 days of complete hours, from the hourly rollups. Idle: CPU under 5 % in every hour (95 % of the hours measured, else listed as not enough data), with the kWh a year its measured draw costs, × PUE (measured, else the design target) and, when a tariff prices the site, its cost (the cost domain’s arithmetic). Caps: measured peak + 10 % against the nameplate (power_supply_w). PUE: this week against the one before, the change split exactly between facility overhead and IT load. Only the racks and servers the caller’s clearance reaches are counted.
+     */
+    get: operations['getEfficiencyRecommendations'];
     put?: never;
     post?: never;
     delete?: never;
@@ -3458,6 +3558,178 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/remediation/playbooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List remediation/playbooks
+     * @description What to do when an alert of a rule fires: migrate a VM off its server, or scale a workload out. Dry run by default (it only records what it would have done); approval waits for an operator; auto acts within its guards (kill switch, maintenance windows, blast radius per datacenter and hour, cooldown per target, and approval still required by severity and zone). The outcome is verified: the alert must clear in time. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getRemediationPlaybooks'];
+    put?: never;
+    /** Create a remediation_playbook (or many: POST an array, all or nothing) */
+    post: operations['postRemediationPlaybooks'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Update many remediation/playbooks at once (all or nothing)
+     * @description An array of up to 1000 `{ id, ...fields to change }`; errors name `[i].field`. One audit entry per changed row.
+     */
+    patch: operations['patchRemediationPlaybooks'];
+    trace?: never;
+  };
+  '/api/remediation/playbooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one remediation_playbook */
+    get: operations['getRemediationPlaybooksById'];
+    put?: never;
+    post?: never;
+    /** Delete a remediation_playbook */
+    delete: operations['deleteRemediationPlaybooksById'];
+    options?: never;
+    head?: never;
+    /** Update a remediation_playbook (only the fields sent change) */
+    patch: operations['patchRemediationPlaybooksById'];
+    trace?: never;
+  };
+  '/api/remediation/playbooks/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import remediation/playbooks from CSV (dry_run=true checks and reports without writing)
+     * @description A CSV file with a header row naming fields (an export's file works: computed columns are ignored). Rows without an `id` are created; rows with one update that remediation_playbook. Empty cells leave a field out. Every row is checked like the JSON API's bulk writes; the import is all or nothing. Up to 5000 rows.
+     */
+    post: operations['postRemediationPlaybooksImport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/remediation/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List remediation/runs
+     * @description Every time a playbook met an alert: what it would have done (dry run), what a guard stopped (skipped, with the guard), what waits for approval, and what ran, with the operation that carried it out and whether the alert cleared in time (succeeded) or not (failed, escalated to an incident). Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     */
+    get: operations['getRemediationRuns'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/remediation/runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get one remediation_run */
+    get: operations['getRemediationRunsById'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/remediation/runs/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve a run awaiting approval: its action goes to the site agent
+     * @description The guards are asked again first: refused (409) while the kill switch is on, a maintenance window covers the target, the playbook has used its actions for the hour in that datacenter, or its cooldown on the target runs; also when the alert has cleared meanwhile. A run in a zone with step-up needs a fresh passkey confirmation.
+     */
+    post: operations['postRemediationRunsByIdApprove'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/remediation/runs/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a run awaiting approval, with a reason */
+    post: operations['postRemediationRunsByIdReject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/remediation/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The kill switch and who last moved it */
+    get: operations['getRemediationSettings'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/remediation/settings/kill-switch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Turn the kill switch on (no playbook acts, no approval starts anything) or off */
+    put: operations['putRemediationSettingsKillSwitch'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/search': {
     parameters: {
       query?: never;
@@ -4745,7 +5017,15 @@ export interface components {
       for_s: number;
       id: number;
       inventory_check:
-        ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+        | (
+            | 'warranty_expiring'
+            | 'rack_power_allocation'
+            | 'rack_space'
+            | 'no_data'
+            | 'audit_chain'
+            | 'disk_full_forecast'
+          )
+        | null;
       keep_firing_for_s: number;
       /** @enum {string} */
       kind: 'metric' | 'anomaly' | 'inventory';
@@ -5066,9 +5346,128 @@ export interface components {
       updated_at: string;
       vm_id: number | null;
     };
+    CoolingReport: {
+      datacenter: string;
+      datacenter_id: number;
+      envelope: {
+        max_c: number;
+        min_c: number;
+        name: string;
+        text: string;
+      };
+      moves: {
+        from_server: string;
+        from_server_id: number;
+        rack: string;
+        rack_id: number;
+        rack_max_c: number | null;
+        ram_gb: number;
+        text: string;
+        to_rack: string;
+        to_rack_id: number;
+        to_rack_mean_c: number | null;
+        to_server: string;
+        to_server_id: number;
+        vcpu: number;
+        vm: string;
+        vm_id: number;
+      }[];
+      pricing: {
+        currency: string | null;
+        note: string | null;
+        pue: number | null;
+        /** @enum {string} */
+        pue_basis: 'measured' | 'design target' | 'none';
+        tariff: string | null;
+      };
+      racks: {
+        cooling_type: string;
+        hours: number;
+        hours_above: number;
+        hours_below: number;
+        latest_c: number | null;
+        max_c: number | null;
+        mean_c: number | null;
+        min_c: number | null;
+        peak_c: number | null;
+        rack: string;
+        rack_id: number;
+        row: string | null;
+        samples: number;
+        /** @enum {string} */
+        source: 'rack sensor' | 'warmest server inlet' | 'none';
+        /** @enum {string} */
+        status: 'hot' | 'overcooled' | 'ok' | 'no_data';
+      }[];
+      room: {
+        coldest: {
+          mean_c: number;
+          rack: string;
+          rack_id: number;
+        } | null;
+        hottest: {
+          mean_c: number;
+          rack: string;
+          rack_id: number;
+        } | null;
+        imbalanced: boolean;
+        spread_c: number | null;
+        text: string;
+        threshold_c: number;
+      };
+      rule: {
+        high_pct_per_c: number;
+        low_pct_per_c: number;
+        pct_per_c: number;
+        sources: {
+          title: string;
+          url: string | null;
+        }[];
+        text: string;
+      };
+      setpoint: {
+        headroom_c: number | null;
+        hottest_c: number | null;
+        hottest_rack: string | null;
+        hottest_rack_id: number | null;
+        margin_c: number;
+        raise_c: number;
+        recommended: boolean;
+        saving: {
+          cost_year: number | null;
+          cost_year_high: number | null;
+          cost_year_low: number | null;
+          currency: string | null;
+          kwh_year: number;
+          kwh_year_high: number;
+          kwh_year_low: number;
+          overhead_hours: number;
+          overhead_kw: number;
+        } | null;
+        text: string;
+      };
+      summary: {
+        hot: number;
+        measured: number;
+        no_data: number;
+        overcooled: number;
+        racks: number;
+      };
+      unplaced: {
+        rack: string;
+        reason: string;
+        vm: string;
+        vm_id: number;
+      }[];
+      window: {
+        from: string;
+        hours: number;
+        to: string;
+      };
+    };
     CostBreakdown: {
       /** @enum {string} */
-      by: 'datacenter' | 'rack' | 'server' | 'vm' | 'owner' | 'tag' | 'category';
+      by: 'datacenter' | 'rack' | 'server' | 'vm' | 'workload' | 'owner' | 'tag' | 'category';
       gaps: string[];
       method: string;
       rows: {
@@ -5166,6 +5565,51 @@ export interface components {
         currency: string;
         per_hour: number;
         per_month: number;
+      }[];
+      window: {
+        from: string;
+        to: string;
+      };
+    };
+    CostRecommendations: {
+      method: string;
+      notes: string[];
+      recommendations: {
+        action: {
+          href: string;
+          label: string;
+        } | null;
+        assumed: string[];
+        datacenter: string;
+        datacenter_id: number;
+        evidence: {
+          label: string;
+          value: string;
+        }[];
+        id: string;
+        /** @enum {string} */
+        kind: 'right_size' | 'consolidate' | 'refresh';
+        measured: string[];
+        needs: string | null;
+        saving: {
+          currency: string;
+          per_month: number;
+          per_year: number;
+        } | null;
+        target: {
+          id: number | null;
+          key: string | null;
+          name: string;
+          /** @enum {string} */
+          type: 'vm' | 'datacenter' | 'generation';
+        };
+        title: string;
+        upfront: number | null;
+      }[];
+      totals: {
+        currency: string;
+        per_month: number;
+        per_year: number;
       }[];
       window: {
         from: string;
@@ -5414,6 +5858,144 @@ export interface components {
       dry_run: boolean;
       unchanged: number;
       updated: number;
+    };
+    EfficiencyRecommendations: {
+      capping: {
+        not_enough_data: number;
+        rule: string;
+        servers: {
+          cap_w: number;
+          freed_w: number;
+          hours: number;
+          nameplate_w: number;
+          p95_w: number;
+          peak_pct_of_nameplate: number;
+          peak_w: number;
+          rack: string | null;
+          rack_id: number;
+          samples: number;
+          server: string;
+          server_id: number;
+          text: string;
+        }[];
+      };
+      datacenter: string;
+      datacenter_id: number;
+      idle: {
+        insufficient: {
+          hours: number;
+          hours_expected: number;
+          reason: string;
+          server: string;
+          server_id: number;
+        }[];
+        rule: string;
+        servers: {
+          /** @enum {string} */
+          action: 'consolidate' | 'power_down';
+          evidence: {
+            hours: number;
+            hours_expected: number;
+            max_hourly_cpu_pct: number;
+            mean_cpu_pct: number;
+            mean_power_w: number | null;
+            peak_cpu_pct: number;
+            power_hours: number;
+            samples: number;
+          };
+          rack: string | null;
+          rack_id: number;
+          saving: {
+            basis: string;
+            cost_year: number | null;
+            currency: string | null;
+            facility_kwh_year: number;
+            it_kwh_year: number;
+          } | null;
+          server: string;
+          server_id: number;
+          status: string;
+          text: string;
+          vm_count: number;
+        }[];
+      };
+      pricing: {
+        currency: string | null;
+        note: string | null;
+        pue: number | null;
+        /** @enum {string} */
+        pue_basis: 'measured' | 'design target' | 'none';
+        tariff: string | null;
+      };
+      pue: {
+        days: {
+          facility_kw: number;
+          from: number;
+          hours: number;
+          it_kw: number;
+          overhead_kw: number;
+          pue: number;
+          to: number;
+        }[];
+        design_target: number | null;
+        drivers: {
+          delta_pue: number;
+          it_effect: number;
+          /** @enum {string} */
+          main_driver: 'overhead' | 'it_load' | 'none';
+          overhead_effect: number;
+          previous: {
+            facility_kw: number;
+            from: number;
+            hours: number;
+            it_kw: number;
+            overhead_kw: number;
+            pue: number;
+            to: number;
+          };
+          recent: {
+            facility_kw: number;
+            from: number;
+            hours: number;
+            it_kw: number;
+            overhead_kw: number;
+            pue: number;
+            to: number;
+          };
+          text: string;
+        } | null;
+        excess: {
+          cost_year: number | null;
+          currency: string | null;
+          kwh_year: number;
+          overhead_kw: number;
+          text: string;
+        } | null;
+        note: string | null;
+        previous: {
+          facility_kw: number;
+          from: number;
+          hours: number;
+          it_kw: number;
+          overhead_kw: number;
+          pue: number;
+          to: number;
+        } | null;
+        recent: {
+          facility_kw: number;
+          from: number;
+          hours: number;
+          it_kw: number;
+          overhead_kw: number;
+          pue: number;
+          to: number;
+        } | null;
+      };
+      window: {
+        from: string;
+        hours: number;
+        to: string;
+      };
     };
     Elevation: {
       devices: {
@@ -6545,6 +7127,80 @@ export interface components {
       /** @description U occupied by devices of every kind (zero-U PDUs take none) */
       used_u: number;
     };
+    RemediationPlaybook: {
+      /** @enum {string} */
+      action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+      after_min: number;
+      /** @enum {string} */
+      approval_severity: 'info' | 'warning' | 'critical' | 'never';
+      /** @enum {string} */
+      auto_max_zone: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+      cooldown_min: number;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      datacenter_name: string | null;
+      description: string | null;
+      enabled: boolean;
+      id: number;
+      max_per_hour: number;
+      max_replicas: number | null;
+      /** @enum {string} */
+      min_severity: 'info' | 'warning' | 'critical';
+      /** @enum {string} */
+      mode: 'dry_run' | 'approval' | 'auto';
+      name: string;
+      runs_24h: number;
+      scale_step: number;
+      scaling_group_id: number | null;
+      scaling_group_name: string | null;
+      trigger_rule_id: number;
+      trigger_rule_name: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      verify_min: number;
+      workload_id: number | null;
+      workload_name: string | null;
+    };
+    RemediationRun: {
+      /** @enum {string} */
+      action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+      alert_id: number;
+      alert_message: string | null;
+      alert_status: string | null;
+      /** Format: date-time */
+      created_at: string;
+      datacenter_id: number | null;
+      datacenter_name: string | null;
+      decided_at: string | null;
+      decided_by: string | null;
+      finished_at: string | null;
+      id: number;
+      incident_id: number | null;
+      /** @enum {string} */
+      mode: 'dry_run' | 'approval' | 'auto';
+      name: string;
+      operation_id: number | null;
+      playbook_id: number;
+      proposal: {
+        [key: string]: unknown;
+      };
+      rack_id: number | null;
+      reason: string | null;
+      security_zone: string;
+      server_id: number | null;
+      server_name: string | null;
+      /** @enum {string} */
+      severity: 'info' | 'warning' | 'critical';
+      started_at: string | null;
+      /** @enum {string} */
+      status:
+        'would_run' | 'skipped' | 'awaiting_approval' | 'rejected' | 'executing' | 'verifying' | 'succeeded' | 'failed';
+      target: string | null;
+      /** Format: date-time */
+      updated_at: string;
+      verify_by: string | null;
+    };
     RulePreview: {
       devices: {
         device: string;
@@ -6822,6 +7478,94 @@ export interface components {
       stranded: number;
       /** @enum {string} */
       unit: 'U' | 'kW';
+    };
+    TcoFleet: {
+      groups: {
+        age_years: number | null;
+        count: number;
+        cpu_cores: number | null;
+        currency: string | null;
+        datacenter: string;
+        datacenter_id: number;
+        key: string;
+        label: string;
+        manufacturer: string | null;
+        measured_servers: number;
+        measured_w: number | null;
+        model: string | null;
+        nameplate_w: number;
+        oldest_purchase: string | null;
+        past_write_off: number;
+        /** @enum {string} */
+        power_basis: 'measured' | 'nameplate';
+        power_w: number;
+        price_per_kwh: number | null;
+        pue: number;
+        pue_basis: string;
+        purchase_cost: number | null;
+        refresh: {
+          basis: string[];
+          consolidation_ratio: number;
+          from_group: string | null;
+          new_power_w: number | null;
+          new_price: number | null;
+          new_support_per_year: number;
+          new_u_per_server: number;
+        };
+        server_ids: number[];
+        space_per_u_month: number;
+        support_per_year: number;
+        u_per_server: number;
+        write_off_years: number | null;
+      }[];
+      notes: string[];
+    };
+    TcoResult: {
+      break_even_year: number | null;
+      break_even_years: number | null;
+      currency: string | null;
+      fleet_age_at_end: number;
+      formula: string;
+      keep_per_year: {
+        capex: number;
+        energy: number;
+        space: number;
+        support: number;
+        total: number;
+      };
+      kwh_per_year: {
+        keep: number;
+        refresh: number;
+      };
+      net_capex: number;
+      new_count: number;
+      refresh_per_year: {
+        capex: number;
+        energy: number;
+        space: number;
+        support: number;
+        total: number;
+      };
+      running_saving_per_year: number;
+      years: {
+        keep: {
+          capex: number;
+          cumulative: number;
+          energy: number;
+          space: number;
+          support: number;
+          total: number;
+        };
+        refresh: {
+          capex: number;
+          cumulative: number;
+          energy: number;
+          space: number;
+          support: number;
+          total: number;
+        };
+        year: number;
+      }[];
     };
     TestResult: {
       duration_ms: number;
@@ -7483,7 +8227,15 @@ export interface operations {
               enabled?: boolean;
               for_s?: number;
               inventory_check?:
-                ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+                | (
+                    | 'warranty_expiring'
+                    | 'rack_power_allocation'
+                    | 'rack_space'
+                    | 'no_data'
+                    | 'audit_chain'
+                    | 'disk_full_forecast'
+                  )
+                | null;
               keep_firing_for_s?: number;
               /** @enum {string} */
               kind?: 'metric' | 'anomaly' | 'inventory';
@@ -7512,7 +8264,15 @@ export interface operations {
               enabled?: boolean;
               for_s?: number;
               inventory_check?:
-                ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+                | (
+                    | 'warranty_expiring'
+                    | 'rack_power_allocation'
+                    | 'rack_space'
+                    | 'no_data'
+                    | 'audit_chain'
+                    | 'disk_full_forecast'
+                  )
+                | null;
               keep_firing_for_s?: number;
               /** @enum {string} */
               kind?: 'metric' | 'anomaly' | 'inventory';
@@ -7585,7 +8345,15 @@ export interface operations {
           for_s?: number;
           id: number;
           inventory_check?:
-            ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+            | (
+                | 'warranty_expiring'
+                | 'rack_power_allocation'
+                | 'rack_space'
+                | 'no_data'
+                | 'audit_chain'
+                | 'disk_full_forecast'
+              )
+            | null;
           keep_firing_for_s?: number;
           /** @enum {string} */
           kind?: 'metric' | 'anomaly' | 'inventory';
@@ -7765,7 +8533,15 @@ export interface operations {
           enabled?: boolean;
           for_s?: number;
           inventory_check?:
-            ('warranty_expiring' | 'rack_power_allocation' | 'rack_space' | 'no_data' | 'audit_chain') | null;
+            | (
+                | 'warranty_expiring'
+                | 'rack_power_allocation'
+                | 'rack_space'
+                | 'no_data'
+                | 'audit_chain'
+                | 'disk_full_forecast'
+              )
+            | null;
           keep_firing_for_s?: number;
           /** @enum {string} */
           kind?: 'metric' | 'anomaly' | 'inventory';
@@ -10860,7 +11636,7 @@ export interface operations {
   getCostBreakdown: {
     parameters: {
       query?: {
-        by?: 'datacenter' | 'rack' | 'server' | 'vm' | 'owner' | 'tag' | 'category';
+        by?: 'datacenter' | 'rack' | 'server' | 'vm' | 'workload' | 'owner' | 'tag' | 'category';
         datacenter_id?: string;
         from?: string;
         to?: string;
@@ -11865,6 +12641,31 @@ export interface operations {
       422: components['responses']['Invalid'];
     };
   };
+  getCostRecommendations: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Recommendations, largest saving first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CostRecommendations'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
   getCostSummary: {
     parameters: {
       query?: {
@@ -12353,6 +13154,83 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  postCostTco: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          age_years: number;
+          consolidation_ratio: number;
+          count: number;
+          currency?: string;
+          horizon_years: number;
+          new_power_w: number;
+          new_price: number;
+          new_support_per_year: number;
+          new_u_per_server: number;
+          power_w: number;
+          price_per_kwh: number;
+          pue: number;
+          residual_value?: number | null;
+          space_per_u_month: number;
+          support_per_year: number;
+          u_per_server: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The scenario year by year */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TcoResult'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad fields, each named in errors[] */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCostTcoFleet: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Generations, oldest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TcoFleet'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
     };
   };
   getDashboardMetrics: {
@@ -13509,6 +14387,91 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  getEfficiencyCooling: {
+    parameters: {
+      query: {
+        datacenter_id: string;
+        hours?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The floor against the envelope */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CoolingReport'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such datacenter */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Bad query */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getEfficiencyRecommendations: {
+    parameters: {
+      query: {
+        datacenter_id: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Recommendations with their evidence */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EfficiencyRecommendations'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such datacenter */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Bad query */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
       };
     };
   };
@@ -22905,6 +23868,912 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  getRemediationPlaybooks: {
+    parameters: {
+      query?: {
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description Equals (bool). */
+        enabled?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        mode?: 'dry_run' | 'approval' | 'auto';
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Case-insensitive text search in name, description, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "name"). Sortable: id, name, action, mode, trigger_rule_name, created_at. */
+        sort?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        trigger_rule_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of remediation/playbooks; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RemediationPlaybook'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postRemediationPlaybooks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json':
+          | {
+              /**
+               * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload
+               * @enum {string}
+               */
+              action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+              /** @description Only alerts firing for at least this many minutes (default 0) */
+              after_min?: number;
+              /**
+               * @description auto mode: alerts at or above it still wait for approval
+               * @enum {string}
+               */
+              approval_severity?: 'info' | 'warning' | 'critical' | 'never';
+              /**
+               * @description auto mode: targets in a zone above it still wait for approval
+               * @enum {string}
+               */
+              auto_max_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+              /** @description No second action on the same target within this time (default 30) */
+              cooldown_min?: number;
+              datacenter_id?: number | null;
+              description?: string | null;
+              enabled?: boolean;
+              /** @description Blast radius: actions per datacenter in any hour (default 3) */
+              max_per_hour?: number;
+              max_replicas?: number | null;
+              /** @enum {string} */
+              min_severity?: 'info' | 'warning' | 'critical';
+              /**
+               * @description dry_run (default): only record what it would do; approval: wait for an operator; auto: act
+               * @enum {string}
+               */
+              mode?: 'dry_run' | 'approval' | 'auto';
+              name: string;
+              scale_step?: number;
+              scaling_group_id?: number | null;
+              /** @description The alert rule whose alerts trigger it (metric, anomaly or inventory) */
+              trigger_rule_id: number;
+              /** @description The alert must clear within this time after the action (default 15) */
+              verify_min?: number;
+              workload_id?: number | null;
+            }
+          | {
+              /**
+               * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload
+               * @enum {string}
+               */
+              action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+              /** @description Only alerts firing for at least this many minutes (default 0) */
+              after_min?: number;
+              /**
+               * @description auto mode: alerts at or above it still wait for approval
+               * @enum {string}
+               */
+              approval_severity?: 'info' | 'warning' | 'critical' | 'never';
+              /**
+               * @description auto mode: targets in a zone above it still wait for approval
+               * @enum {string}
+               */
+              auto_max_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+              /** @description No second action on the same target within this time (default 30) */
+              cooldown_min?: number;
+              datacenter_id?: number | null;
+              description?: string | null;
+              enabled?: boolean;
+              /** @description Blast radius: actions per datacenter in any hour (default 3) */
+              max_per_hour?: number;
+              max_replicas?: number | null;
+              /** @enum {string} */
+              min_severity?: 'info' | 'warning' | 'critical';
+              /**
+               * @description dry_run (default): only record what it would do; approval: wait for an operator; auto: act
+               * @enum {string}
+               */
+              mode?: 'dry_run' | 'approval' | 'auto';
+              name: string;
+              scale_step?: number;
+              scaling_group_id?: number | null;
+              /** @description The alert rule whose alerts trigger it (metric, anomaly or inventory) */
+              trigger_rule_id: number;
+              /** @description The alert must clear within this time after the action (default 15) */
+              verify_min?: number;
+              workload_id?: number | null;
+            }[];
+      };
+    };
+    responses: {
+      /** @description The created remediation_playbook (an array for a bulk create) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RemediationPlaybook'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  patchRemediationPlaybooks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload
+           * @enum {string}
+           */
+          action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+          /** @description Only alerts firing for at least this many minutes (default 0) */
+          after_min?: number;
+          /**
+           * @description auto mode: alerts at or above it still wait for approval
+           * @enum {string}
+           */
+          approval_severity?: 'info' | 'warning' | 'critical' | 'never';
+          /**
+           * @description auto mode: targets in a zone above it still wait for approval
+           * @enum {string}
+           */
+          auto_max_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+          /** @description No second action on the same target within this time (default 30) */
+          cooldown_min?: number;
+          datacenter_id?: number | null;
+          description?: string | null;
+          enabled?: boolean;
+          id: number;
+          /** @description Blast radius: actions per datacenter in any hour (default 3) */
+          max_per_hour?: number;
+          max_replicas?: number | null;
+          /** @enum {string} */
+          min_severity?: 'info' | 'warning' | 'critical';
+          /**
+           * @description dry_run (default): only record what it would do; approval: wait for an operator; auto: act
+           * @enum {string}
+           */
+          mode?: 'dry_run' | 'approval' | 'auto';
+          name?: string;
+          scale_step?: number;
+          scaling_group_id?: number | null;
+          /** @description The alert rule whose alerts trigger it (metric, anomaly or inventory) */
+          trigger_rule_id?: number;
+          /** @description The alert must clear within this time after the action (default 15) */
+          verify_min?: number;
+          workload_id?: number | null;
+        }[];
+      };
+    };
+    responses: {
+      /** @description The updated remediation/playbooks, in the order sent */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RemediationPlaybook'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getRemediationPlaybooksById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Playbook */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RemediationPlaybook'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  deleteRemediationPlaybooksById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Still referenced */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  patchRemediationPlaybooksById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload
+           * @enum {string}
+           */
+          action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+          /** @description Only alerts firing for at least this many minutes (default 0) */
+          after_min?: number;
+          /**
+           * @description auto mode: alerts at or above it still wait for approval
+           * @enum {string}
+           */
+          approval_severity?: 'info' | 'warning' | 'critical' | 'never';
+          /**
+           * @description auto mode: targets in a zone above it still wait for approval
+           * @enum {string}
+           */
+          auto_max_zone?: 'Public' | 'Internal' | 'Confidential' | 'Top Secret';
+          /** @description No second action on the same target within this time (default 30) */
+          cooldown_min?: number;
+          datacenter_id?: number | null;
+          description?: string | null;
+          enabled?: boolean;
+          /** @description Blast radius: actions per datacenter in any hour (default 3) */
+          max_per_hour?: number;
+          max_replicas?: number | null;
+          /** @enum {string} */
+          min_severity?: 'info' | 'warning' | 'critical';
+          /**
+           * @description dry_run (default): only record what it would do; approval: wait for an operator; auto: act
+           * @enum {string}
+           */
+          mode?: 'dry_run' | 'approval' | 'auto';
+          name?: string;
+          scale_step?: number;
+          scaling_group_id?: number | null;
+          /** @description The alert rule whose alerts trigger it (metric, anomaly or inventory) */
+          trigger_rule_id?: number;
+          /** @description The alert must clear within this time after the action (default 15) */
+          verify_min?: number;
+          workload_id?: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description The updated remediation_playbook */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RemediationPlaybook'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  postRemediationPlaybooksImport: {
+    parameters: {
+      query?: {
+        dry_run?: 'true' | 'false';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'text/csv': string;
+      };
+    };
+    responses: {
+      /** @description The import report (a dry run: what would happen) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ImportReport'];
+        };
+      };
+      /** @description The body is not CSV */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description An id names no object */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflicts with existing data; nothing was imported */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Invalid rows (errors name [row].field and the line); nothing was imported */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getRemediationRuns: {
+    parameters: {
+      query?: {
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+        /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
+        after?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        alert_id?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        datacenter_id?: string;
+        /** @description "csv": the whole filtered, sorted list (up to 10000 rows, no paging) as text/csv with a header row. */
+        format?: 'json' | 'csv';
+        /** @description Page size, 1-1000 (default 50). */
+        limit?: number;
+        /** @description Rows to skip (default 0). */
+        offset?: number;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        playbook_id?: string;
+        /** @description Case-insensitive text search in name, target, reason, decided_by, taken literally; at most 200 characters. */
+        q?: string;
+        /** @description Equals (int, comma-separated for any of up to 100). */
+        server_id?: string;
+        /** @description Comma-separated fields, "-" for descending, at most 4, each once (default "-id"). Sortable: id, created_at, status, name, severity, finished_at. */
+        sort?: string;
+        /** @description Equals (string, comma-separated for any of up to 100). */
+        status?:
+          | 'would_run'
+          | 'skipped'
+          | 'awaiting_approval'
+          | 'rejected'
+          | 'executing'
+          | 'verifying'
+          | 'succeeded'
+          | 'failed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of remediation/runs; or format=csv: up to 10000 rows as RFC 4180 CSV with a header row */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RemediationRun'][];
+          'text/csv': string;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description Bad list parameters */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getRemediationRunsById: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description remediation run */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RemediationRun'];
+        };
+      };
+      /** @description Problem */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Problem */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postRemediationRunsByIdApprove: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run, executing (or failed when the action was refused) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+            alert_id: number;
+            alert_message: string | null;
+            alert_status: string | null;
+            /** Format: date-time */
+            created_at: string;
+            datacenter_id: number | null;
+            datacenter_name: string | null;
+            decided_at: string | null;
+            decided_by: string | null;
+            finished_at: string | null;
+            id: number;
+            incident_id: number | null;
+            /** @enum {string} */
+            mode: 'dry_run' | 'approval' | 'auto';
+            name: string;
+            operation_id: number | null;
+            playbook_id: number;
+            proposal: {
+              [key: string]: unknown;
+            };
+            rack_id: number | null;
+            reason: string | null;
+            security_zone: string;
+            server_id: number | null;
+            server_name: string | null;
+            /** @enum {string} */
+            severity: 'info' | 'warning' | 'critical';
+            started_at: string | null;
+            /** @enum {string} */
+            status:
+              | 'would_run'
+              | 'skipped'
+              | 'awaiting_approval'
+              | 'rejected'
+              | 'executing'
+              | 'verifying'
+              | 'succeeded'
+              | 'failed';
+            target: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            verify_by: string | null;
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such run */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not awaiting approval, or a guard holds it back */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  postRemediationRunsByIdReject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          reason?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The run, rejected */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+            alert_id: number;
+            alert_message: string | null;
+            alert_status: string | null;
+            /** Format: date-time */
+            created_at: string;
+            datacenter_id: number | null;
+            datacenter_name: string | null;
+            decided_at: string | null;
+            decided_by: string | null;
+            finished_at: string | null;
+            id: number;
+            incident_id: number | null;
+            /** @enum {string} */
+            mode: 'dry_run' | 'approval' | 'auto';
+            name: string;
+            operation_id: number | null;
+            playbook_id: number;
+            proposal: {
+              [key: string]: unknown;
+            };
+            rack_id: number | null;
+            reason: string | null;
+            security_zone: string;
+            server_id: number | null;
+            server_name: string | null;
+            /** @enum {string} */
+            severity: 'info' | 'warning' | 'critical';
+            started_at: string | null;
+            /** @enum {string} */
+            status:
+              | 'would_run'
+              | 'skipped'
+              | 'awaiting_approval'
+              | 'rejected'
+              | 'executing'
+              | 'verifying'
+              | 'succeeded'
+              | 'failed';
+            target: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            verify_by: string | null;
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such run */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not awaiting approval */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getRemediationSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The settings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            changed_at: string | null;
+            changed_by: string | null;
+            kill_switch: boolean;
+            note: string | null;
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  putRemediationSettingsKillSwitch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          kill_switch: boolean;
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The settings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            changed_at: string | null;
+            changed_by: string | null;
+            kill_switch: boolean;
+            note: string | null;
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
     };
   };
   getSearch: {

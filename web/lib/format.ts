@@ -93,6 +93,11 @@ const TONES: Record<string, Tone> = {
   rejected: 'neutral',
   pending: 'neutral',
   done: 'success',
+  // remediation runs
+  would_run: 'accent',
+  skipped: 'neutral',
+  awaiting_approval: 'warning',
+  verifying: 'info',
   healthy: 'success',
   planned: 'info',
   maintenance: 'warning',

@@ -11,6 +11,8 @@ export interface Allocated extends CostLine {
   share: number;
   owner: string | null;
   tags: string[];
+  /** the container workload this part stands for (workloads.ts); absent or null: none */
+  workload_id?: number | null;
 }
 
 export const UNALLOCATED = '(unallocated)';
@@ -67,6 +69,7 @@ export interface Names {
   rack: Map<number, string>;
   server: Map<number, string>;
   vm: Map<number, string>;
+  workload?: Map<number, string>;
 }
 
 export type Totals = Record<Category, number> & { total: number; energy_kwh: number; measured_pct: number | null };
@@ -91,6 +94,8 @@ function keysOf(by: BreakdownBy, l: Allocated, n: Names): { key: string; id: num
       return byId(l.server_id, n.server, UNALLOCATED);
     case 'vm':
       return byId(l.vm_id, n.vm, UNALLOCATED);
+    case 'workload':
+      return byId(l.workload_id ?? null, n.workload ?? new Map(), UNALLOCATED);
     case 'owner':
       return [
         l.vm_id === null

@@ -5,12 +5,23 @@ import { andVisible, visibleWhere } from '../platform/access/entities';
 import { rackEntity, serverEntity } from '../dcim/access';
 import { storageSystemEntity } from '../storage/access';
 import { networkDeviceEntity } from '../network/access';
-import { vmEntity } from '../virtualization/access';
+import { clusterNodeEntity, vmEntity, workloadEntity } from '../virtualization/access';
 import { isWholeDevice } from '../telemetry/rack-summary';
 import { runBatch } from '../platform/db/client';
 import { costContracts, costTariffs } from './tables';
 import { contractEntity } from './access';
-import type { ContractIn, DatacenterIn, DeviceIn, Estate, Metered, RackIn, TariffIn, VmIn } from './model';
+import type {
+  ClusterNodeIn,
+  ContractIn,
+  DatacenterIn,
+  DeviceIn,
+  Estate,
+  Metered,
+  RackIn,
+  TariffIn,
+  VmIn,
+  WorkloadIn,
+} from './model';
 import { HOUR, type Window } from './time';
 
 const labelKeys = (labels: string) => Object.fromEntries([...labels.matchAll(/(\w+)="/g)].map((m) => [m[1], '']));
@@ -54,34 +65,46 @@ export async function loadEstate(ctx: ServiceContext, window: Window): Promise<E
   const vst = andVisible(ctx, storageSystemEntity, 'st');
   const vn = andVisible(ctx, networkDeviceEntity, 'n');
   const vv = andVisible(ctx, vmEntity, 'v');
-  const [datacenters, racks, servers, storage, network, vms, tariffs, contracts, pue] = await runBatch(ctx.db, [
-    ctx.db.all<DatacenterIn>(sql`SELECT id, name, pue_target FROM datacenters`),
-    ctx.db.all<RackIn>(sql`SELECT r.id, r.name, r.datacenter_id FROM racks r WHERE 1 = 1${vr}`),
-    ctx.db.all<DeviceIn>(
-      sql`SELECT 'server' AS kind, s.id, s.name, s.rack_id, r.datacenter_id, s.u_size, s.power_supply_w AS allocated_w,
+  const vw = andVisible(ctx, workloadEntity, 'w');
+  const vcn = andVisible(ctx, clusterNodeEntity, 'cn');
+  const [datacenters, racks, servers, storage, network, vms, tariffs, contracts, pue, workloads, clusterNodes] =
+    await runBatch(ctx.db, [
+      ctx.db.all<DatacenterIn>(sql`SELECT id, name, pue_target FROM datacenters`),
+      ctx.db.all<RackIn>(sql`SELECT r.id, r.name, r.datacenter_id FROM racks r WHERE 1 = 1${vr}`),
+      ctx.db.all<DeviceIn>(
+        sql`SELECT 'server' AS kind, s.id, s.name, s.rack_id, r.datacenter_id, s.u_size, s.power_supply_w AS allocated_w,
             s.purchase_cost, s.purchase_date, s.status, s.cpu_cores AS cpu, s.ram_gb AS mem
           FROM servers s JOIN racks r ON r.id = s.rack_id WHERE 1 = 1${vs}`,
-    ),
-    ctx.db.all<DeviceIn>(
-      sql`SELECT 'storage_system' AS kind, st.id, st.name, st.rack_id, st.datacenter_id, st.u_size, st.power_w AS allocated_w,
+      ),
+      ctx.db.all<DeviceIn>(
+        sql`SELECT 'storage_system' AS kind, st.id, st.name, st.rack_id, st.datacenter_id, st.u_size, st.power_w AS allocated_w,
             st.purchase_cost, st.purchase_date, st.status, NULL AS cpu, NULL AS mem
           FROM storage_systems st WHERE 1 = 1${vst}`,
-    ),
-    ctx.db.all<DeviceIn>(
-      sql`SELECT 'network_device' AS kind, n.id, n.name, n.rack_id, r.datacenter_id, n.u_size, n.power_w AS allocated_w,
+      ),
+      ctx.db.all<DeviceIn>(
+        sql`SELECT 'network_device' AS kind, n.id, n.name, n.rack_id, r.datacenter_id, n.u_size, n.power_w AS allocated_w,
             n.purchase_cost, n.purchase_date, n.status, NULL AS cpu, NULL AS mem
           FROM network_devices n JOIN racks r ON r.id = n.rack_id WHERE 1 = 1${vn}`,
-    ),
-    ctx.db.all<Omit<VmIn, 'tags'> & { tags: string }>(
-      sql`SELECT v.id, v.name, v.host_server_id, v.cpu_cores AS cpu, v.ram_gb AS mem, v.owner, v.tags FROM vms v WHERE 1 = 1${vv}`,
-    ),
-    ctx.db.select().from(costTariffs),
-    ctx.db.select().from(costContracts).where(visibleWhere(ctx, contractEntity)),
-    ctx.db.all<{ datacenter_id: number; facility: number; it: number }>(
-      sql`SELECT datacenter_id, sum(facility_sum / count) AS facility, sum(it_sum / count) AS it FROM pue_rollups
+      ),
+      ctx.db.all<Omit<VmIn, 'tags'> & { tags: string }>(
+        sql`SELECT v.id, v.name, v.host_server_id, v.cpu_cores AS cpu, v.ram_gb AS mem, v.owner, v.tags FROM vms v WHERE 1 = 1${vv}`,
+      ),
+      ctx.db.select().from(costTariffs),
+      ctx.db.select().from(costContracts).where(visibleWhere(ctx, contractEntity)),
+      ctx.db.all<{ datacenter_id: number; facility: number; it: number }>(
+        sql`SELECT datacenter_id, sum(facility_sum / count) AS facility, sum(it_sum / count) AS it FROM pue_rollups
           WHERE bucket_start >= ${window.from} AND bucket_start < ${window.to} GROUP BY datacenter_id`,
-    ),
-  ]);
+      ),
+      // what a workload declares (desired replicas, each its request or else its limit) is what it holds of its nodes
+      ctx.db.all<WorkloadIn>(
+        sql`SELECT w.id, w.name, w.namespace, w.cluster_id, w.replicas_desired AS replicas,
+            coalesce(w.cpu_request_m, w.cpu_limit_m) AS cpu_m, coalesce(w.memory_request_mb, w.memory_limit_mb) AS mem_mb
+          FROM workloads w WHERE 1 = 1${vw}`,
+      ),
+      ctx.db.all<ClusterNodeIn>(
+        sql`SELECT cn.cluster_id, cn.server_id, cn.vm_id FROM cluster_nodes cn WHERE 1 = 1${vcn}`,
+      ),
+    ]);
   return {
     window,
     datacenters,
@@ -90,6 +113,8 @@ export async function loadEstate(ctx: ServiceContext, window: Window): Promise<E
     vms: vms.map((v) => ({ ...v, tags: JSON.parse(v.tags || '[]') as string[] })),
     tariffs: tariffs as TariffIn[],
     contracts: contracts as ContractIn[],
+    workloads,
+    clusterNodes,
     metered: await meteredEnergy(ctx, window),
     pue: new Map(pue.map((p) => [p.datacenter_id, p])),
   };

@@ -2,6 +2,7 @@ import type { ServiceContext } from '../platform/context';
 import { unprocessable } from '../platform/http/problem';
 import { toCsv } from '../platform/http/csv';
 import { allocateToVms } from './breakdown';
+import { allocateToWorkloads } from './workloads';
 import { loadEstate } from './estate';
 import { costLines } from './model';
 import { FOCUS_COLUMNS, focusRow } from './focus';
@@ -14,12 +15,15 @@ export async function focusCsv(ctx: ServiceContext, month: string | undefined, n
   if (billingPeriod.from >= now) throw unprocessable([{ field: 'query.month', message: 'must not be in the future' }]);
   const chargePeriod = { from: billingPeriod.from, to: Math.min(billingPeriod.to, now) };
   const e = await loadEstate(ctx, chargePeriod);
-  const lines = allocateToVms(e, costLines(e).lines).filter((l) => l.amount !== 0 || (l.quantity ?? 0) !== 0);
+  const lines = allocateToWorkloads(e, allocateToVms(e, costLines(e).lines)).filter(
+    (l) => l.amount !== 0 || (l.quantity ?? 0) !== 0,
+  );
   const names = {
     datacenter: new Map(e.datacenters.map((x) => [x.id, x.name])),
     rack: new Map(e.racks.map((x) => [x.id, x.name])),
     server: new Map(e.devices.filter((x) => x.kind === 'server').map((x) => [x.id, x.name])),
     vm: new Map(e.vms.map((x) => [x.id, x.name])),
+    workload: new Map((e.workloads ?? []).map((w) => [w.id, `${w.namespace}/${w.name}`])),
   };
   const vendors = new Map(e.contracts.map((c) => [c.id, (c as { vendor?: string | null }).vendor ?? null]));
   const rows = lines.map((l) => focusRow(l, { billingPeriod, chargePeriod, names, vendors }));

@@ -66,6 +66,7 @@ export type FocusColumn = keyof typeof FOCUS_COLUMNS;
 const SERVICE_CATEGORY = {
   server: 'Compute',
   vm: 'Compute',
+  workload: 'Compute',
   storage_system: 'Storage',
   network_device: 'Networking',
   rack: 'Compute',
@@ -83,6 +84,7 @@ const SERVICE_NAME: Record<Category, string> = {
 const RESOURCE_TYPE = {
   server: 'Server',
   vm: 'Virtual Machine',
+  workload: 'Container Workload',
   storage_system: 'Storage System',
   network_device: 'Network Device',
   rack: 'Rack',
@@ -101,6 +103,7 @@ export interface FocusContext {
     rack: Map<number, string>;
     server: Map<number, string>;
     vm: Map<number, string>;
+    workload?: Map<number, string>;
   };
   /** a contract's vendor, by contract id */
   vendors: Map<number, string | null>;
@@ -113,9 +116,26 @@ export interface FocusContext {
  */
 export function focusRow(l: Allocated, c: FocusContext): Record<FocusColumn, string | number | null> {
   const onVm = l.vm_id !== null && l.resource_type !== 'contract';
-  const kind = onVm ? 'vm' : l.resource_type;
-  const resourceId = onVm ? `vm/${l.vm_id}` : `${l.resource_type}/${l.resource_id}`;
-  const resourceName = onVm ? (c.names.vm.get(l.vm_id!) ?? `vm ${l.vm_id}`) : l.resource_name;
+  // a workload's part of a node: the node (VM or server) is its host
+  const onWorkload = l.workload_id != null && l.resource_type !== 'contract';
+  const kind = onWorkload ? 'workload' : onVm ? 'vm' : l.resource_type;
+  const resourceId = onWorkload
+    ? `workload/${l.workload_id}`
+    : onVm
+      ? `vm/${l.vm_id}`
+      : `${l.resource_type}/${l.resource_id}`;
+  const resourceName = onWorkload
+    ? (c.names.workload?.get(l.workload_id!) ?? `workload ${l.workload_id}`)
+    : onVm
+      ? (c.names.vm.get(l.vm_id!) ?? `vm ${l.vm_id}`)
+      : l.resource_name;
+  const host = onWorkload
+    ? onVm
+      ? `vm/${l.vm_id}`
+      : `server/${l.server_id}`
+    : onVm && l.server_id !== null
+      ? `server/${l.server_id}`
+      : null;
   const usage = l.category === 'energy' || l.category === 'space' || l.category === 'hardware';
   const billed = l.category === 'hardware' ? 0 : l.amount;
   const unit =
@@ -179,7 +199,7 @@ export function focusRow(l: Allocated, c: FocusContext): Record<FocusColumn, str
         : null,
     x_RackId: l.rack_id === null ? null : String(l.rack_id),
     x_RackName: l.rack_id === null ? null : (c.names.rack.get(l.rack_id) ?? null),
-    x_HostResourceId: onVm && l.server_id !== null ? `server/${l.server_id}` : null,
+    x_HostResourceId: host,
     x_AllocationShare: decimal(l.share),
   };
 }

@@ -52,6 +52,23 @@ export interface VmIn {
   owner: string | null;
   tags: string[];
 }
+/** A container workload: replicas × what each asks for (its request, else its limit), on its cluster's nodes. */
+export interface WorkloadIn {
+  id: number;
+  name: string;
+  namespace: string;
+  cluster_id: number;
+  replicas: number;
+  /** millicores and MB per replica; null when it declares neither a request nor a limit */
+  cpu_m: number | null;
+  mem_mb: number | null;
+}
+/** A cluster's node: one server or one VM. */
+export interface ClusterNodeIn {
+  cluster_id: number;
+  server_id: number | null;
+  vm_id: number | null;
+}
 export interface ContractIn {
   id: number;
   name: string;
@@ -75,6 +92,9 @@ export interface Estate {
   racks: RackIn[];
   devices: DeviceIn[];
   vms: VmIn[];
+  /** container workloads and their clusters' nodes (absent: none) */
+  workloads?: WorkloadIn[];
+  clusterNodes?: ClusterNodeIn[];
   contracts: ContractIn[];
   tariffs: TariffIn[];
   metered: Map<number, Metered>;

@@ -7,6 +7,7 @@ import { allocateToVms, breakdown, addUp, totalsByCurrency, type BreakdownBy, ty
 import { loadEstate } from './estate';
 import { costLines, tariffFor, type CostLine, type Estate } from './model';
 import { energyCost } from './energy';
+import { allocateToWorkloads, undeclared } from './workloads';
 import { DAY, HOUR, periodOf, type Window } from './time';
 
 const MAX_WINDOW_DAYS = 400;
@@ -51,6 +52,7 @@ const namesOf = (e: Estate): Names => ({
   rack: new Map(e.racks.map((r) => [r.id, r.name])),
   server: new Map(e.devices.filter((d) => d.kind === 'server').map((d) => [d.id, d.name])),
   vm: new Map(e.vms.map((v) => [v.id, v.name])),
+  workload: new Map((e.workloads ?? []).map((w) => [w.id, `${w.namespace}/${w.name}`])),
 });
 
 export async function costBreakdown(
@@ -62,17 +64,23 @@ export async function costBreakdown(
   const e = await loadEstate(ctx, window);
   const { lines, gaps } = costLines(e);
   const mine = inSite(lines, q.datacenter_id);
+  const bare = undeclared(e);
+  if (by === 'workload' && bare)
+    gaps.push(
+      `${bare} workload${bare === 1 ? ' declares' : 's declare'} neither CPU/memory requests nor limits: not costed (${bare === 1 ? 'its' : 'their'} part stays with the nodes).`,
+    );
   return {
     by,
     window: windowOut(window),
-    rows: breakdown(by, allocateToVms(e, mine), namesOf(e)),
+    rows: breakdown(by, allocateToWorkloads(e, allocateToVms(e, mine)), namesOf(e)),
     totals: totalsByCurrency(mine),
     gaps,
     method:
       'A server running VMs shares each of its costs among them: a VM takes the mean of its share of the host’s CPU ' +
       'cores and of its memory (over the host’s capacity, or over what the VMs ask for together when they ask for more); ' +
       'what no VM takes is "(unallocated)". Owners and tags are the VMs’; a VM with several tags counts in each, so tag ' +
-      'rows can add up to more than the total.',
+      'rows can add up to more than the total. A container workload takes the same share of each node of its cluster ' +
+      '(server, or VM share) as its desired replicas × CPU and memory request (else limit) are of the nodes’ capacity.',
   };
 }
 

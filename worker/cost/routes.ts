@@ -18,6 +18,10 @@ import {
   WindowQuery,
 } from './schemas/report';
 import { BudgetStatus } from './schemas/budget-status';
+import { TcoFleet, TcoRequest, TcoResult } from './schemas/tco';
+import { tcoFleet, tcoScenario } from './tco-service';
+import { CostRecommendations, RecommendationsQuery } from './schemas/recommendations';
+import { costRecommendations } from './recommendations';
 
 const SiteQuery = v.object({ datacenter_id: WindowQuery.entries.datacenter_id });
 
@@ -128,6 +132,63 @@ export function mountCost(api: Api) {
         'X-Total-Count': String(out.rows),
       });
     },
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/cost/tco/fleet',
+      summary: 'The estate’s server generations (site and model) as TCO starting points, with a suggested refresh',
+      description:
+        'Per generation: count, mean age (purchase dates), mean draw (metered over the last 30 days, else nameplate), ' +
+        'support contracts per server and year, U, the site’s tariff and PUE, how many are past the write-off period; ' +
+        'the suggested refresh is the newest generation the estate has bought.',
+      tags: ['Cost'],
+      access: 'inventory:read',
+      query: SiteQuery,
+      responses: [{ status: 200, description: 'Generations, oldest first', schema: TcoFleet, name: 'TcoFleet' }],
+    },
+    async (c, { ctx, query }) => c.json(await tcoFleet(ctx, query)),
+  );
+  api.op(
+    {
+      method: 'post',
+      path: '/cost/tco',
+      summary: 'Keep or refresh a server generation: cumulative cost per year of each, by component, and break-even',
+      description:
+        'A calculation, nothing is stored. Energy = servers × W × 8760 h × PUE / 1000 × price per kWh; support and ' +
+        'space per year; refreshing buys ⌈count / consolidation_ratio⌉ servers in year 0, less the residual value.',
+      tags: ['Cost'],
+      access: 'inventory:read',
+      body: TcoRequest,
+      responses: [
+        { status: 200, description: 'The scenario year by year', schema: TcoResult, name: 'TcoResult' },
+        { status: 422, description: 'Bad fields, each named in errors[]' },
+      ],
+    },
+    (c, { body }) => c.json(tcoScenario(body)),
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/cost/recommendations',
+      summary: 'Savings: VMs to size down, hosts packing would free, written-off servers a refresh pays for',
+      description:
+        'Each with its evidence, what is measured and what is assumed, and a saving per month and year from the last ' +
+        '30 days’ costs; without a tariff the saving is null and `needs` says so. Consolidation reuses the placement ' +
+        'solver; applying it goes through a placement plan and its approval. Idle servers are not repeated here.',
+      tags: ['Cost'],
+      access: 'inventory:read',
+      query: RecommendationsQuery,
+      responses: [
+        {
+          status: 200,
+          description: 'Recommendations, largest saving first',
+          schema: CostRecommendations,
+          name: 'CostRecommendations',
+        },
+      ],
+    },
+    async (c, { ctx, query }) => c.json(await costRecommendations(ctx, query)),
   );
   mountResource(api, tariffsResource);
   mountResource(api, contractsResource);

@@ -132,6 +132,22 @@ function migrationRule(hosts: Host[], vms: (PlanVmRow & { hypervisor: string })[
   };
 }
 
+/**
+ * The plan the solver would propose for a datacenter's VM hosts, kept nowhere (cost recommendations ask what
+ * packing would free); null when the caller sees no VM host there.
+ */
+export async function previewPlan(
+  ctx: ServiceContext,
+  datacenterId: number,
+  opts: { goal: 'pack' | 'spread'; headroom_pct: number },
+  now = Date.now(),
+) {
+  const { hosts, planHosts, vms } = await loadEstate(ctx, datacenterId, now);
+  if (!hosts.length) return null;
+  const input = placementInput(planHosts, vms, { ...opts, canMoveTo: migrationRule(hosts, vms) });
+  return { hosts, planHosts, record: planRecord(placeVms(input), planHosts, vms) };
+}
+
 /** Work out a plan for a datacenter's VM hosts and keep it as proposed: nothing moves until it is approved. */
 export async function proposePlan(
   ctx: ServiceContext,
@@ -143,24 +159,19 @@ export async function proposePlan(
   );
   if (!dc)
     throw unprocessable([{ field: 'datacenter_id', message: `datacenter ${body.datacenter_id} does not exist` }]);
-  const { hosts, planHosts, vms } = await loadEstate(ctx, dc.id, now);
-  if (!hosts.length) {
+  const headroom = body.headroom_pct ?? 10;
+  const preview = await previewPlan(ctx, dc.id, { goal: body.goal, headroom_pct: headroom }, now);
+  if (!preview) {
     throw unprocessable([
       { field: 'datacenter_id', message: `${dc.name} has no VM hosts you can see (servers carrying VMs)` },
     ]);
   }
+  const { hosts, record } = preview;
   // the plan shows every host's load and VMs: a zone whose single reads ask for a step-up asks for it here
   requireStepUpForZones(
     ctx,
     hosts.map((h) => h.zone),
   );
-  const headroom = body.headroom_pct ?? 10;
-  const input = placementInput(planHosts, vms, {
-    goal: body.goal,
-    headroom_pct: headroom,
-    canMoveTo: migrationRule(hosts, vms),
-  });
-  const record = planRecord(placeVms(input), planHosts, vms);
   const row = {
     datacenter_id: dc.id,
     goal: body.goal,
