@@ -217,4 +217,67 @@ describe('placement plans', () => {
     const seen = await api('/api/optimisation/placement-plans?limit=500', { token: viewer });
     expect(seen.body.map((x: Row) => x.id)).not.toContain(secret.id);
   });
+
+  it('a VM parked on the way out of a cycle moves twice, its second move after its first is done', async () => {
+    // the solver breaks a cycle of moves by parking one VM on a host outside it (tests/unit/packing.test.ts);
+    // here such a plan, written as the solver writes it, is carried out through the agent
+    const rack = await createRack(admin, { datacenter_id: dc.id, power_capacity_kw: 20 });
+    const [h1, h2, h3] = await Promise.all(
+      [1, 3, 5].map((u) => createServer(admin, { rack_id: rack.id, u_position: u, cpu_cores: 8, ram_gb: 64 })),
+    );
+    const x = await vm(h1!);
+    const y = await vm(h2!);
+    const mv = (v: Row, from: Row, to: Row, temporary = false) => ({
+      vm_id: v.id,
+      vm_name: v.name,
+      from_host_id: from.id,
+      from_host: from.name,
+      to_host_id: to.id,
+      to_host: to.name,
+      temporary,
+      status: 'pending',
+      operation_id: null,
+      error: null,
+    });
+    const moves = [mv(x, h1!, h3!, true), mv(y, h2!, h1!), mv(x, h3!, h2!)];
+    const inserted = await env.DB.prepare(
+      `INSERT INTO placement_plans (datacenter_id, goal, headroom_pct, status, security_zone, summary, moves, hosts,
+         unplaceable, requested_by) VALUES (?, 'spread', 0, 'proposed', 'Public', ?, ?, '[]', '[]', 'operator')
+       RETURNING id`,
+    )
+      .bind(dc.id, JSON.stringify({ moves: 3, ordered: true }), JSON.stringify(moves))
+      .first<{ id: number }>();
+    const id = inserted!.id;
+
+    const ok = await api(`/api/optimisation/placement-plans/${id}/approve`, { token: admin, method: 'POST' });
+    expect(ok.status, ok.text).toBe(200);
+    // x's second move waits for its first: two migrations start, the third names what it waits for
+    expect(ok.body.moves.map((m: Row) => m.status)).toEqual(['queued', 'queued', 'pending']);
+    expect(ok.body.moves[0].temporary).toBe(true);
+    expect(ok.body.moves[2].error).toContain(`waits for ${x.name} to reach ${h3!.name}`);
+    const keys: string[] = [];
+    const finish = async (m: Row) => {
+      const msg = await agent.waitFor((z) => z.type === 'operation' && z.operation.id === m.operation_id);
+      keys.push(msg.operation.key);
+      send({ type: 'result', id: m.operation_id, key: msg.operation.key, ok: true });
+      await expect.poll(async () => (await get(`/api/vm-operations/${m.operation_id}`)).status).toBe('succeeded');
+    };
+    for (const m of ok.body.moves.slice(0, 2) as Row[]) await finish(m);
+    expect((await get(`/api/vms/${x.id}`)).host_server_id).toBe(h3!.id);
+
+    await cron();
+    const second = await get(`/api/optimisation/placement-plans/${id}`);
+    expect(second.status).toBe('executing');
+    expect(second.moves.map((m: Row) => m.status)).toEqual(['done', 'done', 'queued']);
+    // its own operation, not the first move's answered again from its idempotency key
+    expect(second.moves[2].operation_id).not.toBe(second.moves[0].operation_id);
+    await finish(second.moves[2]);
+    expect(new Set(keys).size).toBe(3);
+
+    await cron();
+    const done = await get(`/api/optimisation/placement-plans/${id}`);
+    expect(done.status).toBe('completed');
+    expect((await get(`/api/vms/${x.id}`)).host_server_id).toBe(h2!.id);
+    expect((await get(`/api/vms/${y.id}`)).host_server_id).toBe(h1!.id);
+  });
 });

@@ -21,6 +21,9 @@ import {
   type VmSpec,
 } from '../../worker/optimisation/packing';
 import { parseInstances } from '../../worker/optimisation/packing/instances';
+import { orderedMoves } from '../../worker/optimisation/packing/placement-plan';
+import { Placement } from '../../worker/optimisation/packing/placement-state';
+import type { Move } from '../../worker/optimisation/packing/placement-types';
 
 const indices = (n: number) => Array.from({ length: n }, (_, i) => i);
 const asSizes = (sizes: number[], bins: number[][]) => bins.map((b) => b.map((i) => sizes[i]));
@@ -391,5 +394,77 @@ describe('placeVms', () => {
     expect(() => placeVms({ hosts: [host('a'), host('a')], vms: [], goal: 'pack' })).toThrow(/listed twice/);
     expect(() => placeVms({ hosts: [host('a', { headroom: 1 })], vms: [], goal: 'pack' })).toThrow(/headroom/);
     expect(() => placeVms({ hosts: [], vms: [], goal: 'fill' as 'pack' })).toThrow(/goal/);
+  });
+});
+
+describe('ordering a plan whose moves wait on each other', () => {
+  // a and b are full (2 × 16 of 32 vCPU each); the result trades a1 and b1, so neither move fits before the other
+  const hostsOf = (spare: boolean) => [host('a'), host('b'), ...(spare ? [host('c')] : [])];
+  const vmsFull = [vm('a1', 'a', 16), vm('a2', 'a', 16), vm('b1', 'b', 16), vm('b2', 'b', 16)];
+  const traded = (spare: boolean) => {
+    const input: PlacementInput = { hosts: hostsOf(spare), vms: vmsFull, goal: 'spread' };
+    const p = new Placement(input);
+    const final: Record<string, string> = { a1: 'b', a2: 'a', b1: 'a', b2: 'b' };
+    input.vms.forEach((v, i) =>
+      p.place(
+        i,
+        input.hosts.findIndex((h) => h.id === final[v.id]),
+      ),
+    );
+    return { input, result: orderedMoves(input, p) };
+  };
+  /** Replays moves from the input placement and returns the first that overfills its target, if any. */
+  const overfill = (input: PlacementInput, moves: Move[]) => {
+    const load = new Map(input.hosts.map((h) => [h.id, 0]));
+    const at = new Map(input.vms.map((v) => [v.id, v.host as string]));
+    for (const v of input.vms) load.set(v.host as string, (load.get(v.host as string) ?? 0) + v.demand.vcpu);
+    const demand = new Map(input.vms.map((v) => [v.id, v.demand.vcpu]));
+    for (const m of moves) {
+      expect(m.from).toBe(at.get(m.vm));
+      load.set(m.from as string, (load.get(m.from as string) ?? 0) - (demand.get(m.vm) ?? 0));
+      load.set(m.to, (load.get(m.to) ?? 0) + (demand.get(m.vm) ?? 0));
+      at.set(m.vm, m.to);
+      if ((load.get(m.to) ?? 0) > 32) return m;
+    }
+    return null;
+  };
+
+  it('parks one VM on a spare host, then finishes the trade', () => {
+    const { input, result } = traded(true);
+    expect(result.ordered).toBe(true);
+    expect(result.moves).toEqual([
+      { vm: 'a1', from: 'a', to: 'c', temporary: true },
+      { vm: 'b1', from: 'b', to: 'a' },
+      { vm: 'a1', from: 'c', to: 'b' },
+    ]);
+    expect(overfill(input, result.moves)).toBeNull();
+  });
+
+  it('says the moves are not ordered when no host can hold one of them meanwhile', () => {
+    const { input, result } = traded(false);
+    expect(result.ordered).toBe(false);
+    expect(result.moves.map((m) => m.vm)).toEqual(['a1', 'b1']);
+    expect(result.moves.some((m) => m.temporary)).toBe(false);
+    expect(overfill(input, result.moves)).not.toBeNull();
+  });
+
+  it('a spare host too small for any VM of the cycle does not help', () => {
+    // c: 4 cores at 2:1 = 8 vCPU, the cycle's VMs ask 16 each
+    const input: PlacementInput = {
+      hosts: [host('a'), host('b'), host('c', { capacity: { vcpu: 4, ram_mb: 65536, disk_gb: 1000 } })],
+      vms: vmsFull,
+      goal: 'spread',
+    };
+    const p = new Placement(input);
+    const final: Record<string, string> = { a1: 'b', a2: 'a', b1: 'a', b2: 'b' };
+    input.vms.forEach((v, i) =>
+      p.place(
+        i,
+        input.hosts.findIndex((h) => h.id === final[v.id]),
+      ),
+    );
+    const { moves, ordered } = orderedMoves(input, p);
+    expect(ordered).toBe(false);
+    expect(moves.some((m) => m.temporary)).toBe(false);
   });
 });

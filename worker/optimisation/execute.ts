@@ -15,6 +15,7 @@ type Move = {
   from_host_id: number | null;
   to_host_id: number;
   to_host: string;
+  temporary?: boolean;
   status: 'pending' | 'queued' | 'done' | 'failed';
   operation_id: number | null;
   error: string | null;
@@ -57,7 +58,9 @@ export async function approvePlan(ctx: ServiceContext, id: number) {
     sql`SELECT id, host_server_id FROM vms WHERE id IN (SELECT value FROM json_each(${JSON.stringify(moves.map((m) => m.vm_id))}))`,
   );
   const hostOf = new Map(where.map((v) => [v.id, v.host_server_id]));
-  const stale = moves.filter((m) => hostOf.get(m.vm_id) !== m.from_host_id);
+  // a VM parked on the way moves twice: where it runs now is the first move's from
+  const first = moves.filter((m, i) => moves.findIndex((x) => x.vm_id === m.vm_id) === i);
+  const stale = first.filter((m) => hostOf.get(m.vm_id) !== m.from_host_id);
   if (stale.length) {
     throw conflict(
       `The estate changed since plan ${id} was made: ${stale.map((m) => m.vm_name).join(', ')} no longer ${
@@ -115,14 +118,20 @@ export async function advancePlan(ctx: ServiceContext, id: number) {
   }
   const failed = moves.find((m) => m.status === 'failed');
   if (!failed) {
-    for (const m of moves) {
+    for (const [i, m] of moves.entries()) {
       if (m.status !== 'pending') continue;
+      // a VM's later move (on from where it was parked) waits for its earlier one to be done
+      const earlier = moves.slice(0, i).filter((x) => x.vm_id === m.vm_id);
+      if (earlier.some((x) => x.status !== 'done')) {
+        m.error = `waits for ${m.vm_name} to reach ${earlier.at(-1)?.to_host}`;
+        continue;
+      }
       try {
         const { operation } = await requestMigration(
           ctx,
           m.vm_id,
           { target_host_id: m.to_host_id, live: true },
-          `plan-${id}-vm-${m.vm_id}`,
+          earlier.length ? `plan-${id}-vm-${m.vm_id}-${earlier.length + 1}` : `plan-${id}-vm-${m.vm_id}`,
         );
         m.status = 'queued';
         m.operation_id = Number(operation.id);

@@ -117,6 +117,7 @@ export function planRecord(plan: PlacementPlan, hosts: readonly PlanHostRow[], v
       from_host: m.from,
       to_host_id: host.get(m.to)?.id ?? 0,
       to_host: m.to,
+      temporary: m.temporary === true,
       status: 'pending' as const,
       operation_id: null,
       error: null,

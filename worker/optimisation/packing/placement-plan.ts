@@ -106,7 +106,12 @@ function swapContents(p: Placement, a: number, b: number): void {
   for (const v of B) p.place(v, a);
 }
 
-/** The moves from the input placement to p, in an order where each fits its target when it runs, if one exists. */
+/**
+ * The moves from the input placement to p, in an order where each fits its target when it runs, if one exists.
+ * Moves that wait on each other in a cycle (A's VM needs the room B's VM leaves, and the other way round) are
+ * broken by parking one VM of the cycle on a host outside it: a temporary move, then its own move once its
+ * target has room. Without such a host the rest are listed unordered.
+ */
 export function orderedMoves(input: PlacementInput, p: Placement): { moves: Move[]; ordered: boolean } {
   const pending: number[] = [];
   for (let v = 0; v < p.vmCount; v++) {
@@ -116,30 +121,72 @@ export function orderedMoves(input: PlacementInput, p: Placement): { moves: Move
   // replay on a copy that starts from the input placement
   const sim = p.asGiven(input);
   const moves: Move[] = [];
+  const parked = new Set<number>();
   let ordered = true;
-  const toMove = (v: number): Move => ({
-    vm: p.vms[v]?.id as string,
-    from: p.vms[v]?.host ?? null,
-    to: p.hosts[p.where[v] as number]?.id as string,
-  });
+  const hostName = (h: number) => (h < 0 ? null : (p.hosts[h]?.id as string));
+  const move = (v: number, to: number, temporary = false) => {
+    moves.push({
+      vm: p.vms[v]?.id as string,
+      from: hostName(sim.where[v] as number) ?? p.vms[v]?.host ?? null,
+      to: hostName(to) as string,
+      ...(temporary ? { temporary: true as const } : {}),
+    });
+    sim.place(v, to);
+  };
   while (pending.length > 0) {
     // VMs leaving maintenance or over-full hosts first, then the rest, each as soon as its target has room
     const at = pending.findIndex((v) => {
       const t = p.where[v] as number;
       return sim.hasRoom(v, t) && sim.groupClash(v, t) < 0;
     });
-    if (at < 0) {
-      // a cycle (A's VM needs B's room and the other way round): a temporary host or a pause is needed
+    if (at >= 0) {
+      const v = pending[at] as number;
+      pending.splice(at, 1);
+      move(v, p.where[v] as number);
+      continue;
+    }
+    const park = parking(p, sim, pending, parked);
+    if (!park) {
       ordered = false;
-      moves.push(...pending.map(toMove));
+      for (const v of pending) move(v, p.where[v] as number);
       break;
     }
-    const v = pending[at] as number;
-    pending.splice(at, 1);
-    sim.place(v, p.where[v] as number);
-    moves.push(toMove(v));
+    parked.add(park.vm);
+    move(park.vm, park.host, true);
   }
   return { moves, ordered };
+}
+
+/**
+ * A VM of a stuck set of moves, and a host to park it on, such that its leaving lets another move start. The
+ * host must take it now (cleared, room, no anti-affinity clash), is not its final one, and is preferably one no
+ * pending move is waiting to fill; the smallest VM is parked, each VM at most once.
+ */
+function parking(
+  p: Placement,
+  sim: Placement,
+  pending: readonly number[],
+  parked: ReadonlySet<number>,
+): { vm: number; host: number } | null {
+  const targets = new Set(pending.map((v) => p.where[v] as number));
+  let best: { vm: number; host: number; key: [number, number, number] } | null = null;
+  const better = (a: readonly number[], b: readonly number[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
+    return false;
+  };
+  for (const v of pending) {
+    if (parked.has(v)) continue;
+    const from = sim.where[v] as number;
+    // its leaving must let some other pending move into `from`
+    if (!pending.some((u) => u !== v && p.where[u] === from && sim.canTakeWithout(u, from, v))) continue;
+    for (let h = 0; h < p.hostCount; h++) {
+      if (h === from || h === p.where[v] || p.hosts[h]?.maintenance || !sim.canTake(v, h)) continue;
+      // smaller VMs first, then hosts nobody is waiting for, then the host left with the most room
+      const key: [number, number, number] = [p.size(v), targets.has(h) ? 1 : 0, -sim.leftover(v, h)];
+      if (!best || better(key, best.key)) best = { vm: v, host: h, key };
+    }
+  }
+  return best && { vm: best.vm, host: best.host };
 }
 
 /** Per-host loads before (the input placement) and after (p). */

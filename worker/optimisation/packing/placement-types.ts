@@ -58,6 +58,8 @@ export interface Move {
   /** null: the VM was not placed before */
   from: string | null;
   to: string;
+  /** a stop on the way out of a cycle of moves: the VM moves on to its own target in a later move */
+  temporary?: true;
 }
 
 export interface HostReport {
@@ -87,7 +89,8 @@ export interface PlacementPlan {
   goal: PlacementGoal;
   /** the fewest moves found that reach the result */
   moves: Move[];
-  /** true when every move fits on its target at the moment it runs, taken in the listed order */
+  /** true when every move fits on its target at the moment it runs, taken in the listed order (cycles are
+   * broken by parking a VM on a host outside them: a temporary move) */
   ordered: boolean;
   hostsUsedBefore: number;
   hostsUsedAfter: number;

@@ -33,6 +33,12 @@ export const PlanMove = v.object({
   from_host: v.nullable(v.string()),
   to_host_id: n,
   to_host: v.string(),
+  temporary: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.description('A stop on the way out of a cycle of moves: the VM moves on to its own target in a later move'),
+    ),
+  ),
   status: v.picklist(MOVE_STATUSES),
   operation_id: v.nullable(n),
   error: v.nullable(v.string()),
