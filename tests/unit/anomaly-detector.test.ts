@@ -8,6 +8,7 @@ import {
   logScore,
   newState,
   normalTail,
+  STATE_VERSION,
   update,
   type DetectorState,
 } from '../../worker/ai/anomaly-detector';
@@ -104,6 +105,45 @@ describe('scores', () => {
     expect(why.fired.some((c) => c === 'level' || c === 'last' || c === 'average')).toBe(true);
     expect(why.upper).not.toBeNull();
     expect(why.upper!).toBeLessThan(45);
+  });
+
+  it("a shift that stays under a busy hour's peaks alarms through the drift, which the seasonal bands cannot see", () => {
+    // an hourly job peaks at 2.1 over a 1.8 baseline, so every hour's band spans 1.8–2.1; then the baseline moves
+    // to 1.95 (still under the peaks, three noise deviations up) and stays there
+    let seed = 3;
+    const noise = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const at = 2000;
+    const values = Array.from(
+      { length: at + 30 },
+      (_, i) => 1.8 + 0.1 * (noise() + noise() + noise() - 1.5) + (i % 12 === 5 ? 0.3 : 0) + (i >= at ? 0.15 : 0),
+    );
+    const s = newState();
+    const scores = feed(s, values);
+    const first = scores.findIndex((x, i) => i >= at && x >= DEFAULT_OPTIONS.alarmAt);
+    expect(first - at).toBeGreaterThanOrEqual(0);
+    expect(first - at).toBeLessThan(10);
+    const r = newState();
+    feed(r, values.slice(0, first + 1));
+    expect(explain(r).fired).toContain('level');
+  });
+
+  it('a state saved by version 1 (before the drift) is upgraded in place and scores on', () => {
+    const values = Array.from({ length: 1200 }, (_, i) => 30 + 8 * wobble(i));
+    const s = newState();
+    feed(s, values.slice(0, 1000));
+    // what a version-1 checkpoint held: this state without the drift's fields
+    const { up: _u, down: _d, dn: _n, dMean: _m, dVar: _v, ...rest } = JSON.parse(JSON.stringify(s));
+    const old = { ...rest, v: 1 } as unknown as DetectorState;
+    const scores = feed(old, values.slice(1000), 1000);
+    expect(old.v).toBe(STATE_VERSION);
+    expect(scores.every((x) => x >= 0 && x <= 1)).toBe(true);
+    // the drift starts afresh, as for a new series; nothing else was lost
+    expect(old.dn).toBe(200);
+    expect(old.n).toBe(1200);
+    expect(Number.isFinite(old.dMean) && Number.isFinite(old.dVar)).toBe(true);
   });
 
   it('skips values that are not numbers without learning from them', () => {

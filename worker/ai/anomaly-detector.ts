@@ -12,9 +12,13 @@
 //  - A shift: the median of the last five values against the slow average, in units of its usual gap (a new
 //    level moves the median; a big spike moves the average). Not when this hour's seasonal band expected the
 //    value: a nightly job is neither.
-//  - Surprise and shift go through an anomaly likelihood, as HTM's does: a short average of each is compared with
-//    its long-run distribution, so a noisy series does not alarm all the time and a quiet one does at its first
-//    jump. The score is the larger of new ground and the likelihood on HTM's log scale.
+//  - A drift: Page's CUSUM of the value's distance from the slow average, in that predictor's typical errors
+//    (each sample's part clipped, so one spike is not a shift), catches a shift too small for any one sample to
+//    surprise that lasts: a dozen samples each two typical errors up. Not gated by the season: a band that spans
+//    a busy hour's spikes says nothing about where its level sits.
+//  - Surprise, shift and drift go through an anomaly likelihood, as HTM's does: each (the surprise as a short
+//    average) is compared with its long-run distribution, so a noisy series does not alarm all the time and a
+//    quiet one does at its first jump. The score is the larger of new ground and the likelihood on HTM's log scale.
 //  - After an alarm the detector stays below the alarm level for a while: one event, one alarm.
 // The parameters are global, chosen on NAB's data-centre series (bench/ai/nab-score.mjs): none is per series.
 
@@ -40,6 +44,11 @@ export interface DetectorOptions {
   markovDecay: number;
   /** smoothing of the level's median */
   levelAlpha: number;
+  /** the drift's allowance per sample and the most one sample adds, in typical errors of the slow average */
+  driftSlack: number;
+  driftClip: number;
+  /** the drift is divided by this before its likelihood, so that the floors below hold in its units too */
+  driftScale: number;
   /** raw surprise z → 1 - exp(-z / rawScale) */
   rawScale: number;
   /** samples the short average of the raw score spans, and the long-run distribution at most */
@@ -68,6 +77,9 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
   markovPrior: 0.3,
   markovDecay: 0.001,
   levelAlpha: 0.05,
+  driftSlack: 1,
+  driftClip: 3,
+  driftScale: 30,
   rawScale: 4,
   shortWindow: 5,
   longWindow: 8640,
@@ -94,8 +106,11 @@ const WEEKLY_MIN = 2;
 /** predictors: last, average, daily, weekly */
 const P = 4;
 
+/** The state's format: a state saved by an older version is brought up to it by `update` (see `upgrade`). */
+export const STATE_VERSION = 2;
+
 export interface DetectorState {
-  v: 1;
+  v: typeof STATE_VERSION;
   n: number;
   /** the range seen so far */
   lo: number;
@@ -134,6 +149,13 @@ export interface DetectorState {
   sShort: number;
   lMean: number;
   lVar: number;
+  /** the drift: its upward and downward sums, the samples it has seen (a state from version 1 starts it late),
+   *  and its long-run mean and variance (in driftScale units) */
+  up: number;
+  down: number;
+  dn: number;
+  dMean: number;
+  dVar: number;
   /** samples left in the quiet after an alarm */
   quiet: number;
   /** what the last sample looked like to the detector (for explain) */
@@ -148,7 +170,8 @@ export interface Explanation {
   lower: number | null;
   upper: number | null;
   /** the parts that fired: new ground, predictors off by more than three of their typical errors, the sequence
-   *  model (a transition seen less than 5 % of the time), a level shift beyond three usual gaps */
+   *  model (a transition seen less than 5 % of the time), a level shift beyond three usual gaps or a drift three
+   *  deviations above its usual */
   fired: Component[];
   /** the least scaled error across the predictors (how many typical errors away the value was) */
   surprise: number;
@@ -156,7 +179,7 @@ export interface Explanation {
 
 export function newState(): DetectorState {
   return {
-    v: 1,
+    v: STATE_VERSION,
     n: 0,
     lo: 0,
     hi: 0,
@@ -185,6 +208,11 @@ export function newState(): DetectorState {
     sShort: 0,
     lMean: 0,
     lVar: 0,
+    up: 0,
+    down: 0,
+    dn: 0,
+    dMean: 0,
+    dVar: 0,
     quiet: 0,
     x: { score: 0, likelihood: 0.5, lower: NaN, upper: NaN, fired: 0, surprise: 0 },
   };
@@ -252,6 +280,23 @@ function median(r: number[], n: number): number {
   return scratch[(n - 1) >> 1]!;
 }
 
+/**
+ * A state saved before the drift existed (version 1; the rack objects checkpoint states as JSON and load them
+ * back as they are) gets a drift that starts now: it scores nothing until it has seen `warmup` samples of its own,
+ * as a new series would, while the rest of the state goes on where it was.
+ */
+function upgrade(s: DetectorState): void {
+  const old = s as Partial<DetectorState>;
+  if (!Number.isFinite(old.dn)) {
+    old.up = 0;
+    old.down = 0;
+    old.dn = 0;
+    old.dMean = 0;
+    old.dVar = 0;
+  }
+  s.v = STATE_VERSION;
+}
+
 const bit = (c: Component) => 1 << COMPONENTS.indexOf(c);
 const NEW_GROUND = bit('new_ground');
 const SEQUENCE = bit('sequence');
@@ -262,6 +307,7 @@ const LEVEL = bit('level');
  * Non-finite values are skipped with a score of 0 (a gap is no evidence of anything). `explain(state)` tells why.
  */
 export function update(s: DetectorState, ts: number, value: number, o: DetectorOptions = DEFAULT_OPTIONS): number {
+  if (s.v !== STATE_VERSION) upgrade(s);
   const x = s.x;
   if (!Number.isFinite(value)) {
     x.score = 0;
@@ -306,6 +352,8 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
   let seasonal = Infinity;
   let lower = NaN;
   let upper = NaN;
+  // the drift's step: this value's distance from the slow average, in that predictor's typical errors, clipped
+  let step = 0;
   if (s.n > 0) {
     surprise = Infinity;
     for (let p = 0; p < P; p++) {
@@ -322,6 +370,7 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
       // a band's own width says how much its edges wander from day to day
       const typical = s.err[p]! + o.errFloor + (o.bandTolerance * (hi - lo)) / span;
       const z = e / typical;
+      if (p === 1) step = Math.max(-o.driftClip, Math.min(o.driftClip, (value - lo) / span / typical));
       if (z > 3) fired |= 1 << (p + 1);
       if (p > 1 && z < seasonal) seasonal = z;
       if (z < surprise) {
@@ -391,6 +440,23 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
   const dl = lr - s.lMean;
   s.lMean += dl * la;
   s.lVar = (1 - la) * (s.lVar + dl * dl * la);
+
+  // likelihood of the drift: Page's two-sided CUSUM, each side forgetting driftSlack per sample
+  s.up = Math.max(0, s.up + step - o.driftSlack);
+  s.down = Math.max(0, s.down - step - o.driftSlack);
+  const dr = Math.max(s.up, s.down) / o.driftScale;
+  s.dn++;
+  // the drift rests at 0 most of the time: below its usual, it cannot decide, and its deviation is not worked out
+  const above = dr - Math.max(s.dMean, o.minMean);
+  if (s.dn > o.warmup && above > 0) {
+    const dz = above / Math.sqrt(Math.max(s.dVar, o.minSd * o.minSd));
+    if (dz > 3) fired |= LEVEL;
+    if (dz > z) z = dz;
+  }
+  const da = s.dn === s.n ? la : 1 / Math.min(s.dn, o.longWindow);
+  const dd = dr - s.dMean;
+  s.dMean += dd * da;
+  s.dVar = (1 - da) * (s.dVar + dd * dd * da);
   const likelihood = 1 - normalTail(z);
 
   let score = s.n <= o.warmup ? 0 : logScore(likelihood);
