@@ -1,7 +1,7 @@
 // `npm run -s ai:forecast -- <csv> --column <name> --horizon <n>`: the forecasting module the cron and the API run
 // (worker/ai/forecast.ts) on one column of a CSV with a `timestamp` column (unix seconds or ISO 8601). Prints
 // `timestamp,forecast,lower,upper` (a 90 % interval) for the next n steps; the step is the series' median spacing,
-// the season one day of steps. The method its backtest picked goes to stderr.
+// the season one day of steps. The methods its backtest picked (the mean of the best three) go to stderr.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { forecast } from '../../worker/ai/forecast.ts';
@@ -67,7 +67,8 @@ f.points.forEach((p, i) => {
 });
 console.log(out.join('\n'));
 console.error(
-  `method ${f.method} (season ${f.period} steps of ${step / 1000} s); backtest MASE: ` +
+  `method ${f.method}${f.members.length > 1 ? ` of ${f.members.join(', ')}` : ''}` +
+    ` (season ${f.period} steps of ${step / 1000} s); backtest MASE: ` +
     Object.entries(f.backtest)
       .map(([m, v]) => `${m} ${v.toFixed(2)}`)
       .join(', '),

@@ -1,6 +1,7 @@
-// Forecasting (worker/ai/forecast.ts): each method on series whose forecast is known by hand, and the backtest
-// picking a method and giving an interval.
+// Forecasting (worker/ai/forecast.ts): each method on series whose forecast is known by hand, the backtest's
+// origins, and the forecast averaging the best methods and giving an interval.
 import { describe, expect, it } from 'vitest';
+import { backtest } from '../../worker/ai/backtest';
 import { forecast, holtWinters, naiveScale, seasonalMean, seasonalNaive, theta } from '../../worker/ai/forecast';
 
 describe('methods', () => {
@@ -32,6 +33,41 @@ describe('methods', () => {
   });
 });
 
+describe('backtest', () => {
+  it('cuts `stride` apart, the last window ending with the series, none under minTrain', () => {
+    const cuts: number[] = [];
+    const y = Array.from({ length: 20 }, (_, i) => i);
+    const r = backtest(
+      y,
+      [
+        {
+          method: 'last',
+          run: (train, h) => {
+            cuts.push(train.length);
+            return Array.from({ length: h }, () => train[train.length - 1]!);
+          },
+        },
+      ],
+      { lead: 4, origins: 5, minTrain: 8, scale: 1, stride: 2 },
+    );
+    // 20 − 4 − (k − 1) × 2 for k = 5..1: 8, 10, 12, 14, 16 (all at least 8)
+    expect(cuts).toEqual([8, 10, 12, 14, 16]);
+    expect(r.used).toBe(5);
+    // forecasting the last value of a line 0, 1, 2, …: errors 1, 2, 3, 4 at every origin, mean 2.5
+    expect(r.errors[0]![0]).toEqual([1, 2, 3, 4]);
+    expect(r.mae[0]).toBe(2.5);
+    // the default stride is the lead: windows that do not overlap (cuts 4, 8, 12, 16; 4 is under minTrain)
+    cuts.length = 0;
+    backtest(y, [{ method: 'flat', run: (train, h) => (cuts.push(train.length), new Array<number>(h).fill(0)) }], {
+      lead: 4,
+      origins: 4,
+      minTrain: 8,
+      scale: 1,
+    });
+    expect(cuts).toEqual([8, 12, 16]);
+  });
+});
+
 describe('forecast', () => {
   const day = 24;
   const wobble = (i: number) => Math.sin(i * 12.9898) * 0.5;
@@ -51,6 +87,22 @@ describe('forecast', () => {
     const naive = seasonalNaive(series.slice(0, day * 10), day * 2, day);
     const naiveErr = actual.reduce((s, v, i) => s + Math.abs(v - naive[i]!), 0) / actual.length;
     expect(err).toBeLessThan(naiveErr);
+  });
+
+  it('averages the three best methods, whose backtest errs less than the naive', () => {
+    const f = forecast(series.slice(0, day * 10), day * 2, day);
+    expect(f.method).toBe('combination');
+    expect(f.members).toHaveLength(3);
+    expect(f.backtest.combination!).toBeLessThan(f.backtest.seasonal_naive!);
+  });
+
+  it('gives an exactly periodic series back, with an interval of next to nothing', () => {
+    const y = Array.from({ length: day * 8 }, (_, i) => [10, 20, 30, 20][i % 4]!);
+    const f = forecast(y, day, day);
+    f.points.forEach((p, i) => {
+      expect(p.forecast).toBeCloseTo([10, 20, 30, 20][i % 4]!, 9);
+      expect(p.upper - p.lower).toBeLessThan(1e-6);
+    });
   });
 
   it('a series shorter than two seasons falls back to a season of half its length', () => {

@@ -4,7 +4,7 @@
 
 export interface Candidate<M extends string> {
   method: M;
-  /** forecast `h` steps after the end of `y` */
+  /** forecast `h` steps after the end of `y`, in a new array (the backtest overwrites it with the errors) */
   run: (y: readonly number[], h: number) => number[];
 }
 
@@ -20,24 +20,26 @@ export interface Backtest {
 }
 
 /**
- * Forecasts of `lead` steps from `origins` cut points, the last ending at the series' end; a cut leaving fewer
- * than `minTrain` points to learn from is skipped.
+ * Forecasts of `lead` steps from `origins` cut points `stride` apart (default `lead`: windows that do not overlap),
+ * the last window ending at the series' end; a cut leaving fewer than `minTrain` points to learn from is skipped.
  */
 export function backtest<M extends string>(
   y: readonly number[],
   list: readonly Candidate<M>[],
-  o: { lead: number; origins: number; minTrain: number; scale: number },
+  o: { lead: number; origins: number; minTrain: number; scale: number; stride?: number },
 ): Backtest {
   const errors = list.map(() => [] as number[][]);
   let used = 0;
   for (let k = o.origins; k >= 1; k--) {
-    const cut = y.length - k * o.lead;
+    const cut = y.length - o.lead - (k - 1) * (o.stride ?? o.lead);
     if (cut < o.minTrain) continue;
     used++;
     const train = y.slice(0, cut);
     list.forEach((c, ci) => {
+      // the forecast array becomes the error array: one allocation per run, not two
       const f = c.run(train, o.lead);
-      errors[ci]!.push(f.map((v, i) => y[cut + i]! - v));
+      for (let i = 0; i < f.length; i++) f[i] = y[cut + i]! - f[i]!;
+      errors[ci]!.push(f);
     });
   }
   const mae = errors.map((runs) => {
@@ -70,5 +72,5 @@ export function bestPerMethod<M extends string>(
 }
 
 /** The q-quantile of an ascending array (nearest rank). */
-export const quantile = (sorted: readonly number[], q: number) =>
+export const quantile = (sorted: ArrayLike<number>, q: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))]! : 0;
