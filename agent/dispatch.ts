@@ -2,18 +2,21 @@
 // wrong kind of driver, unknown host or cluster) ends in an error that names what is missing.
 import type { DriverName, Operation } from '../worker/virtualization/agent-protocol.ts';
 import type { Output, RunContext, VmDriver, WorkloadDriver } from './drivers/types.ts';
+import type { HostDriver } from './drivers/host.ts';
 import { parseParams } from './params.ts';
 
 export interface Drivers {
   libvirt?: VmDriver;
   docker?: WorkloadDriver;
   kubernetes?: WorkloadDriver;
+  host?: HostDriver;
 }
 
 const FLAG: Record<DriverName, string> = {
   libvirt: '--libvirt <host>=<uri>',
   docker: '--docker <cluster>=<url>',
   kubernetes: '--kubeconfig <file>',
+  host: '--host-config <file>',
 };
 
 function notConfigured(driver: DriverName): Error {
@@ -37,6 +40,7 @@ export function workloadDriverFor(op: Operation, drivers: Drivers): WorkloadDriv
   const t = op.target;
   if (t.kind !== 'workload') throw new Error(`${op.kind} needs a workload target, got a ${t.kind}`);
   if (t.driver === 'libvirt') throw new Error('libvirt drives VMs, not workloads');
+  if (t.driver === 'host') throw new Error('the host driver drives servers, not workloads');
   const d = drivers[t.driver];
   if (!d) throw notConfigured(t.driver);
   if (!d.clusters().includes(t.cluster))
@@ -48,6 +52,7 @@ export function workloadDriverFor(op: Operation, drivers: Drivers): WorkloadDriv
 
 /** Checks the target and params first, so nothing is half-done by an operation that could never succeed. */
 export function prepare(op: Operation, drivers: Drivers): (ctx: RunContext) => Promise<Output> {
+  if (op.kind.startsWith('host.')) return prepareHost(op, drivers);
   if (op.kind.startsWith('vm.')) {
     const d = vmDriverFor(op, drivers);
     const { host, name } = op.target as { host: string; name: string };
@@ -109,4 +114,20 @@ export function prepare(op: Operation, drivers: Drivers): (ctx: RunContext) => P
   const p = parseParams('workload.set_image', op.params);
   const options = { ...p, container: p.container ?? undefined };
   return (ctx) => d.setImage(ref, options, ctx);
+}
+
+/** A unit or a temp dir the agent's config does not allow is refused here, before anything runs. */
+function prepareHost(op: Operation, drivers: Drivers): () => Promise<Output> {
+  const t = op.target;
+  if (t.kind !== 'host') throw new Error(`${op.kind} needs a host target, got a ${t.kind}`);
+  const d = drivers.host;
+  if (!d) throw notConfigured('host');
+  if (op.kind === 'host.service_restart') {
+    const { unit } = parseParams('host.service_restart', op.params);
+    d.checkUnit(t.host, unit);
+    return () => d.restartService(t.host, unit);
+  }
+  const policy = parseParams('host.disk_cleanup', op.params);
+  d.checkCleanup(t.host, policy);
+  return () => d.cleanDisk(t.host, policy);
 }

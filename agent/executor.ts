@@ -60,7 +60,7 @@ export class Executor {
   }
 
   drivers(): DriverName[] {
-    return (['libvirt', 'docker', 'kubernetes'] as const).filter((d) => this.o.drivers[d]);
+    return (['libvirt', 'docker', 'kubernetes', 'host'] as const).filter((d) => this.o.drivers[d]);
   }
 
   /** Resolves with the result it also emitted. `leaseMs`: the operation's lease (paces the pause heartbeat). */
@@ -254,6 +254,7 @@ function resultOf(op: Operation, r: { ok: boolean; output?: Output; error?: stri
 
 export function describeTarget(op: Operation): string {
   const t = op.target;
+  if (t.kind === 'host') return `host ${t.host}`;
   return t.kind === 'vm'
     ? `vm ${t.driver} host=${t.host} name=${t.name}`
     : `workload ${t.driver} cluster=${t.cluster} ns=${t.namespace} name=${t.name}`;

@@ -1,5 +1,6 @@
 // node agent/main.ts --url <platform> --token <agent api token> [--dry-run] [--journal <file>]
 //   [--libvirt <host>=<uri> ...] [--docker <cluster>=<url|socket> ...] [--kubeconfig <file>] [--observe-every <s>]
+//   [--host-config <file>]
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { AgentConnection } from './connection.ts';
@@ -7,13 +8,16 @@ import type { Drivers } from './dispatch.ts';
 import { DockerDriver } from './drivers/docker.ts';
 import { KubernetesDriver } from './drivers/kubernetes.ts';
 import { LibvirtDriver } from './drivers/libvirt.ts';
+import { HostDriver } from './drivers/host.ts';
+import { loadHostConfig } from './drivers/host-config.ts';
 import { Executor } from './executor.ts';
 import { Journal, defaultJournalPath } from './journal.ts';
 
 const VERSION = '0.1.0';
 const USAGE =
   'usage: node agent/main.ts --url <platform url> --token <api token> [--dry-run] [--journal <file>] ' +
-  '[--libvirt <host>=<uri> ...] [--docker <cluster>=<url or socket> ...] [--kubeconfig <file>]';
+  '[--libvirt <host>=<uri> ...] [--docker <cluster>=<url or socket> ...] [--kubeconfig <file>] ' +
+  '[--host-config <file.json>]';
 
 function usage(message: string): never {
   process.stderr.write(`agent: ${message} (--help shows the usage)\n`);
@@ -43,6 +47,7 @@ try {
       libvirt: { type: 'string', multiple: true },
       docker: { type: 'string', multiple: true },
       kubeconfig: { type: 'string' },
+      'host-config': { type: 'string' },
       'observe-every': { type: 'string', default: '15' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -82,8 +87,17 @@ if (args.kubeconfig) {
     usage(`--kubeconfig ${args.kubeconfig}: ${(err as Error).message}`);
   }
 }
+if (args['host-config']) {
+  try {
+    drivers.host = new HostDriver(loadHostConfig(args['host-config']));
+  } catch (err) {
+    usage(`--host-config ${args['host-config']}: ${(err as Error).message}`);
+  }
+}
 if (!Object.keys(drivers).length)
-  log('no driver configured: every operation will fail until one is (--libvirt, --docker, --kubeconfig)');
+  log(
+    'no driver configured: every operation will fail until one is (--libvirt, --docker, --kubeconfig, --host-config)',
+  );
 
 const dryRun = args['dry-run'];
 const journal = dryRun ? null : await Journal.open(args.journal ?? defaultJournalPath());
@@ -108,6 +122,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       drivers.libvirt?.close(),
       drivers.docker?.close(),
       drivers.kubernetes?.close(),
+      drivers.host?.close(),
       journal?.close(),
     ]);
     process.exit(0);

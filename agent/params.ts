@@ -37,6 +37,14 @@ export const PARAMS = {
     max_surge: v.optional(count, 1),
     batch_size: v.optional(v.pipe(count, v.minValue(1)), 1),
   }),
+  'host.service_restart': v.object({ unit: name }),
+  'host.disk_cleanup': v.object({
+    journal_max_size_mb: v.optional(v.nullable(v.pipe(count, v.minValue(1)))),
+    journal_max_age_days: v.optional(v.nullable(v.pipe(count, v.minValue(1)))),
+    temp_dirs: v.optional(v.array(name), []),
+    temp_max_age_days: v.optional(v.pipe(count, v.minValue(1)), 7),
+    image_prune: v.optional(v.picklist(['off', 'dangling', 'unused']), 'off'),
+  }),
 } satisfies Record<OperationKind, v.GenericSchema>;
 
 export type Params<K extends OperationKind> = v.InferOutput<(typeof PARAMS)[K]>;

@@ -67,6 +67,16 @@ export class DockerApi {
     await this.call('DELETE', `/containers/${encodeURIComponent(id)}?force=true`);
   }
 
+  /** `docker image prune` (all: `-a`, every image no container uses, not only dangling layers) */
+  async pruneImages(all: boolean): Promise<{ deleted: number; bytes: number }> {
+    const filters = all ? `?filters=${encodeURIComponent(JSON.stringify({ dangling: ['false'] }))}` : '';
+    const r = await this.call<{ ImagesDeleted: { Deleted?: string }[] | null; SpaceReclaimed: number }>(
+      'POST',
+      `/images/prune${filters}`,
+    );
+    return { deleted: (r.ImagesDeleted ?? []).filter((i) => i.Deleted).length, bytes: r.SpaceReclaimed ?? 0 };
+  }
+
   private call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const headers: Record<string, string> = payload

@@ -8,13 +8,15 @@ import { runBatch, type Statement } from '../platform/db/client';
 import { requestMigration } from '../virtualization/operations';
 import { requestScale } from '../virtualization/workload-operations';
 import { addGroupMember } from '../virtualization/scaling-groups';
+import { requestHostOperation } from '../virtualization/host-operations';
 import { createIncident } from '../alerting/incidents';
 import { RUN_AUDIT, runsResource } from './runs';
 import { remediationPlaybooks, remediationRuns } from './tables';
 import { timelineStatement } from './timeline';
+import { outcomeText } from './outcome';
 import { blockingGuard } from './guards';
 import { ISO, activeWindow, killSwitchOn, recentActions, type AlertFacts, type PlaybookRow } from './facts';
-import type { GroupProposal, MigrationProposal, ScaleProposal } from './proposal';
+import type { CleanupProposal, GroupProposal, MigrationProposal, RestartProposal, ScaleProposal } from './proposal';
 
 type RunRow = typeof remediationRuns.$inferSelect;
 
@@ -73,6 +75,14 @@ async function act(ctx: ServiceContext, run: RunRow, key: string) {
     );
     if (!g) throw conflict(`Scaling group ${p.scaling_group_id} no longer exists.`);
     return addGroupMember(ctx, g, p.to_size, key);
+  }
+  if (run.action === 'host.service_restart') {
+    const p = run.proposal as unknown as RestartProposal;
+    return requestHostOperation(ctx, p.server_id, 'host.service_restart', { unit: p.unit }, key);
+  }
+  if (run.action === 'host.disk_cleanup') {
+    const { server_id, server: _, ...policy } = run.proposal as unknown as CleanupProposal;
+    return requestHostOperation(ctx, server_id, 'host.disk_cleanup', policy, key);
   }
   const p = run.proposal as unknown as ScaleProposal;
   return requestScale(ctx, p.workload_id, { replicas: p.to_replicas }, key);
@@ -175,6 +185,12 @@ export async function rejectRun(ctx: ServiceContext, id: number, reason?: string
   return getRow(ctx, runsResource, id, true);
 }
 
+/** A column of the run's operation, from the table its action queues into. */
+const OPERATION_OF = (column: 'status' | 'error' | 'output') =>
+  sql.raw(`CASE WHEN r.action = 'workload.scale' THEN (SELECT o.${column} FROM workload_operations o WHERE o.id = r.operation_id)
+    WHEN r.action LIKE 'host.%' THEN (SELECT o.${column} FROM host_operations o WHERE o.id = r.operation_id)
+    ELSE (SELECT o.${column} FROM vm_operations o WHERE o.id = r.operation_id) END`);
+
 /**
  * The cron's step over open runs: a waiting run whose alert cleared is dropped; an executing run follows its
  * operation; a finished action is verified: the alert must clear by `verify_by`, or the run failed and escalates.
@@ -185,20 +201,19 @@ export async function advanceRuns(ctx: ServiceContext, now = Date.now()) {
       alert_status: string | null;
       op_status: string | null;
       op_error: string | null;
+      op_output: string | null;
       verify_min: number | null;
     }
   >(
     sql`SELECT r.*, a.status AS alert_status, p.verify_min,
-          CASE r.action WHEN 'workload.scale' THEN (SELECT o.status FROM workload_operations o WHERE o.id = r.operation_id)
-               ELSE (SELECT o.status FROM vm_operations o WHERE o.id = r.operation_id) END AS op_status,
-          CASE r.action WHEN 'workload.scale' THEN (SELECT o.error FROM workload_operations o WHERE o.id = r.operation_id)
-               ELSE (SELECT o.error FROM vm_operations o WHERE o.id = r.operation_id) END AS op_error
+          ${OPERATION_OF('status')} AS op_status, ${OPERATION_OF('error')} AS op_error,
+          ${OPERATION_OF('output')} AS op_output
         FROM remediation_runs r LEFT JOIN alerts a ON a.id = r.alert_id
         LEFT JOIN remediation_playbooks p ON p.id = r.playbook_id
         WHERE r.status IN ('awaiting_approval', 'executing', 'verifying') ORDER BY r.id LIMIT 200`,
   );
   for (const r of open) {
-    const { alert_status, op_status, op_error, verify_min, ...run } = r;
+    const { alert_status, op_status, op_error, op_output, verify_min, ...run } = r;
     run.proposal = typeof run.proposal === 'string' ? JSON.parse(run.proposal) : run.proposal;
     const cleared = alert_status === 'resolved' || alert_status === null;
     if (run.status === 'awaiting_approval') {
@@ -212,13 +227,15 @@ export async function advanceRuns(ctx: ServiceContext, now = Date.now()) {
     } else if (run.status === 'executing') {
       if (op_status === 'succeeded') {
         const by = ISO(now + (verify_min ?? 15) * 60_000);
+        const said = outcomeText(run.action, op_output ? (JSON.parse(op_output) as Record<string, unknown>) : null);
+        const did = said ? ` (${said})` : '';
         await transition(
           ctx,
           run,
           { status: cleared ? 'succeeded' : 'verifying', verify_by: by, finished_at: cleared ? ISO(now) : null },
           cleared
-            ? `"${run.name}" done and the alert has cleared`
-            : `"${run.name}" done: verifying that the alert clears by ${by}`,
+            ? `"${run.name}" done${did} and the alert has cleared`
+            : `"${run.name}" done${did}: verifying that the alert clears by ${by}`,
         );
       } else if (op_status === 'failed' || op_status === 'cancelled' || op_status === null) {
         await fail(

@@ -6,11 +6,15 @@ import { vmScalingGroupEntity, workloadEntity } from '../virtualization/access';
 import { COVERS } from '../alerting/maintenance';
 import { migrationTargets } from '../virtualization/operations';
 import {
+  chooseCleanup,
   chooseGroupGrowth,
   chooseMigration,
   chooseScale,
+  cleanupSummary,
+  type CleanupProposal,
   type GroupProposal,
   type MigrationProposal,
+  type RestartProposal,
   type ScaleProposal,
 } from './proposal';
 import type { GuardFacts } from './guards';
@@ -18,7 +22,7 @@ import type { GuardFacts } from './guards';
 export interface PlaybookRow {
   id: number;
   name: string;
-  action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+  action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
   mode: 'dry_run' | 'approval' | 'auto';
   approval_severity: string;
   auto_max_zone: string;
@@ -29,6 +33,13 @@ export interface PlaybookRow {
   scaling_group_id: number | null;
   scale_step: number;
   max_replicas: number | null;
+  unit: string | null;
+  journal_max_size_mb: number | null;
+  journal_max_age_days: number | null;
+  /** JSON text as the cron's raw select reads it; an array through drizzle */
+  temp_dirs: string[] | string;
+  temp_max_age_days: number;
+  image_prune: 'off' | 'dangling' | 'unused';
 }
 
 export interface AlertFacts {
@@ -65,8 +76,8 @@ export async function activeWindow(ctx: ServiceContext, a: AlertFacts) {
 
 /**
  * The blast-radius and cooldown counts: what this playbook started (or in dry run would have) in the alert's
- * datacenter within the hour, and when it last acted on the same target (a migration's host; a scaling
- * playbook's one workload or group).
+ * datacenter within the hour, and when it last acted on the same target (the alert's server for a migration, a
+ * restart or a cleanup; a scaling playbook's one workload or group).
  */
 export async function recentActions(ctx: ServiceContext, p: PlaybookRow, a: AlertFacts, now: number) {
   const hourAgo = ISO(now - 3_600_000);
@@ -75,7 +86,7 @@ export async function recentActions(ctx: ServiceContext, p: PlaybookRow, a: Aler
       (SELECT count(*) FROM remediation_runs WHERE playbook_id = ${p.id} AND started_at >= ${hourAgo}
          AND datacenter_id IS ${a.datacenter_id}) AS n,
       (SELECT max(started_at) FROM remediation_runs WHERE playbook_id = ${p.id} AND started_at IS NOT NULL
-         AND (${p.action} <> 'vm.migrate' OR server_id IS ${a.server_id})) AS last`,
+         AND (${p.action} IN ('workload.scale', 'vm_group.scale_out') OR server_id IS ${a.server_id})) AS last`,
   );
   return { startedLastHour: r?.n ?? 0, lastOnTargetAt: r?.last ? Date.parse(r.last) : null };
 }
@@ -104,7 +115,12 @@ export async function guardFacts(
 }
 
 export type Proposal =
-  | { ok: true; zone: string; target: string; proposal: MigrationProposal | ScaleProposal | GroupProposal }
+  | {
+      ok: true;
+      zone: string;
+      target: string;
+      proposal: MigrationProposal | ScaleProposal | GroupProposal | RestartProposal | CleanupProposal;
+    }
   | { ok: false; zone: string; reason: string };
 
 /** What the playbook would do about this alert, and the zone of what it touches. */
@@ -141,6 +157,7 @@ export async function propose(ctx: ServiceContext, p: PlaybookRow, a: AlertFacts
           reason: `${g.name} is already at its maximum of ${g.max_size} member${g.max_size === 1 ? '' : 's'}`,
         };
   }
+  if (p.action === 'host.service_restart' || p.action === 'host.disk_cleanup') return proposeOnHost(ctx, p, a);
   if (a.server_id === null) return { ok: false, zone: 'Public', reason: 'the alert names no server to move VMs off' };
   const host = await ctx.db.get<{ id: number; name: string; zone: string } | undefined>(
     sql.raw(`SELECT s.id, s.name, ${rawZoneOf(serverEntity, 's')} AS zone FROM servers s WHERE s.id = ${a.server_id}`),
@@ -170,4 +187,25 @@ export async function propose(ctx: ServiceContext, p: PlaybookRow, a: AlertFacts
     };
   }
   return { ok: true, zone: host.zone, target: `${move.vm_name} (${host.name} → ${move.to_host})`, proposal: move };
+}
+
+/** A restart or a cleanup acts on the alert's server itself, through its site agent's host driver. */
+async function proposeOnHost(ctx: ServiceContext, p: PlaybookRow, a: AlertFacts): Promise<Proposal> {
+  if (a.server_id === null) return { ok: false, zone: 'Public', reason: 'the alert names no server to act on' };
+  const s = await ctx.db.get<{ id: number; name: string; zone: string } | undefined>(
+    sql.raw(`SELECT s.id, s.name, ${rawZoneOf(serverEntity, 's')} AS zone FROM servers s WHERE s.id = ${a.server_id}`),
+  );
+  if (!s) return { ok: false, zone: 'Public', reason: `server ${a.server_id} no longer exists` };
+  if (p.action === 'host.service_restart') {
+    const unit = String(p.unit);
+    return {
+      ok: true,
+      zone: s.zone,
+      target: `${unit} on ${s.name}`,
+      proposal: { server_id: s.id, server: s.name, unit },
+    };
+  }
+  const dirs = typeof p.temp_dirs === 'string' ? (JSON.parse(p.temp_dirs) as string[]) : p.temp_dirs;
+  const proposal = chooseCleanup(s, { ...p, temp_dirs: dirs ?? [] });
+  return { ok: true, zone: s.zone, target: `${s.name}: ${cleanupSummary(proposal)}`, proposal };
 }

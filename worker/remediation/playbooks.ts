@@ -6,6 +6,7 @@ import { alertRules } from '../alerting/tables';
 import { vmScalingGroups, workloads } from '../virtualization/tables';
 import { remediationPlaybooks } from './tables';
 import { PLAYBOOK_ACTIONS, PLAYBOOK_MODES, Playbook, PlaybookCreate, PlaybookUpdate } from './schemas/playbook';
+import { actionProblems } from './action-fields';
 
 export const playbooksResource: ResourceDef = {
   path: '/remediation/playbooks',
@@ -44,22 +45,18 @@ export const playbooksResource: ResourceDef = {
   }),
   access: { read: 'alerts:read', write: 'alerts:configure' },
   description:
-    'What to do when an alert of a rule fires: migrate a VM off its server, or scale a workload out. Dry run by ' +
+    'What to do when an alert of a rule fires: migrate a VM off its server, scale a workload or a VM group out, ' +
+    "restart a systemd unit on the alert's server or clean its disk (journal, temp files, images). Dry run by " +
     'default (it only records what it would have done); approval waits for an operator; auto acts within its ' +
     'guards (kill switch, maintenance windows, blast radius per datacenter and hour, cooldown per target, and ' +
     'approval still required by severity and zone). The outcome is verified: the alert must clear in time.',
   async check(_ctx, changes) {
+    // an update checks the fields it sets (`changed`); a create, all it was given
     const errors = changes.flatMap((c) =>
-      c.after.action === 'workload.scale' && c.after.workload_id == null
-        ? [{ field: `${c.prefix}workload_id`, message: 'a scaling playbook names the workload it scales' }]
-        : c.after.action === 'vm_group.scale_out' && c.after.scaling_group_id == null
-          ? [
-              {
-                field: `${c.prefix}scaling_group_id`,
-                message: 'a scale-out playbook names the VM scaling group it grows',
-              },
-            ]
-          : [],
+      actionProblems(c.after, (c as { changed?: Record<string, unknown> }).changed ?? c.after).map((e) => ({
+        ...e,
+        field: c.prefix + e.field,
+      })),
     );
     if (errors.length) throw unprocessable(errors);
   },

@@ -88,3 +88,50 @@ export function chooseGroupGrowth(g: {
   if (g.size >= g.max_size) return null;
   return { scaling_group_id: g.id, group: g.name, from_size: g.size, to_size: g.size + 1 };
 }
+
+export interface RestartProposal {
+  server_id: number;
+  server: string;
+  unit: string;
+}
+
+export interface CleanupPolicy {
+  journal_max_size_mb: number | null;
+  journal_max_age_days: number | null;
+  temp_dirs: string[];
+  temp_max_age_days: number;
+  image_prune: 'off' | 'dangling' | 'unused';
+}
+export interface CleanupProposal extends CleanupPolicy {
+  server_id: number;
+  server: string;
+}
+
+/** "journal to 500 MB and 14 days, 2 temp dirs (files > 7 days), unused images": what a cleanup will try. */
+export function cleanupSummary(p: CleanupPolicy): string {
+  const journal = [
+    p.journal_max_size_mb != null ? `${p.journal_max_size_mb} MB` : null,
+    p.journal_max_age_days != null ? `${p.journal_max_age_days} days` : null,
+  ].filter(Boolean);
+  const parts = [
+    journal.length ? `journal to ${journal.join(' and ')}` : null,
+    p.temp_dirs.length
+      ? `${p.temp_dirs.length === 1 ? p.temp_dirs[0] : `${p.temp_dirs.length} temp dirs`} (files > ${p.temp_max_age_days} days)`
+      : null,
+    p.image_prune !== 'off' ? `${p.image_prune} images` : null,
+  ].filter(Boolean);
+  return parts.join(', ');
+}
+
+/** The playbook's cleanup policy for the alert's server, as the agent's host driver takes it. */
+export function chooseCleanup(server: { id: number; name: string }, p: CleanupPolicy): CleanupProposal {
+  return {
+    server_id: server.id,
+    server: server.name,
+    journal_max_size_mb: p.journal_max_size_mb,
+    journal_max_age_days: p.journal_max_age_days,
+    temp_dirs: [...p.temp_dirs],
+    temp_max_age_days: p.temp_max_age_days,
+    image_prune: p.image_prune,
+  };
+}

@@ -34,7 +34,15 @@ export const runsResource: ResourceDef = {
     alert_status: sql.raw('(SELECT a.status FROM alerts a WHERE a.id = remediation_runs.alert_id)'),
     datacenter_name: sql.raw('(SELECT d.name FROM datacenters d WHERE d.id = remediation_runs.datacenter_id)'),
     server_name: sql.raw('(SELECT s.name FROM servers s WHERE s.id = remediation_runs.server_id)'),
+    // what the agent reported back (a unit's state, the bytes a cleanup freed), from the operation's own table
+    operation_output: sql.raw(`CASE WHEN remediation_runs.action = 'workload.scale'
+        THEN (SELECT o.output FROM workload_operations o WHERE o.id = remediation_runs.operation_id)
+      WHEN remediation_runs.action LIKE 'host.%'
+        THEN (SELECT o.output FROM host_operations o WHERE o.id = remediation_runs.operation_id)
+      ELSE (SELECT o.output FROM vm_operations o WHERE o.id = remediation_runs.operation_id) END`),
   }),
+  present: (row) =>
+    typeof row.operation_output === 'string' ? { ...row, operation_output: JSON.parse(row.operation_output) } : row,
   access: { read: 'alerts:read', write: 'vms:operate' },
   description:
     'Every time a playbook met an alert: what it would have done (dry run), what a guard stopped (skipped, with ' +

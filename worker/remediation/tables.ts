@@ -15,7 +15,8 @@ export const remediationPlaybooks = sqliteTable(
     description: text('description'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     /** vm.migrate (a VM off the alert's server), vm_group.scale_out (one more member of a VM scaling group),
-     * workload.scale (more replicas of a named workload) */
+     * workload.scale (more replicas of a named workload), host.service_restart and host.disk_cleanup (on the
+     * alert's server, through the agent's host driver) */
     action: text('action').notNull(),
     trigger_rule_id: integer('trigger_rule_id').notNull(),
     /** only alerts at or above this severity trigger it */
@@ -42,6 +43,16 @@ export const remediationPlaybooks = sqliteTable(
     workload_id: integer('workload_id'),
     scale_step: integer('scale_step').notNull().default(1),
     max_replicas: integer('max_replicas'),
+    /** host.service_restart: the systemd unit restarted on the alert's server (the agent must allow-list it) */
+    unit: text('unit'),
+    /** host.disk_cleanup: journald vacuumed to this size and/or age (null: not by that measure) */
+    journal_max_size_mb: integer('journal_max_size_mb'),
+    journal_max_age_days: integer('journal_max_age_days'),
+    /** host.disk_cleanup: regular files older than temp_max_age_days removed under these absolute directories */
+    temp_dirs: text('temp_dirs', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    temp_max_age_days: integer('temp_max_age_days').notNull().default(7),
+    /** host.disk_cleanup: off, dangling (untagged layers) or unused (every image no container uses) */
+    image_prune: text('image_prune').notNull().default('off'),
     ...timestamps(),
   },
   (t) => [
@@ -78,7 +89,7 @@ export const remediationRuns = sqliteTable(
     reason: text('reason'),
     /** what it does: the VM and its move, or the workload and its replicas */
     proposal: text('proposal', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
-    /** the vm_operations or workload_operations row carrying it out */
+    /** the vm_operations, workload_operations or host_operations row carrying it out */
     operation_id: integer('operation_id'),
     decided_by: text('decided_by'),
     decided_at: text('decided_at'),

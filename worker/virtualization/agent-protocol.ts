@@ -32,10 +32,12 @@ export const OPERATION_KINDS = [
   'vm.clone',
   'workload.scale',
   'workload.set_image',
+  'host.service_restart',
+  'host.disk_cleanup',
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
-export const DRIVERS = ['libvirt', 'docker', 'kubernetes'] as const;
+export const DRIVERS = ['libvirt', 'docker', 'kubernetes', 'host'] as const;
 export type DriverName = (typeof DRIVERS)[number];
 
 /** What an operation acts on, as the site knows it (names, not platform ids: the hypervisor has no ids of ours). */
@@ -53,7 +55,16 @@ export const WorkloadTarget = v.object({
   namespace: v.string(),
   name: v.string(),
 });
-export const Target = v.variant('kind', [VmTarget, WorkloadTarget]);
+/**
+ * A server itself (its systemd units, its disks), by its inventory name: the agent's own config says whether that
+ * is the machine it runs on or one it reaches over SSH, and which units and directories it may touch there.
+ */
+export const HostTarget = v.object({
+  kind: v.literal('host'),
+  driver: v.literal('host'),
+  host: v.string(),
+});
+export const Target = v.variant('kind', [VmTarget, WorkloadTarget, HostTarget]);
 
 /**
  * Parameters by kind:
@@ -63,6 +74,8 @@ export const Target = v.variant('kind', [VmTarget, WorkloadTarget]);
  *   vm.clone            { clone_name, snapshot?, start? }  (from the VM or one of its snapshots; start: run it)
  *   workload.scale      { replicas }
  *   workload.set_image  { image, container?, max_unavailable, max_surge, batch_size }
+ *   host.service_restart { unit }
+ *   host.disk_cleanup   { journal_max_size_mb?, journal_max_age_days?, temp_dirs, temp_max_age_days, image_prune }
  */
 export const Operation = v.object({
   id: v.number(),

@@ -1,5 +1,6 @@
 // The site queue as D1 sees it: what the site object (durable-objects/site-agent.ts) reads and writes while it
-// hands operations to its agent. Plain functions over a D1 binding; the object serialises the calls.
+// hands operations to its agent (VM operations here; workload and host ones in workload-queue.ts and
+// host-queue.ts). Plain functions over a D1 binding; the object serialises the calls.
 import type { Operation, ObservedVm } from './agent-protocol';
 import { createDb, toD1 } from '../platform/db/client';
 import { outcomeEffects } from './outcomes';
@@ -9,9 +10,12 @@ import {
   requeueWorkloadOperation,
   runningWorkloadOperation,
 } from './workload-queue';
+import { claimHostOperation, recordHostResult, requeueHostOperation, runningHostOperation } from './host-queue';
 
 /** Workload operations' keys start with this (worker/virtualization/workload-operations.ts). */
 const isWorkload = (key: string) => key.startsWith('wl:');
+/** Host operations' keys start with this (worker/virtualization/host-operations.ts). */
+const isHost = (key: string) => key.startsWith('host:');
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
@@ -38,12 +42,15 @@ export async function claimNext(db: D1Database, datacenterId: number): Promise<O
          SELECT 'vm' AS t, id, created_at FROM vm_operations WHERE datacenter_id = ?1 AND status = 'queued'
          UNION ALL
          SELECT 'wl' AS t, id, created_at FROM workload_operations WHERE datacenter_id = ?1 AND status = 'queued'
+         UNION ALL
+         SELECT 'host' AS t, id, created_at FROM host_operations WHERE datacenter_id = ?1 AND status = 'queued'
        ) ORDER BY created_at, t, id LIMIT 1`,
     )
     .bind(datacenterId)
-    .first<{ t: 'vm' | 'wl'; id: number }>();
+    .first<{ t: 'vm' | 'wl' | 'host'; id: number }>();
   if (!next) return null;
   if (next.t === 'wl') return claimWorkloadOperation(db, next.id);
+  if (next.t === 'host') return claimHostOperation(db, next.id);
   const row = await db
     .prepare(
       `UPDATE vm_operations SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, ${NOW}), updated_at = ${NOW}
@@ -61,6 +68,7 @@ export async function claimNext(db: D1Database, datacenterId: number): Promise<O
 /** An operation already running (held by an agent that went away): the same message again, same key. */
 export async function runningOperation(db: D1Database, held: { id: number; key: string }): Promise<Operation | null> {
   if (isWorkload(held.key)) return runningWorkloadOperation(db, held.id);
+  if (isHost(held.key)) return runningHostOperation(db, held.id);
   const row = await db
     .prepare(
       `SELECT o.id, o.vm_id, o.kind, o.params, o.idempotency_key, o.attempts, v.name AS vm_name, v.hypervisor,
@@ -89,10 +97,14 @@ function toOperation(row: ClaimedRow): Operation {
 export const requeue = (db: D1Database, held: { id: number; key: string }) =>
   isWorkload(held.key)
     ? requeueWorkloadOperation(db, held.id)
-    : db
-        .prepare(`UPDATE vm_operations SET status = 'queued', updated_at = ${NOW} WHERE id = ? AND status = 'running'`)
-        .bind(held.id)
-        .run();
+    : isHost(held.key)
+      ? requeueHostOperation(db, held.id)
+      : db
+          .prepare(
+            `UPDATE vm_operations SET status = 'queued', updated_at = ${NOW} WHERE id = ? AND status = 'running'`,
+          )
+          .bind(held.id)
+          .run();
 
 /**
  * The agent's answer: the operation succeeded or failed, the VM's record follows (a migrated VM moves, a failed
@@ -105,6 +117,7 @@ export async function recordResult(
   agent: string,
 ): Promise<boolean> {
   if (isWorkload(result.key)) return recordWorkloadResult(db, result, agent);
+  if (isHost(result.key)) return recordHostResult(db, result, agent);
   const op = await db
     .prepare(
       `SELECT o.id, o.vm_id, o.kind, o.params, v.name AS vm_name, v.host_server_id FROM vm_operations o

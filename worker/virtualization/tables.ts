@@ -395,3 +395,40 @@ export const vmScalingDecisions = sqliteTable(
   },
   (t) => [index('vm_scaling_decisions_group_idx').on(t.group_id, t.id)],
 );
+
+/**
+ * Work on a server itself, run by its site's agent through the host driver (a systemd unit restarted, old journals
+ * and temp files removed, unused images pruned), queued → running → succeeded | failed | cancelled like VM
+ * operations and handed out from the same site queue. Their idempotency keys start with `host:`. The agent's own
+ * config decides which units and directories it may touch: a refusal comes back as a failed operation.
+ */
+export const hostOperations = sqliteTable(
+  'host_operations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    server_id: integer('server_id')
+      .notNull()
+      .references(() => servers.id, { onDelete: 'cascade' }),
+    datacenter_id: integer('datacenter_id')
+      .notNull()
+      .references(() => datacenters.id),
+    /** host.service_restart or host.disk_cleanup */
+    kind: text('kind').notNull(),
+    params: text('params', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status').notNull().default('queued'),
+    error: text('error'),
+    /** what the agent reported: the unit's state, the bytes each cleanup step freed */
+    output: text('output', { mode: 'json' }).$type<Record<string, unknown>>(),
+    idempotency_key: text('idempotency_key').notNull(),
+    requested_by: text('requested_by').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    started_at: text('started_at'),
+    finished_at: text('finished_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('host_operations_key_uq').on(t.idempotency_key),
+    index('host_operations_server_idx').on(t.server_id, t.id),
+    index('host_operations_site_idx').on(t.datacenter_id, t.status, t.id),
+  ],
+);

@@ -41,6 +41,8 @@ export const Run = v.object({
   reason: v.nullable(v.string()),
   proposal: v.record(v.string(), v.unknown()),
   operation_id: v.nullable(v.number()),
+  /** what the site agent reported when the operation ended (host actions: the unit's state, bytes freed) */
+  operation_output: v.nullable(v.record(v.string(), v.unknown())),
   decided_by: v.nullable(v.string()),
   decided_at: v.nullable(v.string()),
   started_at: v.nullable(v.string()),
