@@ -456,8 +456,23 @@ describe('remediation playbooks', { timeout: 60_000 }, () => {
     expectProblem(await api(`/api/remediation/runs/${bySeverity!.id}/approve`, { token: admin, method: 'POST' }), 409);
   });
 
-  it('ships workload balancing: hot 15 minutes by CPU or inlet, as dry-run suggestions', async () => {
+  it('ships workload balancing (hot 15 minutes by CPU or inlet) and disk cleanup, as dry-run suggestions', async () => {
     const shipped = (await get('/api/remediation/playbooks?sort=name')) as Row[];
+    const cleanup = shipped.find((p) => p.name === 'Clean up a disk forecast to fill');
+    expect(cleanup).toMatchObject({
+      trigger_rule_name: 'Disk forecast full within 24 hours',
+      mode: 'dry_run',
+      action: 'host.disk_cleanup',
+      temp_dirs: ['/tmp', '/var/tmp'],
+      image_prune: 'dangling',
+    });
+    const rule = (await get(`/api/alert-rules/${cleanup!.trigger_rule_id}`)) as Row;
+    expect(rule).toMatchObject({
+      kind: 'inventory',
+      inventory_check: 'disk_full_forecast',
+      comparison: '<',
+      threshold: 24,
+    });
     expect(
       shipped
         .filter((p) => ['Move load off a hot inlet', 'Rebalance a CPU-hot host'].includes(p.name))
