@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { datacenters, racks, servers } from './tables';
 import { conflict, forbidden } from '../platform/http/problem';
 import type { ResourceDef } from '../platform/http/resource';
@@ -11,6 +11,7 @@ import { canSee } from '../platform/access/zones';
 import { visibleWhere } from '../platform/access/entities';
 import { requireStepUpForZones, requireStepUpToDeclassify } from '../platform/identity/step-up';
 import { racksChanged } from '../telemetry/inventory';
+import { anyOf } from '../platform/http/sql-match';
 
 export const racksResource: ResourceDef = {
   path: '/racks',
@@ -89,4 +90,4 @@ export const racksResource: ResourceDef = {
 };
 
 export const racksByIds = (ctx: { db: import('../platform/db/client').Db }, ids: number[]) =>
-  ids.length ? ctx.db.select().from(racks).where(inArray(racks.id, ids)).all() : Promise.resolve([]);
+  ids.length ? ctx.db.select().from(racks).where(anyOf(racks.id, ids)).all() : Promise.resolve([]);

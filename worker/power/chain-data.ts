@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import { notFound } from '../platform/http/problem';
 import { visibleWhere } from '../platform/access/entities';
@@ -10,6 +10,7 @@ import { pdus, powerFeeds, powerSupplies } from './tables';
 import { pduEntity } from './access';
 import { visibleDevices, type DeviceRow } from './devices';
 import type { Chain } from './chain-model';
+import { anyOf } from '../platform/http/sql-match';
 
 export interface SiteChain extends Chain {
   datacenter: { id: number; name: string };
@@ -53,7 +54,7 @@ export async function loadSiteChain(ctx: ServiceContext, datacenterId: number): 
     ? await ctx.db
         .select()
         .from(pdus)
-        .where(and(inArray(pdus.rack_id, rackIds), visibleWhere(ctx, pduEntity)))
+        .where(and(anyOf(pdus.rack_id, rackIds), visibleWhere(ctx, pduEntity)))
         .orderBy(pdus.name)
         .all()
     : [];
@@ -62,7 +63,7 @@ export async function loadSiteChain(ctx: ServiceContext, datacenterId: number): 
     ? await ctx.db
         .select()
         .from(powerSupplies)
-        .where(inArray(powerSupplies.pdu_id, pduIds))
+        .where(anyOf(powerSupplies.pdu_id, pduIds))
         .orderBy(powerSupplies.pdu_id, powerSupplies.outlet)
         .all()
     : [];

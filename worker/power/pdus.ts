@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Change, ResourceDef, Row } from '../platform/http/resource';
 import type { ServiceContext } from '../platform/context';
 import { conflict, unprocessable, type FieldError } from '../platform/http/problem';
@@ -37,8 +37,8 @@ async function checkFeedSite(ctx: ServiceContext, changes: Change[]) {
   const feedIds = [...new Set(relevant.map((c) => Number(c.after.feed_id)))];
   const rackIds = [...new Set(relevant.map((c) => Number(c.after.rack_id)))];
   const [feeds, rackRows] = await Promise.all([
-    ctx.db.select().from(powerFeeds).where(inArray(powerFeeds.id, feedIds)).all(),
-    ctx.db.select().from(racks).where(inArray(racks.id, rackIds)).all(),
+    ctx.db.select().from(powerFeeds).where(anyOf(powerFeeds.id, feedIds)).all(),
+    ctx.db.select().from(racks).where(anyOf(racks.id, rackIds)).all(),
   ]);
   const feedDc = new Map(feeds.map((f) => [f.id, f]));
   const rackDc = new Map(rackRows.map((r) => [r.id, r]));
@@ -159,6 +159,6 @@ export const visiblePdus = (ctx: ServiceContext, ids: number[]) =>
     ? ctx.db
         .select()
         .from(pdus)
-        .where(and(inArray(pdus.id, ids), visibleWhere(ctx, pduEntity)))
+        .where(and(anyOf(pdus.id, ids), visibleWhere(ctx, pduEntity)))
         .all()
     : Promise.resolve([]);

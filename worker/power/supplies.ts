@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Change, ResourceDef, Row } from '../platform/http/resource';
 import type { ServiceContext } from '../platform/context';
 import { unprocessable, type FieldError } from '../platform/http/problem';
@@ -9,6 +9,7 @@ import { guardByRack, visiblePdus } from './pdus';
 import { visibleDevices } from './devices';
 import { supplyWattsSql } from './load-sql';
 import { DEVICE_KINDS, PowerSupply, PowerSupplyCreate, PowerSupplyUpdate } from './schemas/supply';
+import { anyOf } from '../platform/http/sql-match';
 
 const KIND_LABEL: Record<string, string> = { server: 'Server', storage: 'Storage system', network: 'Network device' };
 
@@ -57,7 +58,7 @@ async function checkPlug(ctx: ServiceContext, changes: Change[]) {
 
 async function guardSupplies(ctx: ServiceContext, rows: Row[]) {
   const ids = [...new Set(rows.map((r) => Number(r.pdu_id)))];
-  const owners = ids.length ? await ctx.db.select().from(pdus).where(inArray(pdus.id, ids)).all() : [];
+  const owners = ids.length ? await ctx.db.select().from(pdus).where(anyOf(pdus.id, ids)).all() : [];
   await guardByRack(
     ctx,
     owners.map((p) => p.rack_id),
@@ -79,7 +80,7 @@ export const suppliesResource: ResourceDef = {
       type: 'int',
       description: 'Supplies on PDUs of these racks (comma-separated ids).',
       where: (ids) =>
-        sql`${powerSupplies.pdu_id} IN (SELECT ${pdus.id} FROM ${pdus} WHERE ${inArray(pdus.rack_id, ids as number[])})`,
+        sql`${powerSupplies.pdu_id} IN (SELECT ${pdus.id} FROM ${pdus} WHERE ${anyOf(pdus.rack_id, ids as number[])})`,
     },
   },
   sortable: [

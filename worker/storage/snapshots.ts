@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { ServiceContext } from '../platform/context';
 import type { Change, ResourceDef } from '../platform/http/resource';
 import { conflict, type FieldError } from '../platform/http/problem';
@@ -7,6 +7,7 @@ import { storageSnapshots, storageSystems } from './tables';
 import { storageSnapshotEntity } from './access';
 import { StorageSnapshot, StorageSnapshotCreate } from './schemas/snapshot';
 import { snapshotOverflow } from './snapshot-rules';
+import { anyOf } from '../platform/http/sql-match';
 
 /**
  * Snapshot records of a storage system. Served nested under their system (/storage/{id}/snapshots, routes.ts),
@@ -49,7 +50,7 @@ async function checkSnapshotsFit(ctx: ServiceContext, changes: Change[]) {
       used_tb: storageSystems.used_tb,
     })
     .from(storageSystems)
-    .where(inArray(storageSystems.id, ids))
+    .where(anyOf(storageSystems.id, ids))
     .all();
   const byId = new Map(systems.map((s) => [s.id, s]));
   const errors: FieldError[] = [];

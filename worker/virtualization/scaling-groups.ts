@@ -188,7 +188,7 @@ export async function evaluateScalingGroups(ctx: ServiceContext, now = Date.now(
     const pending = await ctx.db
       .select({ id: vmOperations.id, vm_id: vmOperations.vm_id, kind: vmOperations.kind })
       .from(vmOperations)
-      .where(and(inArray(vmOperations.vm_id, ids), inArray(vmOperations.status, [...PENDING])))
+      .where(and(anyOf(vmOperations.vm_id, ids), inArray(vmOperations.status, [...PENDING])))
       .all();
     const removing = new Set(pending.filter((o) => o.kind === 'vm.delete').map((o) => o.vm_id));
     const size = members.filter((m) => !removing.has(m.id)).length;
