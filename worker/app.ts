@@ -7,7 +7,7 @@ import { securityHeaders } from './platform/http/security-headers';
 import { ProblemError, conflict, problemResponse } from './platform/http/problem';
 import { sealAuditChain } from './platform/audit/chain-client';
 import type { Domain } from './platform/domain';
-import { DOMAINS, schema } from './domains';
+import { DOMAINS } from './domains';
 
 /** D1/SQLite constraint failures that slipped past the services' own checks still answer 409, not 500. */
 function constraintProblem(err: unknown): ProblemError | undefined {
@@ -62,7 +62,7 @@ const sealAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function createApp(domains: readonly Domain[] = DOMAINS) {
   // a request whose identity turned out stale runs again through the whole app (see authenticate)
   const auth = authenticate(async (request, c) => root.fetch(request, c.env, executionCtxOf(c)));
-  const platform = [requestContext(schema), securityHeaders, auth];
+  const platform = [requestContext, securityHeaders, auth];
   // the root serves what lives outside /api (GET /metrics, where Prometheus looks)
   const root = new Hono<AppEnv>();
   for (const d of domains) d.mountRoot?.(root, platform);
