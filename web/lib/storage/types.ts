@@ -6,3 +6,4 @@ type Schemas = components['schemas'];
 export type StorageSystem = Schemas['StorageSystem'];
 export type StorageSnapshot = Schemas['StorageSnapshot'];
 export type StorageSummary = Schemas['StorageSummary'];
+export type StorageDiskRisk = Schemas['StorageDiskRisk'];

@@ -22,6 +22,14 @@ export const FailureRiskQuery = v.strictObject({
   offset: v.optional(queryInt(0), '0'),
 });
 
+const DiskRiskRow = v.object({
+  device: v.string(),
+  risk: n,
+  at_risk: v.boolean(),
+  evidence: v.array(v.object({ attribute: n, value: n, source: v.string(), contribution: n, why: v.string() })),
+  unknown: v.array(n),
+});
+
 export const ServerFailureRisk = v.object({
   server_id: n,
   name: v.string(),
@@ -34,15 +42,37 @@ export const ServerFailureRisk = v.object({
   level: v.picklist(['high', 'medium', 'low', 'none']),
   evidence: v.array(v.object({ factor: v.string(), weight: n, detail: v.string() })),
   /** each disk's risk from its SMART attributes (the trained model), highest first */
-  disks: v.array(
-    v.object({
-      device: v.string(),
-      risk: n,
-      at_risk: v.boolean(),
-      evidence: v.array(v.object({ attribute: n, value: n, source: v.string(), contribution: n, why: v.string() })),
-      unknown: v.array(n),
-    }),
-  ),
+  disks: v.array(DiskRiskRow),
   /** what the platform had to judge from ("no SMART data", "inlet temperature, 168 h", …) */
   coverage: v.array(v.string()),
+});
+
+/** Storage systems' disk risk: every level by default, so that an array without SMART data is listed as such. */
+export const StorageDiskRiskQuery = v.strictObject({
+  ...FailureRiskQuery.entries,
+  level: v.optional(v.picklist(['none', 'low', 'medium', 'high'], 'must be none, low, medium or high'), 'none'),
+});
+
+export const StorageDiskRisk = v.object({
+  storage_id: n,
+  name: v.string(),
+  storage_type: v.string(),
+  rack_id: v.nullable(n),
+  rack: v.nullable(v.string()),
+  datacenter_id: n,
+  datacenter: v.string(),
+  /** high: members at risk as many as the RAID layout may lose; medium: fewer; low: a counter moved; none */
+  level: v.picklist(['high', 'medium', 'low', 'none']),
+  /** members the trained disk model flags */
+  at_risk: n,
+  /** the highest member risk, null without SMART data */
+  worst_risk: v.nullable(n),
+  disks_reporting: n,
+  disk_count: n,
+  fault_tolerance_disks: v.nullable(n),
+  evidence: v.array(v.string()),
+  /** what there was to judge from ("no SMART data received", "SMART of 10 of 12 disks") */
+  coverage: v.string(),
+  /** each reporting member's risk, highest first */
+  disks: v.array(DiskRiskRow),
 });
