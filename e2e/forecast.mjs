@@ -100,6 +100,58 @@ browserSuite(
       await chart.screenshot({ path: 'e2e/screenshots/forecast-pue.png' });
     });
 
+    await step("a server's page: forecasts computed nightly, then each series' forecast with its band", async () => {
+      const auth = { authorization: `Bearer ${token}` };
+      const [server] = await (await page.request.get(url('/api/servers?sort=id&limit=1'), { headers: auth })).json();
+      await page.goto(url(`/servers/${server.id}`));
+      const card = page.locator('[data-testid=server-forecasts]');
+      await card.getByText('Forecasts are computed nightly; none yet for this server').waitFor();
+      // four days of hourly means, as the simulator writes them: CPU climbing to 85 %, power with a daily rhythm
+      const H = 3_600_000;
+      const first = Math.floor(Date.now() / H) * H - 96 * H;
+      const rows = Array.from({ length: 96 }, (_, i) => {
+        const cpu = 85 - 0.5 * (95 - i);
+        const w = 400 + 80 * Math.sin((2 * Math.PI * i) / 24);
+        return [
+          [server.rack_id, server.id, 'cpu_pct', 3600, first + i * H, 360, cpu * 360, cpu, cpu, cpu, cpu],
+          [server.rack_id, server.id, 'power_w', 3600, first + i * H, 360, w * 360, w, w, w, w],
+        ];
+      }).flat();
+      const r = await page.request.post(url('/api/demo/history'), { headers: auth, data: { rows } });
+      expect(r.ok(), `history: ${r.status()} ${await r.text()}`);
+      // forecast now; the minute trigger carries the run through the racks after the first chunk
+      const run = await page.request.post(url('/api/analytics/forecast-runs'), { headers: auth });
+      expect(run.status() === 202, `run: ${run.status()} ${await run.text()}`);
+      let report;
+      for (let i = 0; i < 60; i++) {
+        report = await (await page.request.get(url(`/api/servers/${server.id}/forecasts`), { headers: auth })).json();
+        if (report.forecasts.length === 2) break;
+        await page.waitForTimeout(3_000);
+      }
+      expect(report.forecasts.length === 2, `two forecasts: ${JSON.stringify(report).slice(0, 300)}`);
+      await page.reload();
+      const cpu = card.locator('[data-testid=forecast-cpu_pct]');
+      await cpu.locator('svg path').first().waitFor();
+      const paths = await cpu.locator('svg path').count();
+      expect(paths >= 3, `CPU history, forecast and band (${paths} paths)`);
+      const f = report.forecasts.find((x) => x.metric === 'cpu_pct');
+      const caption = await cpu.locator('[data-testid=forecast-caption]').innerText();
+      expect(caption.includes(f.method.replaceAll('_', ' ')) && caption.includes('backtest error'), caption);
+      const crossing = await cpu.locator('[data-testid=forecast-crossing]').innerText();
+      expect(
+        f.limit.hours === null ? crossing.includes('stays under 90') : crossing.startsWith('CPU at 90 %'),
+        `${crossing} (${f.limit.hours} h)`,
+      );
+      const power = card.locator('[data-testid=forecast-power_w]');
+      await power.locator('svg path').first().waitFor();
+      expect((await power.locator('[data-testid=forecast-crossing]').count()) === 0, 'power has no limit line');
+      await card.scrollIntoViewIfNeeded();
+      await card.screenshot({ path: 'e2e/screenshots/forecast-server.png' });
+      // back where the next steps read
+      await page.goto(url('/ai/forecast'));
+      await page.locator('[data-testid=exhaustion-table] tbody tr').first().waitFor();
+    });
+
     await step('exhaustion per datacenter and resource, and the procurement plan', async () => {
       const ex = await page.locator('[data-testid=exhaustion-table] tbody tr').count();
       const r = await page.request.get(url('/api/analytics/exhaustion'), {

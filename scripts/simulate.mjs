@@ -38,6 +38,9 @@ Pushes metrics for every active server, rack and datacenter through POST /api/me
   --history-minutes 6h  how much of --history also gets 1-minute rollups (at most 7d)
   --anomaly-every 15m   inject a fan failure, runaway process or PDU overload this often ("off" disables);
                         one of each is also injected within the first two minutes
+  --inject KIND@DELAY   also inject one KIND (fan_failure, runaway_process, pdu_near_limit) DELAY after the live
+                        ticks begin, e.g. fan_failure@3m (repeatable; independent of --anomaly-every): a test can
+                        let the anomaly detectors warm up on live samples first
   --seed N              seed of the anomaly schedule (default 1)
   --concurrency 2       ingest requests in flight
   --batch 1000          samples per backfill request
@@ -65,6 +68,7 @@ function options(argv) {
         history: { type: 'string', default: '0s' },
         'history-minutes': { type: 'string', default: '6h' },
         'anomaly-every': { type: 'string', default: '15m' },
+        inject: { type: 'string', multiple: true, default: [] },
         seed: { type: 'string', default: '1' },
         concurrency: { type: 'string', default: '2' },
         batch: { type: 'string', default: '1000' },
@@ -96,6 +100,13 @@ function options(argv) {
   if (!Number.isInteger(batch) || batch < 100 || batch > 50_000) fail('--batch must be 100 to 50000');
   const duty = Number(values.duty);
   if (!(duty >= 1 && duty <= 100)) fail('--duty must be 1 to 100');
+  const injections = values.inject.map((spec) => {
+    const [kind, delay = ''] = spec.split('@');
+    if (!ANOMALY_KINDS.includes(kind)) fail(`--inject: unknown kind "${kind}" (one of ${ANOMALY_KINDS.join(', ')})`);
+    const afterMs = parseDuration(delay);
+    if (Number.isNaN(afterMs)) fail(`--inject ${spec}: not a delay: "${delay}" (use e.g. fan_failure@3m)`);
+    return { kind, afterMs };
+  });
   return {
     base: values.base.replace(/\/+$/, '').replace(/\/api$/, ''),
     token: values.token ?? null,
@@ -107,6 +118,7 @@ function options(argv) {
     // 1-minute rollups are kept 7 days
     historyMinutesMs: duration('history-minutes', 7 * 24 * HOUR),
     anomalyEveryMs: everyOff ? 0 : duration('anomaly-every'),
+    injections,
     seed: seedOf(values.seed),
     concurrency,
     batch,
@@ -434,24 +446,34 @@ function describeInjection(a, estate) {
   return `⚠ injecting ${what} on ${where(a)}: CPU pinned near 100 %, power up, for ${dur}`;
 }
 
+/** How long the early (and --inject) anomalies last. */
+const INJECTED_MS = { fan_failure: 5 * 60_000, runaway_process: 4 * 60_000, pdu_near_limit: 4 * 60_000 };
+
 /** The anomaly schedule: a deterministic sequence from the seed, checked at every tick. */
 class Anomalies {
-  constructor(rng, everyMs) {
+  constructor(rng, everyMs, injections = []) {
     this.rng = rng;
     this.everyMs = everyMs;
+    /** --inject: [{ kind, afterMs }], each once, at its delay after the live ticks begin */
+    this.injections = injections;
     /** injected, including cleared ones still settling */
     this.list = [];
     this.queue = [];
     this.nextAt = Infinity;
   }
-  /** one of each kind early on, then one every ~everyMs */
+  /** one of each kind early on, then one every ~everyMs; and what --inject asked for, when it asked */
   startLive(t0) {
-    if (!this.everyMs) return;
+    const asked = this.injections.map((i) => ({ kind: i.kind, at: t0 + i.afterMs, dur: INJECTED_MS[i.kind] }));
+    if (!this.everyMs) {
+      this.queue = asked.sort((a, b) => a.at - b.at);
+      return;
+    }
     this.queue = [
-      { kind: 'fan_failure', at: t0 + 20_000, dur: 5 * 60_000 },
-      { kind: 'runaway_process', at: t0 + 60_000, dur: 4 * 60_000 },
-      { kind: 'pdu_near_limit', at: t0 + 100_000, dur: 4 * 60_000 },
-    ];
+      { kind: 'fan_failure', at: t0 + 20_000, dur: INJECTED_MS.fan_failure },
+      { kind: 'runaway_process', at: t0 + 60_000, dur: INJECTED_MS.runaway_process },
+      { kind: 'pdu_near_limit', at: t0 + 100_000, dur: INJECTED_MS.pdu_near_limit },
+      ...asked,
+    ].sort((a, b) => a.at - b.at);
     this.nextAt = t0 + Math.max(this.everyMs, 8 * 60_000) * (0.8 + 0.4 * this.rng.next());
   }
   jitteredDuration() {
@@ -744,7 +766,7 @@ async function main() {
     log('nothing to simulate yet (no active servers); the estate is re-read every 5 minutes');
 
   const rate = opts.rateMs;
-  const anomalies = new Anomalies(prng(opts.seed), opts.anomalyEveryMs);
+  const anomalies = new Anomalies(prng(opts.seed), opts.anomalyEveryMs, opts.injections);
   let next = Math.floor(Date.now() / rate) * rate;
 
   // With --history the raw backfill starts on a minute, where the simulated 1-minute rollups end (the hour it

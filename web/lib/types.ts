@@ -66,6 +66,7 @@ export type StrandedRack = Schemas['StrandedRack'];
 export type PlacementPlan = Schemas['PlacementPlan'];
 export type CapacityRisk = Schemas['CapacityRisk'];
 export type PueReport = Schemas['PueReport'];
+export type ServerForecasts = Schemas['ServerForecasts'];
 export type ServerFailureRisk = Schemas['ServerFailureRisk'];
 export type AnomalyFeedItem = Schemas['AnomalyFeedItem'];
 export type NetboxImportResult = Schemas['NetboxImportResult'];

@@ -7,13 +7,17 @@ import { devicePatterns } from './patterns';
 import { rackTelemetry } from '../../durable-objects/telemetry/rack-client';
 import { AnomalyQuery, PatternQuery, SeriesAnomalies, SeriesPattern } from './schemas/anomalies';
 import { AnomalyFeedItem, AnomalyFeedQuery } from './schemas/feed';
-import { FailureRiskQuery, ServerFailureRisk } from './schemas/risk';
+import { FailureRiskQuery, ServerFailureRisk, StorageDiskRisk, StorageDiskRiskQuery } from './schemas/risk';
+import { IdParams } from '../platform/http/resource';
+import { storageDiskRiskOf, storageDiskRisks } from './storage-failure-risk';
 import { ForecastRun, PueQuery, PueReport, RunsQuery, SeriesForecast, SeriesForecastQuery } from './schemas/forecast';
 import { pueReport } from './pue';
 import { failureRisks } from './failure-risk';
 import { anomalyFeed } from './anomaly-feed';
 import { continueRun, listRuns, startRun } from './forecast-job';
 import { storedForecasts } from './series-forecasts';
+import { serverForecasts } from './server-forecasts';
+import { ServerForecasts } from './schemas/server-forecast';
 
 const HOUR = 3_600_000;
 
@@ -149,6 +153,29 @@ export function mountAi(api: Api) {
   api.op(
     {
       method: 'get',
+      path: '/servers/{id}/forecasts',
+      summary: "Every nightly forecast of a server's series, with when each reaches its limit",
+      description:
+        'The same forecasts as `GET /metrics/forecast`, every metric at once (one element per series), each with ' +
+        'the last week of hourly means it continues. `limit`: disk_pct against 100 % (as the disk_full_forecast ' +
+        'inventory check counts it) and cpu_pct against 90 %, with the hours from now until the forecast reaches ' +
+        'it. Empty `forecasts` before the first run (`last_run_at` null) or with under two days of history.',
+      tags: ['AI operations'],
+      access: 'inventory:read',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'Forecasts', schema: ServerForecasts, name: 'ServerForecasts' },
+        { status: 404, description: 'No such server (or not visible to the caller)' },
+      ],
+    },
+    async (c, { ctx, params }) => {
+      const server = await visibleServer(ctx, params.id);
+      return c.json(await serverForecasts(ctx.db, server, Date.now()));
+    },
+  );
+  api.op(
+    {
+      method: 'get',
       path: '/analytics/pue',
       summary: "A site's PUE hour by hour over the last `days` (28), and a week ahead with its 90 % interval",
       description:
@@ -186,6 +213,47 @@ export function mountAi(api: Api) {
       c.header('X-Total-Count', String(total));
       return c.json(rows);
     },
+  );
+  const storageRiskDescription =
+    "Each member disk is scored by the trained disk model from the SMART series that landed on the array's rack " +
+    '(smartctl_device_attribute or smart_<id>_raw|normalized, sent naming the array by name, serial or management ' +
+    "address; the sender's `device` label names the disk). level high: members at risk as many as the RAID layout " +
+    'may lose; medium: fewer; low: an error counter moved on a disk not flagged; none: nothing, or no SMART data ' +
+    '(`coverage` says which).';
+  api.op(
+    {
+      method: 'get',
+      path: '/analytics/storage-disk-risk',
+      summary: 'Storage systems by the disk risk of their members, highest first, with the evidence',
+      description: `${storageRiskDescription} Every level is listed by default, so that an array without SMART data shows.`,
+      tags: ['AI operations'],
+      access: 'inventory:read',
+      query: StorageDiskRiskQuery,
+      responses: [
+        { status: 200, description: 'Storage systems', schema: StorageDiskRisk, name: 'StorageDiskRisk', list: true },
+      ],
+    },
+    async (c, { ctx, query }) => {
+      const { total, rows } = await storageDiskRisks(ctx, query);
+      c.header('X-Total-Count', String(total));
+      return c.json(rows);
+    },
+  );
+  api.op(
+    {
+      method: 'get',
+      path: '/storage/{id}/disk-risk',
+      summary: "A storage system's disk risk: members at risk, the worst, and the evidence",
+      description: storageRiskDescription,
+      tags: ['Storage'],
+      access: 'inventory:read',
+      params: IdParams,
+      responses: [
+        { status: 200, description: 'The disk risk', schema: StorageDiskRisk, name: 'StorageDiskRisk' },
+        { status: 404, description: 'No such storage system' },
+      ],
+    },
+    async (c, { ctx, params }) => c.json(await storageDiskRiskOf(ctx, params.id)),
   );
   api.op(
     {

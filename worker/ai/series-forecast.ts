@@ -10,9 +10,9 @@ export const HISTORY_HOURS = 28 * 24;
 /** under two days there is no daily season to learn, and the series is skipped */
 export const MIN_HISTORY_HOURS = 48;
 
-/** What "the series that matter" are: utilisation, power and temperature, of servers and of racks. */
+/** What "the series that matter" are: utilisation (disk too: the "disk full in < 24 h" rule reads it), power and temperature. */
 export const FORECAST_METRICS = {
-  server: ['cpu_pct', 'mem_pct', 'power_w', 'inlet_temp_c'],
+  server: ['cpu_pct', 'mem_pct', 'disk_pct', 'power_w', 'inlet_temp_c'],
   rack: ['power_kw', 'inlet_temp_c'],
 } as const;
 

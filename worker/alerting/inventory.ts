@@ -59,9 +59,17 @@ const rackFinding = (r: Row, value: number): Finding => ({
   server_id: null,
 });
 
-/** Hours from `now` to the first forecast hour at or above 100 % (0 when already past it); null when none is. */
-export function hoursUntilFull(start: number, points: [number, number, number][], now: number): number | null {
-  const i = points.findIndex((p) => p[0] >= 100);
+/**
+ * Hours from `now` to the first forecast hour at or above `limit` (100 %: full; 0 when already past it); null
+ * when none is. The server page reads CPU forecasts against 90 % with the same rule.
+ */
+export function hoursUntilFull(
+  start: number,
+  points: [number, number, number][],
+  now: number,
+  limit = 100,
+): number | null {
+  const i = points.findIndex((p) => p[0] >= limit);
   if (i < 0) return null;
   return Math.max(0, Math.round((start + i * 3_600_000 - now) / 360_000) / 10);
 }
