@@ -418,6 +418,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/analytics/storage-disk-risk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Storage systems by the disk risk of their members, highest first, with the evidence
+     * @description Each member disk is scored by the trained disk model from the SMART series that landed on the array's rack (smartctl_device_attribute or smart_<id>_raw|normalized, sent naming the array by name, serial or management address; the sender's `device` label names the disk). level high: members at risk as many as the RAID layout may lose; medium: fewer; low: an error counter moved on a disk not flagged; none: nothing, or no SMART data (`coverage` says which). Every level is listed by default, so that an array without SMART data shows.
+     */
+    get: operations['getAnalyticsStorageDiskRisk'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/analytics/stranded': {
     parameters: {
       query?: never;
@@ -3567,7 +3587,7 @@ export interface paths {
     };
     /**
      * List remediation/playbooks
-     * @description What to do when an alert of a rule fires: migrate a VM off its server, or scale a workload out. Dry run by default (it only records what it would have done); approval waits for an operator; auto acts within its guards (kill switch, maintenance windows, blast radius per datacenter and hour, cooldown per target, and approval still required by severity and zone). The outcome is verified: the alert must clear in time. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
+     * @description What to do when an alert of a rule fires: migrate a VM off its server, scale a workload or a VM group out, restart a systemd unit on the alert's server or clean its disk (journal, temp files, images). Dry run by default (it only records what it would have done); approval waits for an operator; auto acts within its guards (kill switch, maintenance windows, blast radius per datacenter and hour, cooldown per target, and approval still required by severity and zone). The outcome is verified: the alert must clear in time. Returns a bare JSON array; X-Total-Count and Link headers paginate (by offset, or by the X-Next-Cursor keyset cursor with after).
      */
     get: operations['getRemediationPlaybooks'];
     put?: never;
@@ -3811,6 +3831,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/servers/{id}/forecasts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every nightly forecast of a server's series, with when each reaches its limit
+     * @description The same forecasts as `GET /metrics/forecast`, every metric at once (one element per series), each with the last week of hourly means it continues. `limit`: disk_pct against 100 % (as the disk_full_forecast inventory check counts it) and cpu_pct against 90 %, with the hours from now until the forecast reaches it. Empty `forecasts` before the first run (`last_run_at` null) or with under two days of history.
+     */
+    get: operations['getServersByIdForecasts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/servers/{id}/overcommit': {
     parameters: {
       query?: never;
@@ -3962,6 +4002,26 @@ export interface paths {
     head?: never;
     /** Update a storage_system (only the fields sent change) */
     patch: operations['patchStorageById'];
+    trace?: never;
+  };
+  '/api/storage/{id}/disk-risk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A storage system's disk risk: members at risk, the worst, and the evidence
+     * @description Each member disk is scored by the trained disk model from the SMART series that landed on the array's rack (smartctl_device_attribute or smart_<id>_raw|normalized, sent naming the array by name, serial or management address; the sender's `device` label names the disk). level high: members at risk as many as the RAID layout may lose; medium: fewer; low: an error counter moved on a disk not flagged; none: nothing, or no SMART data (`coverage` says which).
+     */
+    get: operations['getStorageByIdDiskRisk'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/storage/{id}/snapshots': {
@@ -7129,7 +7189,7 @@ export interface components {
     };
     RemediationPlaybook: {
       /** @enum {string} */
-      action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+      action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
       after_min: number;
       /** @enum {string} */
       approval_severity: 'info' | 'warning' | 'critical' | 'never';
@@ -7143,6 +7203,10 @@ export interface components {
       description: string | null;
       enabled: boolean;
       id: number;
+      /** @enum {string} */
+      image_prune: 'off' | 'dangling' | 'unused';
+      journal_max_age_days: number | null;
+      journal_max_size_mb: number | null;
       max_per_hour: number;
       max_replicas: number | null;
       /** @enum {string} */
@@ -7154,8 +7218,11 @@ export interface components {
       scale_step: number;
       scaling_group_id: number | null;
       scaling_group_name: string | null;
+      temp_dirs: string[];
+      temp_max_age_days: number;
       trigger_rule_id: number;
       trigger_rule_name: string | null;
+      unit: string | null;
       /** Format: date-time */
       updated_at: string;
       verify_min: number;
@@ -7164,7 +7231,7 @@ export interface components {
     };
     RemediationRun: {
       /** @enum {string} */
-      action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+      action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
       alert_id: number;
       alert_message: string | null;
       alert_status: string | null;
@@ -7181,6 +7248,9 @@ export interface components {
       mode: 'dry_run' | 'approval' | 'auto';
       name: string;
       operation_id: number | null;
+      operation_output: {
+        [key: string]: unknown;
+      } | null;
       playbook_id: number;
       proposal: {
         [key: string]: unknown;
@@ -7341,6 +7411,30 @@ export interface components {
       risk: number;
       server_id: number;
     };
+    ServerForecasts: {
+      forecasts: {
+        backtest: {
+          [key: string]: number;
+        };
+        computed_at: number;
+        history: [number, number][];
+        history_hours: number;
+        labels: string;
+        limit: {
+          hours: number | null;
+          label: string;
+          value: number;
+        } | null;
+        method: string;
+        metric: string;
+        period: number;
+        points: [number, number, number][];
+        run_id: number;
+        start: number;
+      }[];
+      last_run_at: number | null;
+      server_id: number;
+    };
     SignInSession: {
       amr: string[];
       auth_time: number;
@@ -7377,6 +7471,37 @@ export interface components {
         target: string;
       }[];
       version: string | null;
+    };
+    StorageDiskRisk: {
+      at_risk: number;
+      coverage: string;
+      datacenter: string;
+      datacenter_id: number;
+      disk_count: number;
+      disks: {
+        at_risk: boolean;
+        device: string;
+        evidence: {
+          attribute: number;
+          contribution: number;
+          source: string;
+          value: number;
+          why: string;
+        }[];
+        risk: number;
+        unknown: number[];
+      }[];
+      disks_reporting: number;
+      evidence: string[];
+      fault_tolerance_disks: number | null;
+      /** @enum {string} */
+      level: 'high' | 'medium' | 'low' | 'none';
+      name: string;
+      rack: string | null;
+      rack_id: number | null;
+      storage_id: number;
+      storage_type: string;
+      worst_risk: number | null;
     };
     StorageSnapshot: {
       /** Format: date-time */
@@ -7688,7 +7813,9 @@ export interface components {
         | 'vm.snapshot.delete'
         | 'vm.clone'
         | 'workload.scale'
-        | 'workload.set_image';
+        | 'workload.set_image'
+        | 'host.service_restart'
+        | 'host.disk_cleanup';
       output: {
         [key: string]: unknown;
       } | null;
@@ -7749,6 +7876,8 @@ export interface components {
         operation_id: number | null;
         /** @enum {string} */
         status: 'pending' | 'queued' | 'done' | 'failed';
+        /** @description A stop on the way out of a cycle of moves: the VM moves on to its own target in a later move */
+        temporary?: boolean;
         to_host: string;
         to_host_id: number;
         vm_id: number;
@@ -9294,6 +9423,40 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['CapacityRisk'][];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      422: components['responses']['Invalid'];
+    };
+  };
+  getAnalyticsStorageDiskRisk: {
+    parameters: {
+      query?: {
+        datacenter_id?: string;
+        level?: 'none' | 'low' | 'medium' | 'high';
+        limit?: string;
+        offset?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Storage systems */
+      200: {
+        headers: {
+          /** @description RFC 8288 first/prev/next/last pages */
+          Link?: string;
+          /** @description When more rows follow: pass it as `after` (with the same sort) for the next page */
+          'X-Next-Cursor'?: string;
+          /** @description Rows matching the filters */
+          'X-Total-Count'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageDiskRisk'][];
         };
       };
       401: components['responses']['Unauthorized'];
@@ -21035,6 +21198,8 @@ export interface operations {
               operation_id: number | null;
               /** @enum {string} */
               status: 'pending' | 'queued' | 'done' | 'failed';
+              /** @description A stop on the way out of a cycle of moves: the VM moves on to its own target in a later move */
+              temporary?: boolean;
               to_host: string;
               to_host_id: number;
               vm_id: number;
@@ -21201,6 +21366,8 @@ export interface operations {
               operation_id: number | null;
               /** @enum {string} */
               status: 'pending' | 'queued' | 'done' | 'failed';
+              /** @description A stop on the way out of a cycle of moves: the VM moves on to its own target in a later move */
+              temporary?: boolean;
               to_host: string;
               to_host_id: number;
               vm_id: number;
@@ -21341,6 +21508,8 @@ export interface operations {
               operation_id: number | null;
               /** @enum {string} */
               status: 'pending' | 'queued' | 'done' | 'failed';
+              /** @description A stop on the way out of a cycle of moves: the VM moves on to its own target in a later move */
+              temporary?: boolean;
               to_host: string;
               to_host_id: number;
               vm_id: number;
@@ -23874,7 +24043,7 @@ export interface operations {
     parameters: {
       query?: {
         /** @description Equals (string, comma-separated for any of up to 100). */
-        action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+        action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
         /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
         after?: string;
         /** @description Equals (int, comma-separated for any of up to 100). */
@@ -23943,10 +24112,11 @@ export interface operations {
         'application/json':
           | {
               /**
-               * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload
+               * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload; host.service_restart: restart a systemd unit on the alert's server; host.disk_cleanup: vacuum its journal, remove old temp files, prune container images (both through the site agent's host driver, which only touches the units and directories its own config allows)
                * @enum {string}
                */
-              action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+              action:
+                'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
               /** @description Only alerts firing for at least this many minutes (default 0) */
               after_min?: number;
               /**
@@ -23964,6 +24134,13 @@ export interface operations {
               datacenter_id?: number | null;
               description?: string | null;
               enabled?: boolean;
+              /**
+               * @description host.disk_cleanup: off (default), dangling (untagged layers) or unused (any image no container uses)
+               * @enum {string}
+               */
+              image_prune?: 'off' | 'dangling' | 'unused';
+              journal_max_age_days?: number | null;
+              journal_max_size_mb?: number | null;
               /** @description Blast radius: actions per datacenter in any hour (default 3) */
               max_per_hour?: number;
               max_replicas?: number | null;
@@ -23977,18 +24154,24 @@ export interface operations {
               name: string;
               scale_step?: number;
               scaling_group_id?: number | null;
+              /** @description host.disk_cleanup: directories whose old regular files are removed (within the agent's roots) */
+              temp_dirs?: string[];
+              /** @description host.disk_cleanup: temp files older than this are removed (default 7) */
+              temp_max_age_days?: number;
               /** @description The alert rule whose alerts trigger it (metric, anomaly or inventory) */
               trigger_rule_id: number;
+              unit?: string | null;
               /** @description The alert must clear within this time after the action (default 15) */
               verify_min?: number;
               workload_id?: number | null;
             }
           | {
               /**
-               * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload
+               * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload; host.service_restart: restart a systemd unit on the alert's server; host.disk_cleanup: vacuum its journal, remove old temp files, prune container images (both through the site agent's host driver, which only touches the units and directories its own config allows)
                * @enum {string}
                */
-              action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+              action:
+                'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
               /** @description Only alerts firing for at least this many minutes (default 0) */
               after_min?: number;
               /**
@@ -24006,6 +24189,13 @@ export interface operations {
               datacenter_id?: number | null;
               description?: string | null;
               enabled?: boolean;
+              /**
+               * @description host.disk_cleanup: off (default), dangling (untagged layers) or unused (any image no container uses)
+               * @enum {string}
+               */
+              image_prune?: 'off' | 'dangling' | 'unused';
+              journal_max_age_days?: number | null;
+              journal_max_size_mb?: number | null;
               /** @description Blast radius: actions per datacenter in any hour (default 3) */
               max_per_hour?: number;
               max_replicas?: number | null;
@@ -24019,8 +24209,13 @@ export interface operations {
               name: string;
               scale_step?: number;
               scaling_group_id?: number | null;
+              /** @description host.disk_cleanup: directories whose old regular files are removed (within the agent's roots) */
+              temp_dirs?: string[];
+              /** @description host.disk_cleanup: temp files older than this are removed (default 7) */
+              temp_max_age_days?: number;
               /** @description The alert rule whose alerts trigger it (metric, anomaly or inventory) */
               trigger_rule_id: number;
+              unit?: string | null;
               /** @description The alert must clear within this time after the action (default 15) */
               verify_min?: number;
               workload_id?: number | null;
@@ -24070,10 +24265,11 @@ export interface operations {
       content: {
         'application/json': {
           /**
-           * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload
+           * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload; host.service_restart: restart a systemd unit on the alert's server; host.disk_cleanup: vacuum its journal, remove old temp files, prune container images (both through the site agent's host driver, which only touches the units and directories its own config allows)
            * @enum {string}
            */
-          action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+          action?:
+            'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
           /** @description Only alerts firing for at least this many minutes (default 0) */
           after_min?: number;
           /**
@@ -24092,6 +24288,13 @@ export interface operations {
           description?: string | null;
           enabled?: boolean;
           id: number;
+          /**
+           * @description host.disk_cleanup: off (default), dangling (untagged layers) or unused (any image no container uses)
+           * @enum {string}
+           */
+          image_prune?: 'off' | 'dangling' | 'unused';
+          journal_max_age_days?: number | null;
+          journal_max_size_mb?: number | null;
           /** @description Blast radius: actions per datacenter in any hour (default 3) */
           max_per_hour?: number;
           max_replicas?: number | null;
@@ -24105,8 +24308,13 @@ export interface operations {
           name?: string;
           scale_step?: number;
           scaling_group_id?: number | null;
+          /** @description host.disk_cleanup: directories whose old regular files are removed (within the agent's roots) */
+          temp_dirs?: string[];
+          /** @description host.disk_cleanup: temp files older than this are removed (default 7) */
+          temp_max_age_days?: number;
           /** @description The alert rule whose alerts trigger it (metric, anomaly or inventory) */
           trigger_rule_id?: number;
+          unit?: string | null;
           /** @description The alert must clear within this time after the action (default 15) */
           verify_min?: number;
           workload_id?: number | null;
@@ -24264,10 +24472,11 @@ export interface operations {
       content: {
         'application/json': {
           /**
-           * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload
+           * @description vm.migrate: move a VM off the alert's server to the host with the most room (workload balancing); vm_group.scale_out: one more member of a VM auto-scaling group; workload.scale: more replicas of a workload; host.service_restart: restart a systemd unit on the alert's server; host.disk_cleanup: vacuum its journal, remove old temp files, prune container images (both through the site agent's host driver, which only touches the units and directories its own config allows)
            * @enum {string}
            */
-          action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+          action?:
+            'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
           /** @description Only alerts firing for at least this many minutes (default 0) */
           after_min?: number;
           /**
@@ -24285,6 +24494,13 @@ export interface operations {
           datacenter_id?: number | null;
           description?: string | null;
           enabled?: boolean;
+          /**
+           * @description host.disk_cleanup: off (default), dangling (untagged layers) or unused (any image no container uses)
+           * @enum {string}
+           */
+          image_prune?: 'off' | 'dangling' | 'unused';
+          journal_max_age_days?: number | null;
+          journal_max_size_mb?: number | null;
           /** @description Blast radius: actions per datacenter in any hour (default 3) */
           max_per_hour?: number;
           max_replicas?: number | null;
@@ -24298,8 +24514,13 @@ export interface operations {
           name?: string;
           scale_step?: number;
           scaling_group_id?: number | null;
+          /** @description host.disk_cleanup: directories whose old regular files are removed (within the agent's roots) */
+          temp_dirs?: string[];
+          /** @description host.disk_cleanup: temp files older than this are removed (default 7) */
+          temp_max_age_days?: number;
           /** @description The alert rule whose alerts trigger it (metric, anomaly or inventory) */
           trigger_rule_id?: number;
+          unit?: string | null;
           /** @description The alert must clear within this time after the action (default 15) */
           verify_min?: number;
           workload_id?: number | null;
@@ -24415,7 +24636,7 @@ export interface operations {
     parameters: {
       query?: {
         /** @description Equals (string, comma-separated for any of up to 100). */
-        action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+        action?: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
         /** @description Keyset cursor: the page after this row, without skipping rows (fast at any depth). Take it from the Link header's rel="next" or X-Next-Cursor; valid only with the sort it came from, not with offset. */
         after?: string;
         /** @description Equals (int, comma-separated for any of up to 100). */
@@ -24551,7 +24772,8 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+            action:
+              'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
             alert_id: number;
             alert_message: string | null;
             alert_status: string | null;
@@ -24568,6 +24790,9 @@ export interface operations {
             mode: 'dry_run' | 'approval' | 'auto';
             name: string;
             operation_id: number | null;
+            operation_output: {
+              [key: string]: unknown;
+            } | null;
             playbook_id: number;
             proposal: {
               [key: string]: unknown;
@@ -24645,7 +24870,8 @@ export interface operations {
         content: {
           'application/json': {
             /** @enum {string} */
-            action: 'vm.migrate' | 'vm_group.scale_out' | 'workload.scale';
+            action:
+              'vm.migrate' | 'vm_group.scale_out' | 'workload.scale' | 'host.service_restart' | 'host.disk_cleanup';
             alert_id: number;
             alert_message: string | null;
             alert_status: string | null;
@@ -24662,6 +24888,9 @@ export interface operations {
             mode: 'dry_run' | 'approval' | 'auto';
             name: string;
             operation_id: number | null;
+            operation_output: {
+              [key: string]: unknown;
+            } | null;
             playbook_id: number;
             proposal: {
               [key: string]: unknown;
@@ -25286,6 +25515,40 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       /** @description No such server */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
+    };
+  };
+  getServersByIdForecasts: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Forecasts */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServerForecasts'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such server (or not visible to the caller) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -26024,6 +26287,40 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+    };
+  };
+  getStorageByIdDiskRisk: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The disk risk */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageDiskRisk'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No such storage system */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      422: components['responses']['Invalid'];
     };
   };
   getStorageByIdSnapshots: {
@@ -26805,7 +27102,9 @@ export interface operations {
           | 'vm.snapshot.delete'
           | 'vm.clone'
           | 'workload.scale'
-          | 'workload.set_image';
+          | 'workload.set_image'
+          | 'host.service_restart'
+          | 'host.disk_cleanup';
         /** @description Page size, 1-1000 (default 50). */
         limit?: number;
         /** @description Rows to skip (default 0). */
