@@ -2,7 +2,16 @@
 // origins, and the forecast averaging the best methods and giving an interval.
 import { describe, expect, it } from 'vitest';
 import { backtest } from '../../worker/ai/backtest';
-import { forecast, holtWinters, naiveScale, seasonalMean, seasonalNaive, theta } from '../../worker/ai/forecast';
+import {
+  backtestPlan,
+  forecast,
+  holtWinters,
+  naiveScale,
+  seasonalMean,
+  seasonalMedian,
+  seasonalNaive,
+  theta,
+} from '../../worker/ai/forecast';
 
 describe('methods', () => {
   it('seasonal naive repeats the last period', () => {
@@ -12,6 +21,17 @@ describe('methods', () => {
   it('seasonal mean averages each slot over k periods and follows half the latest level shift', () => {
     // profile [2, 3, 4] (mean 3); the last period's mean is 4: shift (4 − 3) / 2 = 0.5
     expect(seasonalMean([1, 2, 3, 3, 4, 5], 4, 3, 2)).toEqual([2.5, 3.5, 4.5, 2.5]);
+  });
+
+  it('seasonal median takes each slot from the middle of the last k periods, so an odd day moves nothing', () => {
+    // a leading sample the five periods do not reach, then days [1,2,3], [100,100,100], [2,3,4], [1,2,3], [3,4,5]:
+    // slot 0 sorted 1,1,2,3,100 → 2; slot 1 2,2,3,4,100 → 3; slot 2 3,3,4,5,100 → 4 (the mean would say 21.4)
+    const y = [999, 1, 2, 3, 100, 100, 100, 2, 3, 4, 1, 2, 3, 3, 4, 5];
+    expect(seasonalMedian(y, 4, 3, 5)).toEqual([2, 3, 4, 2]);
+    // the last four periods: an even count, the mean of the middle two (slot 0: 1,2,3,100 → 2.5)
+    expect(seasonalMedian(y, 3, 3, 4)).toEqual([2.5, 3.5, 4.5]);
+    // fewer periods than k: those there are (the last two, [1,2,3] and [3,4,5])
+    expect(seasonalMedian(y.slice(10), 3, 3, 5)).toEqual([2, 3, 4]);
   });
 
   it("MASE's scale is the in-sample error of the naive one season back", () => {
@@ -65,6 +85,21 @@ describe('backtest', () => {
       scale: 1,
     });
     expect(cuts).toEqual([8, 12, 16]);
+  });
+});
+
+describe('backtestPlan', () => {
+  it('starts the origins after two seasons, or after one week when the weekly candidates run', () => {
+    // the nightly job: four weeks of hours, a week ahead. Room 672 − 168 = 504, lead the whole week, the eight
+    // origins (504 − 168) / 7 = 48 hours apart (learning from the second week on: 2 × 168 left room 336, 24 h)
+    expect(backtestPlan(672, 168, 24, 168, 8)).toEqual({ minTrain: 168, lead: 168, stride: 48 });
+    // the bench's official cut of Google's month (6,451 five-minute samples, 1,613 ahead): room 4,435, the lead
+    // the forecast's own (before: room 2,419, lead 1,209 and origins 172 apart)
+    expect(backtestPlan(6451, 1613, 288, 2016, 8)).toEqual({ minTrain: 2016, lead: 1613, stride: 403 });
+    // no weekly season: two days first; room 1,795 − 576 = 1,219, lead 448, (1,219 − 448) / 7 → 110
+    expect(backtestPlan(1795, 448, 288, null, 8)).toEqual({ minTrain: 576, lead: 448, stride: 110 });
+    // a short history: the lead is cut to the room there is, and the origins one sample apart
+    expect(backtestPlan(60, 30, 24, null, 8)).toEqual({ minTrain: 48, lead: 12, stride: 1 });
   });
 });
 

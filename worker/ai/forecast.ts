@@ -7,6 +7,7 @@
 // (forecast-interval.ts). Candidates:
 //  - seasonal naive (the last day, or week, again): the baseline every method must beat;
 //  - seasonal mean: each slot of the day (or week) averaged over the last k of them, shifted to the latest level;
+//  - seasonal median: each slot of the day the median of the last five, no shift (one odd day moves nothing);
 //  - Holt-Winters, additive, with a damped trend (exponential smoothing of level, trend and season);
 //  - Theta: the series deseasonalised by its mean seasonal profile, simple exponential smoothing plus half the
 //    linear drift, the profile put back;
@@ -14,13 +15,17 @@
 //    to its mean (forecast-decomposition.ts).
 // Averaging the best few beats picking the best: on the shared traces cut at 60, 70 and 80 % (5-minute and hourly
 // series, 54 forecasts) the geometric mean of MASE against the better seasonal naive went from 0.85 (the old
-// winner-takes-all, shorter backtest, no decomposition) to 0.80.
+// winner-takes-all, shorter backtest, no decomposition) to 0.795; backtest origins from the first week on (not
+// the second) and the seasonal median took it to 0.785, and on 216 other cuts and horizons of the same traces
+// (cut at 55, 65, 75 and 85 %, a day, three days or 20 % ahead) from 0.839 to 0.829, 102 → 112 of them at or
+// under 0.85× and 76 → 83 intervals within 85–95 %.
 
 import { backtest, bestPerMethod, type Candidate as BacktestCandidate } from './backtest.ts';
 import { decomposition, type DecompositionOptions } from './forecast-decomposition.ts';
 import { conformalInterval } from './forecast-interval.ts';
 
-export type Method = 'seasonal_naive' | 'seasonal_mean' | 'holt_winters' | 'theta' | 'decomposition' | 'combination';
+export type Method =
+  'seasonal_naive' | 'seasonal_median' | 'seasonal_mean' | 'holt_winters' | 'theta' | 'decomposition' | 'combination';
 
 export interface ForecastPoint {
   forecast: number;
@@ -68,6 +73,32 @@ export function seasonalMean(y: readonly number[], h: number, m: number, k: numb
   const shift = (mean(y, n - m, n) - mean(profile)) * 0.5;
   const out = new Array<number>(h);
   for (let i = 0; i < h; i++) out[i] = profile[i % m]! + shift;
+  return out;
+}
+
+/**
+ * Each slot of the period: the median of its last `k` values, not shifted to the latest level. A seasonal naive
+ * that a spike, a dip or a day spent at another level does not carry forward: one odd day in five moves no slot.
+ */
+export function seasonalMedian(y: readonly number[], h: number, m: number, k: number): number[] {
+  const n = y.length;
+  const periods = Math.min(k, Math.floor(n / m));
+  if (periods < 1) return new Array<number>(h).fill(y[n - 1]!);
+  const profile = new Float64Array(m);
+  const sorted = new Float64Array(periods);
+  for (let s = 0; s < m; s++) {
+    // insertion sort: a handful of values per slot
+    for (let p = 0; p < periods; p++) {
+      const v = y[n - (p + 1) * m + s]!;
+      let i = p;
+      for (; i > 0 && sorted[i - 1]! > v; i--) sorted[i] = sorted[i - 1]!;
+      sorted[i] = v;
+    }
+    const mid = periods >> 1;
+    profile[s] = periods & 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  }
+  const out = new Array<number>(h);
+  for (let i = 0; i < h; i++) out[i] = profile[i % m]!;
   return out;
 }
 
@@ -156,6 +187,8 @@ function candidates(m: number, weekly: number | null, n: number): Candidate[] {
   // longer windows average more noise away, shorter ones follow a changing pattern sooner
   for (const k of [3, 7, 14])
     if (k === 3 || n >= k * m) out.push({ method: 'seasonal_mean', run: (y, h) => seasonalMean(y, h, m, k) });
+  // the median of five days: the mean's noise averaging without its pull towards one odd day
+  if (n >= 3 * m) out.push({ method: 'seasonal_median', run: (y, h) => seasonalMedian(y, h, m, 5) });
   // the week as the season, when there are weeks enough to learn one (working days and weekends differ)
   if (weekly) {
     out.push({ method: 'seasonal_naive', run: (y, h) => seasonalNaive(y, h, weekly) });
@@ -181,6 +214,26 @@ function candidates(m: number, weekly: number | null, n: number): Candidate[] {
   return out;
 }
 
+/**
+ * Where the backtest's origins fall for a series of `n` samples and a forecast of `h`: the history the first one
+ * learns from (`minTrain`), the length of each backtest forecast (`lead`) and the spacing of the origins (`stride`).
+ */
+export function backtestPlan(n: number, h: number, period: number, weekly: number | null, origins: number) {
+  // the first origin has two seasons to learn from, or one week when weekly candidates run (a weekly mean of one
+  // week is the weekly naive, which still competes). Waiting for two weeks, as before, crowded the origins into
+  // the last few days, which ranked the candidates by how well they followed those days alone, and cut the
+  // backtest's lead short of the forecast's: on the shared traces' official cut Google's assigned memory went
+  // from 1.06 to 0.80 × the better naive, its interval's coverage from 71 to 82 %
+  const minTrain = weekly ?? 2 * period;
+  // backtest forecasts as long as the real one where the history allows (the error at each lead is then
+  // measured, not extrapolated), two seasons at least, and origins spread over what is left of the history:
+  // overlapping windows when it is short, each starting at a different time of day
+  const room = n - minTrain;
+  const lead = Math.max(1, Math.min(h, room, Math.max(2 * period, Math.floor(room / 2))));
+  const stride = Math.max(1, Math.floor((room - lead) / Math.max(1, origins - 1)));
+  return { minTrain, lead, stride };
+}
+
 /** How many of the best candidates the forecast averages. */
 export const COMBINED = 3;
 
@@ -191,16 +244,10 @@ export const COMBINED = 3;
 export function forecast(y: readonly number[], h: number, m: number, origins = 8, week = 7): Forecast {
   const n = y.length;
   const period = n >= 2 * m ? m : Math.max(1, Math.floor(n / 2));
-  // a weekly season needs three weeks: two to learn from, one to backtest on
+  // a weekly season needs three weeks: one to learn from before the first backtest origin, two to backtest on
   const weekly = period === m && n >= 3 * week * m ? week * m : null;
   const list = candidates(period, weekly, n);
-  const minTrain = 2 * (weekly ?? period);
-  // backtest forecasts as long as the real one where the history allows (the error at each lead is then
-  // measured, not extrapolated), two seasons at least, and origins spread over what is left of the history:
-  // overlapping windows when it is short, each starting at a different time of day
-  const room = n - minTrain;
-  const lead = Math.max(1, Math.min(h, room, Math.max(2 * period, Math.floor(room / 2))));
-  const stride = Math.max(1, Math.floor((room - lead) / Math.max(1, origins - 1)));
+  const { minTrain, lead, stride } = backtestPlan(n, h, period, weekly, origins);
   const scale = naiveScale(y, period) || 1;
   const bt = backtest(y, list, { lead, origins, minTrain, scale, stride });
   const backtestMae = bestPerMethod(list, bt.mae);
