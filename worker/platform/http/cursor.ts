@@ -12,14 +12,16 @@ export interface Cursor {
   keys: CursorValue[];
 }
 
-const b64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
+const encoder = new TextEncoder();
+
+function b64url(bytes: Uint8Array): string {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
 
 export function encodeCursor(cursor: Cursor): string {
-  return b64url(new TextEncoder().encode(JSON.stringify({ s: cursor.sort, k: cursor.keys })));
+  return b64url(encoder.encode(JSON.stringify({ s: cursor.sort, k: cursor.keys })));
 }
 
 /** The cursor in `raw`, or undefined when it is not one of ours (the caller names the field in its 422). */
