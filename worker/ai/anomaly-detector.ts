@@ -62,6 +62,10 @@ export interface DetectorOptions {
   quietFor: number;
   /** new ground this far beyond the range (a fraction of it) alarms even during the quiet */
   noveltyBreaks: number;
+  /** while the history is young (see `young`), new ground is how far the value lies from the slow average beyond
+   *  half the range seen and this many typical steps (the last value's typical error, as a fraction of the range):
+   *  a fan that stops clears two within seconds, an ordinary one's noise and wander seldom do */
+  youngMargin: number;
 }
 
 export const DEFAULT_OPTIONS: DetectorOptions = {
@@ -88,6 +92,7 @@ export const DEFAULT_OPTIONS: DetectorOptions = {
   alarmAt: 0.5,
   quietFor: 150,
   noveltyBreaks: 0.25,
+  youngMargin: 2,
 };
 
 /** The parts of the detector, as an explanation names them. */
@@ -297,6 +302,27 @@ function upgrade(s: DetectorState): void {
   s.v = STATE_VERSION;
 }
 
+/**
+ * Is the history too young for "beyond everything seen" and the long-run distributions to mean anything? The
+ * warm-up counts samples, but a series sampled every second has its 150 within 2.5 minutes: its range is then its
+ * noise over those minutes, which its slower movements (load, temperature, the hour's rhythm) leave again and
+ * again, and every small excursion would score as new ground (a fan at 1 s ticks: one alarm per series within
+ * minutes). So the history must also span time: an hour, the detector's own unit (its seasonal slots are hours,
+ * and before one has ended it knows nothing of the series' hourly behaviour). Hours that ended are counted in the
+ * daily slots: two ended means a whole hour seen (one to two hours of history). A series sampled every 48 s or
+ * slower has that by the end of its warm-up (NAB's 5-minute series span 12.5 hours), so nothing changes there.
+ * Until then, new ground is judged from the slow average and against the series' own noise (see youngMargin), and
+ * the likelihood may not alarm. Called only on the rare samples that could fire (no cost per sample), and with no
+ * state of its own (the format stays).
+ */
+function young(s: DetectorState, ts: number): boolean {
+  // a sample two hours or more after the last one: the history spans more than an hour, whatever was committed
+  if (Math.floor(ts / HOUR_MS) - s.hour >= 2) return false;
+  let hours = 0;
+  for (let i = 0; i < DAY_SLOTS && hours < 2; i++) hours += s.dayN[i]!;
+  return hours < 2;
+}
+
 const bit = (c: Component) => 1 << COMPONENTS.indexOf(c);
 const NEW_GROUND = bit('new_ground');
 const SEQUENCE = bit('sequence');
@@ -316,9 +342,15 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
   }
   let fired = 0;
 
-  // new ground: beyond the range seen so far
+  // new ground: beyond the range seen so far. A young history's range is no envelope of the normal (see young):
+  // there the value must also lie far from where the series sits, beyond its noise
   const before = s.hi - s.lo;
-  const excess = s.n > 0 && before > 0 ? Math.max(value - s.hi, s.lo - value) / before : 0;
+  let excess = s.n > 0 && before > 0 ? Math.max(value - s.hi, s.lo - value) / before : 0;
+  if (excess > 0 && young(s, ts)) {
+    // measured from the slow average, which lags a departure, rather than from an edge that follows each of its
+    // steps (a fan that stops over seconds goes past the range by one step at a time)
+    excess = Math.abs(value - s.avg) / before - 0.5 - o.youngMargin * s.err[0]!;
+  }
   const novel = s.n > o.warmup && excess > o.novelty;
   if (s.n === 0) {
     s.lo = value;
@@ -460,6 +492,8 @@ export function update(s: DetectorState, ts: number, value: number, o: DetectorO
   const likelihood = 1 - normalTail(z);
 
   let score = s.n <= o.warmup ? 0 : logScore(likelihood);
+  // a young history's long-run distributions have not seen its slower movements: their likelihood may not alarm
+  if (score >= o.alarmAt && young(s, ts)) score = o.alarmAt * 0.99;
   if (novel) {
     fired |= NEW_GROUND;
     score = Math.max(score, Math.min(1, 0.5 + (0.5 * (excess - o.novelty)) / o.noveltySpan));
